@@ -1,0 +1,61 @@
+# Shared by scripts/serve.sh and scripts/test.sh: install what is missing, skip what is there.
+# Sourced, not run.
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    log "need root for: $*"; return 1; fi
+}
+
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+# The wasm-bindgen version pinned in Cargo.lock; the CLI must match it exactly.
+locked_wasm_bindgen() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+ensure_build_tools() {
+  export PATH="$HOME/.cargo/bin:$PATH"
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! command -v wasm-opt >/dev/null; then
+    log "installing binaryen (wasm-opt)"
+    apt_install binaryen
+  fi
+  local want; want="$(locked_wasm_bindgen)"
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+    log "installing wasm-bindgen-cli $want (matches Cargo.lock; a few minutes)"
+    cargo install wasm-bindgen-cli --version "$want" --force
+  fi
+  if ! cargo leptos --version >/dev/null 2>&1; then
+    log "installing cargo-leptos 0.3.6 (15–25 minutes on two cores, once)"
+    cargo install cargo-leptos --locked --version 0.3.6
+  fi
+}
+
+ensure_test_tools() {
+  if ! [ -x /usr/bin/chromium ]; then
+    log "installing Chromium from Debian"
+    apt_install chromium
+  fi
+  if ! [ -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    log "installing end2end packages from package-lock.json"
+    (cd end2end && npm ci --no-audit --no-fund)
+  fi
+}
+
+ensure_postgres() {
+  if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+      log "starting the local PostgreSQL cluster"
+      as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+    fi
+  fi
+}

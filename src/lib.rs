@@ -1,0 +1,21 @@
+//! embassy-desk: the confidential case desk of the People's Embassies of Belarus.
+//!
+//! The crate builds twice: the server binary (`ssr`) and the hydrating WASM library
+//! (`hydrate`). Server-only code lives in [`server`] and is gated here, once.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod app;
+pub mod domain;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Entry point of the WASM bundle: attaches the client to the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

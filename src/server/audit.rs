@@ -1,0 +1,153 @@
+//! The audit log: append-only, one row per event, each row's MAC chained to the previous
+//! one under the keyring's audit key. Rows hold ids and action names, never personal data,
+//! addresses or free text.
+
+use super::{
+    crypto::Keyring,
+    db::{now, Db, DbError, Tx},
+};
+use futures::TryStreamExt;
+use sqlx::Row;
+
+/// How an audited action ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Denied,
+    Failed,
+    NotFound,
+}
+
+impl Outcome {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Denied => "denied",
+            Outcome::Failed => "failed",
+            Outcome::NotFound => "not_found",
+        }
+    }
+}
+
+/// One event. `actor` is `person:<id>`, `requester`, `cli` or `system`; `action` is a
+/// dotted name such as `case.open`.
+#[derive(Debug)]
+pub struct AuditEvent<'a> {
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub object_id: Option<&'a str>,
+    pub outcome: Outcome,
+}
+
+impl<'a> AuditEvent<'a> {
+    pub fn new(actor: &'a str, action: &'a str, object_id: Option<&'a str>, outcome: Outcome) -> Self {
+        Self { actor, action, object_id, outcome }
+    }
+}
+
+struct RowFields<'a> {
+    seq: i64,
+    at: i64,
+    actor: &'a str,
+    action: &'a str,
+    object_id: Option<&'a str>,
+    outcome: &'a str,
+    key_id: u32,
+}
+
+impl RowFields<'_> {
+    fn mac(&self, keyring: &Keyring, previous: &[u8]) -> Option<[u8; 32]> {
+        let seq = self.seq.to_be_bytes();
+        let at = self.at.to_be_bytes();
+        // A leading marker tells "no object" apart from an empty object id.
+        let object = match self.object_id {
+            Some(o) => [b"1".as_slice(), o.as_bytes()].concat(),
+            None => b"0".to_vec(),
+        };
+        keyring.audit_mac(self.key_id, previous, &[&seq, &at, self.actor.as_bytes(), self.action.as_bytes(), &object, self.outcome.as_bytes()])
+    }
+}
+
+/// Appends an event inside the caller's transaction, so it commits or rolls back with the
+/// change it records. Updating the head first serialises concurrent appends.
+pub async fn append(tx: &mut Tx, keyring: &Keyring, event: &AuditEvent<'_>) -> Result<i64, DbError> {
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, mac").fetch_one(&mut **tx).await?;
+    let seq: i64 = head.get(0);
+    let previous: Vec<u8> = head.get(1);
+    let row = RowFields {
+        seq,
+        at: now(),
+        actor: event.actor,
+        action: event.action,
+        object_id: event.object_id,
+        outcome: event.outcome.as_str(),
+        key_id: keyring.active_key_id(),
+    };
+    let mac = row.mac(keyring, &previous).expect("the active key is in the keyring");
+    sqlx::query("INSERT INTO audit_log (seq, at, actor, action, object_id, outcome, key_id, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(seq)
+        .bind(row.at)
+        .bind(row.actor)
+        .bind(row.action)
+        .bind(row.object_id)
+        .bind(row.outcome)
+        .bind(i64::from(row.key_id))
+        .bind(mac.as_slice())
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE audit_head SET mac = $1 WHERE id = 1").bind(mac.as_slice()).execute(&mut **tx).await?;
+    Ok(seq)
+}
+
+/// Where the chain breaks.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ChainBreak {
+    #[error("audit row {seq}: its MAC does not match (row changed, inserted, reordered, or an earlier row removed)")]
+    BadMac { seq: i64 },
+    #[error("audit row {expected} is missing (found {found} next)")]
+    Gap { expected: i64, found: i64 },
+    #[error("audit row {seq} names key {key_id}, which the key file does not hold")]
+    UnknownKey { seq: i64, key_id: i64 },
+    #[error("audit log ends at row {last} but its head records row {head} (rows removed from the end)")]
+    Truncated { last: i64, head: i64 },
+}
+
+/// Checks the whole chain; returns the number of rows, or the first break.
+pub async fn verify(db: &Db, keyring: &Keyring) -> Result<Result<i64, ChainBreak>, DbError> {
+    let mut rows = sqlx::query("SELECT seq, at, actor, action, object_id, outcome, key_id, mac FROM audit_log ORDER BY seq").fetch(db.pool());
+    let mut previous: Vec<u8> = Vec::new();
+    let mut expected = 1i64;
+    while let Some(row) = rows.try_next().await? {
+        let seq: i64 = row.get(0);
+        if seq != expected {
+            return Ok(Err(ChainBreak::Gap { expected, found: seq }));
+        }
+        let key_id: i64 = row.get(6);
+        let (actor, action, object_id, outcome): (String, String, Option<String>, String) = (row.get(2), row.get(3), row.get(4), row.get(5));
+        let fields = RowFields {
+            seq,
+            at: row.get(1),
+            actor: &actor,
+            action: &action,
+            object_id: object_id.as_deref(),
+            outcome: &outcome,
+            key_id: u32::try_from(key_id).unwrap_or(u32::MAX),
+        };
+        let Some(mac) = fields.mac(keyring, &previous) else {
+            return Ok(Err(ChainBreak::UnknownKey { seq, key_id }));
+        };
+        let stored: Vec<u8> = row.get(7);
+        if stored != mac {
+            return Ok(Err(ChainBreak::BadMac { seq }));
+        }
+        previous = stored;
+        expected += 1;
+    }
+    drop(rows);
+    let head = sqlx::query("SELECT seq, mac FROM audit_head WHERE id = 1").fetch_one(db.pool()).await?;
+    let (head_seq, head_mac): (i64, Vec<u8>) = (head.get(0), head.get(1));
+    if head_seq != expected - 1 || head_mac != previous {
+        return Ok(Err(ChainBreak::Truncated { last: expected - 1, head: head_seq }));
+    }
+    Ok(Ok(expected - 1))
+}

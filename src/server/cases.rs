@@ -1,0 +1,174 @@
+//! Opening a case: everything the requester wrote is sealed with a fresh data key before it
+//! reaches SQL, and the case, its key, its fields and the audit row are written in one
+//! transaction. Intake and `seed` both go through here.
+
+use super::{
+    audit::{self, AuditEvent, Outcome},
+    crypto::{CryptoError, DataKey, Keyring, Place, SERVER_HOLDER},
+    db::{self, Db, DbError},
+};
+use crate::domain::{CaseId, CaseRef, Category, Priority, Status};
+use rand::RngCore;
+use std::collections::BTreeMap;
+use zeroize::Zeroizing;
+
+/// Names of the sealed values of a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CaseField {
+    /// Name or pseudonym the requester chose.
+    RequesterName,
+    /// How to reach them (channel and handle).
+    Contact,
+    /// City in the host country.
+    City,
+    /// Their own description of what happened and what they need.
+    Narrative,
+    /// Answers to the per-category questions, as JSON.
+    Answers,
+}
+
+impl CaseField {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CaseField::RequesterName => "requester_name",
+            CaseField::Contact => "contact",
+            CaseField::City => "city",
+            CaseField::Narrative => "narrative",
+            CaseField::Answers => "answers",
+        }
+    }
+
+    fn place(self, case_id: &str) -> Place<'_> {
+        Place { case: case_id, table: "case_fields", column: "sealed", row: self.as_str() }
+    }
+}
+
+/// A case about to be opened, in clear, in memory only.
+pub struct NewCase {
+    pub embassy_id: String,
+    pub queue_id: String,
+    pub categories: Vec<Category>,
+    pub priority: Priority,
+    pub language: String,
+    pub created_at: i64,
+    pub first_response_due_at: Option<i64>,
+    pub fields: Vec<(CaseField, Zeroizing<String>)>,
+}
+
+/// A case ready for storage: clear metadata, wrapped key, sealed fields.
+pub struct SealedCase {
+    pub id: CaseId,
+    pub reference: CaseRef,
+    pub embassy_id: String,
+    pub queue_id: String,
+    pub categories: Vec<Category>,
+    pub status: Status,
+    pub priority: Priority,
+    pub language: String,
+    pub created_at: i64,
+    pub first_response_due_at: Option<i64>,
+    pub holder: &'static str,
+    pub wrapped_key: Vec<u8>,
+    pub fields: Vec<(CaseField, Vec<u8>)>,
+}
+
+impl SealedCase {
+    pub fn categories_column(&self) -> String {
+        self.categories.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",")
+    }
+
+    /// Draws a new public reference (after a rare collision).
+    pub fn redraw_reference(&mut self) {
+        self.reference = new_reference();
+    }
+}
+
+fn new_reference() -> CaseRef {
+    let mut bytes = [0u8; crate::domain::ids::REF_LEN];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    CaseRef::from_random(&bytes)
+}
+
+/// Seals a new case under a fresh data key wrapped by the keyring. Pure computation.
+pub fn seal(keyring: &Keyring, new: NewCase) -> SealedCase {
+    let id = CaseId::parse(&uuid::Uuid::new_v4().to_string()).expect("uuid v4 is hyphenated lower-case");
+    let data_key = DataKey::generate();
+    let fields = new
+        .fields
+        .iter()
+        .map(|(name, value)| (*name, data_key.seal(&name.place(id.as_str()), value.as_bytes())))
+        .collect();
+    SealedCase {
+        wrapped_key: keyring.wrap_case_key(id.as_str(), &data_key),
+        reference: new_reference(),
+        id,
+        embassy_id: new.embassy_id,
+        queue_id: new.queue_id,
+        categories: new.categories,
+        status: Status::New,
+        priority: new.priority,
+        language: new.language,
+        created_at: new.created_at,
+        first_response_due_at: new.first_response_due_at,
+        holder: SERVER_HOLDER,
+        fields,
+    }
+}
+
+/// Opens a case: one transaction holds the case, its key, its fields and the audit row.
+/// A reference collision is retried with a new reference.
+pub async fn open_case(db: &Db, keyring: &Keyring, new: NewCase, actor: &str) -> Result<(CaseId, CaseRef), DbError> {
+    let mut sealed = seal(keyring, new);
+    for attempt in 0.. {
+        let mut tx = db.begin().await?;
+        match db::cases::insert_sealed(&mut tx, std::slice::from_ref(&sealed)).await {
+            Err(DbError::Sqlx(sqlx::Error::Database(e))) if e.is_unique_violation() && attempt < 3 => {
+                tx.rollback().await?;
+                sealed.redraw_reference();
+                continue;
+            }
+            other => other?,
+        }
+        audit::append(&mut tx, keyring, &AuditEvent::new(actor, "case.open", Some(sealed.id.as_str()), Outcome::Ok)).await?;
+        tx.commit().await?;
+        break;
+    }
+    Ok((sealed.id, sealed.reference))
+}
+
+/// Why a case's contents could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// No key rows: the case never existed or was shredded.
+    #[error("case has no key (unknown or destroyed)")]
+    Gone,
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Decrypts every sealed field of a case. Callers audit the view.
+pub async fn read_fields(db: &Db, keyring: &Keyring, case_id: &CaseId) -> Result<BTreeMap<String, Zeroizing<String>>, ReadError> {
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let wrapped = db::cases::wrapped_key(&mut conn, case_id.as_str(), SERVER_HOLDER).await?.ok_or(ReadError::Gone)?;
+    let data_key = keyring.unwrap_case_key(case_id.as_str(), &wrapped)?;
+    let mut out = BTreeMap::new();
+    for (name, sealed) in db::cases::sealed_fields(&mut conn, case_id.as_str()).await? {
+        let place = Place { case: case_id.as_str(), table: "case_fields", column: "sealed", row: &name };
+        let plain = data_key.open(&place, &sealed)?;
+        let text = String::from_utf8(plain.to_vec()).map_err(|_| CryptoError::Forged)?;
+        out.insert(name, Zeroizing::new(text));
+    }
+    Ok(out)
+}
+
+/// Crypto-shreds a case (its key rows and sealed fields), with the audit row, in one transaction.
+pub async fn shred_case(db: &Db, keyring: &Keyring, case_id: &CaseId, actor: &str) -> Result<bool, DbError> {
+    let mut tx = db.begin().await?;
+    let had_keys = db::cases::shred(&mut tx, case_id.as_str()).await?;
+    let outcome = if had_keys { Outcome::Ok } else { Outcome::NotFound };
+    audit::append(&mut tx, keyring, &AuditEvent::new(actor, "case.shred", Some(case_id.as_str()), outcome)).await?;
+    tx.commit().await?;
+    Ok(had_keys)
+}

@@ -1,0 +1,225 @@
+//! Configuration from environment variables, each with a documented default.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+/// Development creates what is missing (data dir, key file); production refuses to start
+/// without a key file and expects an https public URL (or a .onion address).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// Which database the URL points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The server's settings. The database URL may hold a password, so `Debug` hides it.
+#[derive(Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    pub backend: Backend,
+    pub data_dir: PathBuf,
+    pub key_file: PathBuf,
+    pub log_filter: String,
+    pub public_url: String,
+    pub retention_days: u32,
+    pub environment: Environment,
+    pub site_root: PathBuf,
+    pub max_body_bytes: usize,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("backend", &self.backend)
+            .field("data_dir", &self.data_dir)
+            .field("key_file", &self.key_file)
+            .field("public_url", &self.public_url)
+            .field("environment", &self.environment)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One line naming the variable and what is wrong with it.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {name} {problem}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub problem: String,
+}
+
+fn bad(name: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError { name, problem: problem.into() }
+}
+
+/// Every variable the server reads, with its default, for `--help` and the README.
+pub const VARIABLES: &[(&str, &str, &str)] = &[
+    ("EMBASSY_DESK_LISTEN", "127.0.0.1:3000", "address and port to listen on"),
+    ("DATABASE_URL", "sqlite://<data dir>/embassy-desk.sqlite", "SQLite file, or postgres://user:pass@host/db"),
+    ("EMBASSY_DESK_DATA_DIR", "./data", "directory for the SQLite database and the key file"),
+    ("EMBASSY_DESK_KEY_FILE", "<data dir>/keyring", "key file holding the master keys"),
+    ("EMBASSY_DESK_LOG", "info", "log filter (tracing EnvFilter syntax)"),
+    ("EMBASSY_DESK_PUBLIC_URL", "http://<listen address>", "address people use to reach the desk (links, CSRF origin)"),
+    ("EMBASSY_DESK_RETENTION_DAYS", "365", "days a closed case is kept before it is purged"),
+    ("EMBASSY_DESK_ENV", "development", "development or production"),
+    ("EMBASSY_DESK_SITE_ROOT", "target/site", "built static assets (WASM, JS, CSS)"),
+    ("EMBASSY_DESK_MAX_BODY_BYTES", "2097152", "largest request body accepted"),
+];
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let listen: SocketAddr = match get("EMBASSY_DESK_LISTEN") {
+            Some(v) => v.trim().parse().map_err(|_| bad("EMBASSY_DESK_LISTEN", format!("must be an address like 127.0.0.1:3000, got {v:?}")))?,
+            None => "127.0.0.1:3000".parse().expect("valid default address"),
+        };
+        let environment = match get("EMBASSY_DESK_ENV").as_deref().map(str::trim) {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => return Err(bad("EMBASSY_DESK_ENV", format!("must be development or production, got {other:?}"))),
+        };
+        let data_dir = PathBuf::from(get("EMBASSY_DESK_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let key_file = get("EMBASSY_DESK_KEY_FILE").map(PathBuf::from).unwrap_or_else(|| data_dir.join("keyring"));
+        let database_url = get("DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("embassy-desk.sqlite").display()));
+        let backend = if database_url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            // Only the scheme is echoed: the rest of a URL may hold a password.
+            let scheme = database_url.split(':').next().unwrap_or_default();
+            return Err(bad("DATABASE_URL", format!("must start with sqlite: or postgres://, got scheme {scheme:?}")));
+        };
+        let public_url = get("EMBASSY_DESK_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}"));
+        let public_url = public_url.trim().trim_end_matches('/').to_owned();
+        let host = public_url
+            .strip_prefix("https://")
+            .or_else(|| public_url.strip_prefix("http://"))
+            .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default())
+            .filter(|h| !h.is_empty() && !h.contains('@'))
+            .ok_or_else(|| bad("EMBASSY_DESK_PUBLIC_URL", format!("must be an http:// or https:// URL, got {public_url:?}")))?;
+        if environment == Environment::Production && public_url.starts_with("http://") && !is_local_or_onion(host) {
+            return Err(bad("EMBASSY_DESK_PUBLIC_URL", "must use https:// in production (http is accepted only for .onion and localhost)"));
+        }
+        let retention_days = match get("EMBASSY_DESK_RETENTION_DAYS") {
+            Some(v) => v.trim().parse::<u32>().ok().filter(|d| (1..=3650).contains(d)).ok_or_else(|| {
+                bad("EMBASSY_DESK_RETENTION_DAYS", format!("must be a whole number of days from 1 to 3650, got {v:?}"))
+            })?,
+            None => 365,
+        };
+        let max_body_bytes = match get("EMBASSY_DESK_MAX_BODY_BYTES") {
+            Some(v) => v.trim().parse::<usize>().ok().filter(|b| (1024..=1 << 30).contains(b)).ok_or_else(|| {
+                bad("EMBASSY_DESK_MAX_BODY_BYTES", format!("must be a number of bytes from 1024 to 1073741824, got {v:?}"))
+            })?,
+            None => 2 * 1024 * 1024,
+        };
+        Ok(Self {
+            listen,
+            database_url,
+            backend,
+            data_dir,
+            key_file,
+            log_filter: get("EMBASSY_DESK_LOG").unwrap_or_else(|| "info".into()),
+            public_url,
+            retention_days,
+            environment,
+            site_root: PathBuf::from(get("EMBASSY_DESK_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
+            max_body_bytes,
+        })
+    }
+
+    /// The origin (`scheme://host[:port]`) that same-site requests carry.
+    pub fn public_origin(&self) -> &str {
+        let after_scheme = self.public_url.find("://").map_or(0, |i| i + 3);
+        match self.public_url[after_scheme..].find('/') {
+            Some(i) => &self.public_url[..after_scheme + i],
+            None => &self.public_url,
+        }
+    }
+
+    /// Cookies may drop `Secure` only when the desk is served over plain http to this machine.
+    pub fn is_plain_http_localhost(&self) -> bool {
+        self.public_url.strip_prefix("http://").is_some_and(|rest| {
+            let host = rest.split(['/', ':']).next().unwrap_or_default();
+            matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+        })
+    }
+}
+
+fn is_local_or_onion(host_port: &str) -> bool {
+    let host = host_port.rsplit_once(':').map_or(host_port, |(h, _)| h);
+    host.ends_with(".onion") || matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_under_data() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.backend, Backend::Sqlite);
+        assert_eq!(c.database_url, "sqlite://./data/embassy-desk.sqlite?mode=rwc");
+        assert_eq!(c.key_file, PathBuf::from("./data/keyring"));
+        assert_eq!(c.public_origin(), "http://127.0.0.1:3000");
+        assert!(c.is_plain_http_localhost());
+        assert_eq!(c.retention_days, 365);
+    }
+
+    #[test]
+    fn postgres_url_switches_backend() {
+        let c = config(&[("DATABASE_URL", "postgres://u:secret@db/desk")]).unwrap();
+        assert_eq!(c.backend, Backend::Postgres);
+        assert!(!format!("{c:?}").contains("secret"));
+    }
+
+    #[test]
+    fn bad_values_name_the_variable_in_one_line() {
+        for (vars, name) in [
+            (vec![("EMBASSY_DESK_LISTEN", "nowhere")], "EMBASSY_DESK_LISTEN"),
+            (vec![("DATABASE_URL", "mysql://root:hunter2@x/db")], "DATABASE_URL"),
+            (vec![("EMBASSY_DESK_RETENTION_DAYS", "-3")], "EMBASSY_DESK_RETENTION_DAYS"),
+            (vec![("EMBASSY_DESK_RETENTION_DAYS", "0")], "EMBASSY_DESK_RETENTION_DAYS"),
+            (vec![("EMBASSY_DESK_ENV", "prod")], "EMBASSY_DESK_ENV"),
+            (vec![("EMBASSY_DESK_PUBLIC_URL", "desk.example.org")], "EMBASSY_DESK_PUBLIC_URL"),
+            (vec![("EMBASSY_DESK_ENV", "production"), ("EMBASSY_DESK_PUBLIC_URL", "http://desk.example.org")], "EMBASSY_DESK_PUBLIC_URL"),
+            (vec![("EMBASSY_DESK_MAX_BODY_BYTES", "lots")], "EMBASSY_DESK_MAX_BODY_BYTES"),
+        ] {
+            let err = config(&vars).unwrap_err().to_string();
+            assert!(err.contains(name) && !err.contains('\n'), "{err}");
+            assert!(!err.contains("hunter2"), "{err}");
+        }
+    }
+
+    #[test]
+    fn production_accepts_https_and_onion() {
+        for url in ["https://desk.example.org", "http://abcdefghijklmnop.onion"] {
+            let c = config(&[("EMBASSY_DESK_ENV", "production"), ("EMBASSY_DESK_PUBLIC_URL", url)]).unwrap();
+            assert_eq!(c.environment, Environment::Production);
+            assert!(!c.is_plain_http_localhost());
+        }
+        let c = config(&[("EMBASSY_DESK_PUBLIC_URL", "https://desk.example.org/base/")]).unwrap();
+        assert_eq!(c.public_origin(), "https://desk.example.org");
+    }
+}

@@ -1,0 +1,23 @@
+//! Encryption at rest.
+//!
+//! A [`Keyring`] holds the master keys from the key file; HKDF derives from each one the
+//! separate keys for wrapping case keys, blind indexes, receipt look-up, the audit MAC and
+//! the key check. Every case has its own random [`DataKey`]; it seals the case's values and
+//! is stored only wrapped. A sealed value is
+//! `version (1) | key id (4, big-endian) | nonce (24) | ciphertext + tag (16)`
+//! under XChaCha20-Poly1305, with associated data that binds it to its [`Place`].
+
+mod data_key;
+mod key_file;
+mod keyring;
+mod sealed;
+mod secret_key;
+
+pub use data_key::{DataKey, DATA_KEY_ID};
+pub use key_file::KeyFileError;
+pub use keyring::{Keyring, KeyringMismatch, SERVER_HOLDER};
+pub use sealed::{key_id_of, open, seal, CryptoError, Place, FORMAT_VERSION, OVERHEAD};
+pub use secret_key::SecretKey;
+
+#[cfg(test)]
+mod tests;

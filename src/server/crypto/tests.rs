@@ -1,0 +1,202 @@
+use super::*;
+use proptest::prelude::*;
+
+fn place<'a>(case: &'a str, column: &'a str, row: &'a str) -> Place<'a> {
+    Place { case, table: "case_fields", column, row }
+}
+
+const CASE: &str = "6f1c0a52-3b5e-4c1d-9f0e-2a7b8c9d0e1f";
+const OTHER_CASE: &str = "0b7e9a10-1d2c-4e3f-8a9b-0c1d2e3f4a5b";
+
+#[test]
+fn sealed_value_opens_where_it_was_sealed() {
+    let key = DataKey::generate();
+    let p = place(CASE, "value", "narrative");
+    let sealed = key.seal(&p, "Мой паспорт истёк".as_bytes());
+    assert_eq!(sealed.len(), OVERHEAD + "Мой паспорт истёк".len());
+    assert_eq!(&key.open(&p, &sealed).unwrap()[..], "Мой паспорт истёк".as_bytes());
+}
+
+#[test]
+fn same_plaintext_seals_differently_each_time() {
+    let key = DataKey::generate();
+    let p = place(CASE, "value", "narrative");
+    assert_ne!(key.seal(&p, b"same"), key.seal(&p, b"same"));
+}
+
+#[test]
+fn unknown_version_and_key_id_are_errors() {
+    let key = DataKey::generate();
+    let p = place(CASE, "value", "name");
+    let mut sealed = key.seal(&p, b"x");
+    sealed[0] = 9;
+    assert_eq!(key.open(&p, &sealed).unwrap_err(), CryptoError::UnknownVersion(9));
+    let mut sealed = key.seal(&p, b"x");
+    sealed[1..5].copy_from_slice(&77u32.to_be_bytes());
+    assert_eq!(key.open(&p, &sealed).unwrap_err(), CryptoError::UnknownKeyId(77));
+    for len in 0..OVERHEAD {
+        assert_eq!(key.open(&p, &vec![1u8; len]).unwrap_err(), CryptoError::Truncated);
+    }
+}
+
+#[test]
+fn wrapped_case_key_is_bound_to_its_case_and_opens_after_rotation() {
+    let ring = Keyring::from_raw_keys([(1, [7u8; 32])]);
+    let data_key = DataKey::generate();
+    let wrapped = ring.wrap_case_key(CASE, &data_key);
+    assert_eq!(key_id_of(&wrapped).unwrap(), 1);
+    let p = place(CASE, "value", "name");
+    let sealed = data_key.seal(&p, b"Alesia");
+    let unwrapped = ring.unwrap_case_key(CASE, &wrapped).unwrap();
+    assert_eq!(&unwrapped.open(&p, &sealed).unwrap()[..], b"Alesia");
+    assert_eq!(ring.unwrap_case_key(OTHER_CASE, &wrapped).unwrap_err(), CryptoError::Forged);
+
+    let rotated = Keyring::from_raw_keys([(1, [7u8; 32]), (2, [8u8; 32])]);
+    assert_eq!(rotated.active_key_id(), 2);
+    assert!(rotated.unwrap_case_key(CASE, &wrapped).is_ok(), "old wraps open after rotation");
+    assert_eq!(key_id_of(&rotated.wrap_case_key(CASE, &data_key)).unwrap(), 2);
+    let other = Keyring::from_raw_keys([(2, [8u8; 32])]);
+    assert_eq!(other.unwrap_case_key(CASE, &wrapped).unwrap_err(), CryptoError::UnknownKeyId(1));
+}
+
+#[test]
+fn wrong_keyring_is_told_apart_by_check_values() {
+    let ring = Keyring::from_raw_keys([(1, [7u8; 32])]);
+    let stored = vec![(1, ring.check_value(1).unwrap())];
+    assert!(ring.verify_against(&stored).is_ok());
+    let wrong = Keyring::from_raw_keys([(1, [9u8; 32])]);
+    assert!(matches!(wrong.verify_against(&stored), Err(KeyringMismatch::Differs(1))));
+    let newer = Keyring::from_raw_keys([(2, [7u8; 32])]);
+    assert!(matches!(newer.verify_against(&stored), Err(KeyringMismatch::Missing(1))));
+}
+
+#[test]
+fn subkeys_differ_by_purpose() {
+    let ring = Keyring::from_raw_keys([(1, [7u8; 32])]);
+    assert_ne!(ring.blind_index("phone", b"+48123"), ring.blind_index("document", b"+48123"));
+    assert_ne!(ring.receipt_tag(b"code")[..16], ring.blind_index("", b"code")[..]);
+    assert_eq!(ring.blind_index("phone", b"+48123").len(), 16);
+}
+
+#[test]
+fn debug_output_shows_no_key_material() {
+    let ring = Keyring::from_raw_keys([(1, [0xAB; 32])]);
+    let printed = format!("{ring:?} {:?} {:?}", DataKey::generate(), SecretKey::from_bytes([0xAB; 32]));
+    assert!(!printed.contains("171") && !printed.to_lowercase().contains("abab"), "{printed}");
+}
+
+mod key_files {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn generated_file_is_private_loads_and_refuses_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keys/keyring");
+        Keyring::generate_file(&path).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        let ring = Keyring::load(&path).unwrap();
+        assert_eq!(ring.active_key_id(), 1);
+        assert!(matches!(Keyring::generate_file(&path), Err(KeyFileError::Exists { .. })));
+        assert_eq!(Keyring::rotate_file(&path).unwrap(), 2);
+        let rotated = Keyring::load(&path).unwrap();
+        assert_eq!(rotated.key_ids().collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(rotated.check_value(1), ring.check_value(1), "rotation keeps the old key");
+    }
+
+    #[test]
+    fn damaged_file_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keyring");
+        Keyring::generate_file(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let key_line = text.lines().find(|l| l.starts_with("key ")).unwrap();
+        let b64 = key_line.split(' ').nth(2).unwrap();
+        let flipped = format!("{}{}", if b64.starts_with('A') { 'B' } else { 'A' }, &b64[1..]);
+        let cases = [
+            (text.replace(b64, &flipped), "check code does not match"),
+            (text.replace(b64, "not-base64!"), "not valid base64"),
+            (text.replace(b64, "AAAA"), "not 32 bytes"),
+            (text.replace("embassy-desk-keyring v1", "something else"), "first line"),
+            (text[..text.len() - 20].to_string(), "expected `key"),
+            (String::new(), "first line"),
+        ];
+        for (content, expected) in cases {
+            std::fs::write(&path, &content).unwrap();
+            let err = Keyring::load(&path).unwrap_err().to_string();
+            assert!(err.contains(expected), "{err:?} should mention {expected:?}");
+            assert!(err.contains("damaged") && !err.contains('\n'), "{err}");
+        }
+    }
+
+    #[test]
+    fn file_readable_by_others_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keyring");
+        Keyring::generate_file(&path).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = Keyring::load(&path).unwrap_err().to_string();
+        assert!(err.contains("chmod 600"), "{err}");
+        assert!(matches!(Keyring::load(&dir.path().join("nope")), Err(KeyFileError::Missing { .. })));
+    }
+}
+
+proptest! {
+    #[test]
+    fn any_plaintext_round_trips(plaintext in proptest::collection::vec(any::<u8>(), 0..2048), row in "[a-z_]{1,20}") {
+        let key = DataKey::generate();
+        let p = place(CASE, "value", &row);
+        let sealed = key.seal(&p, &plaintext);
+        prop_assert_eq!(&key.open(&p, &sealed).unwrap()[..], &plaintext[..]);
+    }
+
+    #[test]
+    fn every_flipped_bit_fails(plaintext in proptest::collection::vec(any::<u8>(), 0..64), bit in any::<proptest::sample::Index>()) {
+        let key = DataKey::generate();
+        let p = place(CASE, "value", "narrative");
+        let sealed = key.seal(&p, &plaintext);
+        let bit = bit.index(sealed.len() * 8);
+        let mut tampered = sealed.clone();
+        tampered[bit / 8] ^= 1 << (bit % 8);
+        prop_assert!(key.open(&p, &tampered).is_err());
+    }
+
+    #[test]
+    fn value_moved_to_another_place_fails(
+        plaintext in proptest::collection::vec(any::<u8>(), 0..64),
+        which in 0usize..4,
+        other in "[a-z0-9-]{1,36}",
+    ) {
+        let key = DataKey::generate();
+        let home = Place { case: CASE, table: "case_fields", column: "value", row: "narrative" };
+        let sealed = key.seal(&home, &plaintext);
+        let mut moved = home;
+        match which {
+            0 => moved.case = &other,
+            1 => moved.table = &other,
+            2 => moved.column = &other,
+            _ => moved.row = &other,
+        }
+        prop_assume!(format!("{moved:?}") != format!("{home:?}"));
+        prop_assert_eq!(key.open(&moved, &sealed).unwrap_err(), CryptoError::Forged);
+    }
+
+    #[test]
+    fn every_flipped_bit_of_a_wrapped_key_fails(bit in any::<proptest::sample::Index>()) {
+        let ring = Keyring::from_raw_keys([(1, [3u8; 32])]);
+        let wrapped = ring.wrap_case_key(CASE, &DataKey::generate());
+        let bit = bit.index(wrapped.len() * 8);
+        let mut tampered = wrapped.clone();
+        tampered[bit / 8] ^= 1 << (bit % 8);
+        prop_assert!(ring.unwrap_case_key(CASE, &tampered).is_err());
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..128)) {
+        let key = DataKey::generate();
+        let p = place(CASE, "value", "x");
+        prop_assert!(key.open(&p, &bytes).is_err());
+        let ring = Keyring::from_raw_keys([(1, [3u8; 32])]);
+        prop_assert!(ring.unwrap_case_key(CASE, &bytes).is_err());
+    }
+}

@@ -1,0 +1,87 @@
+//! Embassies and their queues. Both are data: an admin adds an embassy, and it gets one
+//! queue per category plus a general queue.
+
+use super::{now, DbError, Tx};
+use crate::domain::Category;
+use sqlx::Row;
+
+
+/// An embassy with the ids of its queues.
+#[derive(Clone, Debug)]
+pub struct EmbassyQueues {
+    pub embassy_id: String,
+    pub code: String,
+    /// `(category, queue id)`; the general queue has no category.
+    pub queues: Vec<(Option<Category>, String)>,
+}
+
+impl EmbassyQueues {
+    /// The queue a case of `category` goes to: the category's queue, else the general one.
+    pub fn queue_for(&self, category: Option<Category>) -> &str {
+        self.queues
+            .iter()
+            .find(|(c, _)| c.is_some() && *c == category)
+            .or_else(|| self.queues.iter().find(|(c, _)| c.is_none()))
+            .map(|(_, id)| id.as_str())
+            .expect("every embassy has a general queue")
+    }
+}
+
+/// Creates the embassy and its queues unless an embassy with `code` exists; returns it.
+pub async fn ensure(tx: &mut Tx, code: &str, country: &str, name: &str, is_default: bool) -> Result<EmbassyQueues, DbError> {
+    // ON CONFLICT makes concurrent callers safe: one inserts, the others wait and skip.
+    let id = uuid::Uuid::new_v4().to_string();
+    let inserted = sqlx::query(
+        "INSERT INTO embassies (id, code, country, name, is_default, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (code) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(code)
+    .bind(country)
+    .bind(name)
+    .bind(i64::from(is_default))
+    .bind(now())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if inserted == 1 {
+        let general = std::iter::once((None, "general"));
+        let per_category = Category::ALL.into_iter().filter(|c| *c != Category::Other).map(|c| (Some(c), c.as_str()));
+        for (category, slug) in general.chain(per_category) {
+            sqlx::query("INSERT INTO queues (id, embassy_id, slug, name, category, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(uuid::Uuid::new_v4().to_string())
+                .bind(&id)
+                .bind(slug)
+                .bind(slug.replace('_', " "))
+                .bind(category.map(Category::as_str))
+                .bind(now())
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    let embassy_id: String = sqlx::query_scalar("SELECT id FROM embassies WHERE code = $1").bind(code).fetch_one(&mut **tx).await?;
+    let queues = sqlx::query("SELECT id, category FROM queues WHERE embassy_id = $1 ORDER BY slug")
+        .bind(&embassy_id)
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .map(|row| (row.get::<Option<String>, _>(1).as_deref().and_then(Category::parse), row.get::<String, _>(0)))
+        .collect();
+    Ok(EmbassyQueues { embassy_id, code: code.to_owned(), queues })
+}
+
+/// The People's Embassies this desk knows how to name: `(code, country, host country name)`.
+pub const KNOWN: &[(&str, &str, &str)] = &[
+    ("pl", "PL", "Poland"),
+    ("lt", "LT", "Lithuania"),
+    ("de", "DE", "Germany"),
+    ("cz", "CZ", "Czechia"),
+    ("lv", "LV", "Latvia"),
+    ("ee", "EE", "Estonia"),
+    ("ge", "GE", "Georgia"),
+    ("ua", "UA", "Ukraine"),
+    ("nl", "NL", "the Netherlands"),
+    ("fr", "FR", "France"),
+    ("gb", "GB", "the United Kingdom"),
+    ("us", "US", "the United States"),
+];

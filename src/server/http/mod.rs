@@ -1,0 +1,43 @@
+//! The HTTP application: Leptos routes and server functions behind the layers every
+//! response passes through — security headers, panic containment, request spans, CSRF
+//! rejection and a body size limit.
+
+pub mod csrf;
+pub mod error;
+pub mod headers;
+pub mod trace;
+
+use super::AppState;
+use crate::app::{shell, App};
+use axum::{middleware, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::{catch_panic::CatchPanicLayer, limit::RequestBodyLimitLayer};
+
+/// Builds the whole application for `state`.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let page = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+    let max_body = state.config.max_body_bytes;
+    let headers = headers::SecurityHeaders::new(&state.config);
+    let same_site = csrf::SameSite::new(&state.config);
+
+    Router::new()
+        .leptos_routes_with_context(&state, routes, context.clone(), page)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .with_state(state)
+        // Innermost first: the body limit and CSRF check run before any handler; the span
+        // wraps them; panics become an opaque 500; headers go on every response.
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(middleware::from_fn_with_state(same_site, csrf::reject_cross_site))
+        .layer(middleware::from_fn(trace::request_span))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(middleware::from_fn_with_state(headers, headers::add_security_headers))
+}

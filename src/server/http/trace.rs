@@ -1,0 +1,19 @@
+//! One span per request with the method and the route pattern — not the concrete path,
+//! the query string, the client address or the user agent.
+
+use axum::{extract::MatchedPath, extract::Request, middleware::Next, response::Response};
+use tracing::Instrument;
+
+pub async fn request_span(request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().map_or("(other)", |m| m.as_str()).to_owned();
+    let method = request.method().clone();
+    let span = tracing::info_span!("request", %method, %route);
+    async move {
+        let started = std::time::Instant::now();
+        let response = next.run(request).await;
+        tracing::info!(status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "served");
+        response
+    }
+    .instrument(span)
+    .await
+}

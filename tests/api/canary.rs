@@ -1,0 +1,52 @@
+//! Sentinel strings written through the sealed path must not appear in the SQLite file,
+//! its write-ahead log, or anything the app logged.
+
+use crate::{
+    helpers::{captured_logs, spawn_app, Backend},
+    storage::open_sample_case,
+};
+use embassy_desk::server::{cases, passwords};
+use secrecy::SecretString;
+
+const NAME: &str = "Канарэйка Сентынелава 7f3a";
+const STORY: &str = "CANARY-NARRATIVE-c41d-пашпарт";
+const PASSWORD: &str = "CANARY-PASSWORD-e9b0-long-enough";
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+fn assert_absent(what: &str, bytes: &[u8]) {
+    for sentinel in [NAME, STORY, PASSWORD, "Канарэйка", "CANARY-"] {
+        assert!(!contains(bytes, sentinel), "{sentinel:?} found in {what}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sentinels_reach_neither_database_files_nor_logs() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let id = open_sample_case(&app, NAME, STORY).await;
+    let fields = cases::read_fields(&app.state.db, &app.state.keyring, &id).await.unwrap();
+    assert_eq!(fields["requester_name"].as_str(), NAME, "the sentinel went through the sealed path");
+    let hash = passwords::hash(SecretString::from(PASSWORD)).await.unwrap();
+    let mut tx = app.state.db.begin().await.unwrap();
+    embassy_desk::server::db::people::insert(&mut tx, "canary", &hash, embassy_desk::domain::Role::Admin, None).await.unwrap();
+    tx.commit().await.unwrap();
+    let page = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+
+    let wal = app.dir.path().join("embassy-desk.sqlite-wal");
+    let wal_bytes = std::fs::read(&wal).expect("SQLite runs in WAL mode");
+    assert!(!wal_bytes.is_empty() && contains(&wal_bytes, id.as_str()), "the WAL holds the new case's rows");
+    assert_absent("the WAL", &wal_bytes);
+    assert_absent("the database file", &std::fs::read(app.sqlite_path()).unwrap());
+
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(app.state.db.pool()).await.unwrap();
+    let db_bytes = std::fs::read(app.sqlite_path()).unwrap();
+    assert!(contains(&db_bytes, id.as_str()), "after a checkpoint the case is in the main file");
+    assert_absent("the checkpointed database file", &db_bytes);
+
+    let logs = captured_logs();
+    assert!(contains(&logs, "served"), "request logs were captured");
+    assert_absent("the logs", &logs);
+}

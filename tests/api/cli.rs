@@ -1,0 +1,109 @@
+//! The binary as an operator uses it: help, key generation, migration, first admin, seed,
+//! audit verification, and one clear line for bad configuration.
+
+use std::{
+    io::Write,
+    process::{Command, Output, Stdio},
+};
+
+const EXE: &str = env!("CARGO_BIN_EXE_embassy-desk");
+
+fn run(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(EXE);
+    cmd.args(args)
+        .env_clear()
+        .env("EMBASSY_DESK_DATA_DIR", dir)
+        .env("EMBASSY_DESK_LOG", "warn")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn every_command_answers_help() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["--help"][..], &["serve", "--help"], &["migrate", "--help"], &["keygen", "--help"], &["create-admin", "--help"], &["seed", "--help"], &["audit", "verify", "--help"]] {
+        let out = run(dir.path(), &[], args, None);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        assert!(text(&out.stdout).contains("Usage: embassy-desk"), "{args:?}");
+    }
+    let out = run(dir.path(), &[], &["--help"], None);
+    assert!(text(&out.stdout).contains("DATABASE_URL") && text(&out.stdout).contains("EMBASSY_DESK_RETENTION_DAYS"));
+}
+
+#[test]
+fn bad_configuration_is_one_line_and_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, value) in [
+        ("EMBASSY_DESK_LISTEN", "not-an-address"),
+        ("DATABASE_URL", "mysql://root:hunter2@db/desk"),
+        ("EMBASSY_DESK_RETENTION_DAYS", "forever"),
+        ("EMBASSY_DESK_LOG", "info,[[["),
+        ("EMBASSY_DESK_ENV", "staging"),
+    ] {
+        let out = run(dir.path(), &[(name, value)], &["migrate"], None);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        assert_eq!(err.lines().count(), 1, "{name}: {err}");
+        assert!(err.starts_with("error: configuration: ") && err.contains(name), "{err}");
+        assert!(!err.contains("hunter2") && !err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn operator_flow_keygen_migrate_admin_seed_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = run(d, &[], &["keygen"], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let again = run(d, &[], &["keygen"], None);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("already exists"));
+
+    assert!(run(d, &[], &["migrate"], None).status.success());
+    let weak = run(d, &[], &["create-admin", "--login", "lena", "--password-stdin"], Some("short\n"));
+    assert_eq!(weak.status.code(), Some(1));
+    assert!(text(&weak.stderr).contains("at least 12 characters"));
+    let admin = run(d, &[], &["create-admin", "--login", "lena", "--password-stdin"], Some("a long enough passphrase\n"));
+    assert!(admin.status.success(), "{}", text(&admin.stderr));
+    let taken = run(d, &[], &["create-admin", "--login", "lena", "--password-stdin"], Some("a long enough passphrase\n"));
+    assert!(text(&taken.stderr).contains("taken"), "{}", text(&taken.stderr));
+
+    let seed = run(d, &[], &["seed", "--cases", "2500", "--embassies", "pl,lt"], None);
+    assert!(seed.status.success(), "{}", text(&seed.stderr));
+    assert!(text(&seed.stdout).contains("seeded 2500 cases"));
+    let unknown = run(d, &[], &["seed", "--cases", "1", "--embassies", "xx"], None);
+    assert!(text(&unknown.stderr).contains("unknown embassy code"));
+
+    let verify = run(d, &[], &["audit", "verify"], None);
+    assert!(verify.status.success(), "{}", text(&verify.stderr));
+    // One row for the admin, one per seeded batch of 2000.
+    assert!(text(&verify.stdout).contains("intact: 3 rows"), "{}", text(&verify.stdout));
+
+    let rotate = run(d, &[], &["keygen", "--rotate"], None);
+    assert!(text(&rotate.stdout).contains("added key 2"));
+    assert!(run(d, &[], &["migrate"], None).status.success());
+    assert!(run(d, &[], &["audit", "verify"], None).status.success(), "rotation keeps old rows verifiable");
+}
+
+#[test]
+fn serve_refuses_a_key_file_others_can_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(dir.path(), &[], &["keygen"], None).status.success());
+    std::fs::set_permissions(dir.path().join("keyring"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = run(dir.path(), &[("EMBASSY_DESK_LISTEN", "127.0.0.1:0")], &["serve"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("chmod 600"), "{}", text(&out.stderr));
+}

@@ -1,0 +1,81 @@
+//! Security headers on every kind of response: page, 404 page, server function (success
+//! and error), static file, refused cross-site request, oversized body.
+
+use crate::{helpers::TestApp, on_both_backends};
+use reqwest::{Method, Response};
+
+fn header<'a>(r: &'a Response, name: &str) -> &'a str {
+    r.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_else(|| panic!("{} lacks {name}", r.url()))
+}
+
+fn assert_security_headers(r: &Response, kind: &str) {
+    assert_eq!(header(r, "x-content-type-options"), "nosniff", "{kind}");
+    assert_eq!(header(r, "referrer-policy"), "no-referrer", "{kind}");
+    assert_eq!(header(r, "x-frame-options"), "DENY", "{kind}");
+    let csp = header(r, "content-security-policy");
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'"), "{kind}: {csp}");
+    for source in csp.split([';', ' ']).filter(|s| s.contains(':') && !s.ends_with(':')) {
+        // Only loopback (the development reload socket) may appear as an explicit origin.
+        assert!(source.starts_with("ws://127.0.0.1:"), "{kind}: third-party source {source} in {csp}");
+    }
+    assert!(r.headers().get("server").is_none(), "{kind}");
+}
+
+async fn send(app: &TestApp, method: Method, path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Response {
+    let mut req = app.client.request(method, app.url(path)).body(body);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.send().await.unwrap()
+}
+
+async fn every_kind_of_response_carries_security_headers(app: TestApp) {
+    let page = send(&app, Method::GET, "/", &[], vec![]).await;
+    assert_eq!(page.status(), 200);
+    assert_security_headers(&page, "page");
+    assert_eq!(header(&page, "cache-control"), "no-store");
+    let csp = header(&page, "content-security-policy").to_owned();
+    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("page policy has a nonce").to_owned();
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "hydration script carries the header's nonce");
+    assert!(html.contains("<title>Help desk</title>"));
+    let again = send(&app, Method::GET, "/", &[], vec![]).await;
+    assert!(!header(&again, "content-security-policy").contains(&nonce), "a nonce is used once");
+
+    let missing = send(&app, Method::GET, "/no/such/page", &[], vec![]).await;
+    assert_eq!(missing.status(), 404);
+    assert_security_headers(&missing, "404 page");
+    assert!(missing.text().await.unwrap().contains("Page not found"));
+
+    let api = send(&app, Method::GET, "/api/health", &[], vec![]).await;
+    assert_eq!(api.status(), 200);
+    assert_security_headers(&api, "server function");
+    assert_eq!(header(&api, "cache-control"), "no-store");
+    assert_eq!(api.text().await.unwrap(), r#"{"ok":true}"#);
+
+    let file = send(&app, Method::GET, "/robots.txt", &[], vec![]).await;
+    assert_eq!(file.status(), 200);
+    assert_security_headers(&file, "static file");
+    assert!(file.text().await.unwrap().contains("Disallow: /"));
+
+    let refused = send(&app, Method::POST, "/api/health", &[("sec-fetch-site", "cross-site")], vec![]).await;
+    assert_eq!(refused.status(), 403);
+    assert_security_headers(&refused, "refused cross-site request");
+
+    let big = send(&app, Method::POST, "/api/health", &[("sec-fetch-site", "same-origin")], vec![b'x'; 70_000]).await;
+    assert_eq!(big.status(), 413);
+    assert_security_headers(&big, "oversized body");
+
+    let bad = send(&app, Method::GET, "/api/health?unexpected=%ZZ", &[], vec![]).await;
+    assert_security_headers(&bad, "malformed request");
+
+    // A failing server function: the database goes away underneath it.
+    app.state.db.close().await;
+    let failed = send(&app, Method::GET, "/api/health", &[], vec![]).await;
+    assert_eq!(failed.status(), 500);
+    assert_security_headers(&failed, "server error");
+    let body = failed.text().await.unwrap();
+    assert!(body.contains("Internal") && !body.to_lowercase().contains("pool") && !body.contains("sqlx"), "opaque error: {body}");
+}
+
+on_both_backends!(every_kind_of_response_carries_security_headers);

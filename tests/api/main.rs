@@ -1,0 +1,10 @@
+//! The HTTP app spawned on port 0 against a fresh SQLite file and a fresh PostgreSQL
+//! database. One test binary; `helpers` holds `spawn_app`.
+
+mod canary;
+mod cli;
+mod csrf;
+mod headers;
+mod helpers;
+mod startup;
+mod storage;

@@ -1,0 +1,148 @@
+//! Sealed storage on both backends: round trip, values moved between cases or fields,
+//! tampering, unknown key ids, crypto-shredding and the audit chain.
+
+use crate::{helpers::TestApp, on_both_backends};
+use embassy_desk::{
+    domain::{CaseId, Category, Priority},
+    server::{
+        audit::{self, ChainBreak},
+        cases::{self, CaseField, NewCase, ReadError},
+        crypto::CryptoError,
+        db,
+    },
+};
+use zeroize::Zeroizing;
+
+pub async fn open_sample_case(app: &TestApp, name: &str, narrative: &str) -> CaseId {
+    let mut tx = app.state.db.begin().await.unwrap();
+    let embassy = db::embassies::ensure(&mut tx, "pl", "PL", "People's Embassy of Belarus in Poland", true).await.unwrap();
+    tx.commit().await.unwrap();
+    let new = NewCase {
+        embassy_id: embassy.embassy_id.clone(),
+        queue_id: embassy.queue_for(Some(Category::Documents)).to_owned(),
+        categories: vec![Category::Documents, Category::Housing],
+        priority: Priority::High,
+        language: "be".into(),
+        created_at: db::now(),
+        first_response_due_at: Some(db::now() + 24 * 3600),
+        fields: vec![
+            (CaseField::RequesterName, Zeroizing::new(name.to_owned())),
+            (CaseField::Narrative, Zeroizing::new(narrative.to_owned())),
+        ],
+    };
+    cases::open_case(&app.state.db, &app.state.keyring, new, "requester").await.unwrap().0
+}
+
+async fn read(app: &TestApp, id: &CaseId) -> Result<Vec<(String, String)>, ReadError> {
+    cases::read_fields(&app.state.db, &app.state.keyring, id).await.map(|m| m.into_iter().map(|(k, v)| (k, v.to_string())).collect())
+}
+
+async fn exec(app: &TestApp, sql: &str, a: &str, b: &str) {
+    sqlx::query(sql).bind(a).bind(b).execute(app.state.db.pool()).await.unwrap();
+}
+
+async fn sealed_case_values_round_trip(app: TestApp) {
+    let id = open_sample_case(&app, "Алеся Каваленка", "Пашпарт скончыўся").await;
+    let fields = read(&app, &id).await.unwrap();
+    assert_eq!(
+        fields,
+        vec![("narrative".to_string(), "Пашпарт скончыўся".to_string()), ("requester_name".to_string(), "Алеся Каваленка".to_string())]
+    );
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT sealed FROM case_fields WHERE case_id = $1 AND name = 'requester_name'")
+        .bind(id.as_str())
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert!(!stored.windows("Алеся".len()).any(|w| w == "Алеся".as_bytes()));
+    assert_eq!(stored[0], 1, "format version");
+}
+
+async fn value_moved_to_another_case_or_field_fails(app: TestApp) {
+    let a = open_sample_case(&app, "Ales", "first story").await;
+    let b = open_sample_case(&app, "Hanna", "second story").await;
+    // Copy a's name over b's name: the same column, another case.
+    exec(&app, "UPDATE case_fields SET sealed = (SELECT sealed FROM case_fields WHERE case_id = $1 AND name = 'requester_name') WHERE case_id = $2 AND name = 'requester_name'", a.as_str(), b.as_str()).await;
+    assert!(matches!(read(&app, &b).await, Err(ReadError::Crypto(CryptoError::Forged))));
+    // Within one case, swap the name into the narrative row.
+    exec(&app, "UPDATE case_fields SET sealed = (SELECT sealed FROM case_fields WHERE case_id = $1 AND name = 'requester_name') WHERE case_id = $2 AND name = 'narrative'", a.as_str(), a.as_str()).await;
+    assert!(matches!(read(&app, &a).await, Err(ReadError::Crypto(CryptoError::Forged))));
+    // A wrapped key moved to another case does not open either.
+    let c = open_sample_case(&app, "Pavel", "third story").await;
+    exec(&app, "UPDATE case_keys SET wrapped = (SELECT wrapped FROM case_keys WHERE case_id = $1) WHERE case_id = $2", c.as_str(), b.as_str()).await;
+    assert!(matches!(read(&app, &b).await, Err(ReadError::Crypto(CryptoError::Forged))));
+    assert!(read(&app, &c).await.is_ok());
+}
+
+async fn tampered_or_unknown_key_values_are_errors(app: TestApp) {
+    let id = open_sample_case(&app, "Ales", "story").await;
+    let key_sql = "SELECT wrapped FROM case_keys WHERE case_id = $1";
+    let wrapped: Vec<u8> = sqlx::query_scalar(key_sql).bind(id.as_str()).fetch_one(app.state.db.pool()).await.unwrap();
+    for (byte, expected) in [(0usize, CryptoError::UnknownVersion(2)), (4, CryptoError::UnknownKeyId(0)), (40, CryptoError::Forged)] {
+        let mut changed = wrapped.clone();
+        changed[byte] = match byte {
+            0 => 2,
+            4 => 0,
+            _ => changed[byte] ^ 0x01,
+        };
+        let expected = if byte == 4 { CryptoError::UnknownKeyId(u32::from_be_bytes([wrapped[1], wrapped[2], wrapped[3], 0])) } else { expected };
+        sqlx::query("UPDATE case_keys SET wrapped = $1 WHERE case_id = $2").bind(changed).bind(id.as_str()).execute(app.state.db.pool()).await.unwrap();
+        match read(&app, &id).await {
+            Err(ReadError::Crypto(e)) => assert_eq!(e, expected),
+            other => panic!("byte {byte}: expected {expected:?}, got {:?}", other.map(|_| "plaintext")),
+        }
+    }
+}
+
+async fn shredded_case_cannot_be_read_again(app: TestApp) {
+    let id = open_sample_case(&app, "Ales", "story").await;
+    let other = open_sample_case(&app, "Hanna", "story").await;
+    assert!(cases::shred_case(&app.state.db, &app.state.keyring, &id, "requester").await.unwrap());
+    assert!(matches!(read(&app, &id).await, Err(ReadError::Gone)));
+    let keys: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_keys WHERE case_id = $1").bind(id.as_str()).fetch_one(app.state.db.pool()).await.unwrap();
+    let fields: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_fields WHERE case_id = $1").bind(id.as_str()).fetch_one(app.state.db.pool()).await.unwrap();
+    assert_eq!((keys, fields), (0, 0));
+    assert!(read(&app, &other).await.is_ok(), "other cases are untouched");
+    assert!(!cases::shred_case(&app.state.db, &app.state.keyring, &id, "requester").await.unwrap(), "second shred finds nothing");
+}
+
+async fn audit_chain_records_writes_and_detects_edits(app: TestApp) {
+    let id = open_sample_case(&app, "Ales", "story").await;
+    open_sample_case(&app, "Hanna", "story").await;
+    cases::shred_case(&app.state.db, &app.state.keyring, &id, "requester").await.unwrap();
+    let verify = || async { audit::verify(&app.state.db, &app.state.keyring).await.unwrap() };
+    assert_eq!(verify().await, Ok(3));
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY seq").fetch_all(app.state.db.pool()).await.unwrap();
+    assert_eq!(actions, ["case.open", "case.open", "case.shred"]);
+
+    sqlx::query("UPDATE audit_log SET outcome = 'denied' WHERE seq = 2").execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(verify().await, Err(ChainBreak::BadMac { seq: 2 }));
+    sqlx::query("UPDATE audit_log SET outcome = 'ok' WHERE seq = 2").execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(verify().await, Ok(3));
+    sqlx::query("DELETE FROM audit_log WHERE seq = 3").execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(verify().await, Err(ChainBreak::Truncated { last: 2, head: 3 }));
+    sqlx::query("DELETE FROM audit_log WHERE seq = 1").execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(verify().await, Err(ChainBreak::Gap { expected: 1, found: 2 }));
+}
+
+async fn concurrent_case_openings_all_land_with_an_unbroken_chain(app: TestApp) {
+    let app = std::sync::Arc::new(app);
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let app = app.clone();
+            tokio::spawn(async move { open_sample_case(&app, &format!("person {i}"), "story").await })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(audit::verify(&app.state.db, &app.state.keyring).await.unwrap(), Ok(16));
+}
+
+on_both_backends!(
+    sealed_case_values_round_trip,
+    value_moved_to_another_case_or_field_fails,
+    tampered_or_unknown_key_values_are_errors,
+    shredded_case_cannot_be_read_again,
+    audit_chain_records_writes_and_detects_edits,
+    concurrent_case_openings_all_land_with_an_unbroken_chain,
+);
