@@ -77,7 +77,7 @@ pub fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(e),
     };
-    if let Err(e) = telemetry::init(&config.log_filter, std::io::stderr) {
+    if let Err(e) = telemetry::init(&config.log_filter, std::io::IsTerminal::is_terminal(&std::io::stderr()), std::io::stderr) {
         return fail(e);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

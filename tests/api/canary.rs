@@ -34,6 +34,18 @@ async fn sentinels_reach_neither_database_files_nor_logs() {
     tx.commit().await.unwrap();
     let page = app.client.get(app.url("/")).send().await.unwrap();
     assert_eq!(page.status(), 200);
+    // Nothing about the client reaches the logs: not the query string, the user agent or
+    // a forwarded address, not even for a refused or failing request.
+    for path in ["/?q=CANARY-QUERY-51aa", "/api/health?CANARY-QUERY-51aa=1", "/no/such/CANARY-PATH-77"] {
+        app.client
+            .get(app.url(path))
+            .header("user-agent", "CANARY-AGENT-0b1c")
+            .header("x-forwarded-for", "203.0.113.77")
+            .send()
+            .await
+            .unwrap();
+    }
+    app.client.post(app.url("/?q=CANARY-QUERY-51aa")).header("sec-fetch-site", "cross-site").header("user-agent", "CANARY-AGENT-0b1c").send().await.unwrap();
 
     let wal = app.dir.path().join("embassy-desk.sqlite-wal");
     let wal_bytes = std::fs::read(&wal).expect("SQLite runs in WAL mode");
@@ -49,4 +61,5 @@ async fn sentinels_reach_neither_database_files_nor_logs() {
     let logs = captured_logs();
     assert!(contains(&logs, "served"), "request logs were captured");
     assert_absent("the logs", &logs);
+    assert!(!contains(&logs, "203.0.113.77") && !contains(&logs, "127.0.0.1:"), "no client address in the logs");
 }

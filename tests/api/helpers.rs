@@ -16,7 +16,8 @@ pub enum Backend {
     Postgres,
 }
 
-/// Everything the app logged during this test run, from every test in the binary.
+/// Everything the app logged during this test run, from every test in the binary. The test
+/// client (reqwest) logs at info only: its debug lines name the address it connects to.
 static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 
 struct Capture;
@@ -32,7 +33,7 @@ impl Write for Capture {
 
 fn init_logs() {
     static ONCE: OnceLock<()> = OnceLock::new();
-    ONCE.get_or_init(|| embassy_desk::server::telemetry::init("debug,hyper=info,h2=info", || Capture).unwrap());
+    ONCE.get_or_init(|| embassy_desk::server::telemetry::init("debug,hyper=info,h2=info,reqwest=info,hyper_util=info", false, || Capture).unwrap());
 }
 
 pub fn captured_logs() -> Vec<u8> {
