@@ -9,7 +9,7 @@ CREATE TABLE embassies (
     name        TEXT NOT NULL,
     is_default  INTEGER NOT NULL DEFAULT 0,    -- receives cases from countries without an embassy
     created_at  INTEGER NOT NULL
-);
+) STRICT;
 
 CREATE TABLE queues (
     id          TEXT PRIMARY KEY,
@@ -19,7 +19,7 @@ CREATE TABLE queues (
     category    TEXT,                          -- category routed here; NULL for the catch-all queue
     created_at  INTEGER NOT NULL,
     UNIQUE (embassy_id, slug)
-);
+) STRICT;
 
 CREATE TABLE people (
     id                   TEXT PRIMARY KEY,
@@ -30,7 +30,7 @@ CREATE TABLE people (
     active               INTEGER NOT NULL DEFAULT 1,
     created_at           INTEGER NOT NULL,
     password_changed_at  INTEGER NOT NULL
-);
+) STRICT;
 
 CREATE TABLE cases (
     id                      TEXT PRIMARY KEY,
@@ -49,7 +49,7 @@ CREATE TABLE cases (
     resolved_at             INTEGER,
     closed_at               INTEGER,
     retain_until            INTEGER
-);
+) STRICT;
 CREATE INDEX cases_by_queue ON cases (queue_id, status, priority, created_at);
 CREATE INDEX cases_by_embassy ON cases (embassy_id, status, priority, created_at);
 CREATE INDEX cases_by_assignee ON cases (assignee_id, status) WHERE assignee_id IS NOT NULL;
@@ -63,7 +63,7 @@ CREATE TABLE case_keys (
     wrapped     BLOB NOT NULL,
     created_at  INTEGER NOT NULL,
     PRIMARY KEY (case_id, holder)
-);
+) STRICT;
 
 -- Sealed values of a case: one row per field, sealed with the case's data key.
 CREATE TABLE case_fields (
@@ -71,14 +71,14 @@ CREATE TABLE case_fields (
     name     TEXT NOT NULL,
     sealed   BLOB NOT NULL,
     PRIMARY KEY (case_id, name)
-);
+) STRICT;
 
 -- Check values of the master keys this database was sealed with (not the keys).
 CREATE TABLE key_checks (
     key_id      INTEGER PRIMARY KEY,
     check_value BLOB NOT NULL,
     created_at  INTEGER NOT NULL
-);
+) STRICT;
 
 -- Append-only; each row's MAC covers the previous row's MAC. Never personal data or free text.
 CREATE TABLE audit_log (
@@ -90,7 +90,7 @@ CREATE TABLE audit_log (
     outcome    TEXT NOT NULL,
     key_id     INTEGER NOT NULL,
     mac        BLOB NOT NULL
-);
+) STRICT;
 CREATE INDEX audit_by_object ON audit_log (object_id, seq);
 
 -- The chain's head: the last sequence number and MAC, updated with every append, so that
@@ -99,5 +99,5 @@ CREATE TABLE audit_head (
     id   INTEGER PRIMARY KEY CHECK (id = 1),
     seq  INTEGER NOT NULL,
     mac  BLOB NOT NULL
-);
+) STRICT;
 INSERT INTO audit_head (id, seq, mac) VALUES (1, 0, X'');

@@ -72,8 +72,8 @@ impl RowFields<'_> {
 /// change it records. Updating the head first serialises concurrent appends.
 pub async fn append(tx: &mut Tx, keyring: &Keyring, event: &AuditEvent<'_>) -> Result<i64, DbError> {
     let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, mac").fetch_one(&mut **tx).await?;
-    let seq: i64 = head.get(0);
-    let previous: Vec<u8> = head.get(1);
+    let seq: i64 = head.try_get(0)?;
+    let previous: Vec<u8> = head.try_get(1)?;
     let row = RowFields {
         seq,
         at: now(),
@@ -112,21 +112,29 @@ pub enum ChainBreak {
     Truncated { last: i64, head: i64 },
 }
 
+type StoredRow = (i64, String, String, Option<String>, String, i64, Vec<u8>);
+
+fn decode_row(row: &sqlx::any::AnyRow) -> Result<StoredRow, sqlx::Error> {
+    Ok((row.try_get(1)?, row.try_get(2)?, row.try_get(3)?, row.try_get(4)?, row.try_get(5)?, row.try_get(6)?, row.try_get(7)?))
+}
+
 /// Checks the whole chain; returns the number of rows, or the first break.
 pub async fn verify(db: &Db, keyring: &Keyring) -> Result<Result<i64, ChainBreak>, DbError> {
     let mut rows = sqlx::query("SELECT seq, at, actor, action, object_id, outcome, key_id, mac FROM audit_log ORDER BY seq").fetch(db.pool());
     let mut previous: Vec<u8> = Vec::new();
     let mut expected = 1i64;
     while let Some(row) = rows.try_next().await? {
-        let seq: i64 = row.get(0);
+        let seq: i64 = row.try_get(0)?;
         if seq != expected {
             return Ok(Err(ChainBreak::Gap { expected, found: seq }));
         }
-        let key_id: i64 = row.get(6);
-        let (actor, action, object_id, outcome): (String, String, Option<String>, String) = (row.get(2), row.get(3), row.get(4), row.get(5));
+        // A value of the wrong type cannot have been written by `append`: report the row.
+        let Ok((at, actor, action, object_id, outcome, key_id, stored)) = decode_row(&row) else {
+            return Ok(Err(ChainBreak::BadMac { seq }));
+        };
         let fields = RowFields {
             seq,
-            at: row.get(1),
+            at,
             actor: &actor,
             action: &action,
             object_id: object_id.as_deref(),
@@ -136,7 +144,6 @@ pub async fn verify(db: &Db, keyring: &Keyring) -> Result<Result<i64, ChainBreak
         let Some(mac) = fields.mac(keyring, &previous) else {
             return Ok(Err(ChainBreak::UnknownKey { seq, key_id }));
         };
-        let stored: Vec<u8> = row.get(7);
         if stored != mac {
             return Ok(Err(ChainBreak::BadMac { seq }));
         }
@@ -145,7 +152,7 @@ pub async fn verify(db: &Db, keyring: &Keyring) -> Result<Result<i64, ChainBreak
     }
     drop(rows);
     let head = sqlx::query("SELECT seq, mac FROM audit_head WHERE id = 1").fetch_one(db.pool()).await?;
-    let (head_seq, head_mac): (i64, Vec<u8>) = (head.get(0), head.get(1));
+    let (head_seq, head_mac): (i64, Vec<u8>) = (head.try_get(0)?, head.try_get(1)?);
     if head_seq != expected - 1 || head_mac != previous {
         return Ok(Err(ChainBreak::Truncated { last: expected - 1, head: head_seq }));
     }

@@ -38,9 +38,11 @@ impl CaseField {
         }
     }
 
-    fn place(self, case_id: &str) -> Place<'_> {
-        Place { case: case_id, table: "case_fields", column: "sealed", row: self.as_str() }
-    }
+}
+
+/// Where a sealed field lives: bound to its case and its name.
+fn field_place<'a>(case_id: &'a str, name: &'a str) -> Place<'a> {
+    Place { case: case_id, table: "case_fields", column: "sealed", row: name }
 }
 
 /// A case about to be opened, in clear, in memory only.
@@ -96,7 +98,7 @@ pub fn seal(keyring: &Keyring, new: NewCase) -> SealedCase {
     let fields = new
         .fields
         .iter()
-        .map(|(name, value)| (*name, data_key.seal(&name.place(id.as_str()), value.as_bytes())))
+        .map(|(name, value)| (*name, data_key.seal(&field_place(id.as_str(), name.as_str()), value.as_bytes())))
         .collect();
     SealedCase {
         wrapped_key: keyring.wrap_case_key(id.as_str(), &data_key),
@@ -148,17 +150,30 @@ pub enum ReadError {
     Db(#[from] DbError),
 }
 
-/// Decrypts every sealed field of a case. Callers audit the view.
-pub async fn read_fields(db: &Db, keyring: &Keyring, case_id: &CaseId) -> Result<BTreeMap<String, Zeroizing<String>>, ReadError> {
-    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
-    let wrapped = db::cases::wrapped_key(&mut conn, case_id.as_str(), SERVER_HOLDER).await?.ok_or(ReadError::Gone)?;
+/// Decrypts every sealed field of a case. Every attempt is audited (`case.view`) in the
+/// same transaction as the reads, whether it succeeds, finds nothing, or meets tampering.
+pub async fn read_fields(db: &Db, keyring: &Keyring, case_id: &CaseId, actor: &str) -> Result<BTreeMap<String, Zeroizing<String>>, ReadError> {
+    let mut tx = db.begin().await?;
+    let result = decrypt_fields(&mut tx, keyring, case_id).await;
+    let outcome = match &result {
+        Ok(_) => Outcome::Ok,
+        Err(ReadError::Gone) => Outcome::NotFound,
+        Err(ReadError::Crypto(_)) => Outcome::Failed,
+        Err(ReadError::Db(_)) => return result,
+    };
+    audit::append(&mut tx, keyring, &AuditEvent::new(actor, "case.view", Some(case_id.as_str()), outcome)).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    result
+}
+
+async fn decrypt_fields(tx: &mut db::Tx, keyring: &Keyring, case_id: &CaseId) -> Result<BTreeMap<String, Zeroizing<String>>, ReadError> {
+    let wrapped = db::cases::wrapped_key(tx, case_id.as_str(), SERVER_HOLDER).await?.ok_or(ReadError::Gone)?;
     let data_key = keyring.unwrap_case_key(case_id.as_str(), &wrapped)?;
     let mut out = BTreeMap::new();
-    for (name, sealed) in db::cases::sealed_fields(&mut conn, case_id.as_str()).await? {
-        let place = Place { case: case_id.as_str(), table: "case_fields", column: "sealed", row: &name };
-        let plain = data_key.open(&place, &sealed)?;
-        let text = String::from_utf8(plain.to_vec()).map_err(|_| CryptoError::Forged)?;
-        out.insert(name, Zeroizing::new(text));
+    for (name, sealed) in db::cases::sealed_fields(tx, case_id.as_str()).await? {
+        let plain = data_key.open(&field_place(case_id.as_str(), &name), &sealed)?;
+        let text = std::str::from_utf8(&plain).map_err(|_| CryptoError::Forged)?;
+        out.insert(name, Zeroizing::new(text.to_owned()));
     }
     Ok(out)
 }
@@ -170,5 +185,7 @@ pub async fn shred_case(db: &Db, keyring: &Keyring, case_id: &CaseId, actor: &st
     let outcome = if had_keys { Outcome::Ok } else { Outcome::NotFound };
     audit::append(&mut tx, keyring, &AuditEvent::new(actor, "case.shred", Some(case_id.as_str()), outcome)).await?;
     tx.commit().await?;
+    // The key rows were overwritten in the database file (secure_delete); empty the WAL too.
+    db.flush_deleted().await?;
     Ok(had_keys)
 }

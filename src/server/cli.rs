@@ -72,6 +72,12 @@ fn env_help() -> String {
 
 /// Runs the command line and maps every failure to one line on stderr and exit code 1.
 pub fn main() -> ExitCode {
+    // A panic message may hold data; log where it happened, never what it said.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        tracing::error!(location = %at, "panic");
+        eprintln!("internal error at {at}");
+    }));
     let cli = Cli::parse();
     let config = match Config::from_env() {
         Ok(c) => c,

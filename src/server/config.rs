@@ -101,7 +101,7 @@ impl Config {
             Backend::Postgres
         } else {
             // Only the scheme is echoed: the rest of a URL may hold a password.
-            let scheme = database_url.split(':').next().unwrap_or_default();
+            let scheme = database_url.split_once(':').map_or("(none)", |(scheme, _)| scheme);
             return Err(bad("DATABASE_URL", format!("must start with sqlite: or postgres://, got scheme {scheme:?}")));
         };
         let public_url = get("EMBASSY_DESK_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}"));
@@ -111,7 +111,8 @@ impl Config {
             .or_else(|| public_url.strip_prefix("http://"))
             .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default())
             .filter(|h| !h.is_empty() && !h.contains('@'))
-            .ok_or_else(|| bad("EMBASSY_DESK_PUBLIC_URL", format!("must be an http:// or https:// URL, got {public_url:?}")))?;
+            // Not echoed: a URL with user:password@ would put the password on the screen.
+            .ok_or_else(|| bad("EMBASSY_DESK_PUBLIC_URL", "must be an http:// or https:// URL without user or password"))?;
         if environment == Environment::Production && public_url.starts_with("http://") && !is_local_or_onion(host) {
             return Err(bad("EMBASSY_DESK_PUBLIC_URL", "must use https:// in production (http is accepted only for .onion and localhost)"));
         }
@@ -203,6 +204,8 @@ mod tests {
             (vec![("EMBASSY_DESK_RETENTION_DAYS", "0")], "EMBASSY_DESK_RETENTION_DAYS"),
             (vec![("EMBASSY_DESK_ENV", "prod")], "EMBASSY_DESK_ENV"),
             (vec![("EMBASSY_DESK_PUBLIC_URL", "desk.example.org")], "EMBASSY_DESK_PUBLIC_URL"),
+            (vec![("EMBASSY_DESK_PUBLIC_URL", "https://me:hunter2@desk.example.org")], "EMBASSY_DESK_PUBLIC_URL"),
+            (vec![("DATABASE_URL", "hunter2")], "DATABASE_URL"),
             (vec![("EMBASSY_DESK_ENV", "production"), ("EMBASSY_DESK_PUBLIC_URL", "http://desk.example.org")], "EMBASSY_DESK_PUBLIC_URL"),
             (vec![("EMBASSY_DESK_MAX_BODY_BYTES", "lots")], "EMBASSY_DESK_MAX_BODY_BYTES"),
         ] {

@@ -26,7 +26,7 @@ fn assert_absent(what: &str, bytes: &[u8]) {
 async fn sentinels_reach_neither_database_files_nor_logs() {
     let app = spawn_app(Backend::Sqlite).await.unwrap();
     let id = open_sample_case(&app, NAME, STORY).await;
-    let fields = cases::read_fields(&app.state.db, &app.state.keyring, &id).await.unwrap();
+    let fields = cases::read_fields(&app.state.db, &app.state.keyring, &id, "person:test").await.unwrap();
     assert_eq!(fields["requester_name"].as_str(), NAME, "the sentinel went through the sealed path");
     let hash = passwords::hash(SecretString::from(PASSWORD)).await.unwrap();
     let mut tx = app.state.db.begin().await.unwrap();
@@ -62,4 +62,19 @@ async fn sentinels_reach_neither_database_files_nor_logs() {
     assert!(contains(&logs, "served"), "request logs were captured");
     assert_absent("the logs", &logs);
     assert!(!contains(&logs, "203.0.113.77") && !contains(&logs, "127.0.0.1:"), "no client address in the logs");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shredded_case_key_leaves_neither_database_file_nor_wal() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let id = open_sample_case(&app, NAME, STORY).await;
+    let wrapped: Vec<u8> = sqlx::query_scalar("SELECT wrapped FROM case_keys WHERE case_id = $1").bind(id.as_str()).fetch_one(app.state.db.pool()).await.unwrap();
+    let files = || {
+        let mut bytes = std::fs::read(app.sqlite_path()).unwrap();
+        bytes.extend(std::fs::read(app.dir.path().join("embassy-desk.sqlite-wal")).unwrap_or_default());
+        bytes
+    };
+    assert!(files().windows(wrapped.len()).any(|w| w == wrapped), "the wrapped key is on disk before the shred");
+    assert!(cases::shred_case(&app.state.db, &app.state.keyring, &id, "requester").await.unwrap());
+    assert!(!files().windows(wrapped.len()).any(|w| w == wrapped), "the wrapped key is gone from the file and the WAL");
 }

@@ -88,8 +88,8 @@ fn operator_flow_keygen_migrate_admin_seed_verify() {
 
     let verify = run(d, &[], &["audit", "verify"], None);
     assert!(verify.status.success(), "{}", text(&verify.stderr));
-    // One row for the admin, one per seeded batch of 2000.
-    assert!(text(&verify.stdout).contains("intact: 3 rows"), "{}", text(&verify.stdout));
+    // The key recorded at first start, the admin, two embassies, one row per batch of 2000.
+    assert!(text(&verify.stdout).contains("intact: 6 rows"), "{}", text(&verify.stdout));
 
     let rotate = run(d, &[], &["keygen", "--rotate"], None);
     assert!(text(&rotate.stdout).contains("added key 2"));

@@ -15,7 +15,7 @@ use zeroize::Zeroizing;
 
 pub async fn open_sample_case(app: &TestApp, name: &str, narrative: &str) -> CaseId {
     let mut tx = app.state.db.begin().await.unwrap();
-    let embassy = db::embassies::ensure(&mut tx, "pl", "PL", "People's Embassy of Belarus in Poland", true).await.unwrap();
+    let embassy = db::embassies::ensure(&mut tx, &app.state.keyring, "cli", "pl", "PL", "People's Embassy of Belarus in Poland", true).await.unwrap();
     tx.commit().await.unwrap();
     let new = NewCase {
         embassy_id: embassy.embassy_id.clone(),
@@ -34,7 +34,7 @@ pub async fn open_sample_case(app: &TestApp, name: &str, narrative: &str) -> Cas
 }
 
 async fn read(app: &TestApp, id: &CaseId) -> Result<Vec<(String, String)>, ReadError> {
-    cases::read_fields(&app.state.db, &app.state.keyring, id).await.map(|m| m.into_iter().map(|(k, v)| (k, v.to_string())).collect())
+    cases::read_fields(&app.state.db, &app.state.keyring, id, "person:test").await.map(|m| m.into_iter().map(|(k, v)| (k, v.to_string())).collect())
 }
 
 async fn exec(app: &TestApp, sql: &str, a: &str, b: &str) {
@@ -110,18 +110,29 @@ async fn audit_chain_records_writes_and_detects_edits(app: TestApp) {
     open_sample_case(&app, "Hanna", "story").await;
     cases::shred_case(&app.state.db, &app.state.keyring, &id, "requester").await.unwrap();
     let verify = || async { audit::verify(&app.state.db, &app.state.keyring).await.unwrap() };
-    assert_eq!(verify().await, Ok(3));
-    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY seq").fetch_all(app.state.db.pool()).await.unwrap();
-    assert_eq!(actions, ["case.open", "case.open", "case.shred"]);
+    assert!(read(&app, &id).await.is_err());
+    assert_eq!(verify().await, Ok(6));
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT action, outcome FROM audit_log ORDER BY seq").fetch_all(app.state.db.pool()).await.unwrap();
+    let expected = [("key.add", "ok"), ("embassy.create", "ok"), ("case.open", "ok"), ("case.open", "ok"), ("case.shred", "ok"), ("case.view", "not_found")];
+    assert_eq!(rows, expected.map(|(a, o)| (a.to_string(), o.to_string())));
 
-    sqlx::query("UPDATE audit_log SET outcome = 'denied' WHERE seq = 2").execute(app.state.db.pool()).await.unwrap();
-    assert_eq!(verify().await, Err(ChainBreak::BadMac { seq: 2 }));
-    sqlx::query("UPDATE audit_log SET outcome = 'ok' WHERE seq = 2").execute(app.state.db.pool()).await.unwrap();
-    assert_eq!(verify().await, Ok(3));
+    sqlx::query("UPDATE audit_log SET outcome = 'denied' WHERE seq = 4").execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(verify().await, Err(ChainBreak::BadMac { seq: 4 }));
+    sqlx::query("UPDATE audit_log SET outcome = 'ok' WHERE seq = 4").execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(verify().await, Ok(6));
+    // Swap two rows' contents (reordering).
+    sqlx::query("UPDATE audit_log SET seq = 100 WHERE seq = 3").execute(app.state.db.pool()).await.unwrap();
+    sqlx::query("UPDATE audit_log SET seq = 3 WHERE seq = 4").execute(app.state.db.pool()).await.unwrap();
+    sqlx::query("UPDATE audit_log SET seq = 4 WHERE seq = 100").execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(verify().await, Err(ChainBreak::BadMac { seq: 3 }));
+    sqlx::query("UPDATE audit_log SET seq = 100 WHERE seq = 3").execute(app.state.db.pool()).await.unwrap();
+    sqlx::query("UPDATE audit_log SET seq = 3 WHERE seq = 4").execute(app.state.db.pool()).await.unwrap();
+    sqlx::query("UPDATE audit_log SET seq = 4 WHERE seq = 100").execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(verify().await, Ok(6));
+    sqlx::query("DELETE FROM audit_log WHERE seq = 6").execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(verify().await, Err(ChainBreak::Truncated { last: 5, head: 6 }));
     sqlx::query("DELETE FROM audit_log WHERE seq = 3").execute(app.state.db.pool()).await.unwrap();
-    assert_eq!(verify().await, Err(ChainBreak::Truncated { last: 2, head: 3 }));
-    sqlx::query("DELETE FROM audit_log WHERE seq = 1").execute(app.state.db.pool()).await.unwrap();
-    assert_eq!(verify().await, Err(ChainBreak::Gap { expected: 1, found: 2 }));
+    assert_eq!(verify().await, Err(ChainBreak::Gap { expected: 3, found: 4 }));
 }
 
 async fn concurrent_case_openings_all_land_with_an_unbroken_chain(app: TestApp) {
@@ -135,7 +146,8 @@ async fn concurrent_case_openings_all_land_with_an_unbroken_chain(app: TestApp) 
     for t in tasks {
         t.await.unwrap();
     }
-    assert_eq!(audit::verify(&app.state.db, &app.state.keyring).await.unwrap(), Ok(16));
+    // Sixteen openings, the embassy created once, the key recorded at start-up.
+    assert_eq!(audit::verify(&app.state.db, &app.state.keyring).await.unwrap(), Ok(18));
 }
 
 on_both_backends!(

@@ -36,6 +36,8 @@ pub enum KeyFileError {
     Empty { path: PathBuf },
     #[error("key file {path} already exists; use `embassy-desk keygen --rotate` to add a new key")]
     Exists { path: PathBuf },
+    #[error("key file {path} has no key id left for a new key")]
+    Full { path: PathBuf },
     #[error("key file {path} could not be written: {source}")]
     Unwritable { path: PathBuf, source: std::io::Error },
 }

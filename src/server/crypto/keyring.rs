@@ -101,7 +101,8 @@ impl Keyring {
     /// Returns the new key id.
     pub fn rotate_file(path: &Path) -> Result<u32, KeyFileError> {
         let mut keys = key_file::read(path)?;
-        let next = keys.keys().next_back().map_or(1, |id| id + 1);
+        let last = keys.keys().next_back().copied().unwrap_or(0);
+        let next = last.checked_add(1).ok_or(KeyFileError::Full { path: path.to_owned() })?;
         keys.insert(next, SecretKey::random());
         key_file::write(path, &keys, true)?;
         Ok(next)
@@ -141,15 +142,18 @@ impl Keyring {
         Ok(DataKey::from_secret(SecretKey::from_bytes(bytes)))
     }
 
-    /// Keyed, truncated HMAC for exact-match look-up of a value (never of names).
-    /// `purpose` separates indexes so equal values in two columns do not match.
-    pub fn blind_index(&self, purpose: &str, value: &[u8]) -> Vec<u8> {
-        hmac(&self.active().blind_index, &[purpose.as_bytes(), value])[..16].to_vec()
+    /// Keyed, truncated HMAC for exact-match look-up of a value (never of names), under
+    /// key `key_id`. `purpose` separates indexes so equal values in two columns do not match.
+    /// Store the key id beside the index; new indexes use [`Self::active_key_id`].
+    pub fn blind_index(&self, key_id: u32, purpose: &str, value: &[u8]) -> Option<Vec<u8>> {
+        let key = &self.keys.get(&key_id)?.blind_index;
+        Some(hmac(key, &[purpose.as_bytes(), value])[..16].to_vec())
     }
 
-    /// Look-up tag of a requester's secret code.
-    pub fn receipt_tag(&self, code: &[u8]) -> Vec<u8> {
-        hmac(&self.active().receipt, &[code]).to_vec()
+    /// Look-up tag of a requester's secret code under key `key_id` (stored beside the tag,
+    /// so that codes issued before a rotation still match).
+    pub fn receipt_tag(&self, key_id: u32, code: &[u8]) -> Option<Vec<u8>> {
+        Some(hmac(&self.keys.get(&key_id)?.receipt, &[code]).to_vec())
     }
 
     /// MAC of an audit row chained to the previous row's MAC, under key `key_id`.

@@ -73,9 +73,12 @@ fn wrong_keyring_is_told_apart_by_check_values() {
 #[test]
 fn subkeys_differ_by_purpose() {
     let ring = Keyring::from_raw_keys([(1, [7u8; 32])]);
-    assert_ne!(ring.blind_index("phone", b"+48123"), ring.blind_index("document", b"+48123"));
-    assert_ne!(ring.receipt_tag(b"code")[..16], ring.blind_index("", b"code")[..]);
-    assert_eq!(ring.blind_index("phone", b"+48123").len(), 16);
+    assert_ne!(ring.blind_index(1, "phone", b"+48123"), ring.blind_index(1, "document", b"+48123"));
+    assert_ne!(ring.receipt_tag(1, b"code").unwrap()[..16], ring.blind_index(1, "", b"code").unwrap()[..]);
+    assert_eq!(ring.blind_index(1, "phone", b"+48123").unwrap().len(), 16);
+    assert_eq!(ring.receipt_tag(2, b"code"), None);
+    let rotated = Keyring::from_raw_keys([(1, [7u8; 32]), (2, [8u8; 32])]);
+    assert_eq!(rotated.receipt_tag(1, b"code"), ring.receipt_tag(1, b"code"), "old tags still match after rotation");
 }
 
 #[test]

@@ -3,14 +3,12 @@
 
 use super::{push_value_groups, DbError, Tx};
 use crate::server::cases::SealedCase;
-use sqlx::{any::AnyArguments, query::Query, Any, Row};
+use sqlx::Row;
 
-/// Largest number of cases per INSERT statement (keeps bound values under both limits).
+/// Largest number of rows per INSERT statement: 11 values a case row, 3 a field row, both
+/// well under SQLite's 32766 and PostgreSQL's 65535 bound values.
 pub const INSERT_CHUNK: usize = 500;
-
-fn run<'q>(sql: &'q str) -> Query<'q, Any, AnyArguments<'q>> {
-    sqlx::query(sql)
-}
+const FIELD_ROWS_CHUNK: usize = 2000;
 
 /// Inserts sealed cases with their key and field rows.
 pub async fn insert_sealed(tx: &mut Tx, cases: &[SealedCase]) -> Result<(), DbError> {
@@ -20,7 +18,7 @@ pub async fn insert_sealed(tx: &mut Tx, cases: &[SealedCase]) -> Result<(), DbEr
              created_at, updated_at, first_response_due_at) VALUES ",
         );
         push_value_groups(&mut sql, 1, chunk.len(), 11);
-        let mut q = run(&sql);
+        let mut q = sqlx::query(&sql);
         for c in chunk {
             q = q
                 .bind(c.id.as_str())
@@ -39,21 +37,19 @@ pub async fn insert_sealed(tx: &mut Tx, cases: &[SealedCase]) -> Result<(), DbEr
 
         let mut sql = String::from("INSERT INTO case_keys (case_id, holder, wrapped, created_at) VALUES ");
         push_value_groups(&mut sql, 1, chunk.len(), 4);
-        let mut q = run(&sql);
+        let mut q = sqlx::query(&sql);
         for c in chunk {
             q = q.bind(c.id.as_str()).bind(c.holder).bind(c.wrapped_key.as_slice()).bind(c.created_at);
         }
         q.execute(&mut **tx).await?;
 
-        let field_count: usize = chunk.iter().map(|c| c.fields.len()).sum();
-        if field_count > 0 {
+        let field_rows: Vec<_> = chunk.iter().flat_map(|c| c.fields.iter().map(move |(name, sealed)| (c.id.as_str(), name.as_str(), sealed))).collect();
+        for rows in field_rows.chunks(FIELD_ROWS_CHUNK) {
             let mut sql = String::from("INSERT INTO case_fields (case_id, name, sealed) VALUES ");
-            push_value_groups(&mut sql, 1, field_count, 3);
-            let mut q = run(&sql);
-            for c in chunk {
-                for (name, sealed) in &c.fields {
-                    q = q.bind(c.id.as_str()).bind(name.as_str()).bind(sealed.as_slice());
-                }
+            push_value_groups(&mut sql, 1, rows.len(), 3);
+            let mut q = sqlx::query(&sql);
+            for (case_id, name, sealed) in rows {
+                q = q.bind(*case_id).bind(*name).bind(sealed.as_slice());
             }
             q.execute(&mut **tx).await?;
         }
@@ -62,24 +58,25 @@ pub async fn insert_sealed(tx: &mut Tx, cases: &[SealedCase]) -> Result<(), DbEr
 }
 
 /// The wrapped data key of a case for the server holder, if the case still has one.
-pub async fn wrapped_key(conn: &mut sqlx::AnyConnection, case_id: &str, holder: &str) -> Result<Option<Vec<u8>>, DbError> {
+pub async fn wrapped_key(tx: &mut Tx, case_id: &str, holder: &str) -> Result<Option<Vec<u8>>, DbError> {
     Ok(sqlx::query("SELECT wrapped FROM case_keys WHERE case_id = $1 AND holder = $2")
         .bind(case_id)
         .bind(holder)
-        .fetch_optional(conn)
+        .fetch_optional(&mut **tx)
         .await?
-        .map(|row| row.get::<Vec<u8>, _>(0)))
+        .map(|row| row.try_get::<Vec<u8>, _>(0))
+        .transpose()?)
 }
 
 /// All sealed fields of a case, by name.
-pub async fn sealed_fields(conn: &mut sqlx::AnyConnection, case_id: &str) -> Result<Vec<(String, Vec<u8>)>, DbError> {
+pub async fn sealed_fields(tx: &mut Tx, case_id: &str) -> Result<Vec<(String, Vec<u8>)>, DbError> {
     Ok(sqlx::query("SELECT name, sealed FROM case_fields WHERE case_id = $1 ORDER BY name")
         .bind(case_id)
-        .fetch_all(conn)
+        .fetch_all(&mut **tx)
         .await?
         .into_iter()
-        .map(|row| (row.get::<String, _>(0), row.get::<Vec<u8>, _>(1)))
-        .collect())
+        .map(|row| Ok((row.try_get::<String, _>(0)?, row.try_get::<Vec<u8>, _>(1)?)))
+        .collect::<Result<_, sqlx::Error>>()?)
 }
 
 /// Destroys a case's contents: its wrapped keys and sealed fields go; the clear metadata

@@ -2,6 +2,10 @@
 //! queue per category plus a general queue.
 
 use super::{now, DbError, Tx};
+use crate::server::{
+    audit::{self, AuditEvent, Outcome},
+    crypto::Keyring,
+};
 use crate::domain::Category;
 use sqlx::Row;
 
@@ -27,8 +31,10 @@ impl EmbassyQueues {
     }
 }
 
-/// Creates the embassy and its queues unless an embassy with `code` exists; returns it.
-pub async fn ensure(tx: &mut Tx, code: &str, country: &str, name: &str, is_default: bool) -> Result<EmbassyQueues, DbError> {
+/// Creates the embassy and its queues (audited) unless an embassy with `code` exists;
+/// returns it.
+#[allow(clippy::too_many_arguments)]
+pub async fn ensure(tx: &mut Tx, keyring: &Keyring, actor: &str, code: &str, country: &str, name: &str, is_default: bool) -> Result<EmbassyQueues, DbError> {
     // ON CONFLICT makes concurrent callers safe: one inserts, the others wait and skip.
     let id = uuid::Uuid::new_v4().to_string();
     let inserted = sqlx::query(
@@ -45,6 +51,7 @@ pub async fn ensure(tx: &mut Tx, code: &str, country: &str, name: &str, is_defau
     .await?
     .rows_affected();
     if inserted == 1 {
+        audit::append(tx, keyring, &AuditEvent::new(actor, "embassy.create", Some(&id), Outcome::Ok)).await?;
         let general = std::iter::once((None, "general"));
         let per_category = Category::ALL.into_iter().filter(|c| *c != Category::Other).map(|c| (Some(c), c.as_str()));
         for (category, slug) in general.chain(per_category) {

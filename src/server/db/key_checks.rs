@@ -1,8 +1,11 @@
 //! Check values of the master keys: recorded on first use, compared at every start-up.
 
 use super::{now, Db, DbError};
-use crate::server::crypto::{Keyring, KeyringMismatch};
-use sqlx::Row;
+use crate::server::{
+    audit::{self, AuditEvent, Outcome},
+    crypto::{Keyring, KeyringMismatch},
+};
+use sqlx::Row as _;
 
 /// Why the keyring cannot be used with this database.
 #[derive(Debug, thiserror::Error)]
@@ -22,18 +25,25 @@ pub async fn verify_and_record(db: &Db, keyring: &Keyring) -> Result<(), KeyChec
         .await
         .map_err(DbError::from)?
         .into_iter()
-        .map(|row| (row.get::<i64, _>(0) as u32, row.get::<Vec<u8>, _>(1)))
-        .collect();
+        .map(|row| Ok((u32::try_from(row.try_get::<i64, _>(0)?).unwrap_or(u32::MAX), row.try_get::<Vec<u8>, _>(1)?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)?;
     keyring.verify_against(&stored)?;
     for id in keyring.key_ids().filter(|id| !stored.iter().any(|(s, _)| s == id)) {
         let value = keyring.check_value(id).expect("id comes from the keyring");
-        sqlx::query("INSERT INTO key_checks (key_id, check_value, created_at) VALUES ($1, $2, $3)")
+        // Two instances starting together: one records, the other skips and compares next start.
+        let added = sqlx::query("INSERT INTO key_checks (key_id, check_value, created_at) VALUES ($1, $2, $3) ON CONFLICT (key_id) DO NOTHING")
             .bind(i64::from(id))
             .bind(value)
             .bind(now())
             .execute(&mut *tx)
             .await
-            .map_err(DbError::from)?;
+            .map_err(DbError::from)?
+            .rows_affected();
+        if added == 1 {
+            let key = id.to_string();
+            audit::append(&mut tx, keyring, &AuditEvent::new("system", "key.add", Some(&key), Outcome::Ok)).await?;
+        }
     }
     tx.commit().await.map_err(DbError::from)?;
     Ok(())

@@ -19,11 +19,15 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
 /// Pragmas every SQLite connection runs: write-ahead log, enforced foreign keys, waiting
 /// instead of failing on a busy database, and overwriting deleted content.
+/// `journal_size_limit = 0` truncates the log after each checkpoint, so deleted content does
+/// not linger there.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-    PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;";
+    PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON; \
+    PRAGMA journal_size_limit = 0;";
 
-/// A database error with the driver's cause. It never carries bound values.
-#[derive(Debug, thiserror::Error)]
+/// A database error with the driver's cause. `Debug` prints what `Display` prints: the
+/// driver's own `Debug` can include a PostgreSQL DETAIL line quoting row values.
+#[derive(thiserror::Error)]
 pub enum DbError {
     #[error("database: {0}")]
     Sqlx(#[from] sqlx::Error),
@@ -31,6 +35,12 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database: {0}")]
     Crypto(#[from] super::crypto::CryptoError),
+}
+
+impl std::fmt::Debug for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }
 
 impl From<DbError> for crate::api::AppError {
@@ -96,6 +106,15 @@ impl Db {
 
     pub async fn ping(&self) -> Result<(), DbError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Moves the SQLite write-ahead log into the database file and empties it, so that
+    /// content just deleted (overwritten there by `secure_delete`) leaves the log too.
+    pub async fn flush_deleted(&self) -> Result<(), DbError> {
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await?;
+        }
         Ok(())
     }
 
