@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-// The release binary on a fresh data dir (see ../scripts/e2e-server.sh), driven by the
+// The release binary on a fresh data dir (see ../.ci/e2e-server), driven by the
 // system Chromium. Every spec runs twice: with JavaScript ("js") and without ("no-js"),
 // as in Tor Browser at its "Safest" level.
 const port = Number(process.env.E2E_PORT ?? 3100);
@@ -31,7 +31,7 @@ export default defineConfig({
     { name: 'no-js', use: { javaScriptEnabled: false } },
   ],
   webServer: {
-    command: '../scripts/e2e-server.sh',
+    command: '../.ci/e2e-server',
     url: `http://127.0.0.1:${port}/api/health`,
     env: { E2E_PORT: String(port) },
     reuseExistingServer: false,

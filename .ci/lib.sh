@@ -1,4 +1,4 @@
-# Shared by scripts/serve.sh and scripts/test.sh: install what is missing, skip what is there.
+# Shared by .ci/serve and .ci/test: install what is missing, skip what is there.
 # Sourced, not run.
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -25,10 +25,13 @@ ensure_build_tools() {
     log "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
   fi
-  if ! command -v wasm-opt >/dev/null; then
-    log "installing binaryen (wasm-opt)"
-    apt_install binaryen
+  # wasm-opt 123 from npm: Debian 12's binaryen (108) corrupts the reference-typed
+  # function table of today's wasm-bindgen output.
+  if ! [ -x .ci/tools/node_modules/.bin/wasm-opt ] || [ .ci/tools/package-lock.json -nt .ci/tools/node_modules/.package-lock.json ]; then
+    log "installing wasm-opt (binaryen 123) from package-lock.json"
+    (cd .ci/tools && npm ci --no-audit --no-fund)
   fi
+  export PATH="$PWD/.ci/tools/node_modules/.bin:$PATH"
   local want; want="$(locked_wasm_bindgen)"
   if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
     log "installing wasm-bindgen-cli $want (matches Cargo.lock; a few minutes)"
