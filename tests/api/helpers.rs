@@ -146,7 +146,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     tokio::spawn(startup::serve(state.clone(), listener, async {
         let _ = stopped.await;
     }));
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    // No idle connections: a response such as 413 may close the connection it came on.
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).pool_max_idle_per_host(0).build().unwrap();
     Some(TestApp { base: format!("http://{addr}"), addr, state, dir, client, pg_database, shutdown: Some(shutdown) })
 }
 
