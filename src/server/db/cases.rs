@@ -5,10 +5,10 @@ use super::{push_value_groups, DbError, Tx};
 use crate::server::cases::SealedCase;
 use sqlx::Row;
 
-/// Largest number of rows per INSERT statement: 11 values a case row, 3 a field row, both
-/// well under SQLite's 32766 and PostgreSQL's 65535 bound values.
-pub const INSERT_CHUNK: usize = 500;
-const FIELD_ROWS_CHUNK: usize = 2000;
+/// Rows per INSERT statement. SQLite resolves `$n` parameters by name, at a cost that grows
+/// with the square of their number, so statements stay at a few hundred bound values.
+pub const INSERT_CHUNK: usize = 40;
+const FIELD_ROWS_CHUNK: usize = 150;
 
 /// Inserts sealed cases with their key and field rows.
 pub async fn insert_sealed(tx: &mut Tx, cases: &[SealedCase]) -> Result<(), DbError> {

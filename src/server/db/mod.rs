@@ -20,10 +20,11 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 /// Pragmas every SQLite connection runs: write-ahead log, enforced foreign keys, waiting
 /// instead of failing on a busy database, and overwriting deleted content.
 /// `journal_size_limit = 0` truncates the log after each checkpoint, so deleted content does
-/// not linger there.
+/// not linger there. A 64 MiB page cache per connection keeps the random-keyed indexes of a
+/// million cases in memory.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON; \
-    PRAGMA journal_size_limit = 0;";
+    PRAGMA journal_size_limit = 0; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;";
 
 /// A database error with the driver's cause. `Debug` prints what `Display` prints: the
 /// driver's own `Debug` can include a PostgreSQL DETAIL line quoting row values.
