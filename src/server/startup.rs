@@ -16,6 +16,8 @@ use tokio::net::TcpListener;
 pub enum StartupError {
     #[error("data directory {path} could not be created: {source}")]
     DataDir { path: String, source: std::io::Error },
+    #[error("database file {path} could not be created: {source}")]
+    DatabaseFile { path: String, source: std::io::Error },
     #[error("{0}")]
     KeyFile(#[from] KeyFileError),
     #[error("{0}")]
@@ -54,9 +56,32 @@ fn ensure_data_dir(config: &Config) -> Result<(), StartupError> {
     Ok(())
 }
 
+/// The file of a `sqlite:` URL (`sqlite://path?options`), unless it is in memory.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| path.into())
+}
+
+/// Creates a missing SQLite file readable by its owner only; SQLite gives its WAL and
+/// shared-memory files the same permissions.
+fn ensure_private_sqlite_file(config: &Config) -> Result<(), StartupError> {
+    let Some(path) = sqlite_file(&config.database_url).filter(|_| config.backend == Backend::Sqlite) else { return Ok(()) };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(&path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(StartupError::DatabaseFile { path: path.display().to_string(), source }),
+    }
+}
+
 /// Connects and migrates the database.
 pub async fn open_db(config: &Config) -> Result<Db, StartupError> {
     ensure_data_dir(config)?;
+    ensure_private_sqlite_file(config)?;
     let db = Db::connect(&config.database_url, config.backend).await?;
     db.migrate().await?;
     Ok(db)
@@ -97,4 +122,15 @@ pub async fn bind(config: &Config) -> Result<TcpListener, StartupError> {
 /// Serves until `shutdown` resolves.
 pub async fn serve(state: AppState, listener: TcpListener, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
     axum::serve(listener, http::router(state).into_make_service()).with_graceful_shutdown(shutdown).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sqlite_file_is_read_from_the_url() {
+        assert_eq!(super::sqlite_file("sqlite://./data/x.sqlite?mode=rwc"), Some("./data/x.sqlite".into()));
+        assert_eq!(super::sqlite_file("sqlite:/var/lib/desk.db"), Some("/var/lib/desk.db".into()));
+        assert_eq!(super::sqlite_file("sqlite::memory:"), None);
+        assert_eq!(super::sqlite_file("postgres://db/desk"), None);
+    }
 }

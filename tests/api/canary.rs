@@ -78,3 +78,22 @@ async fn shredded_case_key_leaves_neither_database_file_nor_wal() {
     assert!(cases::shred_case(&app.state.db, &app.state.keyring, &id, "requester").await.unwrap());
     assert!(!files().windows(wrapped.len()).any(|w| w == wrapped), "the wrapped key is gone from the file and the WAL");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sentinels_reach_no_postgres_row() {
+    let Some(app) = spawn_app(Backend::Postgres).await else { return };
+    let id = open_sample_case(&app, NAME, STORY).await;
+    let fields = cases::read_fields(&app.state.db, &app.state.keyring, &id, "person:test").await.unwrap();
+    assert_eq!(fields["narrative"].as_str(), STORY);
+    let tables = ["embassies", "queues", "people", "cases", "case_keys", "case_fields", "key_checks", "audit_log", "audit_head"];
+    let mut everything = String::new();
+    for table in tables {
+        let rows: Option<String> = sqlx::query_scalar(&format!("SELECT string_agg(t::text, ' ') FROM {table} t")).fetch_one(app.state.db.pool()).await.unwrap();
+        everything.push_str(&rows.unwrap_or_default());
+    }
+    assert!(everything.contains(id.as_str()), "the dump holds the case");
+    let hex = |s: &str| s.bytes().map(|b| format!("{b:02x}")).collect::<String>();
+    for sentinel in [NAME, STORY, "Канарэйка", "CANARY-"] {
+        assert!(!everything.contains(sentinel) && !everything.contains(&hex(sentinel)), "{sentinel:?} in a row");
+    }
+}

@@ -64,7 +64,9 @@ async fn development_creates_data_dir_and_private_key_file() {
     assert!(notes.key_file_created);
     assert_eq!(std::fs::metadata(&data).unwrap().permissions().mode() & 0o777, 0o700);
     assert_eq!(std::fs::metadata(data.join("keyring")).unwrap().permissions().mode() & 0o777, 0o600);
-    assert!(data.join("embassy-desk.sqlite").exists());
+    for file in ["embassy-desk.sqlite", "embassy-desk.sqlite-wal"] {
+        assert_eq!(std::fs::metadata(data.join(file)).unwrap().permissions().mode() & 0o777, 0o600, "{file}");
+    }
     let (_, notes) = startup::prepare(config(&vars)).await.unwrap();
     assert!(!notes.key_file_created, "second start reuses the key file");
 }

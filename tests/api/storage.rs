@@ -150,7 +150,29 @@ async fn concurrent_case_openings_all_land_with_an_unbroken_chain(app: TestApp) 
     assert_eq!(audit::verify(&app.state.db, &app.state.keyring).await.unwrap(), Ok(18));
 }
 
+async fn seeded_cases_are_sealed_and_routed_like_intake(app: TestApp) {
+    embassy_desk::server::seed::run(&app.state.db, &app.state.keyring, 120, &["pl".into(), "de".into()]).await.unwrap();
+    let pool = app.state.db.pool();
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(pool).await.unwrap();
+    assert_eq!(count, 120);
+    let queues: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM queues").fetch_one(pool).await.unwrap();
+    assert_eq!(queues, 2 * 7, "a general queue and one per category, per embassy");
+    let misrouted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases c JOIN queues q ON q.id = c.queue_id WHERE q.embassy_id <> c.embassy_id")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(misrouted, 0);
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM cases ORDER BY reference LIMIT 5").fetch_all(pool).await.unwrap();
+    for id in ids {
+        let fields = read(&app, &CaseId::parse(&id).unwrap()).await.unwrap();
+        let names: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["answers", "city", "contact", "narrative", "requester_name"]);
+        assert!(fields.iter().all(|(_, v)| !v.is_empty()));
+    }
+}
+
 on_both_backends!(
+    seeded_cases_are_sealed_and_routed_like_intake,
     sealed_case_values_round_trip,
     value_moved_to_another_case_or_field_fails,
     tampered_or_unknown_key_values_are_errors,
