@@ -3,8 +3,10 @@
 
 pub mod case;
 pub mod ids;
+pub mod receipt;
 pub mod role;
 
 pub use case::{Category, Priority, Status};
 pub use ids::{CaseId, CaseRef};
+pub use receipt::ReceiptCode;
 pub use role::Role;

@@ -6,6 +6,7 @@ use super::{
     audit::{self, AuditEvent, Outcome},
     crypto::{CryptoError, DataKey, Keyring, Place, SERVER_HOLDER},
     db::{self, Db, DbError},
+    receipts::{self, PreparedReceipt},
 };
 use crate::domain::{CaseId, CaseRef, Category, Priority, Status};
 use rand::RngCore;
@@ -117,9 +118,10 @@ pub fn seal(keyring: &Keyring, new: NewCase) -> SealedCase {
     }
 }
 
-/// Opens a case: one transaction holds the case, its key, its fields and the audit row.
-/// A reference collision is retried with a new reference.
-pub async fn open_case(db: &Db, keyring: &Keyring, new: NewCase, actor: &str) -> Result<(CaseId, CaseRef), DbError> {
+/// Opens a case: one transaction holds the case, its key, its fields, its receipt (for
+/// intake; `None` for synthetic cases) and the audit row. A reference collision is retried
+/// with a new reference.
+pub async fn open_case(db: &Db, keyring: &Keyring, new: NewCase, receipt: Option<&PreparedReceipt>, actor: &str) -> Result<(CaseId, CaseRef), DbError> {
     let mut sealed = seal(keyring, new);
     for attempt in 0.. {
         let mut tx = db.begin().await?;
@@ -130,6 +132,9 @@ pub async fn open_case(db: &Db, keyring: &Keyring, new: NewCase, actor: &str) ->
                 continue;
             }
             other => other?,
+        }
+        if let Some(receipt) = receipt {
+            receipts::store(&mut tx, &sealed.id, receipt).await?;
         }
         audit::append(&mut tx, keyring, &AuditEvent::new(actor, "case.open", Some(sealed.id.as_str()), Outcome::Ok)).await?;
         tx.commit().await?;

@@ -8,9 +8,11 @@ pub mod crypto;
 pub mod db;
 pub mod http;
 pub mod passwords;
+pub mod receipts;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;
+pub mod throttle;
 
 use crate::api::AppError;
 use axum::extract::FromRef;

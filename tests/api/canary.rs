@@ -3,7 +3,7 @@
 
 use crate::{
     helpers::{captured_logs, spawn_app, Backend},
-    storage::open_sample_case,
+    storage::{open_case_with_receipt, open_sample_case},
 };
 use embassy_desk::server::{cases, passwords};
 use secrecy::SecretString;
@@ -25,9 +25,13 @@ fn assert_absent(what: &str, bytes: &[u8]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sentinels_reach_neither_database_files_nor_logs() {
     let app = spawn_app(Backend::Sqlite).await.unwrap();
-    let id = open_sample_case(&app, NAME, STORY).await;
+    let (code, receipt) = embassy_desk::server::receipts::prepare(&app.state.keyring).await.unwrap();
+    let (id, reference) = open_case_with_receipt(&app, NAME, STORY, Some(&receipt)).await;
     let fields = cases::read_fields(&app.state.db, &app.state.keyring, &id, "person:test").await.unwrap();
     assert_eq!(fields["requester_name"].as_str(), NAME, "the sentinel went through the sealed path");
+    let limits = embassy_desk::server::receipts::Limits::default();
+    assert!(embassy_desk::server::receipts::verify(&app.state.db, &app.state.keyring, &limits, &reference, &code).await.is_ok());
+    let code_digits = code.digits().to_owned();
     let hash = passwords::hash(SecretString::from(PASSWORD)).await.unwrap();
     let mut tx = app.state.db.begin().await.unwrap();
     embassy_desk::server::db::people::insert(&mut tx, "canary", &hash, embassy_desk::domain::Role::Admin, None).await.unwrap();
@@ -49,6 +53,9 @@ async fn sentinels_reach_neither_database_files_nor_logs() {
 
     let wal = app.dir.path().join("embassy-desk.sqlite-wal");
     let wal_bytes = std::fs::read(&wal).expect("SQLite runs in WAL mode");
+    for (what, bytes) in [("the WAL", &wal_bytes), ("the database file", &std::fs::read(app.sqlite_path()).unwrap()), ("the logs", &captured_logs())] {
+        assert!(!contains(bytes, &code_digits), "the receipt code is in {what}");
+    }
     assert!(!wal_bytes.is_empty() && contains(&wal_bytes, id.as_str()), "the WAL holds the new case's rows");
     assert_absent("the WAL", &wal_bytes);
     assert_absent("the database file", &std::fs::read(app.sqlite_path()).unwrap());

@@ -6,5 +6,6 @@ mod cli;
 mod csrf;
 mod headers;
 mod helpers;
+mod receipts;
 mod startup;
 mod storage;

@@ -3,17 +3,22 @@
 
 use crate::{helpers::TestApp, on_both_backends};
 use embassy_desk::{
-    domain::{CaseId, Category, Priority},
+    domain::{CaseId, CaseRef, Category, Priority},
     server::{
         audit::{self, ChainBreak},
         cases::{self, CaseField, NewCase, ReadError},
         crypto::CryptoError,
         db,
+        receipts::PreparedReceipt,
     },
 };
 use zeroize::Zeroizing;
 
 pub async fn open_sample_case(app: &TestApp, name: &str, narrative: &str) -> CaseId {
+    open_case_with_receipt(app, name, narrative, None).await.0
+}
+
+pub async fn open_case_with_receipt(app: &TestApp, name: &str, narrative: &str, receipt: Option<&PreparedReceipt>) -> (CaseId, CaseRef) {
     let mut tx = app.state.db.begin().await.unwrap();
     let embassy = db::embassies::ensure(&mut tx, &app.state.keyring, "cli", "pl", "PL", "People's Embassy of Belarus in Poland", true).await.unwrap();
     tx.commit().await.unwrap();
@@ -30,7 +35,7 @@ pub async fn open_sample_case(app: &TestApp, name: &str, narrative: &str) -> Cas
             (CaseField::Narrative, Zeroizing::new(narrative.to_owned())),
         ],
     };
-    cases::open_case(&app.state.db, &app.state.keyring, new, "requester").await.unwrap().0
+    cases::open_case(&app.state.db, &app.state.keyring, new, receipt, "requester").await.unwrap()
 }
 
 async fn read(app: &TestApp, id: &CaseId) -> Result<Vec<(String, String)>, ReadError> {
