@@ -38,7 +38,6 @@ impl CaseField {
             CaseField::Answers => "answers",
         }
     }
-
 }
 
 /// Where a sealed field lives: bound to its case and its name.
@@ -118,28 +117,35 @@ pub fn seal(keyring: &Keyring, new: NewCase) -> SealedCase {
     }
 }
 
-/// Opens a case: one transaction holds the case, its key, its fields, its receipt (for
-/// intake; `None` for synthetic cases) and the audit row. A reference collision is retried
-/// with a new reference.
-pub async fn open_case(db: &Db, keyring: &Keyring, new: NewCase, receipt: Option<&PreparedReceipt>, actor: &str) -> Result<(CaseId, CaseRef), DbError> {
-    let mut sealed = seal(keyring, new);
-    for attempt in 0.. {
+/// Starts a write transaction holding `cases`, drawing new references after a collision
+/// (about 1 in 2^50 per pair). The caller adds the rest of the change — receipt, audit
+/// row — and commits.
+pub async fn begin_with_cases(db: &Db, cases: &mut [SealedCase]) -> Result<db::Tx, DbError> {
+    let mut attempt = 0;
+    loop {
         let mut tx = db.begin().await?;
-        match db::cases::insert_sealed(&mut tx, std::slice::from_ref(&sealed)).await {
+        match db::cases::insert_sealed(&mut tx, cases).await {
+            Ok(()) => return Ok(tx),
             Err(DbError::Sqlx(sqlx::Error::Database(e))) if e.is_unique_violation() && attempt < 3 => {
                 tx.rollback().await?;
-                sealed.redraw_reference();
-                continue;
+                cases.iter_mut().for_each(SealedCase::redraw_reference);
+                attempt += 1;
             }
-            other => other?,
+            Err(e) => return Err(e),
         }
-        if let Some(receipt) = receipt {
-            receipts::store(&mut tx, &sealed.id, receipt).await?;
-        }
-        audit::append(&mut tx, keyring, &AuditEvent::new(actor, "case.open", Some(sealed.id.as_str()), Outcome::Ok)).await?;
-        tx.commit().await?;
-        break;
     }
+}
+
+/// Opens a case: one transaction holds the case, its key, its fields, its receipt (for
+/// intake; `None` for synthetic cases) and the audit row.
+pub async fn open_case(db: &Db, keyring: &Keyring, new: NewCase, receipt: Option<&PreparedReceipt>, actor: &str) -> Result<(CaseId, CaseRef), DbError> {
+    let mut sealed = seal(keyring, new);
+    let mut tx = begin_with_cases(db, std::slice::from_mut(&mut sealed)).await?;
+    if let Some(receipt) = receipt {
+        receipts::store(&mut tx, &sealed.id, receipt).await?;
+    }
+    audit::append(&mut tx, keyring, &AuditEvent::new(actor, "case.open", Some(sealed.id.as_str()), Outcome::Ok)).await?;
+    tx.commit().await?;
     Ok((sealed.id, sealed.reference))
 }
 

@@ -5,7 +5,7 @@
 
 use super::{
     audit::{self, AuditEvent, Outcome},
-    crypto::Keyring,
+    crypto::{self, Keyring},
     db::{now, Db, DbError, Tx},
     passwords::{self, PasswordError},
     throttle::{self, Limit},
@@ -90,7 +90,7 @@ async fn decoy_hash() -> Result<&'static str, PasswordError> {
 pub async fn verify(db: &Db, keyring: &Keyring, limits: &Limits, reference: &CaseRef, code: &ReceiptCode) -> Result<CaseId, FollowUpError> {
     let scope = {
         let index = keyring.blind_index(keyring.active_key_id(), "receipt reference", reference.as_str().as_bytes()).expect("active key");
-        format!("ref:{}", index.iter().map(|b| format!("{b:02x}")).collect::<String>())
+        format!("ref:{}", crypto::hex(&index))
     };
     let at = now();
     let mut tx = db.begin().await?;

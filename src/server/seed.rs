@@ -179,20 +179,8 @@ pub async fn run(db: &Db, keyring: &Arc<Keyring>, count: u64, embassy_codes: &[S
 }
 
 async fn write_batch(db: &Db, keyring: &Keyring, batch: &mut [SealedCase]) -> Result<(), DbError> {
-    for attempt in 0.. {
-        let mut tx = db.begin().await?;
-        match db::cases::insert_sealed(&mut tx, batch).await {
-            // A reference collision (about 1 in 2^50 per pair): draw new ones and retry.
-            Err(DbError::Sqlx(sqlx::Error::Database(e))) if e.is_unique_violation() && attempt < 3 => {
-                tx.rollback().await?;
-                batch.iter_mut().for_each(SealedCase::redraw_reference);
-                continue;
-            }
-            other => other?,
-        }
-        audit::append(&mut tx, keyring, &AuditEvent::new("cli", "case.seed", None, Outcome::Ok)).await?;
-        tx.commit().await?;
-        break;
-    }
+    let mut tx = cases::begin_with_cases(db, batch).await?;
+    audit::append(&mut tx, keyring, &AuditEvent::new("cli", "case.seed", None, Outcome::Ok)).await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -47,7 +47,7 @@ fn check_code(id: u32, key: &[u8; 32]) -> String {
     h.update(b"embassy-desk key file check");
     h.update(id.to_be_bytes());
     h.update(key);
-    h.finalize()[..4].iter().map(|b| format!("{b:02x}")).collect()
+    super::hex(&h.finalize()[..4])
 }
 
 /// Parses key file text. `path` only labels errors.

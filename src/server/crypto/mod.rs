@@ -19,5 +19,14 @@ pub use keyring::{Keyring, KeyringMismatch, SERVER_HOLDER};
 pub use sealed::{key_id_of, open, seal, CryptoError, Place, FORMAT_VERSION, OVERHEAD};
 pub use secret_key::SecretKey;
 
+/// Lower-case hex of `bytes` (check codes, index scopes).
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
 #[cfg(test)]
 mod tests;

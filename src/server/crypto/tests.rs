@@ -203,3 +203,9 @@ proptest! {
         prop_assert!(ring.unwrap_case_key(CASE, &bytes).is_err());
     }
 }
+
+#[test]
+fn hex_is_lower_case_two_digits_a_byte() {
+    assert_eq!(hex(&[0x00, 0xab, 0x10, 0xff]), "00ab10ff");
+    assert_eq!(hex(&[]), "");
+}
