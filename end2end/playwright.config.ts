@@ -4,6 +4,8 @@ import { defineConfig } from '@playwright/test';
 // system Chromium. Every spec runs twice: with JavaScript ("js") and without ("no-js"),
 // as in Tor Browser at its "Safest" level.
 const port = Number(process.env.E2E_PORT ?? 3100);
+// The server's data dir, shared with specs that run the `reply` command.
+process.env.E2E_DATA_DIR ??= `/tmp/embassy-desk-e2e-${port}`;
 
 export default defineConfig({
   testDir: './tests',
@@ -33,7 +35,7 @@ export default defineConfig({
   webServer: {
     command: '../.ci/e2e-server',
     url: `http://127.0.0.1:${port}/api/health`,
-    env: { E2E_PORT: String(port) },
+    env: { E2E_PORT: String(port), E2E_DATA_DIR: process.env.E2E_DATA_DIR! },
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',

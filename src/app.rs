@@ -1,14 +1,25 @@
 //! The HTML shell, the root component and the route table.
 
-use crate::ui::pages::{home::HomePage, not_found::NotFound};
+use crate::{
+    i18n::I18nContextProvider,
+    locale::ApplyChosenLocale,
+    ui::pages::{
+        follow_up_case::FollowUpCasePage,
+        follow_up_delete::{FollowUpDeletePage, FollowUpDeletedPage},
+        follow_up_login::FollowUpLoginPage,
+        intake::IntakePage,
+        not_found::NotFound,
+    },
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    StaticSegment,
+    path, SsrMode,
 };
 
-/// The document around every page. Runs on the server only.
+/// The document around every page. Runs on the server only. `<html lang>` is set by the
+/// i18n provider to the language the page is rendered in.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The page's Content-Security-Policy allows exactly the scripts that carry this
     // response's nonce (the hydration script); everything else is same-origin.
@@ -16,7 +27,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     crate::server::http::headers::set_page_csp(&options);
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -33,19 +44,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Root component: stylesheet, neutral title and routes.
+/// Root component: language, stylesheet, neutral title and routes. Requester pages render
+/// completely on the server before they are sent (`SsrMode::Async`), so they need no
+/// JavaScript to show their content.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/embassy-desk.css" />
-        // Neutral on purpose: a title in browser history must not say what was asked.
-        <Title text="Help desk" />
-        <Router>
-            <Routes fallback=NotFound>
-                <Route path=StaticSegment("") view=HomePage />
-            </Routes>
-        </Router>
+        <I18nContextProvider cookie_name="lang">
+            <Stylesheet id="leptos" href="/pkg/embassy-desk.css" />
+            // Neutral on purpose: a title in browser history must not say what was asked.
+            <Title text="Help desk" />
+            <Router>
+                <ApplyChosenLocale />
+                <Routes fallback=NotFound>
+                    <Route path=path!("") view=IntakePage ssr=SsrMode::Async />
+                    <Route path=path!("follow-up") view=FollowUpLoginPage ssr=SsrMode::Async />
+                    <Route path=path!("follow-up/case") view=FollowUpCasePage ssr=SsrMode::Async />
+                    <Route path=path!("follow-up/delete") view=FollowUpDeletePage ssr=SsrMode::Async />
+                    <Route path=path!("follow-up/deleted") view=FollowUpDeletedPage ssr=SsrMode::Async />
+                </Routes>
+            </Router>
+        </I18nContextProvider>
     }
 }

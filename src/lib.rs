@@ -7,10 +7,14 @@
 pub mod api;
 pub mod app;
 pub mod domain;
+pub mod locale;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod server;
+
+// The `i18n` module generated from `locales/*.json` by build.rs (leptos_i18n).
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 /// Entry point of the WASM bundle: attaches the client to the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -2,6 +2,8 @@
 //! establishes who is calling, and it answers with DTOs made for the client.
 
 pub mod error;
+pub mod follow_up;
 pub mod health;
+pub mod intake;
 
 pub use error::AppError;

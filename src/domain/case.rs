@@ -128,6 +128,16 @@ impl Priority {
         Self::ALL.into_iter().find(|p| p.rank() == rank)
     }
 
+    /// The desk's default first-response target, in hours.
+    pub const fn first_response_hours(self) -> i64 {
+        match self {
+            Priority::Urgent => 4,
+            Priority::High => 24,
+            Priority::Normal => 72,
+            Priority::Low => 120,
+        }
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             Priority::Urgent => "urgent",

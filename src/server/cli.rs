@@ -48,6 +48,17 @@ enum Command {
         #[arg(long, value_delimiter = ',', default_value = "pl,lt,de,cz")]
         embassies: Vec<String>,
     },
+    /// Create the embassy of a host country (with its queues); cases from that country go there.
+    AddEmbassy {
+        /// Embassy code: pl, lt, de, cz, lv, ee, ge, ua, nl, fr, gb or us.
+        code: String,
+    },
+    /// Send a message from the embassy to a requester (the text is read from standard input).
+    Reply {
+        /// The case's public reference, e.g. 7KQ2M-9XH4D.
+        #[arg(long)]
+        reference: String,
+    },
     /// Audit log tools.
     Audit {
         #[command(subcommand)]
@@ -86,7 +97,7 @@ pub fn main() -> ExitCode {
     if let Err(e) = telemetry::init(&config.log_filter, std::io::IsTerminal::is_terminal(&std::io::stderr()), std::io::stderr) {
         return fail(e);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match super::runtime_builder().build() {
         Ok(r) => r,
         Err(e) => return fail(format!("cannot start the async runtime: {e}")),
     };
@@ -126,6 +137,16 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             seed::run(&state.db, &state.keyring, cases, &embassies).await.map_err(|e| s(&e))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::AddEmbassy { code } => {
+            let (_, country, name) = db::embassies::KNOWN.iter().find(|(c, _, _)| *c == code).ok_or_else(|| format!("unknown embassy code {code:?}; known: pl, lt, de, cz, lv, ee, ge, ua, nl, fr, gb, us"))?;
+            let (state, _) = startup::prepare(config).await.map_err(|e| s(&e))?;
+            let mut tx = state.db.begin().await.map_err(|e| s(&e))?;
+            db::embassies::ensure(&mut tx, &state.keyring, "cli", &code, country, &format!("People's Embassy of Belarus in {name}"), false).await.map_err(|e| s(&e))?;
+            tx.commit().await.map_err(|e| s(&e))?;
+            println!("embassy {code} is ready");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reply { reference } => reply(config, &reference).await.map(|()| ExitCode::SUCCESS),
         Command::Audit { command: AuditCommand::Verify } => {
             let keyring = Keyring::load(&config.key_file).map_err(|e| s(&e))?;
             let db = startup::open_db(&config).await.map_err(|e| s(&e))?;
@@ -217,6 +238,23 @@ async fn create_admin(config: Config, login: &str, password_stdin: bool) -> Resu
     Ok(())
 }
 
+/// Posts a message from the embassy, read from standard input, to the case with `reference`.
+async fn reply(config: Config, reference: &str) -> Result<(), String> {
+    use crate::{
+        domain::{intake::validate_message, CaseRef},
+        server::follow_up::{self, Author, MessageKind},
+    };
+    let reference = CaseRef::parse(reference).ok_or("a reference has ten letters and digits, e.g. 7KQ2M-9XH4D")?;
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::Read::take(std::io::stdin(), 64 * 1024), &mut text).map_err(|e| e.to_string())?;
+    let text = validate_message(&text).map_err(|e| format!("the message is not acceptable ({:?})", e.rule))?;
+    let (state, _) = startup::prepare(config).await.map_err(|e| e.to_string())?;
+    let case_id = follow_up::case_by_reference(&state.db, &reference).await.map_err(|e| e.to_string())?.ok_or("no case has this reference")?;
+    follow_up::post(&state.db, &state.keyring, &case_id, Author::Volunteer, MessageKind::Reply, None, &text, "cli").await.map_err(|e| e.to_string())?;
+    println!("message sent");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,7 +263,7 @@ mod tests {
     #[test]
     fn every_command_has_help() {
         Cli::command().debug_assert();
-        for name in ["serve", "migrate", "keygen", "create-admin", "seed", "audit"] {
+        for name in ["serve", "migrate", "keygen", "create-admin", "seed", "add-embassy", "reply", "audit"] {
             assert!(Cli::command().find_subcommand(name).and_then(|c| c.get_about().map(|a| a.to_string())).is_some(), "{name}");
         }
     }

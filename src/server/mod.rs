@@ -6,7 +6,10 @@ pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod follow_up;
+pub mod form_token;
 pub mod http;
+pub mod intake;
 pub mod passwords;
 pub mod receipts;
 pub mod seed;
@@ -18,6 +21,17 @@ use crate::api::AppError;
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use std::sync::Arc;
+
+/// Stack of each runtime thread. Rendering a whole page is deep recursion over nested view
+/// types, deeper still in unoptimised builds, so the default 2 MiB is not enough.
+pub const THREAD_STACK_BYTES: usize = 16 * 1024 * 1024;
+
+/// The async runtime the server runs on.
+pub fn runtime_builder() -> tokio::runtime::Builder {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    builder.enable_all().thread_stack_size(THREAD_STACK_BYTES);
+    builder
+}
 
 /// What every request handler can reach.
 #[derive(Clone)]

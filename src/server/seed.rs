@@ -53,16 +53,6 @@ const STORIES: &[&str] = &[
 const CHANNELS: &[&str] = &["site", "signal", "telegram", "email", "phone"];
 const LANGUAGES: &[&str] = &["ru", "ru", "ru", "be", "be", "en"];
 
-/// First-response target by priority, in hours (the desk's defaults).
-fn sla_hours(priority: Priority) -> i64 {
-    match priority {
-        Priority::Urgent => 4,
-        Priority::High => 24,
-        Priority::Normal => 72,
-        Priority::Low => 120,
-    }
-}
-
 fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
     items.choose(rng).expect("non-empty list")
 }
@@ -108,7 +98,7 @@ fn synthetic_case(rng: &mut StdRng, embassy: &EmbassyQueues, started: i64) -> (N
         priority,
         language: (*pick(rng, LANGUAGES)).to_owned(),
         created_at,
-        first_response_due_at: Some(created_at + sla_hours(priority) * 3600),
+        first_response_due_at: Some(created_at + priority.first_response_hours() * 3600),
         fields: vec![
             (CaseField::RequesterName, Zeroizing::new(format!("{} {}", pick(rng, FIRST_NAMES), pick(rng, LAST_NAMES)))),
             (CaseField::Contact, Zeroizing::new(format!("{channel} {handle}").trim().to_owned())),

@@ -110,6 +110,7 @@ pub async fn prepare(config: Config) -> Result<(AppState, StartupNotes), Startup
     let (keyring, key_file_created) = open_keyring(&config)?;
     let db = open_db(&config).await?;
     db::key_checks::verify_and_record(&db, &keyring).await?;
+    db::embassies::ensure_default_desk(&db, &keyring).await?;
     let state = AppState { leptos_options: leptos_options(&config), config: Arc::new(config), db, keyring: Arc::new(keyring) };
     Ok((state, StartupNotes { key_file_created }))
 }

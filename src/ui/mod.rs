@@ -1,4 +1,5 @@
 //! Pages and the components they are built from.
 
+pub mod browser;
 pub mod components;
 pub mod pages;

@@ -88,8 +88,16 @@ fn operator_flow_keygen_migrate_admin_seed_verify() {
 
     let verify = run(d, &[], &["audit", "verify"], None);
     assert!(verify.status.success(), "{}", text(&verify.stderr));
-    // The key recorded at first start, the admin, two embassies, one row per batch of 2000.
-    assert!(text(&verify.stdout).contains("intact: 6 rows"), "{}", text(&verify.stdout));
+    // The key recorded at first start, the default desk, the admin, two embassies, one row
+    // per batch of 2000.
+    assert!(text(&verify.stdout).contains("intact: 7 rows"), "{}", text(&verify.stdout));
+
+    let embassy = run(d, &[], &["add-embassy", "de"], None);
+    assert!(embassy.status.success(), "{}", text(&embassy.stderr));
+    assert!(text(&run(d, &[], &["add-embassy", "xx"], None).stderr).contains("unknown embassy code"));
+    let reply = run(d, &[], &["reply", "--reference", "00000-00000"], Some("Hello from the embassy"));
+    assert_eq!(reply.status.code(), Some(1));
+    assert!(text(&reply.stderr).contains("no case has this reference"));
 
     let rotate = run(d, &[], &["keygen", "--rotate"], None);
     assert!(text(&rotate.stdout).contains("added key 2"));

@@ -88,6 +88,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pg_database: Option<String>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server_runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl TestApp {
@@ -108,6 +109,9 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+        if let Some(rt) = self.server_runtime.take() {
+            rt.shutdown_background();
         }
         if let Some(name) = self.pg_database.take() {
             drop_postgres_database(name);
@@ -137,18 +141,30 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
             (url, Some(name))
         }
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
     let addr = listener.local_addr().unwrap();
     let vars = base_vars(dir.path(), &database_url, addr);
     let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
-    let (state, _) = startup::prepare(config).await.expect("app starts");
+    // The server runs on a runtime of its own, built like the binary's (large stacks).
+    let server_runtime = embassy_desk::server::runtime_builder().worker_threads(2).build().unwrap();
     let (shutdown, stopped) = tokio::sync::oneshot::channel();
-    tokio::spawn(startup::serve(state.clone(), listener, async {
-        let _ = stopped.await;
-    }));
+    let handle = server_runtime.handle().clone();
+    let state = tokio::task::spawn_blocking(move || {
+        handle.block_on(async move {
+            let (state, _) = startup::prepare(config).await.expect("app starts");
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            tokio::spawn(startup::serve(state.clone(), listener, async {
+                let _ = stopped.await;
+            }));
+            state
+        })
+    })
+    .await
+    .unwrap();
     // No idle connections: a response such as 413 may close the connection it came on.
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).pool_max_idle_per_host(0).build().unwrap();
-    Some(TestApp { base: format!("http://{addr}"), addr, state, dir, client, pg_database, shutdown: Some(shutdown) })
+    Some(TestApp { base: format!("http://{addr}"), addr, state, dir, client, pg_database, shutdown: Some(shutdown), server_runtime: Some(server_runtime) })
 }
 
 /// Runs one check against both backends, as two tests named `sqlite` and `postgres`.

@@ -4,8 +4,11 @@
 mod canary;
 mod cli;
 mod csrf;
+mod follow_up;
 mod headers;
 mod helpers;
+mod intake;
 mod receipts;
+mod requester;
 mod startup;
 mod storage;

@@ -20,7 +20,7 @@ pub async fn open_sample_case(app: &TestApp, name: &str, narrative: &str) -> Cas
 
 pub async fn open_case_with_receipt(app: &TestApp, name: &str, narrative: &str, receipt: Option<&PreparedReceipt>) -> (CaseId, CaseRef) {
     let mut tx = app.state.db.begin().await.unwrap();
-    let embassy = db::embassies::ensure(&mut tx, &app.state.keyring, "cli", "pl", "PL", "People's Embassy of Belarus in Poland", true).await.unwrap();
+    let embassy = db::embassies::ensure(&mut tx, &app.state.keyring, "cli", "pl", "PL", "People's Embassy of Belarus in Poland", false).await.unwrap();
     tx.commit().await.unwrap();
     let new = NewCase {
         embassy_id: embassy.embassy_id.clone(),
@@ -116,28 +116,28 @@ async fn audit_chain_records_writes_and_detects_edits(app: TestApp) {
     cases::shred_case(&app.state.db, &app.state.keyring, &id, "requester").await.unwrap();
     let verify = || async { audit::verify(&app.state.db, &app.state.keyring).await.unwrap() };
     assert!(read(&app, &id).await.is_err());
-    assert_eq!(verify().await, Ok(6));
+    assert_eq!(verify().await, Ok(7));
     let rows: Vec<(String, String)> = sqlx::query_as("SELECT action, outcome FROM audit_log ORDER BY seq").fetch_all(app.state.db.pool()).await.unwrap();
-    let expected = [("key.add", "ok"), ("embassy.create", "ok"), ("case.open", "ok"), ("case.open", "ok"), ("case.shred", "ok"), ("case.view", "not_found")];
+    let expected = [("key.add", "ok"), ("embassy.create", "ok"), ("embassy.create", "ok"), ("case.open", "ok"), ("case.open", "ok"), ("case.shred", "ok"), ("case.view", "not_found")];
     assert_eq!(rows, expected.map(|(a, o)| (a.to_string(), o.to_string())));
 
-    sqlx::query("UPDATE audit_log SET outcome = 'denied' WHERE seq = 4").execute(app.state.db.pool()).await.unwrap();
-    assert_eq!(verify().await, Err(ChainBreak::BadMac { seq: 4 }));
-    sqlx::query("UPDATE audit_log SET outcome = 'ok' WHERE seq = 4").execute(app.state.db.pool()).await.unwrap();
-    assert_eq!(verify().await, Ok(6));
+    sqlx::query("UPDATE audit_log SET outcome = 'denied' WHERE seq = 5").execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(verify().await, Err(ChainBreak::BadMac { seq: 5 }));
+    sqlx::query("UPDATE audit_log SET outcome = 'ok' WHERE seq = 5").execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(verify().await, Ok(7));
     // Swap two rows' contents (reordering).
-    sqlx::query("UPDATE audit_log SET seq = 100 WHERE seq = 3").execute(app.state.db.pool()).await.unwrap();
-    sqlx::query("UPDATE audit_log SET seq = 3 WHERE seq = 4").execute(app.state.db.pool()).await.unwrap();
-    sqlx::query("UPDATE audit_log SET seq = 4 WHERE seq = 100").execute(app.state.db.pool()).await.unwrap();
-    assert_eq!(verify().await, Err(ChainBreak::BadMac { seq: 3 }));
-    sqlx::query("UPDATE audit_log SET seq = 100 WHERE seq = 3").execute(app.state.db.pool()).await.unwrap();
-    sqlx::query("UPDATE audit_log SET seq = 3 WHERE seq = 4").execute(app.state.db.pool()).await.unwrap();
-    sqlx::query("UPDATE audit_log SET seq = 4 WHERE seq = 100").execute(app.state.db.pool()).await.unwrap();
-    assert_eq!(verify().await, Ok(6));
-    sqlx::query("DELETE FROM audit_log WHERE seq = 6").execute(app.state.db.pool()).await.unwrap();
-    assert_eq!(verify().await, Err(ChainBreak::Truncated { last: 5, head: 6 }));
-    sqlx::query("DELETE FROM audit_log WHERE seq = 3").execute(app.state.db.pool()).await.unwrap();
-    assert_eq!(verify().await, Err(ChainBreak::Gap { expected: 3, found: 4 }));
+    sqlx::query("UPDATE audit_log SET seq = 100 WHERE seq = 4").execute(app.state.db.pool()).await.unwrap();
+    sqlx::query("UPDATE audit_log SET seq = 4 WHERE seq = 5").execute(app.state.db.pool()).await.unwrap();
+    sqlx::query("UPDATE audit_log SET seq = 5 WHERE seq = 100").execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(verify().await, Err(ChainBreak::BadMac { seq: 4 }));
+    sqlx::query("UPDATE audit_log SET seq = 100 WHERE seq = 4").execute(app.state.db.pool()).await.unwrap();
+    sqlx::query("UPDATE audit_log SET seq = 4 WHERE seq = 5").execute(app.state.db.pool()).await.unwrap();
+    sqlx::query("UPDATE audit_log SET seq = 5 WHERE seq = 100").execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(verify().await, Ok(7));
+    sqlx::query("DELETE FROM audit_log WHERE seq = 7").execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(verify().await, Err(ChainBreak::Truncated { last: 6, head: 7 }));
+    sqlx::query("DELETE FROM audit_log WHERE seq = 4").execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(verify().await, Err(ChainBreak::Gap { expected: 4, found: 5 }));
 }
 
 async fn concurrent_case_openings_all_land_with_an_unbroken_chain(app: TestApp) {
@@ -151,8 +151,9 @@ async fn concurrent_case_openings_all_land_with_an_unbroken_chain(app: TestApp) 
     for t in tasks {
         t.await.unwrap();
     }
-    // Sixteen openings, the embassy created once, the key recorded at start-up.
-    assert_eq!(audit::verify(&app.state.db, &app.state.keyring).await.unwrap(), Ok(18));
+    // Sixteen openings, the embassy created once, the default desk and the key recorded at
+    // start-up.
+    assert_eq!(audit::verify(&app.state.db, &app.state.keyring).await.unwrap(), Ok(19));
 }
 
 async fn seeded_cases_are_sealed_and_routed_like_intake(app: TestApp) {
@@ -160,7 +161,7 @@ async fn seeded_cases_are_sealed_and_routed_like_intake(app: TestApp) {
     let pool = app.state.db.pool();
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(pool).await.unwrap();
     assert_eq!(count, 120);
-    let queues: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM queues").fetch_one(pool).await.unwrap();
+    let queues: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM queues q JOIN embassies e ON e.id = q.embassy_id WHERE e.code IN ('pl', 'de')").fetch_one(pool).await.unwrap();
     assert_eq!(queues, 2 * 7, "a general queue and one per category, per embassy");
     let misrouted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases c JOIN queues q ON q.id = c.queue_id WHERE q.embassy_id <> c.embassy_id")
         .fetch_one(pool)

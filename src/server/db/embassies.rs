@@ -92,3 +92,47 @@ pub const KNOWN: &[(&str, &str, &str)] = &[
     ("gb", "GB", "the United Kingdom"),
     ("us", "US", "the United States"),
 ];
+
+/// Code of the desk that takes cases from countries without an embassy.
+pub const DEFAULT_DESK_CODE: &str = "intl";
+
+/// Where a new case goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Route {
+    pub embassy_id: String,
+    pub queue_id: String,
+}
+
+/// The embassy of `country` (else the default desk) and its queue for `category` (else its
+/// general queue). `None` when there is no embassy for the country and no default desk.
+pub async fn route(tx: &mut Tx, country: Option<&str>, category: Option<Category>) -> Result<Option<Route>, DbError> {
+    let embassy: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM embassies WHERE (country = $1 AND is_default = 0) OR is_default = 1 \
+         ORDER BY is_default, created_at LIMIT 1",
+    )
+    .bind(country.unwrap_or(""))
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(embassy_id) = embassy else { return Ok(None) };
+    let queue_id: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM queues WHERE embassy_id = $1 AND (category = $2 OR category IS NULL) \
+         ORDER BY CASE WHEN category IS NULL THEN 1 ELSE 0 END LIMIT 1",
+    )
+    .bind(&embassy_id)
+    .bind(category.map(Category::as_str).unwrap_or(""))
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(queue_id.map(|queue_id| Route { embassy_id, queue_id }))
+}
+
+/// Makes sure a default desk exists (a fresh install has one from the first start), so
+/// that every intake can be routed.
+pub async fn ensure_default_desk(db: &super::Db, keyring: &Keyring) -> Result<(), DbError> {
+    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM embassies WHERE is_default = 1 LIMIT 1").fetch_optional(db.pool()).await?;
+    if exists.is_none() {
+        let mut tx = db.begin().await?;
+        ensure(&mut tx, keyring, "system", DEFAULT_DESK_CODE, "ZZ", "International desk", true).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}

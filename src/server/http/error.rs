@@ -20,3 +20,20 @@ pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Bo
     tracing::error!("request handler panicked");
     AppError::Internal.into_response()
 }
+
+/// Server functions answer every error with 500; this gives the status that goes with the
+/// error (401, 404, 422, …) so that clients and monitors can tell them apart. Browsers
+/// running the app read any 4xx or 5xx as an error and decode the same body.
+pub async fn server_fn_status(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else { return AppError::Internal.into_response() };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    axum::response::Response::from_parts(parts, Body::from(bytes))
+}

@@ -5,6 +5,7 @@
 pub mod csrf;
 pub mod error;
 pub mod headers;
+pub mod requester;
 pub mod trace;
 
 use super::AppState;
@@ -31,10 +32,13 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), page)
+        .merge(requester::routes())
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .with_state(state)
         // Innermost first: the body limit and CSRF check run before any handler; the span
         // wraps them; panics become an opaque 500; headers go on every response.
+        .layer(middleware::from_fn(requester::remember_language))
+        .layer(middleware::from_fn(error::server_fn_status))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(middleware::from_fn_with_state(same_site, csrf::reject_cross_site))
         .layer(middleware::from_fn(trace::request_span))

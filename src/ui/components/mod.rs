@@ -1,4 +1,10 @@
 //! Widgets shared by pages.
 
+pub mod error_summary;
+pub mod field;
+pub mod inputs;
+pub mod intake;
+pub mod lang_switch;
+pub mod messages;
 pub mod page_frame;
 pub mod quick_exit;

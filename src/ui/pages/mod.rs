@@ -1,4 +1,7 @@
 //! One module per page.
 
-pub mod home;
+pub mod follow_up_case;
+pub mod follow_up_delete;
+pub mod follow_up_login;
+pub mod intake;
 pub mod not_found;

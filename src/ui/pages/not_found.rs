@@ -1,6 +1,9 @@
 //! The page for any address the app does not know.
 
-use crate::ui::components::page_frame::PageFrame;
+use crate::{
+    i18n::{t, use_i18n},
+    ui::components::page_frame::PageFrame,
+};
 use leptos::prelude::*;
 
 #[component]
@@ -11,10 +14,11 @@ pub fn NotFound() -> impl IntoView {
             res.set_status(http::StatusCode::NOT_FOUND);
         }
     }
+    let i18n = use_i18n();
     view! {
         <PageFrame>
-            <h1>"Page not found"</h1>
-            <p><a href="/">"Go to the start page"</a></p>
+            <h1>{t!(i18n, not_found.title)}</h1>
+            <p><a href="/" rel="external">{t!(i18n, not_found.back)}</a></p>
         </PageFrame>
     }
 }

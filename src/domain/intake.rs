@@ -1,0 +1,461 @@
+//! The intake form: what a requester types, and the one set of rules that checks it — run
+//! by the server on every submission and by the browser when JavaScript runs.
+//!
+//! [`IntakeForm`] holds the raw strings exactly as typed, so that a page re-rendered after
+//! an error (or a language switch) gives everything back. [`IntakeForm::validate`] turns it
+//! into a [`ValidIntake`] or a list of [`FieldError`]s naming the field and the rule.
+
+use super::{case::Category, date::Date, Priority};
+use serde::{Deserialize, Serialize};
+
+/// Host countries offered in the form (ISO 3166-1 alpha-2), in the order shown. Embassies
+/// are data; this list is only what a requester can pick — a country without an embassy
+/// goes to the default desk, and "other" lets them type any country.
+pub const HOST_COUNTRIES: &[&str] = &["PL", "LT", "LV", "EE", "DE", "CZ", "GE", "UA", "NL", "FR", "GB", "US", "SE", "NO", "FI", "SK", "AT", "IT", "ES", "CA"];
+/// The choice for a country not in [`HOST_COUNTRIES`].
+pub const OTHER_COUNTRY: &str = "other";
+
+/// The kinds of help, as the form sends them (see [`Category::as_str`]).
+pub const CATEGORY_NAMES: &[&str] = &["legal_status", "documents", "housing", "work", "medical", "urgent_money", "other"];
+
+/// Languages a requester can read and be answered in.
+pub const LANGUAGES: &[&str] = &["be", "ru", "en"];
+
+/// Current residence status (legal status section).
+pub const LEGAL_STATUSES: &[&str] = &["none", "visa_free", "visa", "temporary_residence", "permanent_residence", "asylum_pending", "international_protection", "humanitarian", "other"];
+/// Which document is the problem (documents section).
+pub const DOCUMENT_KINDS: &[&str] = &["passport_expired", "passport_lost", "certificate", "power_of_attorney", "apostille", "other"];
+/// Whether they may work (work section).
+pub const WORK_PERMITS: &[&str] = &["yes", "no", "not_sure"];
+/// What kind of care (medical section).
+pub const MEDICAL_KINDS: &[&str] = &["physical", "psychological", "both"];
+/// Urgent circumstances; any of them raises the priority.
+pub const URGENCIES: &[&str] = &["deadline_7_days", "detention_risk", "no_shelter"];
+/// How they want to be contacted. `site` means only through this site's follow-up page.
+pub const CONTACT_CHANNELS: &[&str] = &["site", "signal", "telegram", "email", "phone"];
+
+/// Longest accepted value of each free-text field, in characters.
+pub mod limits {
+    pub const NAME: usize = 100;
+    pub const CITY: usize = 100;
+    pub const OTHER_COUNTRY: usize = 100;
+    pub const HANDLE: usize = 100;
+    pub const SHORT_TEXT: usize = 200;
+    pub const DESCRIPTION: usize = 5000;
+    pub const MESSAGE: usize = 5000;
+    pub const HOUSEHOLD_MAX: u8 = 20;
+}
+
+/// The form's fields. The names are the HTML `name` attributes and the keys of errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Field {
+    Categories,
+    Country,
+    OtherCountry,
+    City,
+    LegalStatus,
+    PermitExpiry,
+    LegalDeadline,
+    DocumentKind,
+    DocumentExpiry,
+    HouseholdSize,
+    Children,
+    HousingUntil,
+    WorkPermit,
+    WorkField,
+    MedicalKind,
+    Urgency,
+    Description,
+    Name,
+    Language,
+    ContactChannel,
+    ContactHandle,
+    Consent,
+    /// A reply or added information on the follow-up page.
+    Message,
+    Reference,
+    Code,
+}
+
+impl Field {
+    pub const fn name(self) -> &'static str {
+        match self {
+            Field::Categories => "categories",
+            Field::Country => "country",
+            Field::OtherCountry => "other_country",
+            Field::City => "city",
+            Field::LegalStatus => "legal_status",
+            Field::PermitExpiry => "permit_expiry",
+            Field::LegalDeadline => "legal_deadline",
+            Field::DocumentKind => "document_kind",
+            Field::DocumentExpiry => "document_expiry",
+            Field::HouseholdSize => "household_size",
+            Field::Children => "children",
+            Field::HousingUntil => "housing_until",
+            Field::WorkPermit => "work_permit",
+            Field::WorkField => "work_field",
+            Field::MedicalKind => "medical_kind",
+            Field::Urgency => "urgency",
+            Field::Description => "description",
+            Field::Name => "name",
+            Field::Language => "language",
+            Field::ContactChannel => "contact_channel",
+            Field::ContactHandle => "contact_handle",
+            Field::Consent => "consent",
+            Field::Message => "message",
+            Field::Reference => "reference",
+            Field::Code => "code",
+        }
+    }
+}
+
+/// Which rule a value broke; the UI translates it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Rule {
+    Required,
+    ChooseOne,
+    TooLong,
+    InvalidChoice,
+    InvalidDate,
+    DateInPast,
+    NotANumber,
+    OutOfRange,
+    ChildrenExceedHousehold,
+    InvalidEmail,
+    InvalidPhone,
+    InvalidHandle,
+    ConsentRequired,
+    ControlCharacters,
+}
+
+/// One broken rule on one field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: Field,
+    pub rule: Rule,
+}
+
+/// Looks up the error of `field` in a list.
+pub fn error_for(errors: &[FieldError], field: Field) -> Option<Rule> {
+    errors.iter().find(|e| e.field == field).map(|e| e.rule)
+}
+
+/// The intake form exactly as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntakeForm {
+    pub categories: Vec<String>,
+    pub country: String,
+    pub other_country: String,
+    pub city: String,
+    pub legal_status: String,
+    pub permit_expiry: String,
+    pub legal_deadline: String,
+    pub document_kind: String,
+    pub document_expiry: String,
+    pub household_size: String,
+    pub children: String,
+    pub housing_until: String,
+    pub work_permit: String,
+    pub work_field: String,
+    pub medical_kind: String,
+    pub urgency: Vec<String>,
+    pub description: String,
+    pub name: String,
+    pub language: String,
+    pub contact_channel: String,
+    pub contact_handle: String,
+    pub consent: bool,
+}
+
+/// Answers of the per-category sections; only the sections of chosen categories are kept.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionAnswers {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub legal_status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permit_expiry: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub legal_deadline: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_expiry: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub household_size: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub children: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub housing_until: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub work_permit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub work_field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub medical_kind: Option<String>,
+    pub urgency: Vec<String>,
+}
+
+/// A form that passed every rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidIntake {
+    /// Chosen categories, in the canonical order (the first one routes the case).
+    pub categories: Vec<Category>,
+    /// ISO code from [`HOST_COUNTRIES`], or `None` for a typed "other" country.
+    pub country: Option<String>,
+    pub other_country: Option<String>,
+    pub city: String,
+    pub answers: SectionAnswers,
+    pub priority: Priority,
+    pub description: String,
+    pub name: String,
+    pub language: String,
+    pub contact_channel: String,
+    pub contact_handle: Option<String>,
+}
+
+/// Checks a free-text value: trimmed, within `max` characters, no control characters other
+/// than line breaks and tabs.
+fn text(errors: &mut Vec<FieldError>, field: Field, value: &str, max: usize, required: bool) -> Option<String> {
+    let v = value.trim();
+    let rule = if v.is_empty() {
+        required.then_some(Rule::Required)
+    } else if v.chars().count() > max {
+        Some(Rule::TooLong)
+    } else if v.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        Some(Rule::ControlCharacters)
+    } else {
+        None
+    };
+    match rule {
+        Some(rule) => {
+            errors.push(FieldError { field, rule });
+            None
+        }
+        None => (!v.is_empty()).then(|| v.to_owned()),
+    }
+}
+
+fn choice(errors: &mut Vec<FieldError>, field: Field, value: &str, allowed: &[&str], required: bool) -> Option<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        if required {
+            errors.push(FieldError { field, rule: Rule::ChooseOne });
+        }
+        return None;
+    }
+    if allowed.contains(&v) {
+        Some(v.to_owned())
+    } else {
+        errors.push(FieldError { field, rule: Rule::InvalidChoice });
+        None
+    }
+}
+
+fn date(errors: &mut Vec<FieldError>, field: Field, value: &str, not_before: Option<Date>) -> Option<Date> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    match Date::parse(value) {
+        None => {
+            errors.push(FieldError { field, rule: Rule::InvalidDate });
+            None
+        }
+        Some(d) if not_before.is_some_and(|t| d < t) => {
+            errors.push(FieldError { field, rule: Rule::DateInPast });
+            None
+        }
+        Some(d) => Some(d),
+    }
+}
+
+fn small_number(errors: &mut Vec<FieldError>, field: Field, value: &str, min: u8, required: bool) -> Option<u8> {
+    let v = value.trim();
+    if v.is_empty() {
+        if required {
+            errors.push(FieldError { field, rule: Rule::Required });
+        }
+        return None;
+    }
+    match v.parse::<u8>() {
+        Ok(n) if (min..=limits::HOUSEHOLD_MAX).contains(&n) => Some(n),
+        Ok(_) => {
+            errors.push(FieldError { field, rule: Rule::OutOfRange });
+            None
+        }
+        Err(_) if v.len() <= 3 && v.bytes().all(|b| b.is_ascii_digit()) => {
+            errors.push(FieldError { field, rule: Rule::OutOfRange });
+            None
+        }
+        Err(_) => {
+            errors.push(FieldError { field, rule: Rule::NotANumber });
+            None
+        }
+    }
+}
+
+/// Whether `handle` is a plausible address for `channel`. The shapes are loose on purpose:
+/// the point is to catch a handle typed into the wrong box, not to judge people's addresses.
+pub fn handle_rule(channel: &str, handle: &str) -> Option<Rule> {
+    let phone_like = |h: &str| {
+        let digits = h.chars().filter(char::is_ascii_digit).count();
+        h.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')')) && (7..=15).contains(&digits)
+    };
+    match channel {
+        "email" => {
+            let ok = handle.split_once('@').is_some_and(|(user, domain)| {
+                !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@')
+            }) && !handle.chars().any(char::is_whitespace);
+            (!ok).then_some(Rule::InvalidEmail)
+        }
+        "phone" => (!phone_like(handle)).then_some(Rule::InvalidPhone),
+        "telegram" | "signal" => {
+            let name = handle.strip_prefix('@').unwrap_or(handle);
+            let username = (3..=40).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.'));
+            (!(username || phone_like(handle))).then_some(Rule::InvalidHandle)
+        }
+        _ => None,
+    }
+}
+
+impl IntakeForm {
+    /// Applies every rule. `today` (UTC) rejects deadlines in the past; without it (a
+    /// browser with a wrong clock) that one rule is left to the server.
+    pub fn validate(&self, today: Option<Date>) -> Result<ValidIntake, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let e = &mut errors;
+
+        let mut categories = Vec::new();
+        for c in &self.categories {
+            match Category::parse(c) {
+                Some(c) if !categories.contains(&c) => categories.push(c),
+                Some(_) => {}
+                None => e.push(FieldError { field: Field::Categories, rule: Rule::InvalidChoice }),
+            }
+        }
+        if self.categories.is_empty() {
+            e.push(FieldError { field: Field::Categories, rule: Rule::ChooseOne });
+        }
+        categories.sort();
+        let has = |c: Category| categories.contains(&c);
+
+        let mut allowed_countries: Vec<&str> = HOST_COUNTRIES.to_vec();
+        allowed_countries.push(OTHER_COUNTRY);
+        let country = choice(e, Field::Country, &self.country, &allowed_countries, true);
+        let other_country = if country.as_deref() == Some(OTHER_COUNTRY) {
+            text(e, Field::OtherCountry, &self.other_country, limits::OTHER_COUNTRY, true)
+        } else {
+            None
+        };
+        let city = text(e, Field::City, &self.city, limits::CITY, true);
+
+        let mut answers = SectionAnswers::default();
+        if has(Category::LegalStatus) {
+            answers.legal_status = choice(e, Field::LegalStatus, &self.legal_status, LEGAL_STATUSES, true);
+            answers.permit_expiry = date(e, Field::PermitExpiry, &self.permit_expiry, None);
+            answers.legal_deadline = date(e, Field::LegalDeadline, &self.legal_deadline, today);
+        }
+        if has(Category::Documents) {
+            answers.document_kind = choice(e, Field::DocumentKind, &self.document_kind, DOCUMENT_KINDS, true);
+            answers.document_expiry = date(e, Field::DocumentExpiry, &self.document_expiry, None);
+        }
+        if has(Category::Housing) {
+            answers.household_size = small_number(e, Field::HouseholdSize, &self.household_size, 1, true);
+            answers.children = small_number(e, Field::Children, &self.children, 0, false);
+            if let (Some(size), Some(children)) = (answers.household_size, answers.children) {
+                if children >= size {
+                    e.push(FieldError { field: Field::Children, rule: Rule::ChildrenExceedHousehold });
+                }
+            }
+            answers.housing_until = date(e, Field::HousingUntil, &self.housing_until, None);
+        }
+        if has(Category::Work) {
+            answers.work_permit = choice(e, Field::WorkPermit, &self.work_permit, WORK_PERMITS, false);
+            answers.work_field = text(e, Field::WorkField, &self.work_field, limits::SHORT_TEXT, false);
+        }
+        if has(Category::Medical) {
+            answers.medical_kind = choice(e, Field::MedicalKind, &self.medical_kind, MEDICAL_KINDS, true);
+        }
+        for u in &self.urgency {
+            if URGENCIES.contains(&u.as_str()) {
+                if !answers.urgency.contains(u) {
+                    answers.urgency.push(u.clone());
+                }
+            } else {
+                e.push(FieldError { field: Field::Urgency, rule: Rule::InvalidChoice });
+            }
+        }
+
+        let description = text(e, Field::Description, &self.description, limits::DESCRIPTION, true);
+        let name = text(e, Field::Name, &self.name, limits::NAME, true);
+        let language = choice(e, Field::Language, &self.language, LANGUAGES, true);
+        let contact_channel = choice(e, Field::ContactChannel, &self.contact_channel, CONTACT_CHANNELS, true);
+        let contact_handle = match contact_channel.as_deref() {
+            Some("site") | None => None,
+            Some(channel) => text(e, Field::ContactHandle, &self.contact_handle, limits::HANDLE, true).and_then(|h| match handle_rule(channel, &h) {
+                Some(rule) => {
+                    e.push(FieldError { field: Field::ContactHandle, rule });
+                    None
+                }
+                None => Some(h),
+            }),
+        };
+        if !self.consent {
+            e.push(FieldError { field: Field::Consent, rule: Rule::ConsentRequired });
+        }
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let priority = priority_of(&answers, today);
+        let country = country.expect("checked");
+        Ok(ValidIntake {
+            categories,
+            country: (country != OTHER_COUNTRY).then_some(country),
+            other_country,
+            city: city.expect("checked"),
+            answers,
+            priority,
+            description: description.expect("checked"),
+            name: name.expect("checked"),
+            language: language.expect("checked"),
+            contact_channel: contact_channel.expect("checked"),
+            contact_handle,
+        })
+    }
+}
+
+/// Urgent: risk of detention or deportation, or no place to sleep tonight. High: a deadline
+/// within 7 days (ticked, or a legal deadline dated within 7 days of `today`). Else normal.
+pub fn priority_of(answers: &SectionAnswers, today: Option<Date>) -> Priority {
+    let ticked = |u: &str| answers.urgency.iter().any(|x| x == u);
+    let dated_soon = match (answers.legal_deadline, today) {
+        (Some(deadline), Some(today)) => deadline.days_since_epoch() - today.days_since_epoch() <= 7,
+        _ => false,
+    };
+    if ticked("detention_risk") || ticked("no_shelter") {
+        Priority::Urgent
+    } else if ticked("deadline_7_days") || dated_soon {
+        Priority::High
+    } else {
+        Priority::Normal
+    }
+}
+
+/// Checks a follow-up message (a reply, or added information).
+pub fn validate_message(value: &str) -> Result<String, FieldError> {
+    let mut errors = Vec::new();
+    match text(&mut errors, Field::Message, value, limits::MESSAGE, true) {
+        Some(v) => Ok(v),
+        None => Err(errors.into_iter().next().unwrap_or(FieldError { field: Field::Message, rule: Rule::Required })),
+    }
+}
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(test)]
+#[test]
+fn category_names_match_the_categories() {
+    let names: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(names, CATEGORY_NAMES);
+}

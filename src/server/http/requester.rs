@@ -1,0 +1,292 @@
+//! The requester's form posts. They are plain HTML forms, so they work with JavaScript off:
+//! each handler reads the form, acts, and either redirects (303) to the next page or renders
+//! the same page again with what was typed and what went wrong — never losing input, never
+//! putting it in a URL.
+
+use crate::{
+    api::{
+        follow_up::{Draft, DraftKind, LoginProblem, LoginView, PostedDraft, PostedLogin},
+        intake::{IntakeNotice, IntakeView, PostedIntake, ReceiptDto},
+        AppError,
+    },
+    app::shell,
+    domain::{
+        intake::{validate_message, IntakeForm},
+        CaseId, CaseRef, ReceiptCode,
+    },
+    i18n::Locale,
+    locale::{self, ChosenLang},
+    server::{
+        follow_up::{self, Author, MessageKind},
+        form_token,
+        intake::{self, Submission},
+        receipts::{self, FollowUpError, Limits},
+        AppState,
+    },
+};
+use axum::{
+    body::{Body, Bytes},
+    extract::{Request, State},
+    http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    routing::post,
+    Router,
+};
+use leptos::prelude::provide_context;
+
+/// The POST routes of the requester pages (their GET pages are Leptos routes).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", post(intake_post))
+        .route("/follow-up", post(login_post))
+        .route("/follow-up/case", post(message_post))
+        .route("/follow-up/logout", post(logout_post))
+        .route("/follow-up/delete", post(delete_post))
+}
+
+/// Name of the session cookie: `__Host-` (Secure) behind https, plain on http://localhost.
+fn cookie_name(state: &AppState) -> &'static str {
+    if state.config.public_url.starts_with("https://") {
+        "__Host-followup"
+    } else {
+        "followup"
+    }
+}
+
+fn session_cookie(state: &AppState, token: &str, max_age: i64) -> HeaderValue {
+    let secure = if cookie_name(state).starts_with("__Host-") { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}", cookie_name(state)))
+        .expect("cookie is ASCII")
+}
+
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The case of the current requester session, if any (for server functions and pages).
+pub async fn session_case(state: &AppState) -> Result<Option<CaseId>, AppError> {
+    let Some(parts) = leptos::prelude::use_context::<Parts>() else { return Ok(None) };
+    match cookie_value(&parts.headers, cookie_name(state)) {
+        Some(token) => Ok(follow_up::resume(&state.db, token).await?),
+        None => Ok(None),
+    }
+}
+
+/// A posted form: every value of every field, repeated keys kept.
+struct Posted(Vec<(String, String)>);
+
+impl Posted {
+    fn read(body: &Bytes) -> Self {
+        Self(form_urlencoded::parse(body).into_owned().collect())
+    }
+    fn one(&self, name: &str) -> String {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+    fn all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
+    fn intake_form(&self) -> IntakeForm {
+        IntakeForm {
+            categories: self.all("categories"),
+            country: self.one("country"),
+            other_country: self.one("other_country"),
+            city: self.one("city"),
+            legal_status: self.one("legal_status"),
+            permit_expiry: self.one("permit_expiry"),
+            legal_deadline: self.one("legal_deadline"),
+            document_kind: self.one("document_kind"),
+            document_expiry: self.one("document_expiry"),
+            household_size: self.one("household_size"),
+            children: self.one("children"),
+            housing_until: self.one("housing_until"),
+            work_permit: self.one("work_permit"),
+            work_field: self.one("work_field"),
+            medical_kind: self.one("medical_kind"),
+            urgency: self.all("urgency"),
+            description: self.one("description"),
+            name: self.one("name"),
+            language: self.one("language"),
+            contact_channel: self.one("contact_channel"),
+            contact_handle: self.one("contact_handle"),
+            consent: !self.one("consent").is_empty(),
+        }
+    }
+}
+
+/// Renders the page at the request's path with `context` provided, in the language the
+/// form names (a switch button, or the page's own language), else the usual choice.
+async fn render(state: &AppState, parts: Parts, lang: Option<Locale>, status: StatusCode, context: impl Fn() + Clone + Send + Sync + 'static) -> Response {
+    let options = state.leptos_options.clone();
+    let app_state = state.clone();
+    let handler = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(app_state.clone());
+            if let Some(lang) = lang {
+                provide_context(ChosenLang(lang));
+            }
+            context();
+        },
+        move || shell(options.clone()),
+    );
+    let mut response = handler(Request::from_parts(parts, Body::empty())).await;
+    if response.status().is_success() {
+        *response.status_mut() = status;
+    }
+    if let Some(value) = lang.and_then(|l| HeaderValue::from_str(&locale::remember_cookie(l)).ok()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+async fn intake_post(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, state.config.max_body_bytes).await else { return AppError::BadRequest.into_response() };
+    let posted = Posted::read(&body);
+    let form = posted.intake_form();
+    let token = posted.one("form_token");
+
+    // A language switch re-renders the form in the new language with everything kept.
+    if let Some(lang) = locale::from_code(&posted.one("switch_lang")) {
+        let view = IntakeView { form, token, ..IntakeView::default() };
+        return render(&state, parts, Some(lang), StatusCode::OK, move || provide_context(PostedIntake(view.clone()))).await;
+    }
+    let lang = locale::from_code(&posted.one("ui_lang"));
+    let outcome = match intake::submit(&state.db, &state.keyring, &form, &token).await {
+        Ok(outcome) => outcome,
+        Err(e) => return AppError::internal(e).into_response(),
+    };
+    let fresh_token = || form_token::issue(&state.keyring, crate::server::db::now());
+    let (view, status) = match outcome {
+        Submission::Opened { reference, code } => (
+            IntakeView { receipt: Some(ReceiptDto { reference: reference.to_string(), code: code.to_string() }), ..IntakeView::default() },
+            StatusCode::CREATED,
+        ),
+        Submission::Invalid(errors) => (IntakeView { form, errors, token, notice: Some(IntakeNotice::FixErrors), receipt: None }, StatusCode::UNPROCESSABLE_ENTITY),
+        Submission::StaleForm => (IntakeView { form, token: fresh_token(), notice: Some(IntakeNotice::StaleForm), ..IntakeView::default() }, StatusCode::UNPROCESSABLE_ENTITY),
+        Submission::AlreadySent => (IntakeView { notice: Some(IntakeNotice::AlreadySent), token: fresh_token(), ..IntakeView::default() }, StatusCode::CONFLICT),
+    };
+    render(&state, parts, lang, status, move || provide_context(PostedIntake(view.clone()))).await
+}
+
+async fn login_post(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, state.config.max_body_bytes).await else { return AppError::BadRequest.into_response() };
+    let posted = Posted::read(&body);
+    let lang = locale::from_code(&posted.one("ui_lang"));
+    let typed_reference = posted.one("reference");
+    if let Some(lang) = locale::from_code(&posted.one("switch_lang")) {
+        let view = LoginView { reference: typed_reference, problem: None };
+        return render(&state, parts, Some(lang), StatusCode::OK, move || provide_context(PostedLogin(view.clone()))).await;
+    }
+    let problem = match (CaseRef::parse(&typed_reference), ReceiptCode::parse(&posted.one("code"))) {
+        (None, _) => LoginProblem::ReferenceShape,
+        (_, None) => LoginProblem::CodeShape,
+        (Some(reference), Some(code)) => match receipts::verify(&state.db, &state.keyring, &Limits::default(), &reference, &code).await {
+            Ok(case_id) => {
+                let token = match follow_up::open_session(&state.db, &case_id).await {
+                    Ok(t) => t,
+                    Err(e) => return AppError::internal(e).into_response(),
+                };
+                let mut response = see_other("/follow-up/case");
+                response.headers_mut().append(header::SET_COOKIE, session_cookie(&state, &token, follow_up::ABSOLUTE_SECS));
+                return response;
+            }
+            Err(FollowUpError::Refused) => LoginProblem::NotRecognised,
+            Err(FollowUpError::Throttled) => LoginProblem::TooManyAttempts,
+            Err(e) => return AppError::internal(e).into_response(),
+        },
+    };
+    let status = if problem == LoginProblem::TooManyAttempts { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let view = LoginView { reference: typed_reference, problem: Some(problem) };
+    render(&state, parts, lang, status, move || provide_context(PostedLogin(view.clone()))).await
+}
+
+/// The case of the session cookie on a post, or the sign-in page.
+async fn posted_session(state: &AppState, headers: &HeaderMap) -> Result<Option<CaseId>, Response> {
+    match cookie_value(headers, cookie_name(state)) {
+        Some(token) => follow_up::resume(&state.db, token).await.map_err(|e| AppError::internal(e).into_response()),
+        None => Ok(None),
+    }
+}
+
+async fn message_post(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, state.config.max_body_bytes).await else { return AppError::BadRequest.into_response() };
+    let posted = Posted::read(&body);
+    let case_id = match posted_session(&state, &parts.headers).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return see_other("/follow-up?ended=1"),
+        Err(response) => return response,
+    };
+    let (kind, draft_kind) = match posted.one("kind").as_str() {
+        "information" => (MessageKind::Information, DraftKind::Information),
+        _ => (MessageKind::Reply, DraftKind::Reply),
+    };
+    let text = posted.one("message");
+    match validate_message(&text) {
+        Ok(body) => match follow_up::post(&state.db, &state.keyring, &case_id, Author::Requester, kind, None, &body, "requester").await {
+            Ok(()) => see_other("/follow-up/case?sent=1"),
+            Err(crate::server::cases::ReadError::Gone) => see_other("/follow-up?ended=1"),
+            Err(e) => AppError::internal(e).into_response(),
+        },
+        Err(error) => {
+            let draft = Draft { kind: draft_kind, text, error: error.rule };
+            let lang = locale::from_code(&posted.one("ui_lang"));
+            render(&state, parts, lang, StatusCode::UNPROCESSABLE_ENTITY, move || provide_context(PostedDraft(draft.clone()))).await
+        }
+    }
+}
+
+fn clear_session(state: &AppState, mut response: Response) -> Response {
+    response.headers_mut().append(header::SET_COOKIE, session_cookie(state, "", 0));
+    response
+}
+
+async fn logout_post(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = cookie_value(&headers, cookie_name(&state)) {
+        if let Err(e) = follow_up::end_session(&state.db, token).await {
+            return AppError::internal(e).into_response();
+        }
+    }
+    clear_session(&state, see_other("/follow-up?ended=1"))
+}
+
+async fn delete_post(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, state.config.max_body_bytes).await else { return AppError::BadRequest.into_response() };
+    let posted = Posted::read(&body);
+    let case_id = match posted_session(&state, &parts.headers).await {
+        Ok(Some(id)) => id,
+        Ok(None) => return see_other("/follow-up?ended=1"),
+        Err(response) => return response,
+    };
+    if posted.one("confirm") != "yes" {
+        return see_other("/follow-up/case");
+    }
+    match follow_up::delete_request(&state.db, &state.keyring, &case_id).await {
+        Ok(()) => clear_session(&state, see_other("/follow-up/deleted")),
+        Err(e) => AppError::internal(e).into_response(),
+    }
+}
+
+/// Remembers a language chosen with a `?lang=` link (pages without a form), so the next
+/// page speaks it too.
+pub async fn remember_language(request: Request, next: axum::middleware::Next) -> Response {
+    let chosen = request.uri().query().and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang").and_then(|(_, v)| locale::from_code(&v)));
+    let mut response = next.run(request).await;
+    if let Some(value) = chosen.and_then(|l| HeaderValue::from_str(&locale::remember_cookie(l)).ok()) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}

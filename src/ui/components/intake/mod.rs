@@ -1,0 +1,5 @@
+//! The intake form's parts.
+
+pub mod form;
+pub mod receipt;
+pub mod sections;

@@ -1,0 +1,178 @@
+//! Translated messages for the domain's codes: validation rules, statuses, choices.
+
+use crate::{
+    domain::{intake::Rule, Category, Status},
+    i18n::{t, t_string, Locale},
+};
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+
+type I18n = I18nContext<Locale>;
+
+/// What a broken rule means, in the page's language.
+pub fn rule_text(i18n: I18n, rule: Rule) -> AnyView {
+    match rule {
+        Rule::Required => t!(i18n, errors.required).into_any(),
+        Rule::ChooseOne => t!(i18n, errors.choose_one).into_any(),
+        Rule::TooLong => t!(i18n, errors.too_long).into_any(),
+        Rule::InvalidChoice => t!(i18n, errors.invalid_choice).into_any(),
+        Rule::InvalidDate => t!(i18n, errors.invalid_date).into_any(),
+        Rule::DateInPast => t!(i18n, errors.date_in_past).into_any(),
+        Rule::NotANumber => t!(i18n, errors.not_a_number).into_any(),
+        Rule::OutOfRange => t!(i18n, errors.out_of_range).into_any(),
+        Rule::ChildrenExceedHousehold => t!(i18n, errors.children_exceed_household).into_any(),
+        Rule::InvalidEmail => t!(i18n, errors.invalid_email).into_any(),
+        Rule::InvalidPhone => t!(i18n, errors.invalid_phone).into_any(),
+        Rule::InvalidHandle => t!(i18n, errors.invalid_handle).into_any(),
+        Rule::ConsentRequired => t!(i18n, errors.consent_required).into_any(),
+        Rule::ControlCharacters => t!(i18n, errors.control_characters).into_any(),
+    }
+}
+
+/// A case status as the requester reads it.
+pub fn status_text(i18n: I18n, status: Status) -> AnyView {
+    match status {
+        Status::New => t!(i18n, status.new).into_any(),
+        Status::Triaged => t!(i18n, status.triaged).into_any(),
+        Status::InProgress => t!(i18n, status.in_progress).into_any(),
+        Status::WaitingForRequester => t!(i18n, status.waiting).into_any(),
+        Status::Resolved => t!(i18n, status.resolved).into_any(),
+        Status::Closed => t!(i18n, status.closed).into_any(),
+    }
+}
+
+/// A kind of help.
+pub fn category_text(i18n: I18n, category: Category) -> AnyView {
+    match category {
+        Category::LegalStatus => t!(i18n, category.legal_status).into_any(),
+        Category::Documents => t!(i18n, category.documents).into_any(),
+        Category::Housing => t!(i18n, category.housing).into_any(),
+        Category::Work => t!(i18n, category.work).into_any(),
+        Category::Medical => t!(i18n, category.medical).into_any(),
+        Category::UrgentMoney => t!(i18n, category.urgent_money).into_any(),
+        Category::Other => t!(i18n, category.other).into_any(),
+    }
+}
+
+/// An option of one of the form's lists (`list` is the field name, `value` the option).
+pub fn choice_text(i18n: I18n, list: &str, value: &str) -> String {
+    let s = match (list, value) {
+        ("categories", "legal_status") => t_string!(i18n, category.legal_status),
+        ("categories", "documents") => t_string!(i18n, category.documents),
+        ("categories", "housing") => t_string!(i18n, category.housing),
+        ("categories", "work") => t_string!(i18n, category.work),
+        ("categories", "medical") => t_string!(i18n, category.medical),
+        ("categories", "urgent_money") => t_string!(i18n, category.urgent_money),
+        ("categories", "other") => t_string!(i18n, category.other),
+        ("legal_status", "none") => t_string!(i18n, legal_status.none),
+        ("legal_status", "visa_free") => t_string!(i18n, legal_status.visa_free),
+        ("legal_status", "visa") => t_string!(i18n, legal_status.visa),
+        ("legal_status", "temporary_residence") => t_string!(i18n, legal_status.temporary_residence),
+        ("legal_status", "permanent_residence") => t_string!(i18n, legal_status.permanent_residence),
+        ("legal_status", "asylum_pending") => t_string!(i18n, legal_status.asylum_pending),
+        ("legal_status", "international_protection") => t_string!(i18n, legal_status.international_protection),
+        ("legal_status", "humanitarian") => t_string!(i18n, legal_status.humanitarian),
+        ("document_kind", "passport_expired") => t_string!(i18n, document_kind.passport_expired),
+        ("document_kind", "passport_lost") => t_string!(i18n, document_kind.passport_lost),
+        ("document_kind", "certificate") => t_string!(i18n, document_kind.certificate),
+        ("document_kind", "power_of_attorney") => t_string!(i18n, document_kind.power_of_attorney),
+        ("document_kind", "apostille") => t_string!(i18n, document_kind.apostille),
+        ("work_permit", "yes") => t_string!(i18n, work_permit.yes),
+        ("work_permit", "no") => t_string!(i18n, work_permit.no),
+        ("work_permit", "not_sure") => t_string!(i18n, work_permit.not_sure),
+        ("medical_kind", "physical") => t_string!(i18n, medical_kind.physical),
+        ("medical_kind", "psychological") => t_string!(i18n, medical_kind.psychological),
+        ("medical_kind", "both") => t_string!(i18n, medical_kind.both),
+        ("urgency", "deadline_7_days") => t_string!(i18n, urgency.deadline_7_days),
+        ("urgency", "detention_risk") => t_string!(i18n, urgency.detention_risk),
+        ("urgency", "no_shelter") => t_string!(i18n, urgency.no_shelter),
+        ("contact_channel", "site") => t_string!(i18n, contact_channel.site),
+        ("contact_channel", "signal") => t_string!(i18n, contact_channel.signal),
+        ("contact_channel", "telegram") => t_string!(i18n, contact_channel.telegram),
+        ("contact_channel", "email") => t_string!(i18n, contact_channel.email),
+        ("contact_channel", "phone") => t_string!(i18n, contact_channel.phone),
+        ("language", "be") => t_string!(i18n, language.be),
+        ("language", "ru") => t_string!(i18n, language.ru),
+        ("language", "en") => t_string!(i18n, language.en),
+        ("country", "PL") => t_string!(i18n, country.PL),
+        ("country", "LT") => t_string!(i18n, country.LT),
+        ("country", "LV") => t_string!(i18n, country.LV),
+        ("country", "EE") => t_string!(i18n, country.EE),
+        ("country", "DE") => t_string!(i18n, country.DE),
+        ("country", "CZ") => t_string!(i18n, country.CZ),
+        ("country", "GE") => t_string!(i18n, country.GE),
+        ("country", "UA") => t_string!(i18n, country.UA),
+        ("country", "NL") => t_string!(i18n, country.NL),
+        ("country", "FR") => t_string!(i18n, country.FR),
+        ("country", "GB") => t_string!(i18n, country.GB),
+        ("country", "US") => t_string!(i18n, country.US),
+        ("country", "SE") => t_string!(i18n, country.SE),
+        ("country", "NO") => t_string!(i18n, country.NO),
+        ("country", "FI") => t_string!(i18n, country.FI),
+        ("country", "SK") => t_string!(i18n, country.SK),
+        ("country", "AT") => t_string!(i18n, country.AT),
+        ("country", "IT") => t_string!(i18n, country.IT),
+        ("country", "ES") => t_string!(i18n, country.ES),
+        ("country", "CA") => t_string!(i18n, country.CA),
+        ("country", "other") => t_string!(i18n, country.other),
+        _ => t_string!(i18n, common.other),
+    };
+    s.to_string()
+}
+
+/// A date and time as people of the page's language write it: "22 November 2026, 14:05 UTC".
+pub fn date_time_text(i18n: I18n, unix: i64) -> String {
+    let date = crate::domain::Date::from_unix(unix);
+    let secs = unix.rem_euclid(86_400);
+    let month = match date.month {
+        1 => t_string!(i18n, month.m1),
+        2 => t_string!(i18n, month.m2),
+        3 => t_string!(i18n, month.m3),
+        4 => t_string!(i18n, month.m4),
+        5 => t_string!(i18n, month.m5),
+        6 => t_string!(i18n, month.m6),
+        7 => t_string!(i18n, month.m7),
+        8 => t_string!(i18n, month.m8),
+        9 => t_string!(i18n, month.m9),
+        10 => t_string!(i18n, month.m10),
+        11 => t_string!(i18n, month.m11),
+        _ => t_string!(i18n, month.m12),
+    }
+    .to_string();
+    let day = date.day.to_string();
+    let year = date.year.to_string();
+    let time = format!("{:02}:{:02}", secs / 3600, secs % 3600 / 60);
+    t_string!(i18n, common.date_time, day, month, year, time).to_string()
+}
+
+/// The label of a field, as the error summary names it.
+pub fn field_label(i18n: I18n, field: crate::domain::intake::Field) -> AnyView {
+    use crate::domain::intake::Field as F;
+    match field {
+        F::Categories => t!(i18n, intake.categories).into_any(),
+        F::Country => t!(i18n, intake.country).into_any(),
+        F::OtherCountry => t!(i18n, intake.other_country).into_any(),
+        F::City => t!(i18n, intake.city).into_any(),
+        F::LegalStatus => t!(i18n, intake.legal_status).into_any(),
+        F::PermitExpiry => t!(i18n, intake.permit_expiry).into_any(),
+        F::LegalDeadline => t!(i18n, intake.legal_deadline).into_any(),
+        F::DocumentKind => t!(i18n, intake.document_kind).into_any(),
+        F::DocumentExpiry => t!(i18n, intake.document_expiry).into_any(),
+        F::HouseholdSize => t!(i18n, intake.household_size).into_any(),
+        F::Children => t!(i18n, intake.children).into_any(),
+        F::HousingUntil => t!(i18n, intake.housing_until).into_any(),
+        F::WorkPermit => t!(i18n, intake.work_permit).into_any(),
+        F::WorkField => t!(i18n, intake.work_field).into_any(),
+        F::MedicalKind => t!(i18n, intake.medical_kind).into_any(),
+        F::Urgency => t!(i18n, intake.urgency).into_any(),
+        F::Description => t!(i18n, intake.description).into_any(),
+        F::Name => t!(i18n, intake.name).into_any(),
+        F::Language => t!(i18n, intake.language).into_any(),
+        F::ContactChannel => t!(i18n, intake.contact_channel).into_any(),
+        F::ContactHandle => t!(i18n, intake.contact_handle).into_any(),
+        F::Consent => t!(i18n, intake.consent_short).into_any(),
+        F::Message => t!(i18n, follow_up.message).into_any(),
+        F::Reference => t!(i18n, follow_up.reference).into_any(),
+        F::Code => t!(i18n, follow_up.code).into_any(),
+    }
+}

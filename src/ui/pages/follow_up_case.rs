@@ -1,0 +1,146 @@
+//! Inside a requester session: the status of the request in their language, the messages
+//! from the embassy and their own, a reply form, "add information", "delete my request" and
+//! log-out. Nothing they submitted at intake is shown back.
+
+use crate::{
+    api::{
+        follow_up::{load_thread, DraftKind, MessageDto, ThreadView},
+        AppError,
+    },
+    domain::intake::{Field, FieldError},
+    i18n::{t, use_i18n},
+    ui::components::{
+        field::{described_by, invalid, FieldErrorText},
+        lang_switch::LangSwitch,
+        messages::{date_time_text, status_text},
+        page_frame::PageFrame,
+    },
+};
+use leptos_i18n::Locale as _;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn FollowUpCasePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let view = Resource::new(|| (), |_| load_thread());
+    view! {
+        <PageFrame>
+            <LangSwitch />
+            <Suspense fallback=move || view! { <p>{t!(i18n, common.loading)}</p> }>
+                {move || view.get().map(|result| match result {
+                    Ok(thread) => view! { <Thread thread /> }.into_any(),
+                    Err(AppError::Unauthorized) => view! {
+                        <h1>{t!(i18n, follow_up.case_title)}</h1>
+                        <p class="notice" role="alert">{t!(i18n, follow_up.session_ended)}</p>
+                        <p><a href="/follow-up" rel="external">{t!(i18n, follow_up.login_again)}</a></p>
+                    }.into_any(),
+                    Err(_) => view! { <p class="notice" role="alert">{t!(i18n, common.failure)}</p> }.into_any(),
+                })}
+            </Suspense>
+        </PageFrame>
+    }
+}
+
+#[component]
+fn Thread(thread: ThreadView) -> impl IntoView {
+    let i18n = use_i18n();
+    let sent = use_query_map().with_untracked(|q| q.get("sent").is_some());
+    let count = thread.messages.len() as u32;
+    let status = thread.status;
+    let opened = thread.opened_at;
+    let messages = thread.messages.into_iter().map(|m| view! { <Message message=m /> }).collect_view();
+    let draft = thread.draft;
+    let draft_for = move |kind: DraftKind| draft.clone().filter(|d| d.kind == kind);
+    view! {
+        <h1>{t!(i18n, follow_up.case_title)}</h1>
+        {sent.then(|| view! { <p class="notice success" role="status">{t!(i18n, follow_up.sent)}</p> })}
+        <dl class="case-facts">
+            <dt>{t!(i18n, follow_up.status)}</dt>
+            <dd id="case-status">{move || status_text(i18n, status)}</dd>
+            <dt>{t!(i18n, follow_up.opened)}</dt>
+            <dd>{move || date_time_text(i18n, opened)}</dd>
+        </dl>
+        <section aria-labelledby="thread-title">
+            <h2 id="thread-title">{t!(i18n, follow_up.thread_title)}" "<span class="count">"("{t!(i18n, follow_up.message_count, count = move || count)}")"</span></h2>
+            {if count == 0 {
+                view! { <p id="thread-empty">{t!(i18n, follow_up.no_messages)}</p> }.into_any()
+            } else {
+                view! { <ol class="thread" id="thread">{messages}</ol> }.into_any()
+            }}
+        </section>
+        <MessageForm kind=DraftKind::Reply draft=draft_for(DraftKind::Reply) />
+        <MessageForm kind=DraftKind::Information draft=draft_for(DraftKind::Information) />
+        <section class="danger-zone" aria-labelledby="delete-title">
+            <h2 id="delete-title">{t!(i18n, follow_up.delete_title)}</h2>
+            <p>{t!(i18n, follow_up.delete_lead)}</p>
+            <p><a href="/follow-up/delete" class="danger">{t!(i18n, follow_up.delete_link)}</a></p>
+        </section>
+        <form method="post" action="/follow-up/logout" class="logout">
+            <button type="submit">{t!(i18n, follow_up.logout)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn Message(message: MessageDto) -> impl IntoView {
+    let i18n = use_i18n();
+    let at = message.at;
+    let from_embassy = message.from_embassy;
+    let information = message.information;
+    view! {
+        <li class=if from_embassy { "message from-embassy" } else { "message from-requester" }>
+            <p class="message-meta">
+                <span class="author">{move || if from_embassy {
+                    t!(i18n, follow_up.from_embassy).into_any()
+                } else if information {
+                    t!(i18n, follow_up.from_you_information).into_any()
+                } else {
+                    t!(i18n, follow_up.from_you).into_any()
+                }}</span>
+                " · "
+                <time>{move || date_time_text(i18n, at)}</time>
+            </p>
+            // Text, never markup: whatever anyone wrote is shown as written.
+            <p class="message-body">{message.body}</p>
+        </li>
+    }
+}
+
+#[component]
+fn MessageForm(kind: DraftKind, draft: Option<crate::api::follow_up::Draft>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (id, kind_value) = match kind {
+        DraftKind::Reply => ("reply", "reply"),
+        DraftKind::Information => ("information", "information"),
+    };
+    let errors = RwSignal::new(draft.as_ref().map(|d| vec![FieldError { field: Field::Message, rule: d.error }]).unwrap_or_default());
+    let text = draft.map(|d| d.text).unwrap_or_default();
+    let field_id = format!("message-{id}");
+    let error_attr = invalid(errors, Field::Message);
+    let describe = described_by(errors, Field::Message, None);
+    view! {
+        <section aria-labelledby=format!("{id}-title")>
+            <h2 id=format!("{id}-title")>{match kind {
+                DraftKind::Reply => t!(i18n, follow_up.reply_title).into_any(),
+                DraftKind::Information => t!(i18n, follow_up.information_title).into_any(),
+            }}</h2>
+            <form method="post" action="/follow-up/case" novalidate>
+                <input type="hidden" name="kind" value=kind_value />
+                <input type="hidden" name="ui_lang" value=move || i18n.get_locale().as_str() />
+                <div class="field">
+                    <label for=field_id.clone()>{match kind {
+                        DraftKind::Reply => t!(i18n, follow_up.reply_label).into_any(),
+                        DraftKind::Information => t!(i18n, follow_up.information_label).into_any(),
+                    }}</label>
+                    <FieldErrorText field=Field::Message errors />
+                    <textarea id=field_id name="message" rows="5" aria-required="true" aria-invalid=error_attr aria-describedby=describe>{text}</textarea>
+                </div>
+                <button type="submit">{match kind {
+                    DraftKind::Reply => t!(i18n, follow_up.reply_send).into_any(),
+                    DraftKind::Information => t!(i18n, follow_up.information_send).into_any(),
+                }}</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,177 @@
+//! Coming back with the reference and code: a short session, the thread of messages, replies
+//! and added information, log-out, throttling and deletion — over HTTP, without JavaScript.
+
+use crate::{
+    helpers::{captured_logs, TestApp},
+    on_both_backends,
+    requester::{count, form_body, get, open_request, post, sign_in},
+};
+use embassy_desk::{
+    domain::{CaseId, CaseRef},
+    server::{
+        audit,
+        follow_up::{self, Author, MessageKind},
+    },
+};
+
+async fn case_of(app: &TestApp, reference: &str) -> CaseId {
+    follow_up::case_by_reference(&app.state.db, &CaseRef::parse(reference).unwrap()).await.unwrap().unwrap()
+}
+
+async fn embassy_replies(app: &TestApp, reference: &str, text: &str) {
+    let id = case_of(app, reference).await;
+    follow_up::post(&app.state.db, &app.state.keyring, &id, Author::Volunteer, MessageKind::Reply, None, text, "cli").await.unwrap();
+}
+
+async fn requester_reads_the_reply_and_answers(app: TestApp) {
+    let (reference, code) = open_request(&app).await;
+    let cookie = sign_in(&app, &reference, &code).await;
+    let page = get(&app, "/follow-up/case", Some(&cookie), Some("en")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.text_of("case-status").as_deref(), Some("Received, waiting for a volunteer"));
+    assert!(page.body.contains("No messages yet"));
+    // What they submitted is never shown back.
+    for private in ["Алеся", "картай побыту", "+48 600 100 200", "Białystok"] {
+        assert!(!page.body.contains(private), "{private} shown back");
+    }
+
+    embassy_replies(&app, &reference, "Дзень добры! <b>Please</b> send a copy of your visa.").await;
+    let page = get(&app, "/follow-up/case", Some(&cookie), Some("en")).await;
+    assert!(page.body.contains("&lt;b&gt;Please&lt;/b&gt; send a copy"), "messages are text, never markup");
+    assert!(page.text().contains("(1 message)"));
+
+    let answer = post(&app, "/follow-up/case", form_body(&[("kind", "reply"), ("message", "Дзякуй, дасылаю.")]), Some(&cookie)).await;
+    assert_eq!((answer.status, answer.location.as_deref()), (303, Some("/follow-up/case?sent=1")));
+    let info = post(&app, "/follow-up/case", form_body(&[("kind", "information"), ("message", "My visa expires in March.")]), Some(&cookie)).await;
+    assert_eq!(info.status, 303);
+    let page = get(&app, "/follow-up/case?sent=1", Some(&cookie), Some("ru")).await;
+    assert!(page.body.contains("Дзякуй, дасылаю.") && page.body.contains("My visa expires in March."));
+    assert!(page.text().contains("(3 сообщения)"), "Russian plural for 3");
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE object_id = $1 ORDER BY seq")
+        .bind(case_of(&app, &reference).await.as_str())
+        .fetch_all(app.state.db.pool())
+        .await
+        .unwrap();
+    assert!(actions.contains(&"case.reply.requester".to_string()) && actions.contains(&"case.information.add".to_string()));
+    assert!(actions.iter().filter(|a| *a == "case.thread.view").count() >= 3, "every reading is audited");
+    let sealed: Vec<(Vec<u8>,)> = sqlx::query_as("SELECT sealed FROM case_messages").fetch_all(app.state.db.pool()).await.unwrap();
+    assert!(sealed.iter().all(|(b,)| !String::from_utf8_lossy(b).contains("Дзякуй")), "messages are sealed");
+    assert_eq!(audit::verify(&app.state.db, &app.state.keyring).await.unwrap().map(|_| ()), Ok(()));
+}
+
+async fn bad_replies_come_back_with_the_text(app: TestApp) {
+    let (reference, code) = open_request(&app).await;
+    let cookie = sign_in(&app, &reference, &code).await;
+    let long = "ў".repeat(5001);
+    let page = post(&app, "/follow-up/case", form_body(&[("kind", "reply"), ("message", &long)]), Some(&cookie)).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains(&long) && page.body.contains("id=\"message-error\""));
+    let page = post(&app, "/follow-up/case", form_body(&[("kind", "information"), ("message", "   ")]), Some(&cookie)).await;
+    assert_eq!(page.status, 422);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM case_messages").await, 0);
+}
+
+async fn wrong_code_and_unknown_reference_answer_the_same(app: TestApp) {
+    let (reference, code) = open_request(&app).await;
+    let mut wrong = code.clone();
+    let last = if wrong.ends_with('0') { "1" } else { "0" };
+    wrong.replace_range(wrong.len() - 1.., last);
+    let a = post(&app, "/follow-up", form_body(&[("reference", &reference), ("code", &wrong), ("ui_lang", "en")]), None).await;
+    let b = post(&app, "/follow-up", form_body(&[("reference", "00000-00000"), ("code", &code), ("ui_lang", "en")]), None).await;
+    assert_eq!((a.status, b.status), (422, 422));
+    assert_eq!(a.text_of("login-problem"), b.text_of("login-problem"));
+    assert!(a.text_of("login-problem").unwrap().contains("not correct"));
+    assert_eq!(a.input_value("reference").as_deref(), Some(reference.as_str()), "the reference is kept");
+    assert_eq!(a.input_value("code").as_deref(), Some(""), "the code is never sent back");
+    assert!(a.cookie("followup").is_none() && b.cookie("followup").is_none());
+    let shape = post(&app, "/follow-up", form_body(&[("reference", "hello"), ("code", &code)]), None).await;
+    assert_eq!(shape.status, 422);
+    assert!(shape.body.contains("aria-invalid=\"true\""));
+}
+
+async fn attempts_are_throttled_per_reference(app: TestApp) {
+    let (reference, code) = open_request(&app).await;
+    let wrong = "1".repeat(25);
+    for _ in 0..5 {
+        assert_eq!(post(&app, "/follow-up", form_body(&[("reference", &reference), ("code", &wrong)]), None).await.status, 422);
+    }
+    let page = post(&app, "/follow-up", form_body(&[("reference", &reference), ("code", &code)]), None).await;
+    assert_eq!(page.status, 429, "even the right code waits once the reference is throttled");
+    assert!(page.body.contains("id=\"login-problem\""));
+}
+
+async fn session_cookie_is_strict_and_ends(app: TestApp) {
+    let (reference, code) = open_request(&app).await;
+    let page = post(&app, "/follow-up", form_body(&[("reference", &reference), ("code", &code)]), None).await;
+    let cookie = page.set_cookies.iter().find(|c| c.starts_with("followup=")).unwrap();
+    for attr in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(attr), "{attr}");
+    }
+    assert_eq!(page.location.as_deref(), Some("/follow-up/case"));
+    assert!(!page.location.as_deref().unwrap().contains(&code));
+    let session = format!("followup={}", page.cookie("followup").unwrap());
+
+    // Log-out ends it on the server, not only in the browser.
+    let out = post(&app, "/follow-up/logout", String::new(), Some(&session)).await;
+    assert_eq!(out.status, 303);
+    assert!(out.set_cookies.iter().any(|c| c.starts_with("followup=;") && c.contains("Max-Age=0")));
+    let page = get(&app, "/follow-up/case", Some(&session), Some("en")).await;
+    assert!(page.body.contains("signed out") && !page.body.contains("id=\"case-status\""));
+
+    // An idle session ends by itself.
+    let session = sign_in(&app, &reference, &code).await;
+    sqlx::query("UPDATE requester_sessions SET last_seen_at = last_seen_at - $1").bind(follow_up::IDLE_SECS + 1).execute(app.state.db.pool()).await.unwrap();
+    let page = get(&app, "/follow-up/case", Some(&session), Some("en")).await;
+    assert!(page.body.contains("signed out"));
+    let refused = post(&app, "/follow-up/case", form_body(&[("kind", "reply"), ("message", "hello")]), Some(&session)).await;
+    assert_eq!(refused.location.as_deref(), Some("/follow-up?ended=1"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM case_messages").await, 0);
+}
+
+async fn thread_server_function_needs_a_session(app: TestApp) {
+    let response = app.client.post(app.url("/api/follow-up/thread")).header("content-type", "application/x-www-form-urlencoded").send().await.unwrap();
+    let status = response.status();
+    assert_eq!(status, 401, "{}", response.text().await.unwrap());
+}
+
+async fn requester_deletes_the_request(app: TestApp) {
+    let (reference, code) = open_request(&app).await;
+    let id = case_of(&app, &reference).await;
+    embassy_replies(&app, &reference, "A reply").await;
+    let cookie = sign_in(&app, &reference, &code).await;
+    let confirm = get(&app, "/follow-up/delete", Some(&cookie), Some("en")).await;
+    assert!(confirm.body.contains("name=\"confirm\""));
+    // Without the confirmation nothing happens.
+    let page = post(&app, "/follow-up/delete", String::new(), Some(&cookie)).await;
+    assert_eq!(page.location.as_deref(), Some("/follow-up/case"));
+    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM case_keys WHERE case_id = '{id}'")).await, 1);
+
+    let page = post(&app, "/follow-up/delete", form_body(&[("confirm", "yes")]), Some(&cookie)).await;
+    assert_eq!(page.location.as_deref(), Some("/follow-up/deleted"));
+    for table in ["case_keys", "case_fields", "case_messages", "receipts", "requester_sessions"] {
+        assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM {table} WHERE case_id = '{id}'")).await, 0, "{table}");
+    }
+    let (status, audit_rows): (String, i64) = (
+        sqlx::query_scalar("SELECT status FROM cases WHERE id = $1").bind(id.as_str()).fetch_one(app.state.db.pool()).await.unwrap(),
+        count(&app, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'case.delete.requester' AND object_id = '{id}' AND actor = 'requester'")).await,
+    );
+    assert_eq!((status.as_str(), audit_rows), ("closed", 1));
+    // The code no longer opens anything, and the old session is gone.
+    let again = post(&app, "/follow-up", form_body(&[("reference", &reference), ("code", &code)]), None).await;
+    assert_eq!(again.status, 422);
+    let page = get(&app, "/follow-up/case", Some(&cookie), Some("en")).await;
+    assert!(page.body.contains("signed out"));
+    let done = get(&app, "/follow-up/deleted", None, Some("en")).await;
+    assert!(done.body.contains("has been deleted"));
+    assert!(!String::from_utf8_lossy(&captured_logs()).contains(&reference), "references stay out of the logs");
+}
+
+on_both_backends!(
+    requester_reads_the_reply_and_answers,
+    bad_replies_come_back_with_the_text,
+    wrong_code_and_unknown_reference_answer_the_same,
+    attempts_are_throttled_per_reference,
+    session_cookie_is_strict_and_ends,
+    thread_server_function_needs_a_session,
+    requester_deletes_the_request,
+);
