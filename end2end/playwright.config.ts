@@ -9,7 +9,9 @@ process.env.E2E_DATA_DIR ??= `/tmp/embassy-desk-e2e-${port}`;
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  timeout: 60_000,
+  // Shared, noisy machines: a page may take a few seconds under load.
+  expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,
   forbidOnly: !!process.env.CI,

@@ -50,7 +50,7 @@ pub fn today() -> Option<Date> {
     imp::now_unix().map(Date::from_unix)
 }
 
-/// Moves keyboard and screen-reader focus to the element with this id.
+/// Moves keyboard and screen-reader focus to the element with this id (once it is shown).
 pub fn focus(id: &str) {
     imp::focus(id)
 }
@@ -74,11 +74,15 @@ mod imp {
         Some((js_sys::Date::now() / 1000.0) as i64)
     }
 
+    /// After the next frame: the element may only appear with this change.
     pub fn focus(id: &str) {
-        let element = leptos::prelude::document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-        if let Some(element) = element {
-            let _ = element.focus();
-        }
+        let id = id.to_owned();
+        leptos::prelude::request_animation_frame(move || {
+            let element = leptos::prelude::document().get_element_by_id(&id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(element) = element {
+                let _ = element.focus();
+            }
+        });
     }
 }
 

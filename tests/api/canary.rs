@@ -92,7 +92,8 @@ async fn sentinels_reach_no_postgres_row() {
     let id = open_sample_case(&app, NAME, STORY).await;
     let fields = cases::read_fields(&app.state.db, &app.state.keyring, &id, "person:test").await.unwrap();
     assert_eq!(fields["narrative"].as_str(), STORY);
-    let tables = ["embassies", "queues", "people", "cases", "case_keys", "case_fields", "key_checks", "audit_log", "audit_head"];
+    crate::follow_up_support::post_reply(&app, &id, "CANARY-REPLY-pg").await;
+    let tables = ["embassies", "queues", "people", "cases", "case_keys", "case_fields", "case_messages", "receipts", "requester_sessions", "used_form_tokens", "throttle", "key_checks", "audit_log", "audit_head"];
     let mut everything = String::new();
     for table in tables {
         let rows: Option<String> = sqlx::query_scalar(&format!("SELECT string_agg(t::text, ' ') FROM {table} t")).fetch_one(app.state.db.pool()).await.unwrap();
@@ -102,5 +103,35 @@ async fn sentinels_reach_no_postgres_row() {
     let hex = |s: &str| s.bytes().map(|b| format!("{b:02x}")).collect::<String>();
     for sentinel in [NAME, STORY, "Канарэйка", "CANARY-"] {
         assert!(!everything.contains(sentinel) && !everything.contains(&hex(sentinel)), "{sentinel:?} in a row");
+    }
+}
+
+/// The whole requester path over HTTP — intake, sign-in, reply, a refused reply — leaves no
+/// sentinel in the database files, the WAL or the logs, and no code or reference in a URL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requester_path_leaves_no_plaintext_behind() {
+    use crate::requester::{form_body, post, submit, valid_form};
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let mut form: Vec<(&str, String)> = valid_form().into_iter().filter(|(k, _)| !matches!(*k, "name" | "description" | "contact_handle")).collect();
+    form.extend([("name", NAME.to_owned()), ("description", STORY.to_owned()), ("contact_handle", "@CANARY_handle_9".to_owned())]);
+    let page = submit(&app, &form).await;
+    assert_eq!(page.status, 201);
+    let (reference, code) = (page.text_of("receipt-reference").unwrap(), page.text_of("receipt-code").unwrap());
+    let login = post(&app, "/follow-up", form_body(&[("reference", &reference), ("code", &code)]), None).await;
+    let cookie = format!("followup={}", login.cookie("followup").unwrap());
+    assert!(!login.location.unwrap_or_default().contains(&reference));
+    let reply = post(&app, "/follow-up/case", form_body(&[("kind", "reply"), ("message", "CANARY-REPLY-31f0")]), Some(&cookie)).await;
+    assert_eq!(reply.status, 303);
+    let refused = post(&app, "/follow-up/case", form_body(&[("kind", "reply"), ("message", &format!("CANARY-LONG-{}", "x".repeat(5000)))]), Some(&cookie)).await;
+    assert_eq!(refused.status, 422);
+
+    let mut files = std::fs::read(app.sqlite_path()).unwrap();
+    files.extend(std::fs::read(app.dir.path().join("embassy-desk.sqlite-wal")).unwrap_or_default());
+    assert_absent("the database files", &files);
+    let logs = captured_logs();
+    assert_absent("the logs", &logs);
+    for secret in [code.as_str(), &code.replace('-', ""), reference.as_str(), "CANARY_handle"] {
+        assert!(!contains(&logs, secret), "{secret} in the logs");
+        assert!(!contains(&files, secret) || secret == reference, "{secret} in the database files");
     }
 }

@@ -5,6 +5,7 @@ mod canary;
 mod cli;
 mod csrf;
 mod follow_up;
+mod follow_up_support;
 mod headers;
 mod helpers;
 mod intake;

@@ -39,3 +39,13 @@ pub fn LangSwitch(#[prop(optional)] form: Option<&'static str>) -> impl IntoView
         </nav>
     }
 }
+
+/// The form's real submit action, placed before the language buttons: pressing Enter in a
+/// field sends the form with its first submit button, which must not be a language switch.
+/// Hidden from sight and from screen readers; the visible submit button is at the end.
+#[component]
+pub fn DefaultSubmit(children: Children) -> impl IntoView {
+    view! {
+        <button type="submit" class="default-submit" tabindex="-1" aria-hidden="true">{children()}</button>
+    }
+}

@@ -4,7 +4,7 @@ use crate::{
     api::follow_up::{load_login, LoginProblem, LoginView},
     domain::intake::{Field, FieldError, Rule},
     i18n::{t, use_i18n},
-    ui::components::{field::{described_by, invalid}, lang_switch::LangSwitch, page_frame::PageFrame},
+    ui::components::{field::{described_by, invalid}, lang_switch::{DefaultSubmit, LangSwitch}, page_frame::PageFrame},
 };
 use leptos_i18n::Locale as _;
 use leptos::prelude::*;
@@ -58,6 +58,7 @@ fn LoginForm(view: LoginView) -> impl IntoView {
     };
     view! {
         <form id="follow-up-login" method="post" action="/follow-up" novalidate>
+            <DefaultSubmit>{t!(i18n, follow_up.open)}</DefaultSubmit>
             <LangSwitch form="follow-up-login" />
             <h1>{t!(i18n, follow_up.login_title)}</h1>
             <p class="lead">{t!(i18n, follow_up.login_lead)}</p>

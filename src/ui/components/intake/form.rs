@@ -12,7 +12,7 @@ use crate::{
         components::{
             error_summary::ErrorSummary,
             inputs::{Choices, Select, TextArea, TextInput},
-            lang_switch::LangSwitch,
+            lang_switch::{DefaultSubmit, LangSwitch},
         },
     },
 };
@@ -69,6 +69,7 @@ pub fn IntakeForm(view: IntakeView) -> impl IntoView {
 
     view! {
         <form id="intake" method="post" action="/" novalidate on:submit=on_submit>
+            <DefaultSubmit>{t!(i18n, intake.submit)}</DefaultSubmit>
             <LangSwitch form="intake" />
             <h1>{t!(i18n, intake.title)}</h1>
             <p class="lead">{t!(i18n, intake.lead)}</p>
