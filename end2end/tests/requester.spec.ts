@@ -116,3 +116,32 @@ test('requester pages have no accessibility violations', async ({ page, browser 
     await expectNoAxeViolations(page, browser, path, info.project.use.javaScriptEnabled !== false);
   }
 });
+
+test('the intake form works by keyboard alone', async ({ page }) => {
+  await page.goto('/?lang=en');
+  // Quick exit first, then the language switch, then the first question.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Leave this site' })).toBeFocused();
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
+  await expect(page.locator('#categories-legal_status')).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(page.locator('#categories-legal_status')).toBeChecked();
+  await page.locator('#country').focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('#country')).toHaveValue('PL');
+  await page.locator('#city').focus();
+  await page.keyboard.type('Vilnius');
+  await page.locator('#legal_status').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.locator('#description').focus();
+  await page.keyboard.type('Typed with the keyboard only.');
+  await page.locator('#name').focus();
+  await page.keyboard.type('Mikalai');
+  await page.locator('#contact_channel-site').focus();
+  await page.keyboard.press('Space');
+  await page.locator('#consent').focus();
+  await page.keyboard.press('Space');
+  await page.locator('#name').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#receipt-code')).toBeVisible();
+});

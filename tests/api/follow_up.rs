@@ -47,6 +47,12 @@ async fn requester_reads_the_reply_and_answers(app: TestApp) {
     let page = get(&app, "/follow-up/case?sent=1", Some(&cookie), Some("ru")).await;
     assert!(page.body.contains("Дзякуй, дасылаю.") && page.body.contains("My visa expires in March."));
     assert!(page.text().contains("(3 сообщения)"), "Russian plural for 3");
+    // Dates as Russian writes them: day, month in the genitive, year.
+    const GENITIVE: [&str; 12] = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"];
+    let today = embassy_desk::domain::Date::from_unix(embassy_desk::server::db::now());
+    assert!(page.text().contains(&format!("{} {} {} г.,", today.day, GENITIVE[today.month as usize - 1], today.year)), "Russian date");
+    let be = get(&app, "/follow-up/case?lang=be", Some(&cookie), None).await;
+    assert!(be.text().contains("(3 паведамленні)"), "Belarusian plural for 3");
     let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE object_id = $1 ORDER BY seq")
         .bind(case_of(&app, &reference).await.as_str())
         .fetch_all(app.state.db.pool())
