@@ -166,13 +166,19 @@ pub enum ReadError {
 pub async fn read_fields(db: &Db, keyring: &Keyring, case_id: &CaseId, actor: &str) -> Result<BTreeMap<String, Zeroizing<String>>, ReadError> {
     let mut tx = db.begin().await?;
     let result = decrypt_fields(&mut tx, keyring, case_id).await;
+    audit_read(tx, keyring, case_id, actor, "case.view", result).await
+}
+
+/// Ends the transaction of a read (a decryption) with its audit row: `ok`, `not_found` (no
+/// key: unknown or destroyed) or `failed` (tampering); returns the read's result.
+pub async fn audit_read<T>(mut tx: db::Tx, keyring: &Keyring, case_id: &CaseId, actor: &str, action: &str, result: Result<T, ReadError>) -> Result<T, ReadError> {
     let outcome = match &result {
         Ok(_) => Outcome::Ok,
         Err(ReadError::Gone) => Outcome::NotFound,
         Err(ReadError::Crypto(_)) => Outcome::Failed,
         Err(ReadError::Db(_)) => return result,
     };
-    audit::append(&mut tx, keyring, &AuditEvent::new(actor, "case.view", Some(case_id.as_str()), outcome)).await?;
+    audit::append(&mut tx, keyring, &AuditEvent::new(actor, action, Some(case_id.as_str()), outcome)).await?;
     tx.commit().await.map_err(DbError::from)?;
     result
 }

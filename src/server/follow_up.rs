@@ -170,15 +170,7 @@ async fn decrypt_thread(tx: &mut Tx, keyring: &Keyring, case_id: &CaseId) -> Res
 pub async fn thread(db: &Db, keyring: &Keyring, case_id: &CaseId, actor: &str) -> Result<Thread, ReadError> {
     let mut tx = db.begin().await?;
     let result = decrypt_thread(&mut tx, keyring, case_id).await;
-    let outcome = match &result {
-        Ok(_) => Outcome::Ok,
-        Err(ReadError::Gone) => Outcome::NotFound,
-        Err(ReadError::Crypto(_)) => Outcome::Failed,
-        Err(ReadError::Db(_)) => return result,
-    };
-    audit::append(&mut tx, keyring, &AuditEvent::new(actor, "case.thread.view", Some(case_id.as_str()), outcome)).await?;
-    tx.commit().await.map_err(DbError::from)?;
-    result
+    super::cases::audit_read(tx, keyring, case_id, actor, "case.thread.view", result).await
 }
 
 /// Adds a message to a case, sealed with its data key, with the audit row. A requester's

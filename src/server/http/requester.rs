@@ -150,9 +150,10 @@ fn see_other(to: &str) -> Response {
 }
 
 async fn intake_post(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, state.config.max_body_bytes).await else { return AppError::BadRequest.into_response() };
-    let posted = Posted::read(&body);
+    let (parts, posted) = match read_form(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
     let form = posted.intake_form();
     let token = posted.one("form_token");
 
@@ -180,9 +181,10 @@ async fn intake_post(State(state): State<AppState>, request: Request) -> Respons
 }
 
 async fn login_post(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, state.config.max_body_bytes).await else { return AppError::BadRequest.into_response() };
-    let posted = Posted::read(&body);
+    let (parts, posted) = match read_form(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
     let lang = locale::from_code(&posted.one("ui_lang"));
     let typed_reference = posted.one("reference");
     if let Some(lang) = locale::from_code(&posted.one("switch_lang")) {
@@ -212,21 +214,30 @@ async fn login_post(State(state): State<AppState>, request: Request) -> Response
     render(&state, parts, lang, status, move || provide_context(PostedLogin(view.clone()))).await
 }
 
-/// The case of the session cookie on a post, or the sign-in page.
-async fn posted_session(state: &AppState, headers: &HeaderMap) -> Result<Option<CaseId>, Response> {
-    match cookie_value(headers, cookie_name(state)) {
-        Some(token) => follow_up::resume(&state.db, token).await.map_err(|e| AppError::internal(e).into_response()),
-        None => Ok(None),
+/// Reads a posted form.
+async fn read_form(state: &AppState, request: Request) -> Result<(Parts, Posted), Response> {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, state.config.max_body_bytes).await.map_err(|_| AppError::BadRequest.into_response())?;
+    Ok((parts, Posted::read(&body)))
+}
+
+/// A posted form and the case of its session; without a live session, the answer is a
+/// redirect to the sign-in page.
+async fn read_session_form(state: &AppState, request: Request) -> Result<(Parts, Posted, CaseId), Response> {
+    let (parts, posted) = read_form(state, request).await?;
+    let case = match cookie_value(&parts.headers, cookie_name(state)) {
+        Some(token) => follow_up::resume(&state.db, token).await.map_err(|e| AppError::internal(e).into_response())?,
+        None => None,
+    };
+    match case {
+        Some(case_id) => Ok((parts, posted, case_id)),
+        None => Err(see_other("/follow-up?ended=1")),
     }
 }
 
 async fn message_post(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, state.config.max_body_bytes).await else { return AppError::BadRequest.into_response() };
-    let posted = Posted::read(&body);
-    let case_id = match posted_session(&state, &parts.headers).await {
-        Ok(Some(id)) => id,
-        Ok(None) => return see_other("/follow-up?ended=1"),
+    let (parts, posted, case_id) = match read_session_form(&state, request).await {
+        Ok(read) => read,
         Err(response) => return response,
     };
     let (kind, draft_kind) = match posted.one("kind").as_str() {
@@ -263,12 +274,8 @@ async fn logout_post(State(state): State<AppState>, headers: HeaderMap) -> Respo
 }
 
 async fn delete_post(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, state.config.max_body_bytes).await else { return AppError::BadRequest.into_response() };
-    let posted = Posted::read(&body);
-    let case_id = match posted_session(&state, &parts.headers).await {
-        Ok(Some(id)) => id,
-        Ok(None) => return see_other("/follow-up?ended=1"),
+    let (_, posted, case_id) = match read_session_form(&state, request).await {
+        Ok(read) => read,
         Err(response) => return response,
     };
     if posted.one("confirm") != "yes" {
