@@ -16,6 +16,8 @@ pub enum IntakeNotice {
     AlreadySent,
     /// Fields need attention.
     FixErrors,
+    /// Too many requests arrive right now: wait a minute and send again (nothing is lost).
+    Busy,
 }
 
 /// Shown once, in the response to the submission that opened the case.

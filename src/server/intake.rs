@@ -11,6 +11,7 @@ use super::{
     form_token,
     passwords::PasswordError,
     receipts,
+    throttle::{self, Limit},
 };
 use crate::domain::{
     intake::{FieldError, IntakeForm, ValidIntake},
@@ -29,7 +30,13 @@ pub enum Submission {
     StaleForm,
     /// This exact form was sent before (a reload or a replay); nothing new was stored.
     AlreadySent,
+    /// More requests than the desk accepts per minute arrived (a flood); nothing was stored.
+    Busy,
 }
+
+/// New requests accepted per minute, all requesters together: far above real use, low
+/// enough that a flood cannot bury the queues.
+pub const PER_MINUTE: Limit = Limit { max: 60, window_secs: 60 };
 
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
@@ -73,6 +80,14 @@ pub async fn submit(db: &Db, keyring: &Keyring, form: &IntakeForm, token: &str) 
         let mut tx = db.pool().begin().await.map_err(DbError::from)?;
         if form_token::is_spent(&mut tx, &token).await? {
             return Ok(Submission::AlreadySent);
+        }
+    }
+    {
+        let mut tx = db.begin().await?;
+        let within = throttle::hit(&mut tx, "global:intake", PER_MINUTE, at).await?;
+        tx.commit().await.map_err(DbError::from)?;
+        if !within {
+            return Ok(Submission::Busy);
         }
     }
     let (code, receipt) = receipts::prepare(keyring).await?;

@@ -12,8 +12,28 @@ const NAME: &str = "Канарэйка Сентынелава 7f3a";
 const STORY: &str = "CANARY-NARRATIVE-c41d-пашпарт";
 const PASSWORD: &str = "CANARY-PASSWORD-e9b0-long-enough";
 
+/// Whether `needle` occurs in `haystack`. The search is std's (built optimised): the
+/// captured logs of the whole test binary run to many megabytes, too many for a byte-window
+/// loop in an unoptimised test build.
 fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+    let needle = needle.as_bytes();
+    let mut rest = haystack;
+    // Valid UTF-8 runs are searched as text; a needle never spans an invalid byte.
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(text) => return text.contains(std::str::from_utf8(needle).expect("needles are text")),
+            Err(e) => {
+                let (valid, tail) = rest.split_at(e.valid_up_to());
+                if std::str::from_utf8(valid).expect("valid prefix").contains(std::str::from_utf8(needle).expect("needles are text")) {
+                    return true;
+                }
+                rest = &tail[e.error_len().unwrap_or(tail.len()).min(tail.len())..];
+                if rest.is_empty() {
+                    return false;
+                }
+            }
+        }
+    }
 }
 
 fn assert_absent(what: &str, bytes: &[u8]) {

@@ -170,7 +170,27 @@ async fn oversized_bodies_are_refused(app: TestApp) {
     assert_eq!(count(&app, "SELECT COUNT(*) FROM cases").await, 0);
 }
 
+async fn a_flood_of_requests_is_held_back_without_losing_input(app: TestApp) {
+    let mut now = embassy_desk::server::db::now();
+    if now % 60 > 50 {
+        tokio::time::sleep(std::time::Duration::from_secs((61 - now % 60) as u64)).await;
+        now = embassy_desk::server::db::now();
+    }
+    sqlx::query("INSERT INTO throttle (scope, window_start, count) VALUES ('global:intake', $1, $2)")
+        .bind(now - now % 60)
+        .bind(embassy_desk::server::intake::PER_MINUTE.max)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    let page = submit(&app, &valid_form()).await;
+    assert_eq!(page.status, 429);
+    assert_eq!(page.input_value("name").as_deref(), Some("Алеся"));
+    assert!(page.input_value("form_token").is_some_and(|t| !t.is_empty()), "the same form can be sent again");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM cases").await, 0);
+}
+
 on_both_backends!(
+    a_flood_of_requests_is_held_back_without_losing_input,
     start_page_speaks_the_browsers_language,
     submission_opens_one_routed_sealed_case_and_shows_the_code_once,
     countries_without_an_embassy_go_to_the_default_desk,

@@ -175,6 +175,7 @@ async fn intake_post(State(state): State<AppState>, request: Request) -> Respons
         ),
         Submission::Invalid(errors) => (IntakeView { form, errors, token, notice: Some(IntakeNotice::FixErrors), receipt: None }, StatusCode::UNPROCESSABLE_ENTITY),
         Submission::StaleForm => (IntakeView { form, token: fresh_token(), notice: Some(IntakeNotice::StaleForm), ..IntakeView::default() }, StatusCode::UNPROCESSABLE_ENTITY),
+        Submission::Busy => (IntakeView { form, token, notice: Some(IntakeNotice::Busy), ..IntakeView::default() }, StatusCode::TOO_MANY_REQUESTS),
         Submission::AlreadySent => (IntakeView { notice: Some(IntakeNotice::AlreadySent), token: fresh_token(), ..IntakeView::default() }, StatusCode::CONFLICT),
     };
     render(&state, parts, lang, status, move || provide_context(PostedIntake(view.clone()))).await

@@ -75,6 +75,7 @@ pub fn IntakeForm(view: IntakeView) -> impl IntoView {
             <p class="lead">{t!(i18n, intake.lead)}</p>
             {match notice {
                 Some(IntakeNotice::StaleForm) => Some(view! { <p class="notice" role="alert">{t!(i18n, intake.stale_form)}</p> }.into_any()),
+                Some(IntakeNotice::Busy) => Some(view! { <p class="notice" role="alert">{t!(i18n, intake.busy)}</p> }.into_any()),
                 Some(IntakeNotice::AlreadySent) => Some(view! {
                     <p class="notice" role="alert">
                         {t!(i18n, intake.already_sent)}" "<a href="/follow-up">{t!(i18n, intake.already_sent_link)}</a>
