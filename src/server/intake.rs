@@ -76,11 +76,16 @@ pub async fn submit(db: &Db, keyring: &Keyring, form: &IntakeForm, token: &str) 
         Ok(v) => v,
         Err(errors) => return Ok(Submission::Invalid(errors)),
     };
-    {
+    // Read-only look-ups end their transaction at once: an open read would hold back the
+    // WAL checkpoint that empties deleted content.
+    let spent = {
         let mut tx = db.pool().begin().await.map_err(DbError::from)?;
-        if form_token::is_spent(&mut tx, &token).await? {
-            return Ok(Submission::AlreadySent);
-        }
+        let spent = form_token::is_spent(&mut tx, &token).await?;
+        tx.commit().await.map_err(DbError::from)?;
+        spent
+    };
+    if spent {
+        return Ok(Submission::AlreadySent);
     }
     {
         let mut tx = db.begin().await?;
@@ -94,7 +99,9 @@ pub async fn submit(db: &Db, keyring: &Keyring, form: &IntakeForm, token: &str) 
     let primary = valid.categories.first().copied();
     let route = {
         let mut tx = db.pool().begin().await.map_err(DbError::from)?;
-        db::embassies::route(&mut tx, valid.country.as_deref(), primary).await?.ok_or(IntakeError::NoDesk)?
+        let route = db::embassies::route(&mut tx, valid.country.as_deref(), primary).await?;
+        tx.commit().await.map_err(DbError::from)?;
+        route.ok_or(IntakeError::NoDesk)?
     };
     let new = NewCase {
         embassy_id: route.embassy_id,

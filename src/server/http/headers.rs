@@ -7,7 +7,7 @@ use axum::{
     extract::{Request, State},
     http::{header, HeaderName, HeaderValue},
     middleware::Next,
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use leptos::prelude::*;
 
@@ -33,7 +33,8 @@ fn is_cacheable_asset(response: &Response) -> bool {
 }
 
 pub async fn add_security_headers(State(config): State<SecurityHeaders>, request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
+    let response = next.run(request).await;
+    let mut response = ensure_page_policy(response).await;
     let cacheable = is_cacheable_asset(&response);
     let h = response.headers_mut();
     let mut set = |name: HeaderName, value: &'static str| {
@@ -54,21 +55,47 @@ pub async fn add_security_headers(State(config): State<SecurityHeaders>, request
     response
 }
 
+/// A page whose render did not set its policy (seen rarely under concurrent renders) gets it
+/// here, from the nonce its own inline scripts carry — never the strict policy, which would
+/// block its stylesheet and scripts.
+async fn ensure_page_policy(response: Response) -> Response {
+    let is_html = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if !is_html || response.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 8 * 1024 * 1024).await else {
+        return crate::api::AppError::Internal.into_response();
+    };
+    let html = String::from_utf8_lossy(&bytes);
+    let nonce = html.split_once("nonce=\"").and_then(|(_, rest)| rest.split_once('"')).map(|(n, _)| n.to_owned());
+    if let Ok(value) = HeaderValue::from_str(&page_policy(nonce.as_deref(), "")) {
+        parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// The policy of a page: same-origin everything, plus inline scripts carrying `nonce`.
+fn page_policy(nonce: Option<&str>, reload: &str) -> String {
+    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'none'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+         font-src 'self'; connect-src 'self'{reload}; manifest-src 'self'; form-action 'self'; base-uri 'none'; \
+         frame-ancestors 'none'"
+    )
+}
+
 /// Called while rendering a page: sets its policy, allowing same-origin scripts and the
 /// inline hydration script that carries this response's nonce.
 pub fn set_page_csp(options: &LeptosOptions) {
     let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
-    let nonce = use_nonce().map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    let nonce = use_nonce().map(|n| n.to_string());
     // `cargo leptos watch` reloads the page over a websocket on the reload port.
     let reload = match options.env {
         leptos::config::Env::DEV => format!(" ws://{}:{}", options.site_addr.ip(), options.reload_port),
         leptos::config::Env::PROD => String::new(),
     };
-    let policy = format!(
-        "default-src 'none'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
-         font-src 'self'; connect-src 'self'{reload}; manifest-src 'self'; form-action 'self'; base-uri 'none'; \
-         frame-ancestors 'none'"
-    );
+    let policy = page_policy(nonce.as_deref(), &reload);
     if let Ok(value) = HeaderValue::from_str(&policy) {
         response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
