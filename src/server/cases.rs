@@ -183,9 +183,14 @@ pub async fn audit_read<T>(mut tx: db::Tx, keyring: &Keyring, case_id: &CaseId, 
     result
 }
 
-async fn decrypt_fields(tx: &mut db::Tx, keyring: &Keyring, case_id: &CaseId) -> Result<BTreeMap<String, Zeroizing<String>>, ReadError> {
+/// A case's data key, unwrapped by the server keyring; `Gone` when the case has none.
+pub async fn data_key(tx: &mut db::Tx, keyring: &Keyring, case_id: &CaseId) -> Result<DataKey, ReadError> {
     let wrapped = db::cases::wrapped_key(tx, case_id.as_str(), SERVER_HOLDER).await?.ok_or(ReadError::Gone)?;
-    let data_key = keyring.unwrap_case_key(case_id.as_str(), &wrapped)?;
+    Ok(keyring.unwrap_case_key(case_id.as_str(), &wrapped)?)
+}
+
+async fn decrypt_fields(tx: &mut db::Tx, keyring: &Keyring, case_id: &CaseId) -> Result<BTreeMap<String, Zeroizing<String>>, ReadError> {
+    let data_key = data_key(tx, keyring, case_id).await?;
     let mut out = BTreeMap::new();
     for (name, sealed) in db::cases::sealed_fields(tx, case_id.as_str()).await? {
         let plain = data_key.open(&field_place(case_id.as_str(), &name), &sealed)?;

@@ -4,8 +4,8 @@
 
 use super::{
     audit::{self, AuditEvent, Outcome},
-    cases::ReadError,
-    crypto::{CryptoError, Keyring, Place, SERVER_HOLDER},
+    cases::{data_key, ReadError},
+    crypto::{CryptoError, Keyring, Place},
     db::{self, now, Db, DbError, Tx},
 };
 use crate::domain::{CaseId, Status};
@@ -126,11 +126,6 @@ pub async fn resume(db: &Db, token: &str) -> Result<Option<CaseId>, DbError> {
 pub async fn end_session(db: &Db, token: &str) -> Result<(), DbError> {
     sqlx::query("DELETE FROM requester_sessions WHERE token_hash = $1").bind(token_hash(token)).execute(db.pool()).await?;
     Ok(())
-}
-
-async fn data_key(tx: &mut Tx, keyring: &Keyring, case_id: &CaseId) -> Result<super::crypto::DataKey, ReadError> {
-    let wrapped = db::cases::wrapped_key(tx, case_id.as_str(), SERVER_HOLDER).await?.ok_or(ReadError::Gone)?;
-    Ok(keyring.unwrap_case_key(case_id.as_str(), &wrapped)?)
 }
 
 async fn decrypt_thread(tx: &mut Tx, keyring: &Keyring, case_id: &CaseId) -> Result<Thread, ReadError> {

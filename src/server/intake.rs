@@ -76,24 +76,20 @@ pub async fn submit(db: &Db, keyring: &Keyring, form: &IntakeForm, token: &str) 
         Ok(v) => v,
         Err(errors) => return Ok(Submission::Invalid(errors)),
     };
-    // Read-only look-ups end their transaction at once: an open read would hold back the
-    // WAL checkpoint that empties deleted content.
-    let spent = {
-        let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    // One short write transaction counts the attempt and sees whether this form was spent
+    // (the cheap checks before the expensive hashing; `spend` below is the binding one).
+    let (within, spent) = {
+        let mut tx = db.begin().await?;
+        let within = throttle::hit(&mut tx, "global:intake", PER_MINUTE, at).await?;
         let spent = form_token::is_spent(&mut tx, &token).await?;
         tx.commit().await.map_err(DbError::from)?;
-        spent
+        (within, spent)
     };
     if spent {
         return Ok(Submission::AlreadySent);
     }
-    {
-        let mut tx = db.begin().await?;
-        let within = throttle::hit(&mut tx, "global:intake", PER_MINUTE, at).await?;
-        tx.commit().await.map_err(DbError::from)?;
-        if !within {
-            return Ok(Submission::Busy);
-        }
+    if !within {
+        return Ok(Submission::Busy);
     }
     let (code, receipt) = receipts::prepare(keyring).await?;
     let primary = valid.categories.first().copied();
