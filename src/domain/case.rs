@@ -146,6 +146,10 @@ impl Priority {
             Priority::Low => "low",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ impl CaseField {
 }
 
 /// Where a sealed field lives: bound to its case and its name.
-fn field_place<'a>(case_id: &'a str, name: &'a str) -> Place<'a> {
+pub(crate) fn field_place<'a>(case_id: &'a str, name: &'a str) -> Place<'a> {
     Place { case: case_id, table: "case_fields", column: "sealed", row: name }
 }
 
@@ -189,7 +189,7 @@ pub async fn data_key(tx: &mut db::Tx, keyring: &Keyring, case_id: &CaseId) -> R
     Ok(keyring.unwrap_case_key(case_id.as_str(), &wrapped)?)
 }
 
-async fn decrypt_fields(tx: &mut db::Tx, keyring: &Keyring, case_id: &CaseId) -> Result<BTreeMap<String, Zeroizing<String>>, ReadError> {
+pub(crate) async fn decrypt_fields(tx: &mut db::Tx, keyring: &Keyring, case_id: &CaseId) -> Result<BTreeMap<String, Zeroizing<String>>, ReadError> {
     let data_key = data_key(tx, keyring, case_id).await?;
     let mut out = BTreeMap::new();
     for (name, sealed) in db::cases::sealed_fields(tx, case_id.as_str()).await? {

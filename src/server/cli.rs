@@ -1,4 +1,5 @@
-//! Command line: `serve` (default), `migrate`, `keygen`, `create-admin`, `seed`, `audit verify`.
+//! Command line: `serve` (default), `migrate`, `keygen`, `create-admin`, `invite`, `seed`,
+//! `add-embassy`, `reply`, `audit verify`.
 
 use super::{
     audit::{self, AuditEvent, Outcome},
@@ -52,6 +53,18 @@ enum Command {
     AddEmbassy {
         /// Embassy code: pl, lt, de, cz, lv, ee, ge, ua, nl, fr, gb or us.
         code: String,
+    },
+    /// Print a one-time invitation link (valid 72 hours) for a new lead, volunteer or admin.
+    Invite {
+        /// volunteer, lead or admin.
+        #[arg(long)]
+        role: String,
+        /// Embassy code (leads and volunteers), e.g. pl.
+        #[arg(long)]
+        embassy: Option<String>,
+        /// Queues of a volunteer, by name (e.g. legal_status,housing), or "all".
+        #[arg(long, value_delimiter = ',')]
+        queues: Vec<String>,
     },
     /// Send a message from the embassy to a requester (the text is read from standard input).
     Reply {
@@ -137,6 +150,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             seed::run(&state.db, &state.keyring, cases, &embassies).await.map_err(|e| s(&e))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Invite { role, embassy, queues } => invite(config, &role, embassy.as_deref(), &queues).await.map(|()| ExitCode::SUCCESS),
         Command::AddEmbassy { code } => {
             let (_, country, name) = db::embassies::KNOWN.iter().find(|(c, _, _)| *c == code).ok_or_else(|| format!("unknown embassy code {code:?}; known: pl, lt, de, cz, lv, ee, ge, ua, nl, fr, gb, us"))?;
             let (state, _) = startup::prepare(config).await.map_err(|e| s(&e))?;
@@ -172,10 +186,28 @@ async fn serve(config: Config) -> Result<(), String> {
     println!("embassy-desk is serving on {}", config.public_url);
     if admins == 0 {
         let exe = std::env::args().next().unwrap_or_else(|| "embassy-desk".into());
-        println!("No admin account exists yet. Create the first one (in another terminal, same directory) with:");
+        match write_setup_link(&state).await {
+            Ok(path) => println!("No admin account exists yet. A one-time setup link (valid 72 hours) is in {}; open it to create the first admin.", path.display()),
+            Err(e) => println!("No admin account exists yet (the setup link could not be written: {e})."),
+        }
+        println!("Or create the first admin on the command line (in another terminal, same directory):");
         println!("    {exe} create-admin --login <name>");
     }
     startup::serve(state, listener, shutdown_signal()).await.map_err(|e| format!("server stopped: {e}"))
+}
+
+/// Writes the first admin's setup link into the data directory, readable by the owner
+/// only (a link in the server's output could end up in a log).
+async fn write_setup_link(state: &super::AppState) -> Result<std::path::PathBuf, String> {
+    let token = super::staff::setup_invitation(&state.db, &state.keyring, "system").await.map_err(|e| e.to_string())?.ok_or("an admin exists")?;
+    let path = state.config.data_dir.join("setup-link.txt");
+    let link = format!("{}/desk/join/{token}\n", state.config.public_url.trim_end_matches('/'));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::io::Write::write_all(&mut options.open(&path).map_err(|e| e.to_string())?, link.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(path)
 }
 
 async fn shutdown_signal() {
@@ -193,14 +225,10 @@ async fn shutdown_signal() {
     tokio::select! { () = ctrl_c => {}, () = terminate => {} }
 }
 
-fn valid_login(login: &str) -> bool {
-    (3..=64).contains(&login.len()) && login.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
-}
+use super::staff::valid_login;
 
-/// Shortest password accepted; long passphrases are welcome.
-const MIN_PASSWORD_CHARS: usize = 12;
-
-fn read_password(from_stdin: bool) -> Result<SecretString, String> {
+/// Reads a new password and checks it against the policy (length, common passwords, login).
+fn read_password(from_stdin: bool, login: &str) -> Result<SecretString, String> {
     let password = if from_stdin {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("cannot read the password: {e}"))?;
@@ -213,14 +241,14 @@ fn read_password(from_stdin: bool) -> Result<SecretString, String> {
         }
         SecretString::from(first)
     };
-    let chars = password.expose_secret().chars().count();
-    if chars < MIN_PASSWORD_CHARS {
-        return Err(format!("the password must have at least {MIN_PASSWORD_CHARS} characters"));
+    use super::password_policy::{check, PasswordRule, MAX_CHARS, MIN_CHARS};
+    match check(password.expose_secret(), login) {
+        Ok(()) => Ok(password),
+        Err(PasswordRule::TooShort) => Err(format!("the password must have at least {MIN_CHARS} characters (a passphrase of several words is best)")),
+        Err(PasswordRule::TooLong) => Err(format!("the password must have at most {MAX_CHARS} characters")),
+        Err(PasswordRule::Common) => Err("this password is on the list of common passwords; choose another".into()),
+        Err(PasswordRule::ContainsLogin) => Err("the password must not contain the login".into()),
     }
-    if chars > 1024 {
-        return Err("the password must have at most 1024 characters".into());
-    }
-    Ok(password)
 }
 
 async fn create_admin(config: Config, login: &str, password_stdin: bool) -> Result<(), String> {
@@ -228,13 +256,51 @@ async fn create_admin(config: Config, login: &str, password_stdin: bool) -> Resu
         return Err("the login must be 3–64 characters of a–z, 0–9, '.', '_' or '-'".into());
     }
     let (state, _) = startup::prepare(config).await.map_err(|e| e.to_string())?;
-    let password = read_password(password_stdin)?;
+    let password = read_password(password_stdin, login)?;
     let hash = passwords::hash(password).await.map_err(|e| e.to_string())?;
     let mut tx = state.db.begin().await.map_err(|e| e.to_string())?;
     let id = db::people::insert(&mut tx, login, &hash, Role::Admin, None).await.map_err(|e| e.to_string())?;
     audit::append(&mut tx, &state.keyring, &AuditEvent::new("cli", "person.create", Some(&id), Outcome::Ok)).await.map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     println!("created admin {login}");
+    Ok(())
+}
+
+/// Prints an invitation link made by the operator.
+async fn invite(config: Config, role: &str, embassy: Option<&str>, queues: &[String]) -> Result<(), String> {
+    let role = Role::parse(role).ok_or("the role is volunteer, lead or admin")?;
+    let (state, _) = startup::prepare(config).await.map_err(|e| e.to_string())?;
+    let embassy_id: Option<String> = match (role, embassy) {
+        (Role::Admin, None) => None,
+        (Role::Admin, Some(_)) => return Err("admins belong to no embassy".into()),
+        (_, None) => return Err("leads and volunteers need --embassy".into()),
+        (_, Some(code)) => Some(
+            sqlx::query_scalar("SELECT id FROM embassies WHERE code = $1")
+                .bind(code)
+                .fetch_optional(state.db.pool())
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or("no embassy has this code (add it with add-embassy)")?,
+        ),
+    };
+    let mut queue_ids = Vec::new();
+    if let Some(embassy_id) = &embassy_id {
+        let all: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, slug FROM queues WHERE embassy_id = $1 ORDER BY slug").bind(embassy_id).fetch_all(state.db.pool()).await.map_err(|e| e.to_string())?;
+        for name in queues {
+            if name == "all" {
+                queue_ids = all.iter().map(|(id, _)| id.clone()).collect();
+                break;
+            }
+            let (id, _) = all.iter().find(|(_, slug)| slug == name).ok_or_else(|| format!("the embassy has no queue {name:?}"))?;
+            queue_ids.push(id.clone());
+        }
+    }
+    if role == Role::Volunteer && queue_ids.is_empty() {
+        return Err("volunteers need --queues (names, or all)".into());
+    }
+    let token = super::staff::operator_invitation(&state.db, &state.keyring, "cli", role, embassy_id.as_deref(), &queue_ids).await.map_err(|e| e.to_string())?;
+    println!("{}/desk/join/{token}", state.config.public_url.trim_end_matches('/'));
     Ok(())
 }
 
@@ -263,7 +329,7 @@ mod tests {
     #[test]
     fn every_command_has_help() {
         Cli::command().debug_assert();
-        for name in ["serve", "migrate", "keygen", "create-admin", "seed", "add-embassy", "reply", "audit"] {
+        for name in ["serve", "migrate", "keygen", "create-admin", "seed", "add-embassy", "invite", "reply", "audit"] {
             assert!(Cli::command().find_subcommand(name).and_then(|c| c.get_about().map(|a| a.to_string())).is_some(), "{name}");
         }
     }

@@ -5,13 +5,10 @@
 use super::{
     audit::{self, AuditEvent, Outcome},
     cases::{data_key, ReadError},
-    crypto::{CryptoError, Keyring, Place},
+    crypto::{random_token, token_hash, CryptoError, DataKey, Keyring, Place},
     db::{self, now, Db, DbError, Tx},
 };
 use crate::domain::{CaseId, Status};
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 use zeroize::Zeroizing;
 
@@ -57,6 +54,8 @@ pub struct Message {
     pub author: Author,
     pub kind: MessageKind,
     pub created_at: i64,
+    /// The volunteer who wrote it (none for the requester or the command line).
+    pub person_id: Option<String>,
     pub body: Zeroizing<String>,
 }
 
@@ -73,15 +72,9 @@ fn message_place<'a>(case_id: &'a str, message_id: &'a str) -> Place<'a> {
     Place { case: case_id, table: "case_messages", column: "sealed", row: message_id }
 }
 
-fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
-
 /// Opens a session for a verified case; returns the token for the cookie (never stored).
 pub async fn open_session(db: &Db, case_id: &CaseId) -> Result<String, DbError> {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let token = random_token();
     let at = now();
     let mut tx = db.begin().await?;
     // Forget sessions that ended, so the table holds only live ones.
@@ -128,12 +121,9 @@ pub async fn end_session(db: &Db, token: &str) -> Result<(), DbError> {
     Ok(())
 }
 
-async fn decrypt_thread(tx: &mut Tx, keyring: &Keyring, case_id: &CaseId) -> Result<Thread, ReadError> {
-    let key = data_key(tx, keyring, case_id).await?;
-    let meta = sqlx::query("SELECT status, language, created_at FROM cases WHERE id = $1").bind(case_id.as_str()).fetch_optional(&mut **tx).await.map_err(DbError::from)?;
-    let Some(meta) = meta else { return Err(ReadError::Gone) };
-    let status: String = meta.try_get(0).map_err(DbError::from)?;
-    let rows = sqlx::query("SELECT id, author, kind, created_at, sealed FROM case_messages WHERE case_id = $1 ORDER BY created_at, id")
+/// The messages of a case, oldest first, opened with its data key.
+pub(crate) async fn decrypt_messages(tx: &mut Tx, key: &DataKey, case_id: &CaseId) -> Result<Vec<Message>, ReadError> {
+    let rows = sqlx::query("SELECT id, author, kind, created_at, sealed, person_id FROM case_messages WHERE case_id = $1 ORDER BY created_at, id")
         .bind(case_id.as_str())
         .fetch_all(&mut **tx)
         .await
@@ -150,9 +140,19 @@ async fn decrypt_thread(tx: &mut Tx, keyring: &Keyring, case_id: &CaseId) -> Res
             author: if author == "volunteer" { Author::Volunteer } else { Author::Requester },
             kind: if kind == "information" { MessageKind::Information } else { MessageKind::Reply },
             created_at: row.try_get(3).map_err(DbError::from)?,
+            person_id: row.try_get(5).map_err(DbError::from)?,
             body: Zeroizing::new(body),
         });
     }
+    Ok(messages)
+}
+
+async fn decrypt_thread(tx: &mut Tx, keyring: &Keyring, case_id: &CaseId) -> Result<Thread, ReadError> {
+    let key = data_key(tx, keyring, case_id).await?;
+    let meta = sqlx::query("SELECT status, language, created_at FROM cases WHERE id = $1").bind(case_id.as_str()).fetch_optional(&mut **tx).await.map_err(DbError::from)?;
+    let Some(meta) = meta else { return Err(ReadError::Gone) };
+    let status: String = meta.try_get(0).map_err(DbError::from)?;
+    let messages = decrypt_messages(tx, &key, case_id).await?;
     Ok(Thread {
         status: Status::parse(&status).unwrap_or(Status::New),
         language: meta.try_get(1).map_err(DbError::from)?,

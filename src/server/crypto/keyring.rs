@@ -5,6 +5,7 @@ use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::{collections::BTreeMap, path::Path};
+use zeroize::Zeroizing;
 
 /// Holder name of wrapped case keys that the server keyring can open.
 pub const SERVER_HOLDER: &str = "server";
@@ -140,6 +141,17 @@ impl Keyring {
         let bytes = open(&Self::wrapped_place(case_id, SERVER_HOLDER), wrapped, |id| self.keys.get(&id).map(|k| &k.wrap))?;
         let bytes: [u8; 32] = bytes.as_slice().try_into().map_err(|_| CryptoError::Forged)?;
         Ok(DataKey::from_secret(SecretKey::from_bytes(bytes)))
+    }
+
+    /// Seals a server-held secret that belongs to no case (a person's second-factor
+    /// secret), bound to its place, under the active wrapping key.
+    pub fn seal_secret(&self, place: &Place<'_>, plaintext: &[u8]) -> Vec<u8> {
+        seal(&self.active().wrap, self.active, place, plaintext)
+    }
+
+    /// Opens a value sealed by [`Self::seal_secret`] with whichever key sealed it.
+    pub fn open_secret(&self, place: &Place<'_>, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        open(place, sealed, |id| self.keys.get(&id).map(|k| &k.wrap))
     }
 
     /// Keyed, truncated HMAC for exact-match look-up of a value (never of names), under

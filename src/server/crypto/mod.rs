@@ -28,5 +28,21 @@ pub fn hex(bytes: &[u8]) -> String {
     })
 }
 
+/// A new bearer token (256 random bits, URL-safe base64) for a session cookie or a link.
+/// Only its [`token_hash`] is stored.
+pub fn random_token() -> String {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the database keeps of a bearer token: its SHA-256.
+pub fn token_hash(token: &str) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
 #[cfg(test)]
 mod tests;

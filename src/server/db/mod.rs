@@ -68,8 +68,11 @@ impl Db {
         DRIVERS.call_once(sqlx::any::install_default_drivers);
         let options = AnyConnectOptions::from_str(url)?;
         let pool = match backend {
+            // A local file cannot drop a connection: no ping before each use (each one is a
+            // round trip to the connection's worker thread).
             Backend::Sqlite => AnyPoolOptions::new()
                 .max_connections(8)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .after_connect(|conn, _meta| Box::pin(async move { conn.execute(SQLITE_PRAGMAS).await.map(|_| ()) })),
             Backend::Postgres => AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)),

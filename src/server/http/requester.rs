@@ -29,37 +29,51 @@ use axum::{
     extract::{Request, State},
     http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Redirect, Response},
-    routing::post,
+    routing::{post, MethodRouter},
     Router,
 };
 use leptos::prelude::provide_context;
 
-/// The POST routes of the requester pages (their GET pages are Leptos routes).
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", post(intake_post))
-        .route("/follow-up", post(login_post))
-        .route("/follow-up/case", post(message_post))
-        .route("/follow-up/logout", post(logout_post))
-        .route("/follow-up/delete", post(delete_post))
+/// The POST routes of the requester pages (their GET pages are Leptos routes), as a table
+/// so that the authorisation tests can enumerate them.
+pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/", post(intake_post)),
+        ("/follow-up", post(login_post)),
+        ("/follow-up/case", post(message_post)),
+        ("/follow-up/logout", post(logout_post)),
+        ("/follow-up/delete", post(delete_post)),
+    ]
 }
 
-/// Name of the session cookie: `__Host-` (Secure) behind https, plain on http://localhost.
-fn cookie_name(state: &AppState) -> &'static str {
+pub fn routes() -> Router<AppState> {
+    route_table().into_iter().fold(Router::new(), |router, (path, handler)| router.route(path, handler))
+}
+
+/// A session cookie's name: `secure` (a `__Host-` name) behind https, `plain` on http://localhost.
+pub(super) fn host_cookie_name(state: &AppState, secure: &'static str, plain: &'static str) -> &'static str {
     if state.config.public_url.starts_with("https://") {
-        "__Host-followup"
+        secure
     } else {
-        "followup"
+        plain
     }
 }
 
-fn session_cookie(state: &AppState, token: &str, max_age: i64) -> HeaderValue {
-    let secure = if cookie_name(state).starts_with("__Host-") { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}", cookie_name(state)))
-        .expect("cookie is ASCII")
+/// A session cookie: HttpOnly, SameSite=Strict, whole site; Secure with a `__Host-` name.
+pub(super) fn session_cookie_value(name: &str, token: &str, max_age: i64) -> HeaderValue {
+    let secure = if name.starts_with("__Host-") { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{name}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")).expect("cookie is ASCII")
 }
 
-fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+fn cookie_name(state: &AppState) -> &'static str {
+    host_cookie_name(state, "__Host-followup", "followup")
+}
+
+fn session_cookie(state: &AppState, token: &str, max_age: i64) -> HeaderValue {
+    session_cookie_value(cookie_name(state), token, max_age)
+}
+
+pub(super) fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -80,16 +94,16 @@ pub async fn session_case(state: &AppState) -> Result<Option<CaseId>, AppError> 
 }
 
 /// A posted form: every value of every field, repeated keys kept.
-struct Posted(Vec<(String, String)>);
+pub(super) struct Posted(pub(super) Vec<(String, String)>);
 
 impl Posted {
-    fn read(body: &Bytes) -> Self {
+    pub(super) fn read(body: &Bytes) -> Self {
         Self(form_urlencoded::parse(body).into_owned().collect())
     }
-    fn one(&self, name: &str) -> String {
+    pub(super) fn one(&self, name: &str) -> String {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
     }
-    fn all(&self, name: &str) -> Vec<String> {
+    pub(super) fn all(&self, name: &str) -> Vec<String> {
         self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
     }
     fn intake_form(&self) -> IntakeForm {
@@ -122,7 +136,7 @@ impl Posted {
 
 /// Renders the page at the request's path with `context` provided, in the language the
 /// form names (a switch button, or the page's own language), else the usual choice.
-async fn render(state: &AppState, parts: Parts, lang: Option<Locale>, status: StatusCode, context: impl Fn() + Clone + Send + Sync + 'static) -> Response {
+pub(super) async fn render(state: &AppState, parts: Parts, lang: Option<Locale>, status: StatusCode, context: impl Fn() + Clone + Send + Sync + 'static) -> Response {
     let options = state.leptos_options.clone();
     let app_state = state.clone();
     let handler = leptos_axum::render_app_async_with_context(
@@ -145,7 +159,7 @@ async fn render(state: &AppState, parts: Parts, lang: Option<Locale>, status: St
     response
 }
 
-fn see_other(to: &str) -> Response {
+pub(super) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
@@ -216,7 +230,7 @@ async fn login_post(State(state): State<AppState>, request: Request) -> Response
 }
 
 /// Reads a posted form.
-async fn read_form(state: &AppState, request: Request) -> Result<(Parts, Posted), Response> {
+pub(super) async fn read_form(state: &AppState, request: Request) -> Result<(Parts, Posted), Response> {
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, state.config.max_body_bytes).await.map_err(|_| AppError::BadRequest.into_response())?;
     Ok((parts, Posted::read(&body)))

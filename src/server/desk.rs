@@ -1,0 +1,882 @@
+//! The desk's work on cases: scope, the queue list and its pages, take-next, the case with
+//! its timeline, and every change (notes, replies, status, priority, re-routing,
+//! assignment, deadlines). Each change is one transaction with its timeline event and its
+//! audit row. Reads that decrypt are audited before anything is returned.
+
+use super::{
+    audit::{self, AuditEvent, Outcome},
+    cases::{self, field_place, CaseField, ReadError},
+    config::Backend,
+    crypto::{CryptoError, Keyring, Place},
+    db::{now, Db, DbError, Tx},
+    follow_up::{self, Author, MessageKind},
+    staff::Staff,
+};
+use crate::domain::{CaseId, Category, Priority, Role, Status};
+use sqlx::{any::AnyRow, Row};
+use std::collections::HashMap;
+use zeroize::Zeroizing;
+
+/// The SQL condition of an open case. Written exactly like the partial indexes' condition,
+/// so that the planners use them.
+pub const OPEN: &str = "status IN ('new', 'triaged', 'in_progress', 'waiting')";
+/// Rows per page of the case list.
+pub const PAGE_SIZE: usize = 50;
+/// Kinds of dated deadline.
+pub const DEADLINE_KINDS: [&str; 6] = ["appeal", "permit_expiry", "document_expiry", "housing_end", "hearing", "other"];
+
+/// Why a desk action did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    /// Unknown, or outside the caller's scope: the same answer.
+    #[error("not found")]
+    NotFound,
+    /// In scope, but not the caller's to do (e.g. a volunteer assigning).
+    #[error("not allowed")]
+    NotAllowed,
+    /// Field and rule code.
+    #[error("invalid {0}: {1}")]
+    Invalid(&'static str, &'static str),
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for DeskError {
+    fn from(e: sqlx::Error) -> Self {
+        DeskError::Db(e.into())
+    }
+}
+
+impl From<CryptoError> for DeskError {
+    fn from(e: CryptoError) -> Self {
+        DeskError::Read(e.into())
+    }
+}
+
+impl From<DeskError> for crate::api::AppError {
+    #[track_caller]
+    fn from(e: DeskError) -> Self {
+        use crate::api::AppError;
+        match e {
+            DeskError::NotFound => AppError::NotFound,
+            DeskError::NotAllowed => AppError::Forbidden,
+            DeskError::Invalid(field, code) => AppError::invalid(field, code),
+            DeskError::Read(ReadError::Gone) => AppError::NotFound,
+            other => AppError::internal(other),
+        }
+    }
+}
+
+/// The clear metadata of a case.
+#[derive(Clone, Debug)]
+pub struct CaseMeta {
+    pub id: String,
+    pub reference: String,
+    pub embassy_id: String,
+    pub queue_id: String,
+    pub categories: Vec<Category>,
+    pub status: Status,
+    pub priority: Priority,
+    pub language: String,
+    pub assignee_id: Option<String>,
+    pub created_at: i64,
+    pub due_at: Option<i64>,
+    pub first_response_at: Option<i64>,
+}
+
+impl CaseMeta {
+    /// No first response yet and its due time passed.
+    pub fn overdue(&self, at: i64) -> bool {
+        self.status.is_open() && self.first_response_at.is_none() && self.due_at.is_some_and(|d| d < at)
+    }
+}
+
+const META: &str = "c.id, c.reference, c.embassy_id, c.queue_id, c.categories, c.status, c.priority, c.language, c.assignee_id, \
+                    c.created_at, c.first_response_due_at, c.first_response_at";
+
+fn decode_meta(row: &AnyRow) -> Result<CaseMeta, sqlx::Error> {
+    let categories: String = row.try_get(4)?;
+    let status: String = row.try_get(5)?;
+    Ok(CaseMeta {
+        id: row.try_get(0)?,
+        reference: row.try_get(1)?,
+        embassy_id: row.try_get(2)?,
+        queue_id: row.try_get(3)?,
+        categories: categories.split(',').filter_map(Category::parse).collect(),
+        status: Status::parse(&status).unwrap_or(Status::New),
+        priority: Priority::from_rank(row.try_get(6)?).unwrap_or(Priority::Normal),
+        language: row.try_get(7)?,
+        assignee_id: row.try_get(8)?,
+        created_at: row.try_get(9)?,
+        due_at: row.try_get(10)?,
+        first_response_at: row.try_get(11)?,
+    })
+}
+
+/// Whether a case of `embassy_id` in `queue_id` is within the person's scope: admins see
+/// everything, leads their embassy, volunteers the queues they belong to.
+pub fn in_scope(staff: &Staff, embassy_id: &str, queue_id: &str) -> bool {
+    match staff.role {
+        Role::Admin => true,
+        Role::Lead => staff.embassy_id.as_deref() == Some(embassy_id),
+        Role::Volunteer => staff.embassy_id.as_deref() == Some(embassy_id) && staff.queue_ids.iter().any(|q| q == queue_id),
+    }
+}
+
+/// The case with `id` if it is in the person's scope; `None` for unknown ids, malformed
+/// ids and cases outside scope alike.
+pub async fn case_in_scope(tx: &mut Tx, staff: &Staff, id: &str) -> Result<Option<CaseMeta>, DbError> {
+    let Some(id) = CaseId::parse(id) else { return Ok(None) };
+    let row = sqlx::query(&format!("SELECT {META} FROM cases c WHERE c.id = $1")).bind(id.as_str()).fetch_optional(&mut **tx).await?;
+    let Some(row) = row else { return Ok(None) };
+    let meta = decode_meta(&row)?;
+    Ok(in_scope(staff, &meta.embassy_id, &meta.queue_id).then_some(meta))
+}
+
+/// Adds one entry to a case's clear timeline.
+pub async fn record_event(tx: &mut Tx, case_id: &str, person_id: Option<&str>, kind: &str, old: Option<&str>, new: Option<&str>) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO case_events (id, case_id, at, person_id, kind, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(case_id)
+        .bind(now())
+        .bind(person_id)
+        .bind(kind)
+        .bind(old)
+        .bind(new)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Starts a change: the case in scope (else `NotFound`), not deleted by its requester (it
+/// still has its wrapped key, which is returned for changes that seal), and the caller
+/// allowed to work it (its assignee, or a lead or admin).
+async fn begin_change(db: &Db, staff: &Staff, case_id: &str, need_work: bool) -> Result<(Tx, CaseMeta, Vec<u8>), DeskError> {
+    let mut tx = db.begin().await?;
+    let meta = case_in_scope(&mut tx, staff, case_id).await?.ok_or(DeskError::NotFound)?;
+    let Some(wrapped) = super::db::cases::wrapped_key(&mut tx, &meta.id, super::crypto::SERVER_HOLDER).await? else {
+        return Err(DeskError::NotAllowed);
+    };
+    if need_work && !may_work(staff, &meta) {
+        return Err(DeskError::NotAllowed);
+    }
+    Ok((tx, meta, wrapped))
+}
+
+/// The assignee, leads and admins may change a case; other volunteers may read it and add
+/// notes.
+pub fn may_work(staff: &Staff, meta: &CaseMeta) -> bool {
+    staff.is_lead_or_admin() || meta.assignee_id.as_deref() == Some(staff.id.as_str())
+}
+
+async fn finish(mut tx: Tx, keyring: &Keyring, staff: &Staff, action: &str, case_id: &str) -> Result<(), DeskError> {
+    audit::append(&mut tx, keyring, &AuditEvent::new(&staff.actor(), action, Some(case_id), Outcome::Ok)).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
+
+fn note_place<'a>(case_id: &'a str, note_id: &'a str) -> Place<'a> {
+    Place { case: case_id, table: "case_notes", column: "sealed", row: note_id }
+}
+
+/// Adds an internal note, sealed with the case's data key. Anyone who sees the case may.
+pub async fn add_note(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, body: &str) -> Result<(), DeskError> {
+    let (mut tx, meta, wrapped) = begin_change(db, staff, case_id, false).await?;
+    let key = keyring.unwrap_case_key(&meta.id, &wrapped)?;
+    let note_id = uuid::Uuid::new_v4().to_string();
+    let sealed = key.seal(&note_place(&meta.id, &note_id), body.as_bytes());
+    sqlx::query("INSERT INTO case_notes (id, case_id, person_id, created_at, sealed) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&note_id)
+        .bind(&meta.id)
+        .bind(&staff.id)
+        .bind(now())
+        .bind(sealed)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE cases SET updated_at = $2 WHERE id = $1").bind(&meta.id).bind(now()).execute(&mut *tx).await?;
+    finish(tx, keyring, staff, "case.note.add", &meta.id).await
+}
+
+/// Sends a message to the requester (shown on their follow-up page).
+pub async fn reply(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, body: &str) -> Result<(), DeskError> {
+    // Scope and permission first, in their own short transaction; `post` writes the message,
+    // the first-response time and the audit row in one.
+    let (tx, meta, _) = begin_change(db, staff, case_id, true).await?;
+    tx.rollback().await.map_err(DbError::from)?;
+    let id = CaseId::parse(&meta.id).ok_or(DeskError::NotFound)?;
+    follow_up::post(db, keyring, &id, Author::Volunteer, MessageKind::Reply, Some(&staff.id), body, &staff.actor()).await?;
+    Ok(())
+}
+
+/// Moves a case along the workflow.
+pub async fn change_status(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, next: Status) -> Result<(), DeskError> {
+    let (mut tx, meta, _) = begin_change(db, staff, case_id, true).await?;
+    if !meta.status.can_become(next) {
+        return Err(DeskError::Invalid("status", "invalid_choice"));
+    }
+    let at = now();
+    let sql = match next {
+        Status::Resolved => "UPDATE cases SET status = $2, updated_at = $3, resolved_at = $3 WHERE id = $1",
+        Status::Closed => "UPDATE cases SET status = $2, updated_at = $3, closed_at = $3 WHERE id = $1",
+        // Reopening clears the end times, so that dashboards count the case as open.
+        _ if !meta.status.is_open() => "UPDATE cases SET status = $2, updated_at = $3, resolved_at = NULL, closed_at = NULL WHERE id = $1",
+        _ => "UPDATE cases SET status = $2, updated_at = $3 WHERE id = $1",
+    };
+    sqlx::query(sql).bind(&meta.id).bind(next.as_str()).bind(at).execute(&mut *tx).await?;
+    record_event(&mut tx, &meta.id, Some(&staff.id), "status", Some(meta.status.as_str()), Some(next.as_str())).await?;
+    finish(tx, keyring, staff, "case.status", &meta.id).await
+}
+
+/// Hours to first response for `priority` at an embassy.
+pub async fn sla_hours(tx: &mut Tx, embassy_id: &str, priority: Priority) -> Result<i64, DbError> {
+    let column = match priority {
+        Priority::Urgent => "sla_urgent_hours",
+        Priority::High => "sla_high_hours",
+        Priority::Normal => "sla_normal_hours",
+        Priority::Low => "sla_low_hours",
+    };
+    let hours: Option<i64> = sqlx::query_scalar(&format!("SELECT {column} FROM embassies WHERE id = $1")).bind(embassy_id).fetch_optional(&mut **tx).await?;
+    Ok(hours.unwrap_or(priority.first_response_hours()))
+}
+
+/// Changes the priority; the first-response due time follows the embassy's service level
+/// for the new priority (until there is a first response).
+pub async fn change_priority(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, priority: Priority) -> Result<(), DeskError> {
+    let (mut tx, meta, _) = begin_change(db, staff, case_id, true).await?;
+    if meta.priority == priority {
+        return Ok(());
+    }
+    let due = meta.created_at + sla_hours(&mut tx, &meta.embassy_id, priority).await? * 3600;
+    sqlx::query("UPDATE cases SET priority = $2, updated_at = $3, first_response_due_at = CASE WHEN first_response_at IS NULL THEN $4 ELSE first_response_due_at END WHERE id = $1")
+        .bind(&meta.id)
+        .bind(priority.rank())
+        .bind(now())
+        .bind(due)
+        .execute(&mut *tx)
+        .await?;
+    record_event(&mut tx, &meta.id, Some(&staff.id), "priority", Some(meta.priority.as_str()), Some(priority.as_str())).await?;
+    finish(tx, keyring, staff, "case.priority", &meta.id).await
+}
+
+/// Re-routes a case: its queue (within its embassy; admins: any embassy's) and its
+/// categories. A case that leaves its embassy leaves its assignee too.
+pub async fn reroute(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, queue_id: &str, categories: &[Category]) -> Result<(), DeskError> {
+    if categories.is_empty() {
+        return Err(DeskError::Invalid("categories", "required"));
+    }
+    let (mut tx, meta, _) = begin_change(db, staff, case_id, true).await?;
+    let embassy: Option<String> = sqlx::query_scalar("SELECT embassy_id FROM queues WHERE id = $1").bind(queue_id).fetch_optional(&mut *tx).await?;
+    let Some(embassy) = embassy else { return Err(DeskError::Invalid("queue", "invalid_choice")) };
+    if embassy != meta.embassy_id && staff.role != Role::Admin {
+        return Err(DeskError::Invalid("queue", "invalid_choice"));
+    }
+    let column = categories.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",");
+    let at = now();
+    let leaves = embassy != meta.embassy_id;
+    sqlx::query("UPDATE cases SET queue_id = $2, embassy_id = $3, categories = $4, updated_at = $5, assignee_id = CASE WHEN $6 = 1 THEN NULL ELSE assignee_id END WHERE id = $1")
+        .bind(&meta.id)
+        .bind(queue_id)
+        .bind(&embassy)
+        .bind(&column)
+        .bind(at)
+        .bind(i64::from(leaves))
+        .execute(&mut *tx)
+        .await?;
+    if meta.queue_id != queue_id {
+        record_event(&mut tx, &meta.id, Some(&staff.id), "queue", Some(&meta.queue_id), Some(queue_id)).await?;
+    }
+    let old = meta.categories.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(",");
+    if old != column {
+        record_event(&mut tx, &meta.id, Some(&staff.id), "categories", Some(&old), Some(&column)).await?;
+    }
+    if leaves && meta.assignee_id.is_some() {
+        record_event(&mut tx, &meta.id, Some(&staff.id), "assignee", meta.assignee_id.as_deref(), None).await?;
+    }
+    finish(tx, keyring, staff, "case.route", &meta.id).await
+}
+
+/// People a case may be assigned to: active leads of its embassy and active volunteers of
+/// its queue.
+pub async fn assignable(tx: &mut Tx, meta: &CaseMeta) -> Result<Vec<(String, String)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT p.id, p.login FROM people p WHERE p.active = 1 AND p.embassy_id = $1 AND \
+         (p.role = 'lead' OR EXISTS (SELECT 1 FROM queue_members m WHERE m.person_id = p.id AND m.queue_id = $2)) ORDER BY p.login",
+    )
+    .bind(&meta.embassy_id)
+    .bind(&meta.queue_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>().map_err(DbError::from)
+}
+
+/// Leads and admins assign, reassign and unassign (`None`).
+pub async fn assign(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, person: Option<&str>) -> Result<(), DeskError> {
+    if !staff.is_lead_or_admin() {
+        // In scope or not, a volunteer learns nothing more than "no".
+        let mut tx = db.begin().await?;
+        let meta = case_in_scope(&mut tx, staff, case_id).await?;
+        return Err(if meta.is_some() { DeskError::NotAllowed } else { DeskError::NotFound });
+    }
+    let (mut tx, meta, _) = begin_change(db, staff, case_id, true).await?;
+    if let Some(person) = person {
+        if !assignable(&mut tx, &meta).await?.iter().any(|(id, _)| id == person) {
+            return Err(DeskError::Invalid("person", "invalid_choice"));
+        }
+    }
+    if meta.assignee_id.as_deref() == person {
+        return Ok(());
+    }
+    sqlx::query("UPDATE cases SET assignee_id = $2, updated_at = $3 WHERE id = $1").bind(&meta.id).bind(person).bind(now()).execute(&mut *tx).await?;
+    record_event(&mut tx, &meta.id, Some(&staff.id), "assignee", meta.assignee_id.as_deref(), person).await?;
+    let action = if person.is_some() { "case.assign" } else { "case.unassign" };
+    finish(tx, keyring, staff, action, &meta.id).await
+}
+
+/// A volunteer (or lead) takes an unassigned open case they can see.
+pub async fn take(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str) -> Result<(), DeskError> {
+    let (mut tx, meta, _) = begin_change(db, staff, case_id, false).await?;
+    if staff.role == Role::Admin || meta.assignee_id.is_some() || !meta.status.is_open() {
+        return Err(DeskError::NotAllowed);
+    }
+    let taken = sqlx::query("UPDATE cases SET assignee_id = $2, updated_at = $3 WHERE id = $1 AND assignee_id IS NULL")
+        .bind(&meta.id)
+        .bind(&staff.id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if taken != 1 {
+        return Err(DeskError::NotAllowed);
+    }
+    record_event(&mut tx, &meta.id, Some(&staff.id), "assignee", None, Some(&staff.id)).await?;
+    finish(tx, keyring, staff, "case.take", &meta.id).await
+}
+
+/// The assignee hands a case back to its queue.
+pub async fn hand_back(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str) -> Result<(), DeskError> {
+    let (mut tx, meta, _) = begin_change(db, staff, case_id, false).await?;
+    if meta.assignee_id.as_deref() != Some(staff.id.as_str()) {
+        return Err(DeskError::NotAllowed);
+    }
+    sqlx::query("UPDATE cases SET assignee_id = NULL, updated_at = $2 WHERE id = $1").bind(&meta.id).bind(now()).execute(&mut *tx).await?;
+    record_event(&mut tx, &meta.id, Some(&staff.id), "assignee", Some(&staff.id), None).await?;
+    finish(tx, keyring, staff, "case.hand_back", &meta.id).await
+}
+
+/// The query that finds the case take-next claims: `$1` the embassy, then `queues` queue
+/// ids (none: every queue of the embassy). PostgreSQL skips rows another claim holds.
+pub fn take_next_query(queues: usize, backend: Backend) -> String {
+    let mut sql = format!("SELECT c.id FROM cases c WHERE c.embassy_id = $1 AND c.assignee_id IS NULL AND c.{OPEN}");
+    if queues > 0 {
+        sql.push_str(" AND c.queue_id IN (");
+        push_params(&mut sql, 2, queues);
+        sql.push(')');
+    }
+    sql.push_str(" ORDER BY c.priority, c.created_at, c.id LIMIT 1");
+    if backend == Backend::Postgres {
+        sql.push_str(" FOR UPDATE SKIP LOCKED");
+    }
+    sql
+}
+
+/// Claims the most urgent, oldest unassigned open case of the caller's queues (leads: of
+/// their embassy). Two people pressing at once never get the same case: the claim is a
+/// conditional update, retried on the next case when another claim won.
+pub async fn take_next(db: &Db, keyring: &Keyring, staff: &Staff) -> Result<Option<String>, DeskError> {
+    let Some(embassy) = staff.embassy_id.as_deref() else { return Ok(None) };
+    let queues = match staff.role {
+        Role::Volunteer if staff.queue_ids.is_empty() => return Ok(None),
+        Role::Volunteer => Some(&staff.queue_ids),
+        _ => None,
+    };
+    let sql = take_next_query(queues.map_or(0, Vec::len), db.backend());
+    for _ in 0..8 {
+        let mut tx = db.begin().await?;
+        let mut query = sqlx::query_scalar::<_, String>(&sql).bind(embassy);
+        for q in queues.into_iter().flatten() {
+            query = query.bind(q);
+        }
+        let Some(case_id) = query.fetch_optional(&mut *tx).await? else {
+            tx.rollback().await.map_err(DbError::from)?;
+            return Ok(None);
+        };
+        let taken = sqlx::query("UPDATE cases SET assignee_id = $2, updated_at = $3 WHERE id = $1 AND assignee_id IS NULL")
+            .bind(&case_id)
+            .bind(&staff.id)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if taken == 1 {
+            record_event(&mut tx, &case_id, Some(&staff.id), "assignee", None, Some(&staff.id)).await?;
+            finish(tx, keyring, staff, "case.take_next", &case_id).await?;
+            return Ok(Some(case_id));
+        }
+        tx.rollback().await.map_err(DbError::from)?;
+    }
+    Ok(None)
+}
+
+/// Adds a dated deadline (kind and calendar date, no free text).
+pub async fn add_deadline(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, kind: &str, due_on: &str) -> Result<(), DeskError> {
+    if !DEADLINE_KINDS.contains(&kind) {
+        return Err(DeskError::Invalid("kind", "invalid_choice"));
+    }
+    let date = match crate::domain::Date::parse(due_on.trim()) {
+        Some(d) => d,
+        None if due_on.trim().is_empty() => return Err(DeskError::Invalid("due_on", "required")),
+        None => return Err(DeskError::Invalid("due_on", "invalid_date")),
+    };
+    let (mut tx, meta, _) = begin_change(db, staff, case_id, true).await?;
+    let due_on = date.to_string();
+    sqlx::query("INSERT INTO case_deadlines (id, case_id, embassy_id, kind, due_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(&meta.id)
+        .bind(&meta.embassy_id)
+        .bind(kind)
+        .bind(&due_on)
+        .bind(&staff.id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    record_event(&mut tx, &meta.id, Some(&staff.id), "deadline", Some(kind), Some(&due_on)).await?;
+    finish(tx, keyring, staff, "case.deadline.add", &meta.id).await
+}
+
+/// Marks a deadline of the case met or no longer relevant.
+pub async fn complete_deadline(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, deadline_id: &str) -> Result<(), DeskError> {
+    let (mut tx, meta, _) = begin_change(db, staff, case_id, true).await?;
+    let row = sqlx::query("SELECT kind, due_on FROM case_deadlines WHERE id = $1 AND case_id = $2 AND done_at IS NULL")
+        .bind(deadline_id)
+        .bind(&meta.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(row) = row else { return Err(DeskError::NotFound) };
+    let (kind, due_on): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+    sqlx::query("UPDATE case_deadlines SET done_at = $2 WHERE id = $1").bind(deadline_id).bind(now()).execute(&mut *tx).await?;
+    record_event(&mut tx, &meta.id, Some(&staff.id), "deadline_done", Some(&kind), Some(&due_on)).await?;
+    finish(tx, keyring, staff, "case.deadline.done", &meta.id).await
+}
+
+fn push_params(sql: &mut String, first: usize, count: usize) {
+    for i in 0..count {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('$');
+        sql.push_str(&(first + i).to_string());
+    }
+}
+
+/// Who the list shows (the page's own vocabulary).
+pub use crate::api::desk::Assignee as AssigneeFilter;
+
+/// A validated list filter.
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    pub queue: Option<String>,
+    pub status: Option<Status>,
+    pub priority: Option<Priority>,
+    pub assignee: AssigneeFilter,
+    pub overdue: bool,
+    pub after: Option<Cursor>,
+}
+
+/// Position in the list's order: the last row of the previous page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub priority: i64,
+    pub created_at: i64,
+    pub id: String,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        format!("{}.{}.{}", self.priority, self.created_at, self.id)
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        let mut parts = s.splitn(3, '.');
+        let priority = parts.next()?.parse().ok()?;
+        let created_at = parts.next()?.parse().ok()?;
+        let id = CaseId::parse(parts.next()?)?;
+        Some(Self { priority, created_at, id: id.as_str().to_owned() })
+    }
+}
+
+/// One listed case with the requester's chosen name decrypted.
+pub struct ListedCase {
+    pub meta: CaseMeta,
+    pub assignee: Option<String>,
+    pub requester_name: Zeroizing<String>,
+}
+
+/// A bound value of a built query.
+pub enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// Builds the list query for `filter` within the person's scope: SQL and its arguments.
+/// `None` when the scope is empty (a volunteer without queues, a queue outside scope).
+pub fn list_query(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend) -> Option<(String, Vec<Arg>)> {
+    // Across all embassies (admins), SQLite's planner prefers probing the status index once
+    // per open status and sorting; the partial index of open cases is already in order.
+    let hint = if backend == Backend::Sqlite && staff.role == Role::Admin && filter.queue.is_none() && filter.status.is_none() && filter.assignee != AssigneeFilter::Me {
+        " INDEXED BY cases_open"
+    } else {
+        ""
+    };
+    let mut sql = format!("SELECT {META}, p.login FROM cases c{hint} LEFT JOIN people p ON p.id = c.assignee_id WHERE ");
+    let mut args: Vec<Arg> = Vec::new();
+    let mut conds: Vec<String> = Vec::new();
+    let bind = |args: &mut Vec<Arg>, a: Arg| {
+        args.push(a);
+        format!("${}", args.len())
+    };
+    match staff.role {
+        Role::Admin => {}
+        Role::Lead | Role::Volunteer => {
+            let embassy = staff.embassy_id.clone()?;
+            conds.push(format!("c.embassy_id = {}", bind(&mut args, Arg::Text(embassy))));
+        }
+    }
+    match &filter.queue {
+        Some(queue) => {
+            if staff.role == Role::Volunteer && !staff.queue_ids.contains(queue) {
+                return None;
+            }
+            conds.push(format!("c.queue_id = {}", bind(&mut args, Arg::Text(queue.clone()))));
+        }
+        None if staff.role == Role::Volunteer => {
+            if staff.queue_ids.is_empty() {
+                return None;
+            }
+            let list = staff.queue_ids.iter().map(|q| bind(&mut args, Arg::Text(q.clone()))).collect::<Vec<_>>().join(", ");
+            conds.push(format!("c.queue_id IN ({list})"));
+        }
+        None => {}
+    }
+    match filter.status {
+        Some(status) => conds.push(format!("c.status = {}", bind(&mut args, Arg::Text(status.as_str().to_owned())))),
+        None => conds.push(format!("c.{OPEN}")),
+    }
+    if let Some(priority) = filter.priority {
+        conds.push(format!("c.priority = {}", bind(&mut args, Arg::Int(priority.rank()))));
+    }
+    match filter.assignee {
+        AssigneeFilter::Anyone => {}
+        AssigneeFilter::Me => conds.push(format!("c.assignee_id = {}", bind(&mut args, Arg::Text(staff.id.clone())))),
+        AssigneeFilter::Unassigned => conds.push("c.assignee_id IS NULL".into()),
+    }
+    if filter.overdue {
+        conds.push(format!("c.first_response_at IS NULL AND c.first_response_due_at < {}", bind(&mut args, Arg::Int(at))));
+    }
+    if let Some(after) = &filter.after {
+        let p = bind(&mut args, Arg::Int(after.priority));
+        let t = bind(&mut args, Arg::Int(after.created_at));
+        let i = bind(&mut args, Arg::Text(after.id.clone()));
+        conds.push(format!("(c.priority, c.created_at, c.id) > ({p}, {t}, {i})"));
+    }
+    sql.push_str(&conds.join(" AND "));
+    sql.push_str(&format!(" ORDER BY c.priority, c.created_at, c.id LIMIT {}", PAGE_SIZE + 1));
+    Some((sql, args))
+}
+
+/// Binds built arguments.
+pub fn bind_args<'q>(mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>, args: &'q [Arg]) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for a in args {
+        query = match a {
+            Arg::Text(s) => query.bind(s.as_str()),
+            Arg::Int(i) => query.bind(*i),
+        };
+    }
+    query
+}
+
+/// One page of the case list, with the cursor of the next page. Audited (`case.list`)
+/// before it is returned, since it decrypts each listed requester's chosen name.
+pub async fn list_cases(db: &Db, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<(Vec<ListedCase>, Option<Cursor>), DeskError> {
+    let at = now();
+    let Some((sql, args)) = list_query(staff, filter, at, db.backend()) else {
+        return if filter.queue.is_some() { Err(DeskError::NotFound) } else { Ok((Vec::new(), None)) };
+    };
+    if let Some(queue) = &filter.queue {
+        let embassy: Option<String> = sqlx::query_scalar("SELECT embassy_id FROM queues WHERE id = $1").bind(queue).fetch_optional(db.pool()).await.map_err(DbError::from)?;
+        if !embassy.is_some_and(|e| in_scope(staff, &e, queue)) {
+            return Err(DeskError::NotFound);
+        }
+    }
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let rows = bind_args(sqlx::query(&sql), &args).fetch_all(&mut *conn).await?;
+    let mut listed = Vec::with_capacity(rows.len().min(PAGE_SIZE));
+    for row in rows.iter().take(PAGE_SIZE) {
+        listed.push(ListedCase { meta: decode_meta(row)?, assignee: row.try_get(12)?, requester_name: Zeroizing::new(String::new()) });
+    }
+    let next = (rows.len() > PAGE_SIZE).then(|| listed.last()).flatten().map(|l| Cursor { priority: l.meta.priority.rank(), created_at: l.meta.created_at, id: l.meta.id.clone() });
+    if !listed.is_empty() {
+        let mut sql = String::from(
+            "SELECT k.case_id, k.wrapped, f.sealed FROM case_keys k JOIN case_fields f ON f.case_id = k.case_id AND f.name = 'requester_name' \
+             WHERE k.holder = 'server' AND k.case_id IN (",
+        );
+        push_params(&mut sql, 1, listed.len());
+        sql.push(')');
+        let mut query = sqlx::query(&sql);
+        for l in &listed {
+            query = query.bind(l.meta.id.as_str());
+        }
+        let sealed: HashMap<String, (Vec<u8>, Vec<u8>)> = query
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?))))
+            .collect::<Result<_, sqlx::Error>>()?;
+        for l in &mut listed {
+            if let Some((wrapped, name)) = sealed.get(&l.meta.id) {
+                let key = keyring.unwrap_case_key(&l.meta.id, wrapped)?;
+                let plain = key.open(&field_place(&l.meta.id, CaseField::RequesterName.as_str()), name)?;
+                l.requester_name = Zeroizing::new(String::from_utf8(plain.to_vec()).map_err(|_| CryptoError::Forged)?);
+            }
+        }
+    }
+    drop(conn);
+    let object = filter.queue.clone().or_else(|| staff.embassy_id.clone()).unwrap_or_else(|| "all".into());
+    let mut tx = db.begin().await?;
+    audit::append(&mut tx, keyring, &AuditEvent::new(&staff.actor(), "case.list", Some(&object), Outcome::Ok)).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok((listed, next))
+}
+
+/// A queue in scope with its counts of open cases by status and assignment.
+pub struct QueueSummary {
+    pub id: String,
+    pub embassy: String,
+    pub name: String,
+    pub category: Option<Category>,
+    /// `(status, assigned, count)` for open statuses.
+    pub counts: Vec<(Status, bool, i64)>,
+}
+
+/// The queues in scope, with counts kept by the database's triggers (no row counting).
+pub async fn queues(db: &Db, staff: &Staff) -> Result<Vec<QueueSummary>, DbError> {
+    let (scope, arg): (&str, Option<String>) = match staff.role {
+        Role::Admin => ("1 = 1", None),
+        Role::Lead => ("q.embassy_id = $1", staff.embassy_id.clone()),
+        Role::Volunteer => ("q.embassy_id = $1 AND q.id IN (SELECT queue_id FROM queue_members WHERE person_id = $2)", staff.embassy_id.clone()),
+    };
+    let sql = format!(
+        "SELECT q.id, e.name, q.name, q.category, n.status, n.assigned, n.n FROM queues q JOIN embassies e ON e.id = q.embassy_id \
+         LEFT JOIN queue_counts n ON n.queue_id = q.id AND n.n > 0 AND n.{OPEN} WHERE {scope} ORDER BY e.is_default, e.code, q.slug"
+    );
+    let mut query = sqlx::query(&sql);
+    if let Some(arg) = &arg {
+        query = query.bind(arg.as_str());
+    }
+    if staff.role == Role::Volunteer {
+        query = query.bind(staff.id.as_str());
+    }
+    if staff.role != Role::Admin && arg.is_none() {
+        return Ok(Vec::new());
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    let mut out: Vec<QueueSummary> = Vec::new();
+    for row in rows {
+        let id: String = row.try_get(0)?;
+        if out.last().is_none_or(|q| q.id != id) {
+            let category: Option<String> = row.try_get(3)?;
+            out.push(QueueSummary { id: id.clone(), embassy: row.try_get(1)?, name: row.try_get(2)?, category: category.as_deref().and_then(Category::parse), counts: Vec::new() });
+        }
+        let status: Option<String> = row.try_get(4)?;
+        if let Some(status) = status.as_deref().and_then(Status::parse) {
+            let assigned: i64 = row.try_get(5)?;
+            let n: i64 = row.try_get(6)?;
+            out.last_mut().expect("pushed above").counts.push((status, assigned != 0, n));
+        }
+    }
+    Ok(out)
+}
+
+/// An open deadline of a case in scope.
+pub struct DeadlineRow {
+    pub id: String,
+    pub case_id: String,
+    pub reference: String,
+    pub kind: String,
+    pub due_on: String,
+    pub done: bool,
+}
+
+/// Open deadlines due on or before `until` (past ones included) of cases in scope.
+pub async fn deadlines_until(db: &Db, staff: &Staff, until: &str) -> Result<Vec<DeadlineRow>, DbError> {
+    let mut sql = String::from(
+        "SELECT d.id, d.case_id, c.reference, d.kind, d.due_on, c.embassy_id, c.queue_id FROM case_deadlines d JOIN cases c ON c.id = d.case_id \
+         WHERE d.done_at IS NULL AND d.due_on <= $1",
+    );
+    if staff.role != Role::Admin {
+        sql.push_str(" AND d.embassy_id = $2");
+    }
+    sql.push_str(" ORDER BY d.due_on, d.id LIMIT 200");
+    let mut query = sqlx::query(&sql).bind(until);
+    if staff.role != Role::Admin {
+        let Some(embassy) = staff.embassy_id.as_deref() else { return Ok(Vec::new()) };
+        query = query.bind(embassy);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (embassy, queue): (String, String) = (row.try_get(5)?, row.try_get(6)?);
+        if !in_scope(staff, &embassy, &queue) {
+            continue;
+        }
+        out.push(DeadlineRow { id: row.try_get(0)?, case_id: row.try_get(1)?, reference: row.try_get(2)?, kind: row.try_get(3)?, due_on: row.try_get(4)?, done: false });
+        if out.len() == 20 {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// A timeline entry in storage terms.
+pub enum Happening {
+    Event { kind: String, old: Option<String>, new: Option<String> },
+    Note { body: Zeroizing<String> },
+    Message { from_requester: bool, information: bool, body: Zeroizing<String> },
+}
+
+/// Everything the case page shows, decrypted.
+pub struct CaseView {
+    pub meta: CaseMeta,
+    pub queue_name: String,
+    pub deleted: bool,
+    pub fields: Vec<(String, Zeroizing<String>)>,
+    /// `(at, person id, what)`, oldest first.
+    pub timeline: Vec<(i64, Option<String>, Happening)>,
+    pub deadlines: Vec<DeadlineRow>,
+    pub assignable: Vec<(String, String)>,
+    pub queues: Vec<(String, String)>,
+    /// `(at, actor, action, outcome)`, newest first; leads and admins only.
+    pub access: Option<Vec<(i64, String, String, String)>>,
+    /// Logins of the people named in the timeline, assignee and access history.
+    pub logins: HashMap<String, String>,
+}
+
+/// Opens a case for the desk: the case in scope (else `NotFound`), its fields, messages and
+/// notes decrypted, its events and deadlines. The decryption is audited (`case.view`)
+/// before anything is returned; a failed decryption is audited as failed.
+pub async fn view_case(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str) -> Result<CaseView, DeskError> {
+    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
+    let Some(meta) = case_in_scope(&mut tx, staff, case_id).await? else {
+        return Err(DeskError::NotFound);
+    };
+    let id = CaseId::parse(&meta.id).ok_or(DeskError::NotFound)?;
+    let read = read_case(&mut tx, keyring, staff, meta).await;
+    tx.commit().await.map_err(DbError::from)?;
+    let outcome = match &read {
+        Ok(_) => Outcome::Ok,
+        Err(DeskError::Read(ReadError::Crypto(_))) => Outcome::Failed,
+        Err(_) => return read,
+    };
+    let mut tx = db.begin().await?;
+    audit::append(&mut tx, keyring, &AuditEvent::new(&staff.actor(), "case.view", Some(id.as_str()), outcome)).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    read
+}
+
+async fn read_case(tx: &mut Tx, keyring: &Keyring, staff: &Staff, meta: CaseMeta) -> Result<CaseView, DeskError> {
+    let id = CaseId::parse(&meta.id).ok_or(DeskError::NotFound)?;
+    let mut timeline: Vec<(i64, Option<String>, Happening)> = Vec::new();
+    let (deleted, fields) = match cases::data_key(tx, keyring, &id).await {
+        Ok(key) => {
+            let fields = cases::decrypt_fields(tx, keyring, &id).await?;
+            for m in follow_up::decrypt_messages(tx, &key, &id).await? {
+                timeline.push((
+                    m.created_at,
+                    m.person_id.clone(),
+                    Happening::Message { from_requester: m.author == Author::Requester, information: m.kind == MessageKind::Information, body: m.body },
+                ));
+            }
+            let notes = sqlx::query("SELECT id, person_id, created_at, sealed FROM case_notes WHERE case_id = $1 ORDER BY created_at, id").bind(&meta.id).fetch_all(&mut **tx).await?;
+            for row in notes {
+                let note_id: String = row.try_get(0)?;
+                let sealed: Vec<u8> = row.try_get(3)?;
+                let plain = key.open(&note_place(&meta.id, &note_id), &sealed)?;
+                let body = Zeroizing::new(String::from_utf8(plain.to_vec()).map_err(|_| CryptoError::Forged)?);
+                timeline.push((row.try_get(2)?, row.try_get(1)?, Happening::Note { body }));
+            }
+            (false, fields.into_iter().collect())
+        }
+        Err(ReadError::Gone) => (true, Vec::new()),
+        Err(e) => return Err(e.into()),
+    };
+    let events = sqlx::query("SELECT at, person_id, kind, old_value, new_value FROM case_events WHERE case_id = $1 ORDER BY at, id").bind(&meta.id).fetch_all(&mut **tx).await?;
+    for row in events {
+        timeline.push((row.try_get(0)?, row.try_get(1)?, Happening::Event { kind: row.try_get(2)?, old: row.try_get(3)?, new: row.try_get(4)? }));
+    }
+    timeline.sort_by_key(|(at, _, _)| *at);
+    let deadlines = sqlx::query("SELECT id, kind, due_on, done_at FROM case_deadlines WHERE case_id = $1 ORDER BY due_on, id")
+        .bind(&meta.id)
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(DeadlineRow {
+                id: r.try_get(0)?,
+                case_id: meta.id.clone(),
+                reference: meta.reference.clone(),
+                kind: r.try_get(1)?,
+                due_on: r.try_get(2)?,
+                done: r.try_get::<Option<i64>, _>(3)?.is_some(),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let queue_name: String = sqlx::query_scalar("SELECT name FROM queues WHERE id = $1").bind(&meta.queue_id).fetch_one(&mut **tx).await?;
+    let assignable = if staff.is_lead_or_admin() { assignable(tx, &meta).await? } else { Vec::new() };
+    let queue_sql = if staff.role == Role::Admin {
+        "SELECT q.id, e.code || ' · ' || q.name FROM queues q JOIN embassies e ON e.id = q.embassy_id ORDER BY e.code, q.slug"
+    } else {
+        "SELECT q.id, q.name FROM queues q WHERE q.embassy_id = $1 ORDER BY q.slug"
+    };
+    let mut query = sqlx::query(queue_sql);
+    if staff.role != Role::Admin {
+        query = query.bind(&meta.embassy_id);
+    }
+    let queues = query.fetch_all(&mut **tx).await?.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let access = if staff.is_lead_or_admin() {
+        let rows = sqlx::query("SELECT at, actor, action, outcome FROM audit_log WHERE object_id = $1 ORDER BY seq DESC LIMIT 200").bind(&meta.id).fetch_all(&mut **tx).await?;
+        Some(rows.iter().map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?, r.try_get::<String, _>(2)?, r.try_get::<String, _>(3)?))).collect::<Result<Vec<_>, sqlx::Error>>()?)
+    } else {
+        None
+    };
+    let mut people: Vec<String> = timeline.iter().filter_map(|(_, p, _)| p.clone()).collect();
+    people.extend(meta.assignee_id.clone());
+    for (_, actor, _, _) in access.iter().flatten() {
+        if let Some(id) = actor.strip_prefix("person:") {
+            people.push(id.to_owned());
+        }
+    }
+    for (_, _, h) in &timeline {
+        if let Happening::Event { kind, old, new } = h {
+            if kind == "assignee" {
+                people.extend(old.clone());
+                people.extend(new.clone());
+            }
+        }
+    }
+    people.sort();
+    people.dedup();
+    let mut logins = HashMap::new();
+    for chunk in people.chunks(100) {
+        let mut sql = String::from("SELECT id, login FROM people WHERE id IN (");
+        push_params(&mut sql, 1, chunk.len());
+        sql.push(')');
+        let mut query = sqlx::query(&sql);
+        for p in chunk {
+            query = query.bind(p.as_str());
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            logins.insert(row.try_get(0)?, row.try_get(1)?);
+        }
+    }
+    Ok(CaseView { meta, queue_name, deleted, fields, timeline, deadlines, assignable, queues, access, logins })
+}
