@@ -4,6 +4,10 @@ use crate::{
     i18n::I18nContextProvider,
     locale::ApplyChosenLocale,
     ui::pages::{
+        desk::{
+            case::DeskCasePage, join::DeskJoinPage, login::DeskLoginPage, queue::DeskQueuePage,
+            second_factor::DeskSecondFactorPage, team::DeskTeamPage,
+        },
         follow_up_case::FollowUpCasePage,
         follow_up_delete::{FollowUpDeletePage, FollowUpDeletedPage},
         follow_up_login::FollowUpLoginPage,
@@ -64,6 +68,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("follow-up/case") view=FollowUpCasePage ssr=SsrMode::Async />
                     <Route path=path!("follow-up/delete") view=FollowUpDeletePage ssr=SsrMode::Async />
                     <Route path=path!("follow-up/deleted") view=FollowUpDeletedPage ssr=SsrMode::Async />
+                    <Route path=path!("desk") view=DeskQueuePage ssr=SsrMode::Async />
+                    <Route path=path!("desk/login") view=DeskLoginPage ssr=SsrMode::Async />
+                    <Route path=path!("desk/second-factor") view=DeskSecondFactorPage ssr=SsrMode::Async />
+                    <Route path=path!("desk/join/:token") view=DeskJoinPage ssr=SsrMode::Async />
+                    <Route path=path!("desk/cases/:id") view=DeskCasePage ssr=SsrMode::Async />
+                    <Route path=path!("desk/team") view=DeskTeamPage ssr=SsrMode::Async />
                 </Routes>
             </Router>
         </I18nContextProvider>

@@ -1,7 +1,7 @@
 //! Translated messages for the domain's codes: validation rules, statuses, choices.
 
 use crate::{
-    domain::{intake::Rule, Category, Status},
+    domain::{intake::Rule, Category, Priority, Role, Status},
     i18n::{t, t_string, Locale},
 };
 use leptos::prelude::*;
@@ -175,4 +175,74 @@ pub fn field_label(i18n: I18n, field: crate::domain::intake::Field) -> AnyView {
         F::Reference => t!(i18n, follow_up.reference).into_any(),
         F::Code => t!(i18n, follow_up.code).into_any(),
     }
+}
+
+/// A case status as the desk names it (short; the requester's wording is [`status_text`]).
+pub fn desk_status_text(i18n: I18n, status: Status) -> AnyView {
+    match status {
+        Status::New => t!(i18n, desk.status.new_case).into_any(),
+        Status::Triaged => t!(i18n, desk.status.triaged).into_any(),
+        Status::InProgress => t!(i18n, desk.status.in_progress).into_any(),
+        Status::WaitingForRequester => t!(i18n, desk.status.waiting).into_any(),
+        Status::Resolved => t!(i18n, desk.status.resolved).into_any(),
+        Status::Closed => t!(i18n, desk.status.closed).into_any(),
+    }
+}
+
+/// A kind of help in a word or two, for tables (the full wording is [`category_text`]).
+pub fn category_short_text(i18n: I18n, category: Category) -> AnyView {
+    match category {
+        Category::LegalStatus => t!(i18n, desk.category.legal_status).into_any(),
+        Category::Documents => t!(i18n, desk.category.documents).into_any(),
+        Category::Housing => t!(i18n, desk.category.housing).into_any(),
+        Category::Work => t!(i18n, desk.category.work).into_any(),
+        Category::Medical => t!(i18n, desk.category.medical).into_any(),
+        Category::UrgentMoney => t!(i18n, desk.category.urgent_money).into_any(),
+        Category::Other => t!(i18n, desk.category.other).into_any(),
+    }
+}
+
+/// How urgent a case is.
+pub fn priority_text(i18n: I18n, priority: Priority) -> AnyView {
+    match priority {
+        Priority::Urgent => t!(i18n, desk.priority.urgent).into_any(),
+        Priority::High => t!(i18n, desk.priority.high).into_any(),
+        Priority::Normal => t!(i18n, desk.priority.normal).into_any(),
+        Priority::Low => t!(i18n, desk.priority.low).into_any(),
+    }
+}
+
+/// What a person on the desk may do.
+pub fn role_text(i18n: I18n, role: Role) -> AnyView {
+    match role {
+        Role::Volunteer => t!(i18n, desk.role.volunteer).into_any(),
+        Role::Lead => t!(i18n, desk.role.lead).into_any(),
+        Role::Admin => t!(i18n, desk.role.admin).into_any(),
+    }
+}
+
+/// A calendar day (`YYYY-MM-DD`) as people of the page's language write it: "22 November
+/// 2026". Anything that is not a real date is shown as it came.
+pub fn date_text(i18n: I18n, day: &str) -> String {
+    let Some(date) = crate::domain::Date::parse(day) else {
+        return day.to_owned();
+    };
+    let month = match date.month {
+        1 => t_string!(i18n, month.m1),
+        2 => t_string!(i18n, month.m2),
+        3 => t_string!(i18n, month.m3),
+        4 => t_string!(i18n, month.m4),
+        5 => t_string!(i18n, month.m5),
+        6 => t_string!(i18n, month.m6),
+        7 => t_string!(i18n, month.m7),
+        8 => t_string!(i18n, month.m8),
+        9 => t_string!(i18n, month.m9),
+        10 => t_string!(i18n, month.m10),
+        11 => t_string!(i18n, month.m11),
+        _ => t_string!(i18n, month.m12),
+    }
+    .to_string();
+    let day = date.day.to_string();
+    let year = date.year.to_string();
+    t_string!(i18n, desk.date, day, month, year).to_string()
 }

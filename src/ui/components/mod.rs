@@ -1,5 +1,6 @@
 //! Widgets shared by pages.
 
+pub mod desk_frame;
 pub mod error_summary;
 pub mod field;
 pub mod inputs;

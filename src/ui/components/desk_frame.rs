@@ -1,0 +1,53 @@
+//! The frame of a desk page: a skip link, the header (site name; for a signed-in person the
+//! navigation, who they are and the two ways to sign out) and the main content.
+
+use super::messages::role_text;
+use crate::{
+    api::desk::MeDto,
+    domain::Role,
+    i18n::{t, t_string, use_i18n},
+};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+#[component]
+pub fn DeskFrame(#[prop(optional)] me: Option<MeDto>, children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let path = use_location().pathname.get_untracked();
+    let current = move |href: &str| (path == href).then_some("page");
+    let signed_in = me.map(|me| {
+        let manages = matches!(me.role, Role::Lead | Role::Admin);
+        let role = me.role;
+        let embassy = me.embassy.map(|e| view! { " · "{e} });
+        view! {
+            <nav class="desk-nav" aria-label=move || t_string!(i18n, desk.nav.label).to_string()>
+                <ul>
+                    <li><a href="/desk" rel="external" aria-current=current("/desk")>{t!(i18n, desk.nav.queues)}</a></li>
+                    {manages.then(|| view! {
+                        <li><a href="/desk/team" rel="external" aria-current=current("/desk/team")>{t!(i18n, desk.nav.team)}</a></li>
+                    })}
+                </ul>
+            </nav>
+            <div class="desk-who">
+                <p>
+                    {t!(i18n, desk.nav.signed_in_as)}" "<strong>{me.login}</strong>
+                    " · "{role_text(i18n, role)}{embassy}
+                </p>
+                <form method="post" action="/desk/logout">
+                    <button type="submit">{t!(i18n, desk.nav.logout)}</button>
+                </form>
+                <form method="post" action="/desk/logout-everywhere">
+                    <button type="submit">{t!(i18n, desk.nav.logout_everywhere)}</button>
+                </form>
+            </div>
+        }
+    });
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, desk.nav.skip)}</a>
+        <header class="desk-header">
+            <a class="desk-site-name" href="/desk" rel="external">{t!(i18n, desk.site_name)}</a>
+            {signed_in}
+        </header>
+        <main id="main" class="desk-page" tabindex="-1">{children()}</main>
+    }
+}

@@ -1,0 +1,318 @@
+//! The desk's start page: "take the next case", the queues with their counts, a filter, one
+//! page of cases and the deadlines of the coming week. The filter lives in the address, so
+//! it survives reloads and can be bookmarked; it is sent as a plain GET form.
+
+use super::{
+    badges::{DueText, PriorityBadge},
+    text::{age_text, deadline_kind_text, notice_text},
+    DeskLoading, LoadProblem,
+};
+use crate::{
+    api::desk::{load_queue_page, Assignee, CaseFilter, CaseRowDto, DeadlineDto, QueueDto, QueuePageDto},
+    domain::{Priority, Status},
+    i18n::{t, use_i18n},
+    ui::components::{
+        desk_frame::DeskFrame,
+        messages::{category_short_text, date_text, desk_status_text, priority_text},
+    },
+};
+use leptos::prelude::*;
+use leptos_router::{hooks::use_query_map, params::ParamsMap};
+
+#[component]
+pub fn DeskQueuePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let page = Resource::new(move || query.with(filter_from_query), load_queue_page);
+    view! {
+        <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
+            {move || page.get().map(|r| match r {
+                Ok(page) => view! { <DeskFrame me=page.me.clone()><QueueView page /></DeskFrame> }.into_any(),
+                Err(error) => view! { <DeskFrame><LoadProblem error>{t!(i18n, desk.queue.title)}</LoadProblem></DeskFrame> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// The filter as the address gives it; unknown values count as "any".
+fn filter_from_query(query: &ParamsMap) -> CaseFilter {
+    let text = |key: &str| query.get(key).filter(|v| !v.is_empty());
+    CaseFilter {
+        queue: text("queue"),
+        status: text("status").as_deref().and_then(Status::parse),
+        priority: text("priority").as_deref().and_then(|p| crate::domain::Priority::parse(p)),
+        assignee: text("assignee").as_deref().and_then(Assignee::parse).unwrap_or_default(),
+        overdue: query.get("overdue").is_some_and(|v| v == "1"),
+        after: text("after"),
+    }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The address of the page after this one: the same filter, from the cursor `after`.
+fn next_page_href(filter: &CaseFilter, after: &str) -> String {
+    let mut parts = Vec::new();
+    if let Some(queue) = &filter.queue {
+        parts.push(format!("queue={}", encode(queue)));
+    }
+    if let Some(status) = filter.status {
+        parts.push(format!("status={}", status.as_str()));
+    }
+    if let Some(priority) = filter.priority {
+        parts.push(format!("priority={}", priority.as_str()));
+    }
+    if filter.assignee != Assignee::Anyone {
+        parts.push(format!("assignee={}", filter.assignee.as_str()));
+    }
+    if filter.overdue {
+        parts.push("overdue=1".to_owned());
+    }
+    parts.push(format!("after={}", encode(after)));
+    format!("/desk?{}", parts.join("&"))
+}
+
+#[component]
+fn QueueView(page: QueuePageDto) -> impl IntoView {
+    let i18n = use_i18n();
+    let next = page.next.as_deref().map(|after| next_page_href(&page.filter, after));
+    let filter = page.filter.clone();
+    view! {
+        <h1>{t!(i18n, desk.queue.title)}</h1>
+        {page.nothing_to_take.then(|| view! { <p class="notice" role="status" id="nothing-to-take">{notice_text(i18n, "nothing_to_take")}</p> })}
+        <form method="post" action="/desk" class="take-next">
+            <input type="hidden" name="action" value="take-next" />
+            <button type="submit" class="primary big">{t!(i18n, desk.queue.take_next)}</button>
+            <p class="hint">{t!(i18n, desk.queue.take_next_hint)}</p>
+        </form>
+        <div class="desk-columns">
+            <div class="desk-main">
+                <FilterForm filter=page.filter.clone() queues=page.queues.clone() />
+                <CaseTable cases=page.cases filtered=filter != CaseFilter::default() />
+                {next.map(|href| view! {
+                    <p class="pager"><a href=href rel="external">{t!(i18n, desk.queue.next_page)}</a></p>
+                })}
+            </div>
+            <div class="desk-side">
+                <QueueList queues=page.queues current=page.filter.queue />
+                <DeadlinesSoon deadlines=page.deadlines_soon />
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn QueueList(queues: Vec<QueueDto>, current: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let all_current = current.is_none().then_some("page");
+    let items = queues
+        .into_iter()
+        .map(|queue| {
+            let href = format!("/desk?queue={}", encode(&queue.id));
+            let here = (current.as_deref() == Some(queue.id.as_str())).then_some("page");
+            let open = u32::try_from(queue.open).unwrap_or(u32::MAX);
+            let unassigned = u32::try_from(queue.unassigned).unwrap_or(u32::MAX);
+            let by_status = queue
+                .by_status
+                .into_iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(status, n)| view! { <li>{desk_status_text(i18n, status)}": "{n}</li> })
+                .collect_view();
+            view! {
+                <li>
+                    <a href=href rel="external" aria-current=here>{queue.name}</a>
+                    " "<span class="muted">"("{queue.embassy}")"</span>
+                    <p class="queue-counts">
+                        {t!(i18n, desk.queue.open_count, count = move || open)}
+                        " · "
+                        {t!(i18n, desk.queue.unassigned_count, count = move || unassigned)}
+                    </p>
+                    <ul class="by-status">{by_status}</ul>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="queues-title" class="queue-list">
+            <h2 id="queues-title">{t!(i18n, desk.queue.queues_title)}</h2>
+            <ul>
+                <li><a href="/desk" rel="external" aria-current=all_current>{t!(i18n, desk.queue.all_queues)}</a></li>
+                {items}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn FilterForm(filter: CaseFilter, queues: Vec<QueueDto>) -> impl IntoView {
+    let i18n = use_i18n();
+    let queue_options = queues
+        .into_iter()
+        .map(|q| {
+            let selected = filter.queue.as_deref() == Some(q.id.as_str());
+            view! { <option value=q.id selected=selected>{q.name}" ("{q.embassy}")"</option> }
+        })
+        .collect_view();
+    let status_options = Status::ALL
+        .into_iter()
+        .map(|s| view! { <option value=s.as_str() selected=filter.status == Some(s)>{desk_status_text(i18n, s)}</option> })
+        .collect_view();
+    let priority_options = Priority::ALL
+        .into_iter()
+        .map(|p| view! { <option value=p.as_str() selected=filter.priority == Some(p)>{priority_text(i18n, p)}</option> })
+        .collect_view();
+    let assignee_options = [Assignee::Anyone, Assignee::Me, Assignee::Unassigned]
+        .into_iter()
+        .map(|a| {
+            let text = match a {
+                Assignee::Anyone => t!(i18n, desk.queue.assignee_anyone).into_any(),
+                Assignee::Me => t!(i18n, desk.queue.assignee_me).into_any(),
+                Assignee::Unassigned => t!(i18n, desk.queue.assignee_unassigned).into_any(),
+            };
+            view! { <option value=a.as_str() selected=filter.assignee == a>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <form method="get" action="/desk" class="filters" aria-labelledby="filter-title">
+            <h2 id="filter-title">{t!(i18n, desk.queue.filter_title)}</h2>
+            <div class="filter-fields">
+                <div class="field">
+                    <label for="f-queue">{t!(i18n, desk.queue.f_queue)}</label>
+                    <select id="f-queue" name="queue">
+                        <option value="">{t!(i18n, desk.queue.all_queues)}</option>
+                        {queue_options}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-status">{t!(i18n, desk.queue.f_status)}</label>
+                    <select id="f-status" name="status">
+                        <option value="">{t!(i18n, desk.queue.open_statuses)}</option>
+                        {status_options}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-priority">{t!(i18n, desk.queue.f_priority)}</label>
+                    <select id="f-priority" name="priority">
+                        <option value="">{t!(i18n, desk.queue.any_priority)}</option>
+                        {priority_options}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="f-assignee">{t!(i18n, desk.queue.f_assignee)}</label>
+                    <select id="f-assignee" name="assignee">{assignee_options}</select>
+                </div>
+                <div class="choice">
+                    <input type="checkbox" id="f-overdue" name="overdue" value="1" checked=filter.overdue />
+                    <label for="f-overdue">{t!(i18n, desk.queue.overdue_only)}</label>
+                </div>
+            </div>
+            <button type="submit">{t!(i18n, desk.queue.apply)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn CaseTable(cases: Vec<CaseRowDto>, filtered: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    if cases.is_empty() {
+        return view! {
+            <p class="empty" id="no-cases">{move || if filtered {
+                t!(i18n, desk.queue.no_cases_filtered).into_any()
+            } else {
+                t!(i18n, desk.queue.no_cases).into_any()
+            }}</p>
+        }
+        .into_any();
+    }
+    let rows = cases.into_iter().map(|row| view! { <CaseRow row /> }).collect_view();
+    view! {
+        <div class="table-scroll" role="region" tabindex="0" aria-labelledby="cases-caption">
+            <table class="desk-table cases">
+                <caption id="cases-caption">{t!(i18n, desk.queue.cases_caption)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, desk.queue.col_reference)}</th>
+                        <th scope="col">{t!(i18n, desk.queue.col_name)}</th>
+                        <th scope="col">{t!(i18n, desk.queue.col_categories)}</th>
+                        <th scope="col">{t!(i18n, desk.queue.col_priority)}</th>
+                        <th scope="col">{t!(i18n, desk.queue.col_status)}</th>
+                        <th scope="col">{t!(i18n, desk.queue.col_age)}</th>
+                        <th scope="col">{t!(i18n, desk.queue.col_due)}</th>
+                        <th scope="col">{t!(i18n, desk.queue.col_assignee)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn CaseRow(row: CaseRowDto) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = format!("/desk/cases/{}", row.id);
+    let categories = row
+        .categories
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| view! { {(i > 0).then_some(", ")}{category_short_text(i18n, c)} })
+        .collect_view();
+    let name = if row.requester_name.is_empty() {
+        view! { <span class="muted">{t!(i18n, desk.queue.name_deleted)}</span> }.into_any()
+    } else {
+        row.requester_name.into_any()
+    };
+    view! {
+        <tr class:overdue=row.overdue>
+            <th scope="row"><a href=href rel="external" class="reference">{row.reference}</a></th>
+            <td>{name}</td>
+            <td>{categories}</td>
+            <td><PriorityBadge priority=row.priority /></td>
+            <td>{desk_status_text(i18n, row.status)}</td>
+            <td>{age_text(i18n, row.age_days)}</td>
+            <td><DueText due_at=row.due_at overdue=row.overdue /></td>
+            <td>{match row.assignee {
+                Some(login) => login.into_any(),
+                None => view! { <span class="muted">{t!(i18n, desk.queue.unassigned)}</span> }.into_any(),
+            }}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn DeadlinesSoon(deadlines: Vec<DeadlineDto>) -> impl IntoView {
+    let i18n = use_i18n();
+    let list = if deadlines.is_empty() {
+        view! { <p class="empty">{t!(i18n, desk.queue.no_deadlines)}</p> }.into_any()
+    } else {
+        let items = deadlines
+            .into_iter()
+            .map(|d| {
+                let href = format!("/desk/cases/{}", d.case_id);
+                view! {
+                    <li>
+                        <time datetime=d.due_on.clone()>{date_text(i18n, &d.due_on)}</time>
+                        " — "{deadline_kind_text(i18n, &d.kind)}" — "
+                        <a href=href rel="external">{d.reference}</a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="deadlines">{items}</ul> }.into_any()
+    };
+    view! {
+        <section aria-labelledby="deadlines-title">
+            <h2 id="deadlines-title">{t!(i18n, desk.queue.deadlines_title)}</h2>
+            {list}
+        </section>
+    }
+}
