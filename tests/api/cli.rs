@@ -115,3 +115,65 @@ fn serve_refuses_a_key_file_others_can_read() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("chmod 600"), "{}", text(&out.stderr));
 }
+
+/// Runs SQL against the data dir's SQLite file, outside the binary.
+fn tamper(dir: &std::path::Path, statements: &[&str]) {
+    let url = format!("sqlite://{}", dir.join("embassy-desk.sqlite").display());
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        for sql in statements {
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
+        }
+    });
+}
+
+#[test]
+fn audit_verify_names_the_first_changed_removed_reordered_or_inserted_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(run(d, &[], &["create-admin", "--login", "lena", "--password-stdin"], Some("a long enough passphrase\n")).status.success());
+    assert!(run(d, &[], &["add-embassy", "pl"], None).status.success());
+    let invite = run(d, &[], &["invite", "--role", "volunteer", "--embassy", "pl", "--queues", "legal_status,housing"], None);
+    assert!(invite.status.success(), "{}", text(&invite.stderr));
+    assert!(text(&invite.stdout).contains("/desk/join/"), "the link is printed");
+    assert!(text(&run(d, &[], &["invite", "--role", "volunteer", "--embassy", "pl"], None).stderr).contains("--queues"));
+    assert!(run(d, &[], &["seed", "--cases", "10", "--embassies", "pl"], None).status.success());
+    let verify = |expect: &str| {
+        let out = run(d, &[], &["audit", "verify"], None);
+        if expect.is_empty() {
+            assert!(out.status.success(), "{}", text(&out.stderr));
+        } else {
+            assert_eq!(out.status.code(), Some(1), "{expect}");
+            assert!(text(&out.stderr).contains(expect), "wanted {expect:?}, got {}", text(&out.stderr));
+        }
+    };
+    verify("");
+    let restore = ["DELETE FROM audit_log", "INSERT INTO audit_log SELECT * FROM saved"];
+    tamper(d, &["CREATE TABLE saved AS SELECT * FROM audit_log"]);
+    // Changed.
+    tamper(d, &["UPDATE audit_log SET action = 'case.view' WHERE seq = 3"]);
+    verify("audit row 3: its MAC does not match");
+    tamper(d, &restore);
+    verify("");
+    // Removed (in the middle, and at the end).
+    tamper(d, &["DELETE FROM audit_log WHERE seq = 4"]);
+    verify("audit row 4 is missing");
+    tamper(d, &restore);
+    tamper(d, &["DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)"]);
+    verify("rows removed from the end");
+    tamper(d, &restore);
+    // Reordered: rows 3 and 4 swap places.
+    tamper(d, &["UPDATE audit_log SET seq = -1 WHERE seq = 3", "UPDATE audit_log SET seq = 3 WHERE seq = 4", "UPDATE audit_log SET seq = 4 WHERE seq = -1"]);
+    verify("audit row 3: its MAC does not match");
+    tamper(d, &restore);
+    // Inserted: a forged row 3 (a copy of row 2's fields), the rest moved up one.
+    tamper(d, &[
+        "UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 3",
+        "UPDATE audit_log SET seq = seq - 999 WHERE seq > 1000",
+        "INSERT INTO audit_log (seq, at, actor, action, object_id, outcome, key_id, mac) SELECT 3, at, actor, action, object_id, outcome, key_id, mac FROM saved WHERE seq = 2",
+    ]);
+    verify("audit row 3: its MAC does not match");
+    tamper(d, &restore);
+    verify("");
+}

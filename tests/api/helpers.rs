@@ -163,7 +163,13 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     .await
     .unwrap();
     // No idle connections: a response such as 413 may close the connection it came on.
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).pool_max_idle_per_host(0).build().unwrap();
+    // A request that never finishes fails its test (named) instead of hanging the whole run.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(0)
+        .timeout(std::time::Duration::from_secs(120))
+        .build()
+        .unwrap();
     Some(TestApp { base: format!("http://{addr}"), addr, state, dir, client, pg_database, shutdown: Some(shutdown), server_runtime: Some(server_runtime) })
 }
 

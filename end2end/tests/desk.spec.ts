@@ -1,0 +1,151 @@
+import { test, expect, Page, Browser } from '@playwright/test';
+import { expectNoAxeViolationsHere } from '../support/axe';
+import { cli, invitationPath, totp } from '../support/desk';
+
+// The volunteer desk, with JavaScript on ("js") and off ("no-js"): a lead joins by an
+// invitation and enrols a second factor, requires one of volunteers, invites a volunteer
+// who enrols, signs in, takes the next case by keyboard, writes a note and a reply; the
+// requester sees the reply and never the note.
+
+// Each project works in an embassy of its own, so that "take next" finds exactly the case
+// this test opened.
+const embassyOf = (js: boolean) => (js ? { code: 'cz', country: 'CZ' } : { code: 'de', country: 'DE' });
+
+function collectProblems(page: Page, problems: string[]) {
+  // Refused posts answer 4xx on purpose; Chromium reports any 4xx page load.
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`${page.url()}: ${m.text().split('\n')[0]}`); });
+  page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
+}
+
+// Presses Tab until `selector` has the focus (at most `max` times).
+async function tabTo(page: Page, selector: string, max = 60) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.locator(selector).evaluate((el) => el === document.activeElement)) return;
+  }
+  throw new Error(`${selector} never got the focus`);
+}
+
+// Joins by an invitation link: login and password, then enrolment with the secret the page
+// shows (as an authenticator app would read it). Ends on the queue page.
+async function join(page: Page, browser: Browser, js: boolean, path: string, login: string, axe: boolean) {
+  await page.goto(path);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  if (axe) await expectNoAxeViolationsHere(page, browser, js, 'invitation');
+  await page.locator('#login').fill(login);
+  await page.locator('#password').fill('a calm and long passphrase 7');
+  await page.locator('#password_again').fill('a calm and long passphrase 7');
+  await page.locator('#join-form button[type=submit]').click();
+  await expect(page).toHaveURL(/\/desk\/second-factor$/);
+  await expect(page.locator('figure svg')).toBeVisible();
+  if (axe) await expectNoAxeViolationsHere(page, browser, js, 'second factor enrolment');
+  const secret = (await page.locator('#totp-secret').textContent())!;
+  await page.locator('#code').fill(totp(secret));
+  await page.locator('#code-form button[type=submit]').click();
+  await expect(page).toHaveURL(/\/desk$/);
+  return secret;
+}
+
+async function openRequest(page: Page, country: string) {
+  await page.goto('/?lang=en');
+  await page.locator('#categories-legal_status').check();
+  await page.locator('#country').selectOption(country);
+  await page.locator('#city').fill('Praha');
+  await page.locator('#legal_status').selectOption('asylum_pending');
+  await page.locator('#description').fill('My residence permit expires next month.');
+  await page.locator('#name').fill('Tsimafei');
+  await page.locator('#contact_channel-site').check();
+  await page.locator('#consent').check();
+  await page.getByRole('button', { name: 'Send my request' }).click();
+  const reference = (await page.locator('#receipt-reference').textContent())!.trim();
+  const code = (await page.locator('#receipt-code').textContent())!.trim();
+  return { reference, code };
+}
+
+test('a lead invites a volunteer who enrols, signs in, takes the next case, notes and replies', async ({ browser }, info) => {
+  test.setTimeout(150_000);
+  const js = info.project.use.javaScriptEnabled !== false;
+  const embassy = embassyOf(js);
+  const suffix = Math.random().toString(36).slice(2, 8);
+  cli(['add-embassy', embassy.code]);
+
+  // A requester asks for help in that country.
+  const requesterContext = await browser.newContext({ javaScriptEnabled: js });
+  const requester = await requesterContext.newPage();
+  const { reference, code } = await openRequest(requester, embassy.country);
+
+  // The lead joins by the operator's invitation and enrols a second factor.
+  const leadContext = await browser.newContext({ javaScriptEnabled: js });
+  const lead = await leadContext.newPage();
+  const problems: string[] = [];
+  collectProblems(lead, problems);
+  await join(lead, browser, js, invitationPath('lead', embassy.code), `lead-${suffix}`, true);
+  await expect(lead.locator('#cases-caption')).toBeVisible();
+  await expectNoAxeViolationsHere(lead, browser, js, 'queue page (lead)');
+
+  // The lead requires a second factor of volunteers, then invites one into legal status.
+  await lead.goto('/desk/team');
+  await expectNoAxeViolationsHere(lead, browser, js, 'team page');
+  const sla = lead.locator('form:has(input[name=action][value=sla])').first();
+  await sla.locator('input[name=volunteers_need_totp]').check();
+  await sla.locator('button[type=submit]').click();
+  await expect(lead).toHaveURL(/\/desk\/team\?saved=sla$/);
+  await expect(lead.locator('form:has(input[name=action][value=sla])').first().locator('input[name=volunteers_need_totp]')).toBeChecked();
+  await lead.locator('#invite-role').selectOption('volunteer');
+  await lead.locator('#invite-queues').getByLabel(/legal/i).check();
+  await lead.locator('#invite-form button[type=submit]').click();
+  const link = await lead.locator('#new-link').inputValue();
+  expect(link).toContain('/desk/join/');
+  await expectNoAxeViolationsHere(lead, browser, js, 'team page with a new link');
+
+  // The volunteer joins, must enrol, then signs in again (a later code: used ones are refused).
+  const volunteerContext = await browser.newContext({ javaScriptEnabled: js });
+  const volunteer = await volunteerContext.newPage();
+  collectProblems(volunteer, problems);
+  const secret = await join(volunteer, browser, js, new URL(link).pathname, `vol-${suffix}`, false);
+  await volunteer.locator('form[action="/desk/logout"] button').click();
+  await expect(volunteer).toHaveURL(/\/desk\/login/);
+  await expectNoAxeViolationsHere(volunteer, browser, js, 'sign-in page');
+  await volunteer.locator('#login').fill(`vol-${suffix}`);
+  await volunteer.locator('#password').fill('a calm and long passphrase 7');
+  await volunteer.locator('#login-form button[type=submit]').click();
+  await expect(volunteer).toHaveURL(/\/desk\/second-factor$/);
+  await volunteer.locator('#code').fill(totp(secret, 1));
+  await volunteer.locator('#code-form button[type=submit]').click();
+  await expect(volunteer).toHaveURL(/\/desk$/);
+
+  // Take next, by keyboard alone: the requester's case opens.
+  await tabTo(volunteer, 'form.take-next button');
+  await volunteer.keyboard.press('Enter');
+  await expect(volunteer).toHaveURL(/\/desk\/cases\/[0-9a-f-]{36}/);
+  await expect(volunteer.locator('body')).toContainText(reference);
+  await expect(volunteer.locator('body')).toContainText('My residence permit expires next month.');
+  await expectNoAxeViolationsHere(volunteer, browser, js, 'case page');
+
+  // A note, typed and sent by keyboard alone; then a reply.
+  await tabTo(volunteer, '#note-body');
+  await volunteer.keyboard.type('Check whether the permit can be extended locally.');
+  await volunteer.keyboard.press('Tab');
+  await volunteer.keyboard.press('Enter');
+  await expect(volunteer).toHaveURL(/saved=note/);
+  await volunteer.locator('#reply-body').fill('Please come on Tuesday with your passport.');
+  await volunteer.locator('#reply-form button[type=submit]').click();
+  await expect(volunteer).toHaveURL(/saved=reply/);
+  await expect(volunteer.locator('body')).toContainText('Check whether the permit can be extended locally.');
+  await expect(volunteer.locator('body')).toContainText('Please come on Tuesday with your passport.');
+
+  // The requester sees the reply and not the note.
+  await requester.goto('/follow-up');
+  await requester.locator('#reference').fill(reference);
+  await requester.locator('#code').fill(code);
+  await requester.locator('button.primary').click();
+  await expect(requester.locator('#thread')).toContainText('Please come on Tuesday with your passport.');
+  await expect(requester.locator('body')).not.toContainText('extended locally');
+
+  // The lead sees who opened the case.
+  await lead.goto(volunteer.url().replace(/\?.*$/, ''));
+  await expect(lead.locator('#access-history')).toContainText(`vol-${suffix}`);
+  await expectNoAxeViolationsHere(lead, browser, js, 'case page (lead)');
+  expect(problems).toEqual([]);
+  await Promise.all([requesterContext.close(), leadContext.close(), volunteerContext.close()]);
+});

@@ -1,0 +1,438 @@
+//! The volunteer desk over HTTP, as a browser without JavaScript uses it: invitations and
+//! sign-in with a second factor, scope, queues with keyset pages, take-next under
+//! concurrency, notes and replies, status changes and the audit trail of all of it.
+
+use crate::{
+    desk_support::{case_in, current_code, desk_cookie, person, sign_in, World, PASSWORD},
+    helpers::{captured_logs, TestApp},
+    on_both_backends,
+    requester::{count, form_body, get, open_request, post, sign_in as requester_sign_in},
+};
+use embassy_desk::{
+    domain::{Category, Priority, Role, Status},
+    server::{audit, db::now, desk, staff},
+};
+use std::collections::HashSet;
+
+on_both_backends!(
+    invitations_lead_to_a_signed_in_volunteer,
+    sign_in_refuses_alike_and_throttles_per_account,
+    second_factor_codes_are_single_use,
+    log_out_everywhere_and_deactivation_end_sessions_at_once,
+    cases_outside_scope_are_not_found,
+    queue_pages_follow_priority_then_age_without_offset,
+    take_next_never_gives_one_case_twice,
+    notes_stay_internal_and_replies_reach_the_requester,
+    status_follows_the_workflow_and_everything_is_audited,
+    leads_assign_and_volunteers_hand_back,
+);
+
+async fn invitations_lead_to_a_signed_in_volunteer(app: TestApp) {
+    let pl = crate::desk_support::add_embassy(&app, "pl", "PL").await;
+    let legal = pl.queue_for(Some(Category::LegalStatus)).to_owned();
+    let admin = person(&app, "root", Role::Admin, None, &[]).await;
+    let admin_cookie = sign_in(&app, "root", &admin).await;
+
+    // The admin invites a lead; the link is shown once.
+    let page = post(&app, "/desk/team", form_body(&[("action", "invite"), ("role", "lead"), ("embassy", &pl.embassy_id)]), Some(&admin_cookie)).await;
+    assert_eq!(page.status, 201, "{}", page.body);
+    let link = page.input_value("invitation-link").expect("the new link is shown");
+    let path = link.strip_prefix(&app.base).expect("link on this site").to_owned();
+    assert!(path.starts_with("/desk/join/"));
+    let token = path.trim_start_matches("/desk/join/").to_owned();
+    let join = get(&app, &path, None, Some("en")).await;
+    assert_eq!(join.status, 200);
+
+    // A common password is refused next to its field, the login kept; no person is created.
+    let weak = post(&app, &path, form_body(&[("login", "lena"), ("password", "password1234"), ("password_again", "password1234")]), None).await;
+    assert_eq!(weak.status, 422);
+    assert_eq!(weak.input_value("login").as_deref(), Some("lena"));
+    assert!(weak.body.contains("aria-invalid=\"true\""));
+    assert!(!weak.body.contains("password1234"), "passwords are never given back");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM people WHERE login = 'lena'").await, 0);
+    let mismatch = post(&app, &path, form_body(&[("login", "lena"), ("password", PASSWORD), ("password_again", "something else entirely")]), None).await;
+    assert_eq!(mismatch.status, 422);
+
+    // Accepting leads to enrolment (leads must have a second factor).
+    let accepted = post(&app, &path, form_body(&[("login", "lena"), ("password", PASSWORD), ("password_again", PASSWORD)]), None).await;
+    assert_eq!((accepted.status, accepted.location.as_deref()), (303, Some("/desk/second-factor")), "{}", accepted.body);
+    let half = desk_cookie(&accepted);
+    assert_eq!(get(&app, "/desk", Some(&half), Some("en")).await.status, 401, "no desk before the second factor");
+    let enrol = get(&app, "/desk/second-factor", Some(&half), Some("en")).await;
+    assert!(enrol.body.contains("<svg"), "the QR code is drawn on the server");
+    let lena: String = sqlx::query_scalar("SELECT id FROM people WHERE login = 'lena'").fetch_one(app.state.db.pool()).await.unwrap();
+    let code = current_code(&app, &lena, 0).await;
+    let enrolled = post(&app, "/desk/second-factor", form_body(&[("code", &code)]), Some(&half)).await;
+    assert_eq!(enrolled.status, 303);
+    let lead_cookie = desk_cookie(&enrolled);
+    assert_ne!(lead_cookie, half, "a new session token after the second factor");
+    assert_eq!(get(&app, "/desk", Some(&half), Some("en")).await.status, 401, "the half-signed token ended");
+
+    // The link is spent.
+    assert_eq!(get(&app, &path, None, Some("en")).await.status, 404);
+    let again = post(&app, &path, form_body(&[("login", "other"), ("password", PASSWORD), ("password_again", PASSWORD)]), None).await;
+    assert_eq!(again.status, 404);
+
+    // The lead invites a volunteer into a queue; leads cannot invite leads.
+    let refused = post(&app, "/desk/team", form_body(&[("action", "invite"), ("role", "lead"), ("embassy", &pl.embassy_id)]), Some(&lead_cookie)).await;
+    assert_eq!(refused.status, 403);
+    let page = post(&app, "/desk/team", form_body(&[("action", "invite"), ("role", "volunteer"), ("queues", &legal)]), Some(&lead_cookie)).await;
+    assert_eq!(page.status, 201, "{}", page.body);
+    let path = page.input_value("invitation-link").unwrap().strip_prefix(&app.base).unwrap().to_owned();
+    let accepted = post(&app, &path, form_body(&[("login", "ales"), ("password", PASSWORD), ("password_again", PASSWORD)]), None).await;
+    // Poland does not require a second factor of volunteers.
+    assert_eq!((accepted.status, accepted.location.as_deref()), (303, Some("/desk")));
+    let desk = get(&app, "/desk", Some(&desk_cookie(&accepted)), Some("en")).await;
+    assert_eq!(desk.status, 200);
+
+    // An expired link is gone.
+    let page = post(&app, "/desk/team", form_body(&[("action", "invite"), ("role", "volunteer"), ("queues", &legal)]), Some(&lead_cookie)).await;
+    let path = page.input_value("invitation-link").unwrap().strip_prefix(&app.base).unwrap().to_owned();
+    sqlx::query("UPDATE invitations SET expires_at = $1 WHERE used_at IS NULL").bind(now() - 1).execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(get(&app, &path, None, Some("en")).await.status, 404);
+
+    let logs = String::from_utf8_lossy(&captured_logs()).into_owned();
+    assert!(!logs.contains(&token) && !logs.contains(PASSWORD), "invitation tokens and passwords are never logged");
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY seq").fetch_all(app.state.db.pool()).await.unwrap();
+    for expected in ["invitation.create.lead", "invitation.accept", "totp.enrol", "invitation.create.volunteer", "login.password"] {
+        assert!(actions.iter().any(|a| a == expected), "{expected} audited: {actions:?}");
+    }
+    assert_eq!(audit::verify(&app.state.db, &app.state.keyring).await.unwrap().map(|_| ()), Ok(()));
+}
+
+async fn sign_in_refuses_alike_and_throttles_per_account(app: TestApp) {
+    let admin = person(&app, "root", Role::Admin, None, &[]).await;
+    let wrong = post(&app, "/desk/login", form_body(&[("login", "root"), ("password", "not the password at all")]), None).await;
+    let unknown = post(&app, "/desk/login", form_body(&[("login", "nobody"), ("password", "not the password at all")]), None).await;
+    assert_eq!((wrong.status, unknown.status), (422, 422));
+    assert_eq!(wrong.text_of("login-notice"), unknown.text_of("login-notice"), "same words for both");
+    assert!(wrong.text_of("login-notice").is_some());
+    assert_eq!(wrong.input_value("login").as_deref(), Some("root"), "the login is kept");
+    let empty = post(&app, "/desk/login", form_body(&[("login", ""), ("password", "")]), None).await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("aria-invalid=\"true\""));
+    for _ in 0..4 {
+        post(&app, "/desk/login", form_body(&[("login", "root"), ("password", "guess guess guess")]), None).await;
+    }
+    // Five failures for this account: even the right password waits now.
+    let throttled = post(&app, "/desk/login", form_body(&[("login", "root"), ("password", PASSWORD)]), None).await;
+    assert_eq!(throttled.status, 429);
+    // Another account is not affected.
+    let other = person(&app, "other", Role::Admin, None, &[]).await;
+    sign_in(&app, "other", &other).await;
+    let failed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login.password' AND outcome = 'failed' AND object_id = $1")
+        .bind(&admin)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(failed, 5);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'login.password' AND outcome = 'denied'").await, 1);
+}
+
+async fn second_factor_codes_are_single_use(app: TestApp) {
+    let admin = person(&app, "root", Role::Admin, None, &[]).await;
+    sign_in(&app, "root", &admin).await;
+    let code = current_code(&app, &admin, 0).await;
+    let page = post(&app, "/desk/login", form_body(&[("login", "root"), ("password", PASSWORD)]), None).await;
+    let half = desk_cookie(&page);
+    // The code that enrolled is spent; the one before it too.
+    let replay = post(&app, "/desk/second-factor", form_body(&[("code", &code)]), Some(&half)).await;
+    assert_eq!(replay.status, 422);
+    let older = post(&app, "/desk/second-factor", form_body(&[("code", &current_code(&app, &admin, -1).await)]), Some(&half)).await;
+    assert_eq!(older.status, 422);
+    let bad = post(&app, "/desk/second-factor", form_body(&[("code", "12ab56")]), Some(&half)).await;
+    assert_eq!(bad.status, 422);
+    // The next step's code (a clock slightly ahead) works once.
+    let next = current_code(&app, &admin, 1).await;
+    let ok = post(&app, "/desk/second-factor", form_body(&[("code", &next)]), Some(&half)).await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+}
+
+async fn log_out_everywhere_and_deactivation_end_sessions_at_once(app: TestApp) {
+    let w = World::build(&app).await;
+    let second = sign_in(&app, "vol.legal", &w.vol_legal.0).await;
+    assert_eq!(get(&app, "/desk", Some(&second), Some("en")).await.status, 200);
+    let out = post(&app, "/desk/logout-everywhere", String::new(), Some(&w.vol_legal.1)).await;
+    assert_eq!(out.status, 303);
+    assert_eq!(get(&app, "/desk", Some(&second), Some("en")).await.status, 401);
+    assert_eq!(get(&app, "/desk", Some(&w.vol_legal.1), Some("en")).await.status, 401);
+
+    // A lead deactivates a volunteer: their session ends at once and their cases return.
+    let case = case_in(&app, &w.pl, Category::Housing, Priority::High, now() - 60, "Ала").await;
+    desk::take(&app.state.db, &app.state.keyring, &session_staff(&app, &w.vol_housing.1).await, &case).await.unwrap();
+    let done = post(&app, "/desk/team", form_body(&[("action", "deactivate"), ("person", &w.vol_housing.0)]), Some(&w.lead_pl.1)).await;
+    assert_eq!(done.status, 303);
+    assert_eq!(get(&app, "/desk", Some(&w.vol_housing.1), Some("en")).await.status, 401);
+    let refused = post(&app, "/desk/login", form_body(&[("login", "vol.housing"), ("password", PASSWORD)]), None).await;
+    assert_eq!(refused.status, 422);
+    let assignee: Option<String> = sqlx::query_scalar("SELECT assignee_id FROM cases WHERE id = $1").bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
+    assert_eq!(assignee, None);
+    // A lead cannot deactivate another embassy's people, nor a volunteer anyone.
+    assert_eq!(post(&app, "/desk/team", form_body(&[("action", "deactivate"), ("person", &w.vol_lt.0)]), Some(&w.lead_pl.1)).await.status, 404);
+    assert_eq!(post(&app, "/desk/team", form_body(&[("action", "deactivate"), ("person", &w.vol_lt.0)]), Some(&w.vol_legal.1)).await.status, 303, "signed out above");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'person.deactivate'").await, 1);
+}
+
+/// The staff behind a desk cookie.
+pub async fn session_staff(app: &TestApp, cookie: &str) -> staff::Staff {
+    staff::resume(&app.state.db, cookie.strip_prefix("desk=").unwrap()).await.unwrap().unwrap().staff
+}
+
+async fn cases_outside_scope_are_not_found(app: TestApp) {
+    let w = World::build(&app).await;
+    let case = case_in(&app, &w.pl, Category::LegalStatus, Priority::Normal, now() - 3600, "Сяргей").await;
+    let path = format!("/desk/cases/{case}");
+    for (who, cookie, status) in [
+        ("volunteer of the queue", &w.vol_legal.1, 200),
+        ("volunteer of another queue", &w.vol_housing.1, 404),
+        ("volunteer of another embassy", &w.vol_lt.1, 404),
+        ("lead of the embassy", &w.lead_pl.1, 200),
+        ("lead of another embassy", &w.lead_lt.1, 404),
+        ("admin", &w.admin.1, 200),
+    ] {
+        let page = get(&app, &path, Some(cookie), Some("en")).await;
+        assert_eq!(page.status, status, "{who}");
+        assert_eq!(page.body.contains("Сяргей"), status == 200, "{who}");
+    }
+    // An unknown id answers exactly as a case outside scope.
+    let unknown = get(&app, &format!("/desk/cases/{}", uuid_like()), Some(&w.vol_housing.1), Some("en")).await;
+    let outside = get(&app, &path, Some(&w.vol_housing.1), Some("en")).await;
+    assert_eq!(unknown.status, outside.status);
+    assert_eq!(get(&app, &path, None, Some("en")).await.status, 401);
+    // Changes outside scope are 404 too, and change nothing.
+    let note = post(&app, &path, form_body(&[("action", "note"), ("body", "hello")]), Some(&w.vol_lt.1)).await;
+    assert_eq!(note.status, 404);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM case_notes").await, 0);
+    // A volunteer's queue list names only their queues.
+    let page = get(&app, "/desk", Some(&w.vol_legal.1), Some("en")).await;
+    assert!(page.body.contains("Сяргей"));
+    let housing = w.pl.queue_for(Some(Category::Housing));
+    assert_eq!(get(&app, &format!("/desk?queue={housing}"), Some(&w.vol_legal.1), Some("en")).await.status, 404);
+    assert!(!get(&app, "/desk", Some(&w.vol_housing.1), Some("en")).await.body.contains("Сяргей"));
+    // Every decryption was audited.
+    let views = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log WHERE action = 'case.view' AND object_id = $1").bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
+    assert_eq!(views, 3);
+}
+
+fn uuid_like() -> String {
+    "0b9d3a4e-1c2f-4a5b-8c6d-7e8f9a0b1c2d".into()
+}
+
+async fn queue_pages_follow_priority_then_age_without_offset(app: TestApp) {
+    let w = World::build(&app).await;
+    let lead = session_staff(&app, &w.lead_pl.1).await;
+    let base = now() - 10 * 86400;
+    let mut expected = Vec::new();
+    for i in 0..130i64 {
+        let priority = Priority::ALL[(i % 4) as usize];
+        // Same creation second for some rows: the id breaks ties.
+        let created = base + (i / 3) * 60;
+        let id = case_in(&app, &w.pl, if i % 2 == 0 { Category::LegalStatus } else { Category::Housing }, priority, created, &format!("n{i}")).await;
+        expected.push((priority.rank(), created, id));
+    }
+    expected.sort();
+    let mut seen = Vec::new();
+    let mut filter = desk::ListFilter::default();
+    loop {
+        let (rows, next) = desk::list_cases(&app.state.db, &app.state.keyring, &lead, &filter).await.unwrap();
+        assert!(rows.len() <= desk::PAGE_SIZE);
+        seen.extend(rows.iter().map(|r| (r.meta.priority.rank(), r.meta.created_at, r.meta.id.clone())));
+        match next {
+            Some(cursor) => filter.after = Some(cursor),
+            None => break,
+        }
+    }
+    assert_eq!(seen, expected, "every open case once, most urgent first, then oldest");
+
+    // Over HTTP: the next-page link carries the cursor; names are decrypted; overdue marked.
+    let page = get(&app, "/desk", Some(&w.lead_pl.1), Some("en")).await;
+    assert_eq!(page.status, 200);
+    let next = page.body.find("after=").expect("a next-page link");
+    let cursor_end = next + page.body[next..].find(['"', '&']).unwrap();
+    let second = get(&app, &format!("/desk?{}", &page.body[next..cursor_end]), Some(&w.lead_pl.1), Some("en")).await;
+    assert_eq!(second.status, 200);
+    assert!(page.text().contains(">n0<"), "the requester's chosen name, decrypted");
+    // Filters: unassigned, mine, overdue, status and priority.
+    let vol = session_staff(&app, &w.vol_legal.1).await;
+    let legal = w.pl.queue_for(Some(Category::LegalStatus)).to_owned();
+    let first = desk::ListFilter { queue: Some(legal), assignee: desk::AssigneeFilter::Unassigned, ..Default::default() };
+    let most_urgent = desk::list_cases(&app.state.db, &app.state.keyring, &vol, &first).await.unwrap().0[0].meta.clone();
+    assert_eq!(most_urgent.priority, Priority::Urgent);
+    let taken = desk::take_next(&app.state.db, &app.state.keyring, &vol).await.unwrap().unwrap();
+    assert_eq!(taken, most_urgent.id, "take-next claims the most urgent, oldest case of the volunteer's queues");
+    let mine = desk::ListFilter { assignee: desk::AssigneeFilter::Me, ..Default::default() };
+    let (rows, _) = desk::list_cases(&app.state.db, &app.state.keyring, &vol, &mine).await.unwrap();
+    assert_eq!(rows.iter().map(|r| r.meta.id.clone()).collect::<Vec<_>>(), vec![taken.clone()]);
+    let unassigned = desk::ListFilter { assignee: desk::AssigneeFilter::Unassigned, priority: Some(Priority::Urgent), ..Default::default() };
+    let (rows, _) = desk::list_cases(&app.state.db, &app.state.keyring, &lead, &unassigned).await.unwrap();
+    assert!(rows.iter().all(|r| r.meta.assignee_id.is_none() && r.meta.priority == Priority::Urgent));
+    assert!(!rows.iter().any(|r| r.meta.id == taken));
+    let overdue = desk::ListFilter { overdue: true, ..Default::default() };
+    let (rows, _) = desk::list_cases(&app.state.db, &app.state.keyring, &lead, &overdue).await.unwrap();
+    assert!(!rows.is_empty() && rows.iter().all(|r| r.meta.overdue(now())));
+    let resolved = desk::ListFilter { status: Some(Status::Resolved), ..Default::default() };
+    assert!(desk::list_cases(&app.state.db, &app.state.keyring, &lead, &resolved).await.unwrap().0.is_empty());
+    let bad_cursor = get(&app, "/desk?after=1.2.nonsense", Some(&w.lead_pl.1), Some("en")).await;
+    assert_eq!(bad_cursor.status, 422);
+    assert!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'case.list'").await >= 4);
+}
+
+async fn take_next_never_gives_one_case_twice(app: TestApp) {
+    let w = World::build(&app).await;
+    let mut volunteers = vec![session_staff(&app, &w.vol_legal.1).await];
+    let legal = w.pl.queue_for(Some(Category::LegalStatus)).to_owned();
+    for i in 0..3 {
+        let id = person(&app, &format!("vol.extra{i}"), Role::Volunteer, Some(&w.pl.embassy_id), &[&legal]).await;
+        let cookie = sign_in(&app, &format!("vol.extra{i}"), &id).await;
+        volunteers.push(session_staff(&app, &cookie).await);
+    }
+    const CASES: usize = 24;
+    for i in 0..CASES {
+        case_in(&app, &w.pl, Category::LegalStatus, Priority::ALL[i % 4], now() - 1000 + i as i64, &format!("c{i}")).await;
+    }
+    // Eight claims at a time from four people, until more claims than cases were made.
+    let mut handles = Vec::new();
+    for round in 0..8 {
+        let staff = volunteers[round % volunteers.len()].clone();
+        let (db, keyring) = (app.state.db.clone(), app.state.keyring.clone());
+        handles.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            for _ in 0..4 {
+                if let Some(id) = desk::take_next(&db, &keyring, &staff).await.unwrap() {
+                    got.push((staff.id.clone(), id));
+                }
+            }
+            got
+        }));
+    }
+    let mut claimed = Vec::new();
+    for h in handles {
+        claimed.extend(h.await.unwrap());
+    }
+    let distinct: HashSet<&String> = claimed.iter().map(|(_, id)| id).collect();
+    assert_eq!(distinct.len(), claimed.len(), "no case given twice");
+    assert_eq!(claimed.len(), CASES, "every case taken once (32 claims for 24 cases)");
+    for (person, case) in &claimed {
+        let assignee: String = sqlx::query_scalar("SELECT assignee_id FROM cases WHERE id = $1").bind(case).fetch_one(app.state.db.pool()).await.unwrap();
+        assert_eq!(&assignee, person, "the case belongs to whoever got it");
+    }
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'case.take_next'").await, CASES as i64);
+    // Nothing left: the button says so.
+    let page = post(&app, "/desk", form_body(&[("action", "take-next")]), Some(&w.vol_legal.1)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"nothing-to-take\""));
+    assert_eq!(audit::verify(&app.state.db, &app.state.keyring).await.unwrap().map(|_| ()), Ok(()));
+}
+
+async fn notes_stay_internal_and_replies_reach_the_requester(app: TestApp) {
+    let w = World::build(&app).await;
+    let (reference, code) = open_request(&app).await;
+    let case: String = sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1").bind(&reference).fetch_one(app.state.db.pool()).await.unwrap();
+    // Intake routes Poland's legal-status requests to that queue; the volunteer takes it.
+    let taken = post(&app, "/desk", form_body(&[("action", "take-next")]), Some(&w.vol_legal.1)).await;
+    assert_eq!((taken.status, taken.location.clone()), (303, Some(format!("/desk/cases/{case}"))));
+    let page = get(&app, &format!("/desk/cases/{case}"), Some(&w.vol_legal.1), Some("en")).await;
+    assert!(page.body.contains("Мне трэба дапамога з картай побыту."), "intake answers decrypted");
+
+    let note = post(&app, &format!("/desk/cases/{case}"), form_body(&[("action", "note"), ("body", "Internal: check the visa type first")]), Some(&w.vol_legal.1)).await;
+    assert_eq!(note.status, 303);
+    let reply = post(&app, &format!("/desk/cases/{case}"), form_body(&[("action", "reply"), ("body", "Please bring your passport on Monday.")]), Some(&w.vol_legal.1)).await;
+    assert_eq!(reply.status, 303);
+    // An empty reply is refused next to its field.
+    let empty = post(&app, &format!("/desk/cases/{case}"), form_body(&[("action", "reply"), ("body", "   ")]), Some(&w.vol_legal.1)).await;
+    assert_eq!(empty.status, 422);
+    let long = "я".repeat(6000);
+    let too_long = post(&app, &format!("/desk/cases/{case}"), form_body(&[("action", "note"), ("body", &long)]), Some(&w.vol_legal.1)).await;
+    assert_eq!(too_long.status, 422);
+    assert!(too_long.body.contains(&long), "what was typed is given back");
+
+    let requester = requester_sign_in(&app, &reference, &code).await;
+    let seen = get(&app, "/follow-up/case", Some(&requester), Some("en")).await;
+    assert!(seen.body.contains("Please bring your passport on Monday."));
+    assert!(!seen.body.contains("check the visa type"), "notes are never shown to the requester");
+
+    let desk_page = get(&app, &format!("/desk/cases/{case}"), Some(&w.vol_legal.1), Some("en")).await;
+    assert!(desk_page.body.contains("Internal: check the visa type first") && desk_page.body.contains("Please bring your passport on Monday."));
+    let first_response: Option<i64> = sqlx::query_scalar("SELECT first_response_at FROM cases WHERE id = $1").bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
+    assert!(first_response.is_some(), "a reply is the first response");
+    // Notes are sealed: the clear text is in no column.
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM case_notes").await, 1);
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT sealed FROM case_notes").fetch_one(app.state.db.pool()).await.unwrap();
+    assert!(!String::from_utf8_lossy(&stored).contains("visa type"));
+    // Nothing written on the desk reaches the log.
+    let logs = String::from_utf8_lossy(&captured_logs()).into_owned();
+    for private in ["check the visa type", "bring your passport", "картай побыту", "Алеся"] {
+        assert!(!logs.contains(private), "{private} logged");
+    }
+    for action in ["case.take_next", "case.note.add", "case.reply.volunteer", "case.view"] {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND object_id = $2").bind(action).bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
+        assert!(n >= 1, "{action}");
+    }
+}
+
+async fn status_follows_the_workflow_and_everything_is_audited(app: TestApp) {
+    let w = World::build(&app).await;
+    let case = case_in(&app, &w.pl, Category::LegalStatus, Priority::Normal, now() - 100, "Ян").await;
+    let path = format!("/desk/cases/{case}");
+    // Not assigned: a volunteer may read and note, not change.
+    assert_eq!(post(&app, &path, form_body(&[("action", "status"), ("status", "triaged")]), Some(&w.vol_legal.1)).await.status, 403);
+    assert_eq!(post(&app, &path, form_body(&[("action", "take")]), Some(&w.vol_legal.1)).await.status, 303);
+    let skip = post(&app, &path, form_body(&[("action", "status"), ("status", "resolved")]), Some(&w.vol_legal.1)).await;
+    assert_eq!(skip.status, 422, "new cannot jump to resolved");
+    for next in ["triaged", "in_progress", "waiting", "in_progress", "resolved", "closed", "in_progress"] {
+        let r = post(&app, &path, form_body(&[("action", "status"), ("status", next)]), Some(&w.vol_legal.1)).await;
+        assert_eq!(r.status, 303, "{next}: {}", r.body);
+    }
+    let (status, resolved, closed): (String, Option<i64>, Option<i64>) =
+        sqlx::query_as("SELECT status, resolved_at, closed_at FROM cases WHERE id = $1").bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
+    assert_eq!((status.as_str(), resolved, closed), ("in_progress", None, None), "reopened");
+    // Priority follows the embassy's service level.
+    sqlx::query("UPDATE embassies SET sla_urgent_hours = 2 WHERE id = $1").bind(&w.pl.embassy_id).execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(post(&app, &path, form_body(&[("action", "priority"), ("priority", "urgent")]), Some(&w.vol_legal.1)).await.status, 303);
+    let (created, due): (i64, i64) = sqlx::query_as("SELECT created_at, first_response_due_at FROM cases WHERE id = $1").bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
+    assert_eq!(due - created, 2 * 3600);
+    // Deadlines: a bad date is refused next to the field; a good one shows on the queue page.
+    let bad = post(&app, &path, form_body(&[("action", "deadline"), ("kind", "appeal"), ("due_on", "2026-02-30")]), Some(&w.vol_legal.1)).await;
+    assert_eq!(bad.status, 422);
+    let soon = embassy_desk::domain::Date::from_unix(now() + 3 * 86400).to_string();
+    assert_eq!(post(&app, &path, form_body(&[("action", "deadline"), ("kind", "appeal"), ("due_on", &soon)]), Some(&w.vol_legal.1)).await.status, 303);
+    let queue = get(&app, "/desk", Some(&w.vol_legal.1), Some("en")).await;
+    assert!(queue.body.contains(&soon), "deadline within 7 days on the queue page");
+    // Re-routing to housing: the legal volunteer no longer sees it.
+    let housing = w.pl.queue_for(Some(Category::Housing)).to_owned();
+    let moved = post(&app, &path, form_body(&[("action", "route"), ("queue", &housing), ("categories", "housing")]), Some(&w.lead_pl.1)).await;
+    assert_eq!(moved.status, 303);
+    assert_eq!(get(&app, &path, Some(&w.vol_housing.1), Some("en")).await.status, 200);
+    // The lead sees the timeline and who accessed the case.
+    let lead_view = get(&app, &path, Some(&w.lead_pl.1), Some("en")).await;
+    assert!(lead_view.body.contains("id=\"access-history\""));
+    assert!(lead_view.body.contains("vol.legal"));
+    let volunteer_view = get(&app, &path, Some(&w.vol_housing.1), Some("en")).await;
+    assert!(!volunteer_view.body.contains("id=\"access-history\""));
+    let events = count(&app, &format!("SELECT COUNT(*) FROM case_events WHERE case_id = '{case}'")).await;
+    assert!(events >= 11, "{events}");
+    let statuses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'case.status' AND object_id = $1").bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
+    assert_eq!(statuses, 7);
+    assert_eq!(audit::verify(&app.state.db, &app.state.keyring).await.unwrap().map(|_| ()), Ok(()));
+}
+
+async fn leads_assign_and_volunteers_hand_back(app: TestApp) {
+    let w = World::build(&app).await;
+    let case = case_in(&app, &w.pl, Category::LegalStatus, Priority::High, now() - 100, "Ірына").await;
+    let path = format!("/desk/cases/{case}");
+    // A volunteer cannot assign; a lead can, only to people who may see the case.
+    assert_eq!(post(&app, &path, form_body(&[("action", "assign"), ("person", &w.vol_legal.0)]), Some(&w.vol_legal.1)).await.status, 403);
+    assert_eq!(post(&app, &path, form_body(&[("action", "assign"), ("person", &w.vol_housing.0)]), Some(&w.lead_pl.1)).await.status, 422);
+    assert_eq!(post(&app, &path, form_body(&[("action", "assign"), ("person", &w.vol_legal.0)]), Some(&w.lead_pl.1)).await.status, 303);
+    let mine = get(&app, "/desk?assignee=me", Some(&w.vol_legal.1), Some("en")).await;
+    assert!(mine.body.contains("Ірына"));
+    assert_eq!(post(&app, &path, form_body(&[("action", "hand-back")]), Some(&w.vol_legal.1)).await.location.as_deref(), Some("/desk"));
+    let assignee: Option<String> = sqlx::query_scalar("SELECT assignee_id FROM cases WHERE id = $1").bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
+    assert_eq!(assignee, None);
+    assert_eq!(post(&app, &path, form_body(&[("action", "assign"), ("person", &w.lead_pl.0)]), Some(&w.lead_pl.1)).await.status, 303);
+    assert_eq!(post(&app, &path, form_body(&[("action", "assign"), ("person", "")]), Some(&w.lead_pl.1)).await.status, 303, "unassign");
+    for action in ["case.assign", "case.hand_back", "case.unassign"] {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND object_id = $2").bind(action).bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
+        assert!(n >= 1, "{action}");
+    }
+}

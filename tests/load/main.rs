@@ -1,0 +1,81 @@
+//! Load generator for the desk's pages, run by `.ci/bench-desk` against a served release
+//! build. Requests start at a fixed rate whatever the answers do (an open loop), and each
+//! latency is measured from the moment its request was due, so a server that falls behind
+//! shows it instead of slowing the generator down.
+//!
+//! Does nothing unless `EMBASSY_DESK_LOAD_URL` is set, so `cargo test` passes over it.
+//!
+//! Settings (environment): `EMBASSY_DESK_LOAD_URL` (base URL), `LOAD_COOKIE` (a `Cookie`
+//! header), `LOAD_PATHS` (comma-separated paths, requested in turn), `LOAD_RATE` (requests
+//! per second, default 500), `LOAD_SECS` (seconds measured, default 30; the first 3 seconds
+//! before them warm up and are not counted).
+
+use std::time::{Duration, Instant};
+
+fn var(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let Ok(base) = std::env::var("EMBASSY_DESK_LOAD_URL") else {
+        println!("load: not run (set EMBASSY_DESK_LOAD_URL; see .ci/bench-desk)");
+        return;
+    };
+    let cookie = var("LOAD_COOKIE", "");
+    let paths: Vec<String> = var("LOAD_PATHS", "/desk").split(',').map(str::to_owned).collect();
+    let rate: u64 = var("LOAD_RATE", "500").parse().expect("LOAD_RATE is a number");
+    let secs: u64 = var("LOAD_SECS", "30").parse().expect("LOAD_SECS is a number");
+    let warmup = 3;
+    // One thread: the generator shares the machine with the server and should take little.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async move {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).pool_max_idle_per_host(64).build().unwrap();
+        let period = Duration::from_nanos(1_000_000_000 / rate);
+        let total = rate * (secs + warmup);
+        let start = Instant::now() + Duration::from_millis(100);
+        let mut tasks = Vec::with_capacity(total as usize);
+        for i in 0..total {
+            let due = start + period * i as u32;
+            tokio::time::sleep_until(due.into()).await;
+            let path = &paths[i as usize % paths.len()];
+            let request = client.get(format!("{base}{path}")).header("cookie", cookie.clone()).header("accept-language", "en");
+            tasks.push(tokio::spawn(async move {
+                let ok = match request.send().await {
+                    Ok(response) => response.status().is_success() && response.bytes().await.is_ok(),
+                    Err(_) => false,
+                };
+                (i >= rate * warmup, ok, due.elapsed())
+            }));
+        }
+        let mut latencies = Vec::new();
+        let mut errors = 0u64;
+        for task in tasks {
+            let (counted, ok, latency) = task.await.unwrap();
+            if counted {
+                latencies.push(latency);
+                errors += u64::from(!ok);
+            }
+        }
+        let wall = start.elapsed().as_secs_f64() - warmup as f64;
+        latencies.sort();
+        println!(
+            "{} requests to {} ({} path{}) at {rate}/s over {wall:.1} s: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {errors} errors",
+            latencies.len(),
+            paths[0],
+            paths.len(),
+            if paths.len() == 1 { "" } else { "s in turn" },
+            percentile(&latencies, 50.0),
+            percentile(&latencies, 90.0),
+            percentile(&latencies, 99.0),
+            percentile(&latencies, 100.0),
+        );
+    });
+}
