@@ -3,6 +3,7 @@
 //! rejection and a body size limit.
 
 pub mod csrf;
+pub mod desk;
 pub mod error;
 pub mod headers;
 pub mod requester;
@@ -12,12 +13,23 @@ use super::AppState;
 use crate::app::{shell, App};
 use axum::{middleware, Router};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
 use tower_http::{catch_panic::CatchPanicLayer, limit::RequestBodyLimitLayer};
+
+/// The application's page routes, listed once per process.
+///
+/// Listing runs the whole app with resource loading suppressed through a process-wide flag,
+/// so a page rendering at that moment on another server in the same process would wait
+/// forever for its data. Listing once, before any router exists, rules that out.
+pub fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
 
 /// Builds the whole application for `state`.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
@@ -33,6 +45,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), page)
         .merge(requester::routes())
+        .merge(desk::routes())
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .with_state(state)
         // Innermost first: the body limit and CSRF check run before any handler; the span

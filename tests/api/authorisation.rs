@@ -1,0 +1,307 @@
+//! The authorisation matrix: every server function, every page and every form route,
+//! against every kind of caller. A server function, page or route without a row here fails
+//! the test, so nothing new ships without a decision on who may call it.
+
+use crate::{
+    desk::session_staff,
+    desk_support::{case_in, person, sign_in, World},
+    helpers::TestApp,
+    on_both_backends,
+    requester::{form_body, get, open_request, post, sign_in as requester_sign_in, Page},
+};
+use embassy_desk::{
+    domain::{Category, Priority, Role},
+    server::{db::now, desk, http},
+};
+use std::collections::BTreeSet;
+
+on_both_backends!(every_endpoint_answers_each_caller_as_decided);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Caller {
+    Anonymous,
+    Requester,
+    VolunteerInQueue,
+    VolunteerOtherQueue,
+    VolunteerOtherEmbassy,
+    Lead,
+    LeadOtherEmbassy,
+    Admin,
+    Deactivated,
+}
+use Caller::*;
+
+const CALLERS: [Caller; 9] = [Anonymous, Requester, VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin, Deactivated];
+
+/// What a caller gets, as a browser would see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Answer {
+    /// Done, or shown (2xx, or a redirect onwards).
+    Ok,
+    /// Sign in first (401, or a redirect to a sign-in page).
+    SignIn,
+    /// Unknown or outside the caller's scope (404).
+    NotFound,
+    /// In scope but not the caller's to do (403).
+    Forbidden,
+    /// Refused input (422).
+    Invalid,
+}
+use Answer::*;
+
+fn classify(page: &Page) -> Answer {
+    match page.status {
+        401 => SignIn,
+        403 => Forbidden,
+        404 => NotFound,
+        422 => Invalid,
+        303 if page.location.as_deref().is_some_and(|l| l.starts_with("/desk/login") || l.starts_with("/follow-up?ended")) => SignIn,
+        200..=299 | 303 => Ok,
+        other => panic!("unexpected status {other}: {}", page.body),
+    }
+}
+
+fn is_staff_in(caller: Caller, allowed: &[Caller]) -> Answer {
+    match caller {
+        Anonymous | Requester | Deactivated => SignIn,
+        c if allowed.contains(&c) => Ok,
+        _ => NotFound,
+    }
+}
+
+/// Who may read the test case (in Poland's legal-status queue, assigned to the volunteer of
+/// that queue).
+fn case_reader(c: Caller) -> Answer {
+    is_staff_in(c, &[VolunteerInQueue, Lead, Admin])
+}
+
+/// Who may change the test case: its assignee, the lead of its embassy, admins.
+fn case_worker(c: Caller) -> Answer {
+    case_reader(c)
+}
+
+/// The decision for each server function (path under /api).
+fn server_fn_row(path: &str, c: Caller) -> Option<Answer> {
+    Some(match path {
+        "/api/health" | "/api/intake/view" | "/api/follow-up/login-view" | "/api/desk/login-page" => Ok,
+        "/api/follow-up/thread" => {
+            if c == Requester {
+                Ok
+            } else {
+                SignIn
+            }
+        }
+        // Only a half-signed session (password given) reaches the second-factor step.
+        "/api/desk/second-factor" => SignIn,
+        // A token that is not an invitation.
+        "/api/desk/invitation" => NotFound,
+        "/api/desk/queue-page" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
+        "/api/desk/case-page" => case_reader(c),
+        "/api/desk/team-page" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
+        _ => return None,
+    })
+}
+
+fn server_fn_body(path: &str, case: &str) -> String {
+    match path {
+        "/api/desk/invitation" => form_body(&[("token", "not-an-invitation")]),
+        "/api/desk/queue-page" => form_body(&[("filter[assignee]", "Anyone"), ("filter[overdue]", "false")]),
+        "/api/desk/case-page" => form_body(&[("id", case)]),
+        _ => String::new(),
+    }
+}
+
+/// The decision for each page (GET).
+fn page_row(path: &str, c: Caller) -> Option<Answer> {
+    Some(match path {
+        "/" | "/follow-up" | "/follow-up/delete" | "/follow-up/deleted" | "/desk/login" => Ok,
+        // Without a session the page says so (and links to sign-in) with status 200.
+        "/follow-up/case" => Ok,
+        "/desk/second-factor" => SignIn,
+        "/desk/join/:token" => NotFound,
+        "/desk" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
+        "/desk/cases/:id" => case_reader(c),
+        "/desk/team" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
+        _ => return None,
+    })
+}
+
+/// The decision for each form route and case action.
+fn post_row(route: &str, c: Caller) -> Option<Answer> {
+    Some(match route {
+        "/" | "/follow-up" | "/desk/login" => Invalid,
+        "/follow-up/case" => {
+            if c == Requester {
+                Invalid
+            } else {
+                SignIn
+            }
+        }
+        // Log-outs answer everyone with the sign-in page.
+        "/follow-up/logout" | "/desk/logout" | "/desk/logout-everywhere" => SignIn,
+        "/follow-up/delete" => {
+            if c == Requester {
+                Ok
+            } else {
+                SignIn
+            }
+        }
+        "/desk/second-factor" => SignIn,
+        "/desk/join/{token}" => NotFound,
+        "take-next" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
+        "note" | "reply" | "status" | "priority" | "route" | "deadline" | "deadline-done" => case_worker(c),
+        "assign" => match case_reader(c) {
+            Ok if c == VolunteerInQueue => Forbidden,
+            other => other,
+        },
+        // Already assigned: nobody can take it.
+        "take" => match case_reader(c) {
+            Ok => Forbidden,
+            other => other,
+        },
+        // Only its assignee hands a case back.
+        "hand-back" => match case_reader(c) {
+            Ok if c != VolunteerInQueue => Forbidden,
+            other => other,
+        },
+        "invite" => match is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]) {
+            // The other embassy's lead names a queue that is not theirs.
+            Ok if c == LeadOtherEmbassy => Invalid,
+            other => other,
+        },
+        "embassy" => is_staff_in(c, &[Admin]),
+        "sla" | "deactivate" => is_staff_in(c, &[Lead, Admin]),
+        _ => return None,
+    })
+}
+
+async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
+    let w = World::build(&app).await;
+    let (reference, code) = open_request(&app).await;
+    let requester = requester_sign_in(&app, &reference, &code).await;
+    let gone = person(&app, "gone", Role::Volunteer, Some(&w.pl.embassy_id), &[w.pl.queue_for(Some(Category::LegalStatus))]).await;
+    let gone_cookie = sign_in(&app, "gone", &gone).await;
+    let lead = session_staff(&app, &w.lead_pl.1).await;
+    embassy_desk::server::staff::deactivate(&app.state.db, &app.state.keyring, &lead, &gone).await.unwrap();
+    let cookie = |c: Caller| -> Option<String> {
+        match c {
+            Anonymous => None,
+            Requester => Some(requester.clone()),
+            VolunteerInQueue => Some(w.vol_legal.1.clone()),
+            VolunteerOtherQueue => Some(w.vol_housing.1.clone()),
+            VolunteerOtherEmbassy => Some(w.vol_lt.1.clone()),
+            Lead => Some(w.lead_pl.1.clone()),
+            LeadOtherEmbassy => Some(w.lead_lt.1.clone()),
+            Admin => Some(w.admin.1.clone()),
+            Deactivated => Some(gone_cookie.clone()),
+        }
+    };
+    let vol = session_staff(&app, &w.vol_legal.1).await;
+    // A fresh case for each check, assigned to the queue's volunteer, with one deadline.
+    let fresh_case = || async {
+        let id = case_in(&app, &w.pl, Category::LegalStatus, Priority::Normal, now() - 600, "Matrix").await;
+        desk::take(&app.state.db, &app.state.keyring, &vol, &id).await.unwrap();
+        desk::add_deadline(&app.state.db, &app.state.keyring, &vol, &id, "appeal", "2030-01-01").await.unwrap();
+        let deadline: String = sqlx::query_scalar("SELECT id FROM case_deadlines WHERE case_id = $1").bind(&id).fetch_one(app.state.db.pool()).await.unwrap();
+        (id, deadline)
+    };
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    let mut check = |what: String, got: Answer, expected: Answer| {
+        checked += 1;
+        if got != expected {
+            failures.push(format!("{what}: expected {expected:?}, got {got:?}"));
+        }
+    };
+
+    // Server functions: every registered one must have a row.
+    let (case, _) = fresh_case().await;
+    let registered: BTreeSet<(String, bool)> = leptos::server_fn::axum::server_fn_paths().map(|(p, m)| (p.to_owned(), m == axum::http::Method::GET)).collect();
+    assert!(registered.len() >= 10, "{registered:?}");
+    for (path, by_get) in &registered {
+        for c in CALLERS {
+            let expected = server_fn_row(path, c).unwrap_or_else(|| panic!("server function {path} has no row in the authorisation matrix"));
+            let page = if *by_get {
+                get(&app, path, cookie(c).as_deref(), None).await
+            } else {
+                post(&app, path, server_fn_body(path, &case), cookie(c).as_deref()).await
+            };
+            let got = classify(&page);
+            check(format!("{path} as {c:?}"), got, expected);
+        }
+    }
+
+    // Pages: every Leptos route must have a row.
+    // Route patterns with their parameters written `:name`, whichever syntax the router uses.
+    let pages: BTreeSet<String> =
+        http::route_list().iter().map(|r| r.path().replace("{id}", ":id").replace("{token}", ":token")).collect();
+    for path in &pages {
+        let concrete = path.replace(":id", &case).replace(":token", "not-an-invitation");
+        let concrete = if concrete.is_empty() { "/".to_owned() } else { concrete };
+        for c in CALLERS {
+            let expected = page_row(path, c).unwrap_or_else(|| panic!("page {path} has no row in the authorisation matrix"));
+            let got = classify(&get(&app, &concrete, cookie(c).as_deref(), Some("en")).await);
+            check(format!("GET {path} as {c:?}"), got, expected);
+        }
+    }
+
+    // Form routes and case actions: every one must have a row. Log-out everywhere runs last,
+    // since it ends the caller's sessions.
+    let mut routes: Vec<&str> = http::requester::route_table().into_iter().chain(http::desk::route_table()).map(|(p, _)| p).collect();
+    let last = ["/follow-up/delete", "/follow-up/logout", "/desk/logout", "/desk/logout-everywhere"];
+    routes.sort_by_key(|r| last.iter().position(|l| l == r));
+    let legal = w.pl.queue_for(Some(Category::LegalStatus)).to_owned();
+    let housing = w.pl.queue_for(Some(Category::Housing)).to_owned();
+    for route in routes {
+        let actions: Vec<&str> = match route {
+            "/desk/cases/{id}" => http::desk::CASE_ACTIONS.to_vec(),
+            "/desk" => http::desk::QUEUE_ACTIONS.to_vec(),
+            "/desk/team" => http::desk::TEAM_ACTIONS.to_vec(),
+            other => vec![other],
+        };
+        for action in actions {
+            for c in CALLERS {
+                let expected = post_row(action, c).unwrap_or_else(|| panic!("form route {route} ({action}) has no row in the authorisation matrix"));
+                let (case, deadline) = fresh_case().await;
+                let target = person(&app, &format!("t{}", uuid_suffix()), Role::Volunteer, Some(&w.pl.embassy_id), &[&legal]).await;
+                let case_path = format!("/desk/cases/{case}");
+                let nobody = format!("nobody{}", uuid_suffix());
+                let (path, pairs): (&str, Vec<(&str, &str)>) = match action {
+                    "note" | "reply" => (&case_path, vec![("body", "checking who may write")]),
+                    "status" => (&case_path, vec![("status", "triaged")]),
+                    "priority" => (&case_path, vec![("priority", "urgent")]),
+                    "route" => (&case_path, vec![("queue", &housing), ("categories", "housing")]),
+                    "assign" => (&case_path, vec![("person", &w.vol_legal.0)]),
+                    "take" | "hand-back" => (&case_path, vec![]),
+                    "deadline" => (&case_path, vec![("kind", "hearing"), ("due_on", "2030-02-01")]),
+                    "deadline-done" => (&case_path, vec![("deadline", &deadline)]),
+                    "take-next" => ("/desk", vec![]),
+                    "invite" => ("/desk/team", vec![("role", "volunteer"), ("embassy", &w.pl.embassy_id), ("queues", &legal)]),
+                    "embassy" => ("/desk/team", vec![("code", "de")]),
+                    "sla" => ("/desk/team", vec![("embassy", &w.pl.embassy_id), ("urgent", "4"), ("high", "24"), ("normal", "72"), ("low", "120")]),
+                    "deactivate" => ("/desk/team", vec![("person", &target)]),
+                    "/desk/join/{token}" => ("/desk/join/not-an-invitation", vec![("login", "x")]),
+                    "/desk/login" => (action, vec![("login", &nobody), ("password", "wrong wrong wrong")]),
+                    other => (other, vec![]),
+                };
+                let mut pairs = pairs;
+                if route != action {
+                    pairs.insert(0, ("action", action));
+                }
+                let body = form_body(&pairs);
+                let got = classify(&post(&app, &path, body, cookie(c).as_deref()).await);
+                check(format!("POST {action} as {c:?}"), got, expected);
+            }
+        }
+    }
+    drop(check);
+    assert!(failures.is_empty(), "authorisation matrix:\n{}", failures.join("\n"));
+    // 10 server functions, 11 pages, 5 requester form routes, 5 desk form routes and 15
+    // actions posted to desk pages.
+    assert!(checked >= 9 * (10 + 11 + 5 + 5 + 15), "{checked} checks");
+    eprintln!("authorisation matrix: {checked} checks");
+}
+
+fn uuid_suffix() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..12].to_owned()
+}
