@@ -1,11 +1,14 @@
 import { test, expect, Page, Browser } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { expectNoAxeViolationsHere } from '../support/axe';
 import { cli, invitationPath, totp } from '../support/desk';
 
 // The volunteer desk, with JavaScript on ("js") and off ("no-js"): a lead joins by an
 // invitation and enrols a second factor, requires one of volunteers, invites a volunteer
 // who enrols, signs in, takes the next case by keyboard, writes a note and a reply; the
-// requester sees the reply and never the note.
+// requester sees the reply and never the note. The lead then reads the dashboard, follows
+// a number to the queue it counts, downloads the figures and deactivates the volunteer,
+// whose session ends at once.
 
 // Each project works in an embassy of its own, so that "take next" finds exactly the case
 // this test opened.
@@ -146,6 +149,38 @@ test('a lead invites a volunteer who enrols, signs in, takes the next case, note
   await lead.goto(volunteer.url().replace(/\?.*$/, ''));
   await expect(lead.locator('#access-history')).toContainText(`vol-${suffix}`);
   await expectNoAxeViolationsHere(lead, browser, js, 'case page (lead)');
+
+  // The dashboard: the legal-status queue's open case, one number away from the queue.
+  await lead.locator('nav.desk-nav a[href="/desk/dashboard"]').click();
+  await expect(lead).toHaveURL(/\/desk\/dashboard$/);
+  await expect(lead.locator('#weeks-table')).toBeVisible();
+  await expectNoAxeViolationsHere(lead, browser, js, 'dashboard');
+  const legalQueue = await lead.locator('#d-queue option', { hasText: /legal/i }).getAttribute('value');
+  await lead.locator('#d-queue').selectOption(legalQueue!);
+  await lead.locator('#dashboard-form button[type=submit]').click();
+  await expect(lead).toHaveURL(new RegExp(`/desk/dashboard\\?.*queue=${legalQueue}`));
+  const open = lead.locator('dl.glance a.count').first();
+  await expect(open).toHaveText('1');
+  await open.click();
+  await expect(lead).toHaveURL(new RegExp(`/desk\\?queue=${legalQueue}$`));
+  await expect(lead.locator('table.cases')).toContainText(reference);
+
+  // The figures as CSV: aggregates only.
+  await lead.goto(`/desk/dashboard?queue=${legalQueue}`);
+  const [download] = await Promise.all([lead.waitForEvent('download'), lead.locator('#export-csv').click()]);
+  const csv = readFileSync((await download.path())!, 'utf8');
+  expect(csv.split('\n')[0]).toBe('section,embassy,queue,key,value');
+  expect(csv).toContain('open_by_status,');
+  expect(csv).not.toContain('Tsimafei');
+  expect(csv).not.toContain(`vol-${suffix}`);
+
+  // Deactivating the volunteer ends their session: their next page asks them to sign in.
+  await lead.goto('/desk/team');
+  await lead.getByRole('button', { name: `Deactivate: vol-${suffix}` }).click();
+  await expect(lead).toHaveURL(/\/desk\/team\?saved=deactivate$/);
+  await volunteer.goto('/desk');
+  await expect(volunteer.locator('a[href="/desk/login"]')).toBeVisible();
+  await expect(volunteer.locator('form.take-next')).toHaveCount(0);
   expect(problems).toEqual([]);
   await Promise.all([requesterContext.close(), leadContext.close(), volunteerContext.close()]);
 });

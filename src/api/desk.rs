@@ -321,6 +321,8 @@ pub struct EmbassyOption {
     pub name: String,
     pub sla_hours: [i64; 4],
     pub volunteers_need_totp: bool,
+    /// Open cases per person above which the dashboard flags overload.
+    pub overload_threshold: i64,
 }
 
 /// The team page (leads: their embassy; admins: everyone).

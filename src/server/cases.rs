@@ -69,6 +69,10 @@ pub struct SealedCase {
     pub language: String,
     pub created_at: i64,
     pub first_response_due_at: Option<i64>,
+    /// Set only by the seed, which writes cases already part-way through their work.
+    pub first_response_at: Option<i64>,
+    pub resolved_at: Option<i64>,
+    pub closed_at: Option<i64>,
     pub holder: &'static str,
     pub wrapped_key: Vec<u8>,
     pub fields: Vec<(CaseField, Vec<u8>)>,
@@ -112,6 +116,9 @@ pub fn seal(keyring: &Keyring, new: NewCase) -> SealedCase {
         language: new.language,
         created_at: new.created_at,
         first_response_due_at: new.first_response_due_at,
+        first_response_at: None,
+        resolved_at: None,
+        closed_at: None,
         holder: SERVER_HOLDER,
         fields,
     }

@@ -28,6 +28,11 @@ fn me(state_embassy: Option<String>, staff: &Staff) -> MeDto {
     MeDto { login: staff.login.clone(), role: staff.role, embassy: state_embassy }
 }
 
+/// The signed-in person with their embassy's name, for the desk's frame.
+pub async fn me_with_embassy(state: &AppState, staff: &Staff) -> Result<MeDto, AppError> {
+    Ok(me(embassy_name(state, staff).await?, staff))
+}
+
 async fn embassy_name(state: &AppState, staff: &Staff) -> Result<Option<String>, AppError> {
     let Some(id) = &staff.embassy_id else { return Ok(None) };
     Ok(sqlx::query_scalar("SELECT name FROM embassies WHERE id = $1").bind(id).fetch_optional(state.db.pool()).await.map_err(super::db::DbError::from)?)
@@ -206,13 +211,13 @@ pub async fn team_page(state: &AppState, link: Option<String>, form: Option<Form
         (
             "SELECT p.id, p.login, p.role, e.name, CASE WHEN p.totp_last_step IS NOT NULL THEN 1 ELSE 0 END, p.active, p.last_login_at FROM people p \
              LEFT JOIN embassies e ON e.id = p.embassy_id ORDER BY p.active DESC, p.login",
-            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, volunteers_need_totp FROM embassies ORDER BY is_default, code",
+            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, volunteers_need_totp, overload_threshold FROM embassies ORDER BY is_default, code",
         )
     } else {
         (
             "SELECT p.id, p.login, p.role, e.name, CASE WHEN p.totp_last_step IS NOT NULL THEN 1 ELSE 0 END, p.active, p.last_login_at FROM people p \
              LEFT JOIN embassies e ON e.id = p.embassy_id WHERE p.embassy_id = $1 ORDER BY p.active DESC, p.login",
-            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, volunteers_need_totp FROM embassies WHERE id = $1",
+            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, volunteers_need_totp, overload_threshold FROM embassies WHERE id = $1",
         )
     };
     let embassy_arg = staff.embassy_id.clone().unwrap_or_default();
@@ -253,6 +258,7 @@ pub async fn team_page(state: &AppState, link: Option<String>, form: Option<Form
                 name: r.try_get(2)?,
                 sla_hours: [r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?],
                 volunteers_need_totp: r.try_get::<i64, _>(7)? != 0,
+                overload_threshold: r.try_get(8)?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()

@@ -57,7 +57,23 @@ fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
     items.choose(rng).expect("non-empty list")
 }
 
-fn synthetic_case(rng: &mut StdRng, embassy: &EmbassyQueues, started: i64) -> (NewCase, Status) {
+/// When a seeded case got its first response, was resolved and closed, by its status.
+struct Progress {
+    first_response_at: Option<i64>,
+    resolved_at: Option<i64>,
+    closed_at: Option<i64>,
+}
+
+fn progress(rng: &mut StdRng, status: Status, created_at: i64, sla_hours: i64, started: i64) -> Progress {
+    let responded = status != Status::New;
+    let first_response_at = responded.then(|| (created_at + rng.gen_range(sla_hours * 360..=sla_hours * 7200)).min(started));
+    let finished = matches!(status, Status::Resolved | Status::Closed);
+    let resolved_at = first_response_at.filter(|_| finished).map(|at| (at + rng.gen_range(3600..=45 * 86400)).min(started));
+    let closed_at = resolved_at.filter(|_| status == Status::Closed).map(|at| (at + rng.gen_range(0..=14 * 86400)).min(started));
+    Progress { first_response_at, resolved_at, closed_at }
+}
+
+fn synthetic_case(rng: &mut StdRng, embassy: &EmbassyQueues, started: i64) -> (NewCase, Status, Progress) {
     let how_many = rng.gen_range(1..=3);
     let mut categories: Vec<Category> = Category::ALL.choose_multiple(rng, how_many).copied().collect();
     categories.sort();
@@ -107,7 +123,8 @@ fn synthetic_case(rng: &mut StdRng, embassy: &EmbassyQueues, started: i64) -> (N
             (CaseField::Answers, Zeroizing::new(answers.to_string())),
         ],
     };
-    (new, status)
+    let progress = progress(rng, status, created_at, priority.first_response_hours(), started);
+    (new, status, progress)
 }
 
 /// Creates the embassies, then `count` cases spread over them. Prints progress to stderr.
@@ -138,9 +155,12 @@ pub async fn run(db: &Db, keyring: &Arc<Keyring>, count: u64, embassy_codes: &[S
                 let batch = (0..n)
                     .map(|_| {
                         let embassy = pick(&mut rng, &embassies);
-                        let (new, status) = synthetic_case(&mut rng, embassy, at);
+                        let (new, status, progress) = synthetic_case(&mut rng, embassy, at);
                         let mut sealed = cases::seal(&keyring, new);
                         sealed.status = status;
+                        sealed.first_response_at = progress.first_response_at;
+                        sealed.resolved_at = progress.resolved_at;
+                        sealed.closed_at = progress.closed_at;
                         sealed
                     })
                     .collect();

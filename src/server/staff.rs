@@ -50,11 +50,16 @@ pub struct Staff {
 impl Staff {
     /// How the audit log names this person.
     pub fn actor(&self) -> String {
-        format!("person:{}", self.id)
+        actor_of(&self.id)
     }
     pub fn is_lead_or_admin(&self) -> bool {
         matches!(self.role, Role::Lead | Role::Admin)
     }
+}
+
+/// How the audit log names the person with `person_id`.
+pub fn actor_of(person_id: &str) -> String {
+    format!("person:{person_id}")
 }
 
 /// How far a session has signed in.

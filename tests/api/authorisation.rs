@@ -97,7 +97,7 @@ fn server_fn_row(path: &str, c: Caller) -> Option<Answer> {
         "/api/desk/invitation" => NotFound,
         "/api/desk/queue-page" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         "/api/desk/case-page" => case_reader(c),
-        "/api/desk/team-page" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
+        "/api/desk/team-page" | "/api/desk/dashboard" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
         _ => return None,
     })
 }
@@ -107,6 +107,7 @@ fn server_fn_body(path: &str, case: &str) -> String {
         "/api/desk/invitation" => form_body(&[("token", "not-an-invitation")]),
         "/api/desk/queue-page" => form_body(&[("filter[assignee]", "Anyone"), ("filter[overdue]", "false")]),
         "/api/desk/case-page" => form_body(&[("id", case)]),
+        "/api/desk/dashboard" => form_body(&[("filter[from]", "")]),
         _ => String::new(),
     }
 }
@@ -121,7 +122,15 @@ fn page_row(path: &str, c: Caller) -> Option<Answer> {
         "/desk/join/:token" => NotFound,
         "/desk" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         "/desk/cases/:id" => case_reader(c),
-        "/desk/team" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
+        "/desk/team" | "/desk/dashboard" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
+        _ => return None,
+    })
+}
+
+/// The decision for each download (GET, not a page).
+fn download_row(path: &str, c: Caller) -> Option<Answer> {
+    Some(match path {
+        "/desk/dashboard.csv" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
         _ => return None,
     })
 }
@@ -241,6 +250,15 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
         for c in CALLERS {
             let expected = page_row(path, c).unwrap_or_else(|| panic!("page {path} has no row in the authorisation matrix"));
             let got = classify(&get(&app, &concrete, cookie(c).as_deref(), Some("en")).await);
+            check(format!("GET {path} as {c:?}"), got, expected);
+        }
+    }
+
+    // Downloads: every one must have a row.
+    for (path, _) in http::desk::download_table() {
+        for c in CALLERS {
+            let expected = download_row(path, c).unwrap_or_else(|| panic!("download {path} has no row in the authorisation matrix"));
+            let got = classify(&get(&app, path, cookie(c).as_deref(), None).await);
             check(format!("GET {path} as {c:?}"), got, expected);
         }
     }

@@ -1,17 +1,20 @@
 //! The queue pages' queries are served by indexes on both databases: no full scan of
-//! `cases` and no sort of its rows, for every filter the page offers and every role.
+//! `cases` and no sort of its rows, for every filter the page offers and every role. The
+//! dashboard's queries read no large table in full either.
 
 use crate::{desk::session_staff, desk_support::World, helpers::TestApp, on_both_backends};
 use embassy_desk::{
     domain::{Priority, Status},
     server::{
         config::Backend,
+        dashboard::{self, Range},
+        dashboard_sql,
         desk::{self, AssigneeFilter, Cursor, ListFilter},
     },
 };
 use sqlx::Row;
 
-on_both_backends!(queue_queries_use_indexes);
+on_both_backends!(queue_queries_use_indexes, dashboard_queries_use_indexes);
 
 /// The plan of `sql` with `args` (text or integer), one line per node.
 async fn plan(app: &TestApp, sql: &str, args: &[Arg]) -> String {
@@ -109,4 +112,52 @@ async fn queue_queries_use_indexes(app: TestApp) {
     let sql = desk::take_next_query(2, backend);
     let housing = w.pl.queue_for(Some(embassy_desk::domain::Category::Housing)).to_owned();
     assert_indexed(backend, "take next (volunteer)", &plan(&app, &sql, &[Arg::Text(w.pl.embassy_id.clone()), Arg::Text(legal), Arg::Text(housing)]).await);
+}
+
+/// Tables that grow with the cases (or the audit log), by name or by the alias the
+/// dashboard gives them.
+const LARGE: [&str; 8] = ["cases", "c", "d", "case_days", "category_days", "case_deadlines", "audit_log", "queue_counts"];
+
+async fn dashboard_queries_use_indexes(app: TestApp) {
+    let w = World::build(&app).await;
+    let backend = app.state.db.backend();
+    if backend == Backend::Postgres {
+        sqlx::query("ANALYZE").execute(app.state.db.pool()).await.unwrap();
+    }
+    let at = 1_800_000_000;
+    let range = Range::default_at(at);
+    let legal = w.pl.queue_for(Some(embassy_desk::domain::Category::LegalStatus)).to_owned();
+    let mut checked = 0;
+    for (who, cookie, embassy, queue) in [
+        ("lead", &w.lead_pl.1, None, None),
+        ("lead, one queue", &w.lead_pl.1, None, Some(legal.as_str())),
+        ("admin, every embassy", &w.admin.1, None, None),
+        ("admin, one embassy", &w.admin.1, Some(w.pl.embassy_id.as_str()), None),
+    ] {
+        let staff = session_staff(&app, cookie).await;
+        let scope = dashboard::scope(&app.state.db, &staff, embassy, queue).await.unwrap();
+        for q in dashboard_sql::all(&scope, range, at, &w.vol_legal.0) {
+            let args: Vec<Arg> = q.args.iter().map(|a| match a {
+                desk::Arg::Text(s) => Arg::Text(s.clone()),
+                desk::Arg::Int(i) => Arg::Int(*i),
+            }).collect();
+            let p = plan(&app, &q.sql, &args).await;
+            let what = format!("{who}: {}", q.name);
+            match backend {
+                Backend::Sqlite => {
+                    let full = |l: &str| l.strip_prefix("SCAN ").is_some_and(|rest| LARGE.contains(&rest.split(' ').next().unwrap_or_default()));
+                    assert!(!p.lines().any(full), "{what}: full scan\n{p}");
+                    assert!(q.sorts || !p.contains("TEMP B-TREE"), "{what}: sorts rows\n{p}");
+                }
+                Backend::Postgres => {
+                    for table in LARGE {
+                        assert!(!p.contains(&format!("Seq Scan on {table} ")) && !p.ends_with(&format!("Seq Scan on {table}")), "{what}: full scan of {table}\n{p}");
+                    }
+                    assert!(q.sorts || !p.contains("Sort"), "{what}: sorts rows\n{p}");
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 40, "{checked}");
 }

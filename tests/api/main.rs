@@ -5,6 +5,7 @@ mod authorisation;
 mod canary;
 mod cli;
 mod csrf;
+mod dashboard;
 mod desk;
 mod desk_support;
 mod follow_up;

@@ -15,9 +15,9 @@ pub async fn insert_sealed(tx: &mut Tx, cases: &[SealedCase]) -> Result<(), DbEr
     for chunk in cases.chunks(INSERT_CHUNK) {
         let mut sql = String::from(
             "INSERT INTO cases (id, reference, embassy_id, queue_id, categories, status, priority, language, \
-             created_at, updated_at, first_response_due_at) VALUES ",
+             created_at, updated_at, first_response_due_at, first_response_at, resolved_at, closed_at) VALUES ",
         );
-        push_value_groups(&mut sql, 1, chunk.len(), 11);
+        push_value_groups(&mut sql, 1, chunk.len(), 14);
         let mut q = sqlx::query(&sql);
         for c in chunk {
             q = q
@@ -31,7 +31,10 @@ pub async fn insert_sealed(tx: &mut Tx, cases: &[SealedCase]) -> Result<(), DbEr
                 .bind(c.language.as_str())
                 .bind(c.created_at)
                 .bind(c.created_at)
-                .bind(c.first_response_due_at);
+                .bind(c.first_response_due_at)
+                .bind(c.first_response_at)
+                .bind(c.resolved_at)
+                .bind(c.closed_at);
         }
         q.execute(&mut **tx).await?;
 

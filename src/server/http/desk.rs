@@ -6,12 +6,14 @@
 use super::requester::{cookie_value, host_cookie_name, read_form, render, see_other, session_cookie_value, Posted};
 use crate::{
     api::{
+        dashboard::DashboardFilter,
         desk::{FormState, NewInvitationLink, PostedForm},
         AppError,
     },
     domain::{intake::validate_message, Category, Priority, Role, Status},
     server::{
         audit::{self, AuditEvent, Outcome},
+        dashboard_api,
         db::{self, DbError},
         desk::{self, DeskError},
         staff::{self, Session, SignIn, Stage},
@@ -19,10 +21,10 @@ use crate::{
     },
 };
 use axum::{
-    extract::{Path, Request, State},
+    extract::{Path, Query, Request, State},
     http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode, Uri},
     response::{IntoResponse, Response},
-    routing::{post, MethodRouter},
+    routing::{get, post, MethodRouter},
     Router,
 };
 use leptos::prelude::provide_context;
@@ -50,8 +52,13 @@ pub const QUEUE_ACTIONS: [&str; 1] = ["take-next"];
 /// The actions posted to the team page.
 pub const TEAM_ACTIONS: [&str; 4] = ["invite", "embassy", "sla", "deactivate"];
 
+/// Files the desk serves besides its pages (GET), as a table for the authorisation tests.
+pub fn download_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![("/desk/dashboard.csv", get(dashboard_csv_get))]
+}
+
 pub fn routes() -> Router<AppState> {
-    route_table().into_iter().fold(Router::new(), |router, (path, handler)| router.route(path, handler))
+    route_table().into_iter().chain(download_table()).fold(Router::new(), |router, (path, handler)| router.route(path, handler))
 }
 
 /// Name of the desk session cookie: `__Host-desk` behind https, `desk` on http://localhost.
@@ -86,6 +93,26 @@ pub async fn current_staff(state: &AppState) -> Result<staff::Staff, AppError> {
     match session_of(state, &parts.headers).await? {
         Some((session, _)) if session.stage == Stage::Full => Ok(session.staff),
         _ => Err(AppError::Unauthorized),
+    }
+}
+
+/// The dashboard's figures as CSV (aggregates only), for leads and admins; audited.
+async fn dashboard_csv_get(State(state): State<AppState>, Query(filter): Query<DashboardFilter>, headers: HeaderMap) -> Response {
+    let staff = match session_of(&state, &headers).await {
+        Ok(Some((session, _))) if session.stage == Stage::Full => session.staff,
+        Ok(_) => return see_other("/desk/login?ended=1"),
+        Err(e) => return internal(e),
+    };
+    match dashboard_api::dashboard_csv(&state, &staff, filter).await {
+        Ok((file_name, body)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -395,6 +422,22 @@ async fn service_levels(state: &AppState, parts: Parts, posted: Posted, staff: s
             Err(_) => errors.push((name.to_owned(), "not_a_number".to_owned())),
         }
     }
+    // Open cases per person above which the dashboard flags overload; blank keeps it.
+    let overload_text = posted.one("overload");
+    let overload = match overload_text.trim() {
+        "" => None,
+        text => match text.parse::<i64>() {
+            Ok(n) if (1..=1000).contains(&n) => Some(n),
+            Ok(_) => {
+                errors.push(("overload".to_owned(), "out_of_range".to_owned()));
+                None
+            }
+            Err(_) => {
+                errors.push(("overload".to_owned(), "not_a_number".to_owned()));
+                None
+            }
+        },
+    };
     if !errors.is_empty() {
         return refuse(&state, parts, "/desk/team", StatusCode::UNPROCESSABLE_ENTITY, form_state("sla", posted.0.clone(), errors, None)).await;
     }
@@ -402,7 +445,8 @@ async fn service_levels(state: &AppState, parts: Parts, posted: Posted, staff: s
     let result = async {
         let mut tx = state.db.begin().await?;
         let changed = sqlx::query(
-            "UPDATE embassies SET sla_urgent_hours = $2, sla_high_hours = $3, sla_normal_hours = $4, sla_low_hours = $5, volunteers_need_totp = $6 WHERE id = $1",
+            "UPDATE embassies SET sla_urgent_hours = $2, sla_high_hours = $3, sla_normal_hours = $4, sla_low_hours = $5, volunteers_need_totp = $6, \
+             overload_threshold = COALESCE($7, overload_threshold) WHERE id = $1",
         )
         .bind(&embassy)
         .bind(hours[0])
@@ -410,6 +454,7 @@ async fn service_levels(state: &AppState, parts: Parts, posted: Posted, staff: s
         .bind(hours[2])
         .bind(hours[3])
         .bind(need_totp)
+        .bind(overload)
         .execute(&mut *tx)
         .await?
         .rows_affected();

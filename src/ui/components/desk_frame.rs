@@ -24,6 +24,7 @@ pub fn DeskFrame(#[prop(optional)] me: Option<MeDto>, children: Children) -> imp
                 <ul>
                     <li><a href="/desk" rel="external" aria-current=current("/desk")>{t!(i18n, desk.nav.queues)}</a></li>
                     {manages.then(|| view! {
+                        <li><a href="/desk/dashboard" rel="external" aria-current=current("/desk/dashboard")>{t!(i18n, desk.nav.dashboard)}</a></li>
                         <li><a href="/desk/team" rel="external" aria-current=current("/desk/team")>{t!(i18n, desk.nav.team)}</a></li>
                     })}
                 </ul>

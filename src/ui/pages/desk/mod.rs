@@ -1,10 +1,12 @@
 //! The volunteer desk's pages: signing in (password, second factor), joining by invitation,
-//! the queues, one case and the team. Every change is a plain form post that the server
+//! the queues, one case, the team and the leads' dashboard. Every change is a plain form post that the server
 //! answers with a redirect or with the same page, the input and the error.
 
 pub mod badges;
 pub mod case;
 pub mod case_forms;
+pub mod dashboard;
+pub mod dashboard_charts;
 pub mod form;
 pub mod join;
 pub mod login;

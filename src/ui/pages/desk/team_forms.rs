@@ -171,11 +171,13 @@ pub fn SlaForm(embassy: EmbassyOption, state: Option<FormState>) -> impl IntoVie
     let totp_id = format!("{prefix}-totp");
     let totp = if refused.is_some() { !refused.value_or("volunteers_need_totp", "").is_empty() } else { embassy.volunteers_need_totp };
     let title_id = format!("{prefix}-title");
+    let overload_id = format!("{prefix}-overload");
+    let overload_hint = format!("{overload_id}-hint");
     view! {
         <div class="change">
             <h3 id=title_id.clone()>{t!(i18n, desk.team.sla_title)}": "{embassy.name.clone()}" ("{embassy.code.clone()}")"</h3>
             <form id=form_dom_id method="post" action="/desk/team" aria-labelledby=title_id novalidate>
-<input type="hidden" name="action" value="sla" />
+                <input type="hidden" name="action" value="sla" />
                 <input type="hidden" name="embassy" value=embassy.id.clone() />
                 <fieldset class="group sla-hours">
                     <legend>{t!(i18n, desk.team.sla_hours_legend)}</legend>
@@ -184,6 +186,14 @@ pub fn SlaForm(embassy: EmbassyOption, state: Option<FormState>) -> impl IntoVie
                 <div class="choice">
                     <input type="checkbox" id=totp_id.clone() name="volunteers_need_totp" value="1" checked=totp />
                     <label for=totp_id>{t!(i18n, desk.team.volunteers_need_totp)}</label>
+                </div>
+                <div class="field">
+                    <label for=overload_id.clone()>{t!(i18n, desk.team.overload)}</label>
+                    <p class="hint" id=overload_hint.clone()>{t!(i18n, desk.team.overload_hint)}</p>
+                    <FieldError refused=refused.clone() field="overload" id=overload_id.clone() />
+                    <input type="number" id=overload_id.clone() name="overload" class="short" min="1" max="1000" step="1" inputmode="numeric"
+                        value=refused.value_or("overload", embassy.overload_threshold.to_string())
+                        aria-invalid=refused.invalid("overload") aria-describedby=refused.described_by("overload", &overload_id, Some(&overload_hint)) />
                 </div>
                 <button type="submit">{t!(i18n, desk.team.sla_submit)}</button>
             </form>

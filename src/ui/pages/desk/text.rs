@@ -23,6 +23,8 @@ pub fn error_text(i18n: I18n, code: &str) -> AnyView {
         "date_in_past" => t!(i18n, desk.errors.date_in_past).into_any(),
         "not_allowed" => t!(i18n, desk.errors.not_allowed).into_any(),
         "out_of_range" => t!(i18n, desk.errors.out_of_range).into_any(),
+        "after_end" => t!(i18n, desk.errors.after_end).into_any(),
+        "range_too_long" => t!(i18n, desk.errors.range_too_long).into_any(),
         "not_a_number" => t!(i18n, errors.not_a_number).into_any(),
         "control_characters" => t!(i18n, errors.control_characters).into_any(),
         "code_wrong" => t!(i18n, desk.notice.code_wrong).into_any(),

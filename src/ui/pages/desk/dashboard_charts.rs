@@ -1,0 +1,159 @@
+//! The dashboard's charts, drawn on the server as SVG so that they read without JavaScript:
+//! cases opened and resolved per week, and the category mix. Each comes with a table of the
+//! same numbers, which is what screen readers announce (the drawings are hidden from them).
+
+use crate::{
+    api::dashboard::WeekDto,
+    domain::Category,
+    i18n::{t, use_i18n},
+    ui::components::messages::{category_short_text, date_text},
+};
+use leptos::prelude::*;
+
+const CHART_HEIGHT: i64 = 160;
+const BAR: i64 = 8;
+const WEEK_WIDTH: i64 = 2 * BAR + 10;
+const LEFT: i64 = 40;
+
+/// A round upper bound for the axis: 1, 2 or 5 times a power of ten, at least `max`.
+pub fn axis_top(max: i64) -> i64 {
+    let mut step = 1;
+    loop {
+        for k in [1, 2, 5] {
+            if k * step >= max.max(1) {
+                return k * step;
+            }
+        }
+        step *= 10;
+    }
+}
+
+#[component]
+pub fn WeeklyChart(weeks: Vec<WeekDto>) -> impl IntoView {
+    let i18n = use_i18n();
+    let top = axis_top(weeks.iter().map(|w| w.opened.max(w.resolved)).max().unwrap_or(0));
+    let width = LEFT + WEEK_WIDTH * weeks.len() as i64 + 10;
+    let height = CHART_HEIGHT + 30;
+    let scale = move |n: i64| n * CHART_HEIGHT / top;
+    let bars = weeks
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let x = LEFT + WEEK_WIDTH * i as i64 + 4;
+            let (ho, hr) = (scale(w.opened), scale(w.resolved));
+            view! {
+                <rect class="bar-opened" x=x y=CHART_HEIGHT - ho + 10 width=BAR height=ho />
+                <rect class="bar-resolved" x=x + BAR y=CHART_HEIGHT - hr + 10 width=BAR height=hr />
+            }
+        })
+        .collect_view();
+    let labels = weeks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 4 == 0)
+        .map(|(i, w)| {
+            let x = LEFT + WEEK_WIDTH * i as i64 + 4;
+            view! { <text x=x y=CHART_HEIGHT + 25 class="axis">{w.monday[5..].to_owned()}</text> }
+        })
+        .collect_view();
+    let rows = weeks
+        .into_iter()
+        .map(|w| {
+            view! {
+                <tr>
+                    <th scope="row"><time datetime=w.monday.clone()>{date_text(i18n, &w.monday)}</time></th>
+                    <td>{w.opened}</td>
+                    <td>{w.resolved}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="weekly-title" class="chart">
+            <h2 id="weekly-title">{t!(i18n, desk.dashboard.weekly_title)}</h2>
+            <p class="legend" aria-hidden="true">
+                <span class="key key-opened"></span>{t!(i18n, desk.dashboard.opened)}
+                " "<span class="key key-resolved"></span>{t!(i18n, desk.dashboard.resolved)}
+            </p>
+            <svg class="weekly" aria-hidden="true" focusable="false" viewBox=format!("0 0 {width} {height}") width=width height=height
+                xmlns="http://www.w3.org/2000/svg">
+                <line class="axis" x1=LEFT y1=10 x2=LEFT y2=CHART_HEIGHT + 10 />
+                <line class="axis" x1=LEFT y1=CHART_HEIGHT + 10 x2=width - 5 y2=CHART_HEIGHT + 10 />
+                <text x=LEFT - 4 y=16 class="axis" text-anchor="end">{top}</text>
+                <text x=LEFT - 4 y=CHART_HEIGHT + 10 class="axis" text-anchor="end">"0"</text>
+                {bars}
+                {labels}
+            </svg>
+            <div class="table-scroll" role="region" tabindex="0" aria-labelledby="weeks-caption">
+                <table class="desk-table weeks" id="weeks-table">
+                    <caption id="weeks-caption">{t!(i18n, desk.dashboard.weeks_caption)}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, desk.dashboard.week_of)}</th>
+                            <th scope="col">{t!(i18n, desk.dashboard.opened)}</th>
+                            <th scope="col">{t!(i18n, desk.dashboard.resolved)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+pub fn CategoryMix(categories: Vec<(Category, i64)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let total: i64 = categories.iter().map(|(_, n)| n).sum();
+    let rows = categories
+        .into_iter()
+        .map(|(category, n)| {
+            let share = if total > 0 { n * 100 / total } else { 0 };
+            view! {
+                <tr>
+                    <th scope="row">{category_short_text(i18n, category)}</th>
+                    <td>{n}</td>
+                    <td>{share}" %"</td>
+                    <td aria-hidden="true">
+                        <svg class="share" viewBox="0 0 100 10" width="100" height="10" focusable="false" xmlns="http://www.w3.org/2000/svg">
+                            <rect class="bar-share" x="0" y="0" width=share height="10" />
+                        </svg>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="categories-caption">
+            <div class="table-scroll" role="region" tabindex="0" aria-labelledby="categories-caption">
+                <table class="desk-table categories">
+                    <caption id="categories-caption">{t!(i18n, desk.dashboard.categories_caption)}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, desk.queue.col_categories)}</th>
+                            <th scope="col">{t!(i18n, desk.dashboard.cases)}</th>
+                            <th scope="col">{t!(i18n, desk.dashboard.share)}</th>
+                            <td></td>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::axis_top;
+
+    #[test]
+    fn axis_tops_are_round_and_cover_the_maximum() {
+        assert_eq!(axis_top(0), 1);
+        assert_eq!(axis_top(1), 1);
+        assert_eq!(axis_top(3), 5);
+        assert_eq!(axis_top(7), 10);
+        assert_eq!(axis_top(11), 20);
+        assert_eq!(axis_top(4321), 5000);
+    }
+}
