@@ -312,6 +312,22 @@ pub struct PersonDto {
     pub totp: bool,
     pub active: bool,
     pub last_login_at: Option<i64>,
+    /// The caller may change their role or queues.
+    pub changeable: bool,
+}
+
+/// The person whose role and queues are being changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonEditDto {
+    pub id: String,
+    pub login: String,
+    pub role: Role,
+    /// Roles the caller may give them.
+    pub roles: Vec<Role>,
+    /// The queues of their embassy.
+    pub queues: Vec<QueueOption>,
+    /// The ids of the queues they work now.
+    pub member_of: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -336,6 +352,8 @@ pub struct TeamPageDto {
     pub queues: Vec<(String, QueueOption)>,
     /// The invitation link just created, shown once.
     pub new_link: Option<String>,
+    /// The person chosen for a change of role or queues (`?person=…`).
+    pub editing: Option<PersonEditDto>,
     pub form: Option<FormState>,
 }
 
@@ -343,10 +361,11 @@ pub struct TeamPageDto {
 #[derive(Clone, Debug)]
 pub struct NewInvitationLink(pub String);
 
-/// Leads and admins. Volunteers: `NotFound`.
+/// Leads and admins. Volunteers: `NotFound`. With `person`, that person's role and queues
+/// ready to change (`NotFound` when they are not the caller's to change).
 #[server(endpoint = "desk/team-page")]
-pub async fn load_team_page() -> Result<TeamPageDto, AppError> {
+pub async fn load_team_page(person: Option<String>) -> Result<TeamPageDto, AppError> {
     let state = crate::server::AppState::from_context()?;
     let link = use_context::<NewInvitationLink>().map(|l| l.0);
-    crate::server::desk_api::answered(crate::server::desk_api::team_page(&state, link, posted_form()).await)
+    crate::server::desk_api::answered(crate::server::desk_api::team_page(&state, link, person, posted_form()).await)
 }

@@ -200,7 +200,7 @@ pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> R
     })
 }
 
-pub async fn team_page(state: &AppState, link: Option<String>, form: Option<FormState>) -> Result<TeamPageDto, AppError> {
+pub async fn team_page(state: &AppState, link: Option<String>, person: Option<String>, form: Option<FormState>) -> Result<TeamPageDto, AppError> {
     let staff = current_staff(state).await?;
     if !staff.is_lead_or_admin() {
         return Err(AppError::NotFound);
@@ -231,12 +231,21 @@ pub async fn team_page(state: &AppState, link: Option<String>, form: Option<Form
     for r in rows {
         let id: String = r.try_get(0).map_err(dberr)?;
         let queues = memberships.iter().filter(|m| m.try_get::<String, _>(0).is_ok_and(|p| p == id)).filter_map(|m| m.try_get::<String, _>(1).ok()).collect();
+        let role = Role::parse(&r.try_get::<String, _>(2).map_err(dberr)?).unwrap_or(Role::Volunteer);
+        let active = r.try_get::<i64, _>(5).map_err(dberr)? != 0;
+        let embassy: Option<String> = r.try_get(3).map_err(dberr)?;
         people.push(PersonDto {
             login: r.try_get(1).map_err(dberr)?,
-            role: Role::parse(&r.try_get::<String, _>(2).map_err(dberr)?).unwrap_or(Role::Volunteer),
-            embassy: r.try_get(3).map_err(dberr)?,
+            changeable: active
+                && embassy.is_some()
+                && match staff.role {
+                    Role::Admin => role != Role::Admin && id != staff.id,
+                    _ => role == Role::Volunteer,
+                },
+            role,
+            embassy,
             totp: r.try_get::<i64, _>(4).map_err(dberr)? != 0,
-            active: r.try_get::<i64, _>(5).map_err(dberr)? != 0,
+            active,
             last_login_at: r.try_get(6).map_err(dberr)?,
             queues,
             id,
@@ -271,5 +280,23 @@ pub async fn team_page(state: &AppState, link: Option<String>, form: Option<Form
         }
     }
     let roles = if staff.role == Role::Admin { vec![Role::Volunteer, Role::Lead, Role::Admin] } else { vec![Role::Volunteer] };
-    Ok(TeamPageDto { me: me(embassy_name(state, &staff).await?, &staff), people, roles, embassies, queues, new_link: link, form })
+    let editing = match person.filter(|p| !p.is_empty()) {
+        Some(person) => Some(person_edit(state, &staff, &person).await?),
+        None => None,
+    };
+    Ok(TeamPageDto { me: me(embassy_name(state, &staff).await?, &staff), people, roles, embassies, queues, new_link: link, editing, form })
+}
+
+/// The person `person_id` as the change form shows them; `NotFound` when not the caller's.
+async fn person_edit(state: &AppState, staff: &Staff, person_id: &str) -> Result<PersonEditDto, AppError> {
+    let mut tx = state.db.pool().begin().await.map_err(super::db::DbError::from)?;
+    let person = super::team::changeable(&mut tx, staff, person_id).await?.ok_or(AppError::NotFound)?;
+    let rows = sqlx::query("SELECT id, name FROM queues WHERE embassy_id = $1 ORDER BY slug").bind(&person.embassy_id).fetch_all(&mut *tx).await.map_err(super::db::DbError::from)?;
+    tx.commit().await.map_err(super::db::DbError::from)?;
+    let queues = rows
+        .iter()
+        .map(|r| Ok(QueueOption { id: r.try_get(0)?, name: r.try_get(1)? }))
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(super::db::DbError::from)?;
+    Ok(PersonEditDto { id: person.id, login: person.login, role: person.role, roles: person.roles, queues, member_of: person.queue_ids })
 }

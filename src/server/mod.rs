@@ -21,6 +21,7 @@ pub mod receipts;
 pub mod seed;
 pub mod staff;
 pub mod startup;
+pub mod team;
 pub mod telemetry;
 pub mod throttle;
 pub mod totp;

@@ -179,7 +179,7 @@ fn post_row(route: &str, c: Caller) -> Option<Answer> {
             other => other,
         },
         "embassy" => is_staff_in(c, &[Admin]),
-        "sla" | "deactivate" => is_staff_in(c, &[Lead, Admin]),
+        "sla" | "deactivate" | "change" => is_staff_in(c, &[Lead, Admin]),
         _ => return None,
     })
 }
@@ -298,6 +298,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
                     "embassy" => ("/desk/team", vec![("code", "de")]),
                     "sla" => ("/desk/team", vec![("embassy", &w.pl.embassy_id), ("urgent", "4"), ("high", "24"), ("normal", "72"), ("low", "120")]),
                     "deactivate" => ("/desk/team", vec![("person", &target)]),
+                    "change" => ("/desk/team", vec![("person", &target), ("role", "volunteer"), ("queues", &housing)]),
                     "/desk/join/{token}" => ("/desk/join/not-an-invitation", vec![("login", "x")]),
                     "/desk/login" => (action, vec![("login", &nobody), ("password", "wrong wrong wrong")]),
                     other => (other, vec![]),

@@ -18,3 +18,4 @@ mod receipts;
 mod requester;
 mod startup;
 mod storage;
+mod team;

@@ -17,7 +17,7 @@ use crate::{
         db::{self, DbError},
         desk::{self, DeskError},
         staff::{self, Session, SignIn, Stage},
-        AppState,
+        team, AppState,
     },
 };
 use axum::{
@@ -50,7 +50,7 @@ pub const CASE_ACTIONS: [&str; 10] = ["note", "reply", "status", "priority", "ro
 /// The actions posted to the queue page.
 pub const QUEUE_ACTIONS: [&str; 1] = ["take-next"];
 /// The actions posted to the team page.
-pub const TEAM_ACTIONS: [&str; 4] = ["invite", "embassy", "sla", "deactivate"];
+pub const TEAM_ACTIONS: [&str; 5] = ["invite", "embassy", "sla", "deactivate", "change"];
 
 /// Files the desk serves besides its pages (GET), as a table for the authorisation tests.
 pub fn download_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
@@ -341,7 +341,27 @@ async fn team_post(State(state): State<AppState>, request: Request) -> Response 
         "embassy" => add_embassy(&state, parts, posted, staff).await,
         "sla" => service_levels(&state, parts, posted, staff).await,
         "deactivate" => deactivate(&state, &posted.one("person"), staff).await,
+        "change" => change_person(&state, parts, posted, staff).await,
         _ => AppError::NotFound.into_response(),
+    }
+}
+
+/// A person's role and queues. A refused change renders the team page with that person's
+/// form open again.
+async fn change_person(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
+    let person = posted.one("person");
+    let result = match Role::parse(&posted.one("role")) {
+        Some(role) => team::change(&state.db, &state.keyring, &staff, &person, role, &posted.all("queues")).await,
+        None => Err(team::ChangeError::Invalid("role", "invalid_choice")),
+    };
+    match result {
+        Ok(()) => see_other("/desk/team?saved=change"),
+        Err(team::ChangeError::Invalid(field, code)) => {
+            let page = format!("/desk/team?person={}", crate::api::dashboard::percent_encode(&person));
+            refuse(state, parts, &page, StatusCode::UNPROCESSABLE_ENTITY, form_state("change", posted.0.clone(), vec![(field.to_owned(), code.to_owned())], None)).await
+        }
+        Err(team::ChangeError::NotFound) => AppError::NotFound.into_response(),
+        Err(team::ChangeError::Db(e)) => internal(e),
     }
 }
 

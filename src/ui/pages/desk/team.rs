@@ -4,7 +4,7 @@
 
 use super::{
     form::{FormNotice, SavedNotice},
-    team_forms::{AddEmbassyForm, InviteForm, NewLink, SlaForm},
+    team_forms::{AddEmbassyForm, ChangePersonForm, InviteForm, NewLink, SlaForm},
     DeskLoading, LoadProblem,
 };
 use crate::{
@@ -17,11 +17,13 @@ use crate::{
     },
 };
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn DeskTeamPage() -> impl IntoView {
     let i18n = use_i18n();
-    let page = Resource::new(|| (), |_| load_team_page());
+    let query = use_query_map();
+    let page = Resource::new(move || query.with(|q| q.get("person").filter(|p| !p.is_empty())), load_team_page);
     view! {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
             {move || page.get().map(|r| match r {
@@ -45,6 +47,7 @@ fn TeamView(page: TeamPageDto) -> impl IntoView {
         <FormNotice state=page.form.clone() />
         <SavedNotice />
         {page.new_link.map(|link| view! { <NewLink link /> })}
+        {page.editing.map(|person| view! { <ChangePersonForm person state=form.clone() /> })}
         <People people=page.people />
         <InviteForm roles=page.roles embassies=page.embassies.clone() queues=page.queues admin state=form.clone() />
         {(admin || has_embassies).then(|| view! {
@@ -66,6 +69,15 @@ fn People(people: Vec<PersonDto>) -> impl IntoView {
         .map(|person| {
             let last = person.last_login_at;
             let person_id = person.id.clone();
+            let change = person.changeable.then(|| {
+                let href = format!("/desk/team?person={}#change-title", person.id);
+                let login = person.login.clone();
+                view! {
+                    <a href=href rel="external" class="change-link">
+                        {t!(i18n, desk.team.change)}<span class="visually-hidden">": "{login}</span>
+                    </a>
+                }
+            });
             let deactivate = person.active.then(|| {
                 let login = person.login.clone();
                 view! {
@@ -90,7 +102,7 @@ fn People(people: Vec<PersonDto>) -> impl IntoView {
                         Some(at) => view! { <time>{move || date_time_text(i18n, at)}</time> }.into_any(),
                         None => view! { <span class="muted">{t!(i18n, desk.team.never)}</span> }.into_any(),
                     }}</td>
-                    <td>{deactivate}</td>
+                    <td>{change}" "{deactivate}</td>
                 </tr>
             }
         })

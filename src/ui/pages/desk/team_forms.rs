@@ -1,9 +1,9 @@
 //! The forms of the team page: inviting someone (and the link, shown once), adding an
-//! embassy, and an embassy's service levels.
+//! embassy, an embassy's service levels, and a person's role and queues.
 
 use super::form::{form_id, FieldError, Refused};
 use crate::{
-    api::desk::{EmbassyOption, FormState, QueueOption},
+    api::desk::{EmbassyOption, FormState, PersonEditDto, QueueOption},
     domain::Role,
     i18n::{t, use_i18n},
     ui::components::messages::role_text,
@@ -198,5 +198,65 @@ pub fn SlaForm(embassy: EmbassyOption, state: Option<FormState>) -> impl IntoVie
                 <button type="submit">{t!(i18n, desk.team.sla_submit)}</button>
             </form>
         </div>
+    }
+}
+
+/// A person's role (admins: volunteer or lead) and queues, opened from the people table.
+#[component]
+pub fn ChangePersonForm(person: PersonEditDto, state: Option<FormState>) -> impl IntoView {
+    let i18n = use_i18n();
+    let refused = Refused::of(&state, "change");
+    let role = refused.value_or("role", person.role.as_str());
+    // Leads give one role only: the choice shows when there is one, or when a role was refused.
+    let role_field = if person.roles.len() > 1 || refused.error("role").is_some() {
+        let options = person
+            .roles
+            .iter()
+            .map(|r| view! { <option value=r.as_str() selected=role == r.as_str()>{role_text(i18n, *r)}</option> })
+            .collect_view();
+        view! {
+            <div class="field">
+                <label for="change-role">{t!(i18n, desk.team.col_role)}</label>
+                <p class="hint" id="change-role-hint">{t!(i18n, desk.team.change_role_hint)}</p>
+                <FieldError refused=refused.clone() field="role" id="change-role" />
+                <select id="change-role" name="role" aria-invalid=refused.invalid("role")
+                    aria-describedby=refused.described_by("role", "change-role", Some("change-role-hint"))>{options}</select>
+            </div>
+        }
+        .into_any()
+    } else {
+        view! { <input type="hidden" name="role" value=role /> }.into_any()
+    };
+    let chosen = refused.values("queues").unwrap_or(person.member_of.clone());
+    let boxes = person
+        .queues
+        .into_iter()
+        .map(|q| {
+            let id = format!("change-queue-{}", q.id);
+            let checked = chosen.contains(&q.id);
+            view! {
+                <div class="choice">
+                    <input type="checkbox" id=id.clone() name="queues" value=q.id checked=checked />
+                    <label for=id>{q.name}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="change-title">
+            <h2 id="change-title">{t!(i18n, desk.team.change_title)}": "{person.login.clone()}</h2>
+            <form id=form_id("change") method="post" action="/desk/team" novalidate>
+                <input type="hidden" name="action" value="change" />
+                <input type="hidden" name="person" value=person.id.clone() />
+                {role_field}
+                <fieldset class="group" id="change-queues" aria-describedby=refused.described_by("queues", "change-queues", None)>
+                    <legend>{t!(i18n, desk.team.invite_queues)}</legend>
+                    <FieldError refused=refused.clone() field="queues" id="change-queues" />
+                    {boxes}
+                </fieldset>
+                <button type="submit" class="primary">{t!(i18n, desk.team.change_submit)}</button>
+                " "<a href="/desk/team" rel="external">{t!(i18n, desk.team.change_cancel)}</a>
+            </form>
+        </section>
     }
 }
