@@ -5,6 +5,7 @@ use crate::{
     locale::ApplyChosenLocale,
     ui::pages::{
         desk::{
+            audit::DeskAuditPage,
             dashboard::DeskDashboardPage,
             case::DeskCasePage, join::DeskJoinPage, login::DeskLoginPage, queue::DeskQueuePage,
             second_factor::DeskSecondFactorPage, team::DeskTeamPage,
@@ -76,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("desk/cases/:id") view=DeskCasePage ssr=SsrMode::Async />
                     <Route path=path!("desk/team") view=DeskTeamPage ssr=SsrMode::Async />
                     <Route path=path!("desk/dashboard") view=DeskDashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("desk/audit") view=DeskAuditPage ssr=SsrMode::Async />
                 </Routes>
             </Router>
         </I18nContextProvider>

@@ -1,6 +1,6 @@
 -- The leads' dashboard: cases opened and resolved per queue and UTC day, and opened per
 -- category, kept in step with `cases` by triggers so that no chart counts case rows; the
--- indexes behind the medians, the overdue count and workload; and each
+-- indexes behind the medians, the overdue count, workload and the audit viewer; and each
 -- embassy's workload threshold.
 
 ALTER TABLE embassies ADD COLUMN overload_threshold BIGINT NOT NULL DEFAULT 15;
@@ -80,5 +80,7 @@ CREATE INDEX cases_by_resolution ON cases (embassy_id, resolved_at, created_at, 
 -- does not state it, keeps walking its indexes in page order instead of sorting this one.
 CREATE INDEX cases_awaiting_response ON cases (embassy_id, first_response_due_at, queue_id)
     WHERE first_response_at IS NULL AND priority >= 0 AND status IN ('new', 'triaged', 'in_progress', 'waiting');
--- Each person's last activity (and the audit log by actor).
+-- Each person's last activity, and the audit viewer's filters (newest first).
 CREATE INDEX audit_by_actor ON audit_log (actor, seq);
+CREATE INDEX audit_by_action ON audit_log (action, seq);
+CREATE INDEX audit_by_time ON audit_log (at, seq);

@@ -1,6 +1,7 @@
 //! Server functions, one file per feature. Each one is a public HTTP endpoint: it first
 //! establishes who is calling, and it answers with DTOs made for the client.
 
+pub mod audit;
 pub mod dashboard;
 pub mod desk;
 pub mod error;

@@ -100,7 +100,7 @@ pub async fn append(tx: &mut Tx, keyring: &Keyring, event: &AuditEvent<'_>) -> R
 }
 
 /// Where the chain breaks.
-#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ChainBreak {
     #[error("audit row {seq}: its MAC does not match (row changed, inserted, reordered, or an earlier row removed)")]
     BadMac { seq: i64 },

@@ -1,6 +1,8 @@
 //! Server-only code: configuration, storage, encryption, audit and the HTTP layers.
 
 pub mod audit;
+pub mod audit_api;
+pub mod audit_view;
 pub mod cases;
 pub mod cli;
 pub mod config;
@@ -49,6 +51,8 @@ pub struct AppState {
     pub config: Arc<config::Config>,
     pub db: db::Db,
     pub keyring: Arc<crypto::Keyring>,
+    /// The last check of the audit chain, shown on the audit page.
+    pub chain: audit_view::ChainWatch,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -97,7 +97,7 @@ fn server_fn_row(path: &str, c: Caller) -> Option<Answer> {
         "/api/desk/invitation" => NotFound,
         "/api/desk/queue-page" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         "/api/desk/case-page" => case_reader(c),
-        "/api/desk/team-page" | "/api/desk/dashboard" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
+        "/api/desk/team-page" | "/api/desk/dashboard" | "/api/desk/audit-page" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
         _ => return None,
     })
 }
@@ -108,6 +108,7 @@ fn server_fn_body(path: &str, case: &str) -> String {
         "/api/desk/queue-page" => form_body(&[("filter[assignee]", "Anyone"), ("filter[overdue]", "false")]),
         "/api/desk/case-page" => form_body(&[("id", case)]),
         "/api/desk/dashboard" => form_body(&[("filter[from]", "")]),
+        "/api/desk/audit-page" => form_body(&[("query[from]", "")]),
         _ => String::new(),
     }
 }
@@ -122,7 +123,7 @@ fn page_row(path: &str, c: Caller) -> Option<Answer> {
         "/desk/join/:token" => NotFound,
         "/desk" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         "/desk/cases/:id" => case_reader(c),
-        "/desk/team" | "/desk/dashboard" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
+        "/desk/team" | "/desk/dashboard" | "/desk/audit" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
         _ => return None,
     })
 }
@@ -180,6 +181,7 @@ fn post_row(route: &str, c: Caller) -> Option<Answer> {
         },
         "embassy" => is_staff_in(c, &[Admin]),
         "sla" | "deactivate" | "change" => is_staff_in(c, &[Lead, Admin]),
+        "check" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
         _ => return None,
     })
 }
@@ -275,6 +277,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
             "/desk/cases/{id}" => http::desk::CASE_ACTIONS.to_vec(),
             "/desk" => http::desk::QUEUE_ACTIONS.to_vec(),
             "/desk/team" => http::desk::TEAM_ACTIONS.to_vec(),
+            "/desk/audit" => http::desk::AUDIT_ACTIONS.to_vec(),
             other => vec![other],
         };
         for action in actions {
@@ -298,6 +301,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
                     "embassy" => ("/desk/team", vec![("code", "de")]),
                     "sla" => ("/desk/team", vec![("embassy", &w.pl.embassy_id), ("urgent", "4"), ("high", "24"), ("normal", "72"), ("low", "120")]),
                     "deactivate" => ("/desk/team", vec![("person", &target)]),
+                    "check" => ("/desk/audit", vec![]),
                     "change" => ("/desk/team", vec![("person", &target), ("role", "volunteer"), ("queues", &housing)]),
                     "/desk/join/{token}" => ("/desk/join/not-an-invitation", vec![("login", "x")]),
                     "/desk/login" => (action, vec![("login", &nobody), ("password", "wrong wrong wrong")]),

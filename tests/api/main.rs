@@ -1,6 +1,7 @@
 //! The HTTP app spawned on port 0 against a fresh SQLite file and a fresh PostgreSQL
 //! database. One test binary; `helpers` holds `spawn_app`.
 
+mod audit_view;
 mod authorisation;
 mod canary;
 mod cli;

@@ -42,6 +42,7 @@ pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/desk", post(queue_post)),
         ("/desk/cases/{id}", post(case_post)),
         ("/desk/team", post(team_post)),
+        ("/desk/audit", post(audit_post)),
     ]
 }
 
@@ -49,6 +50,8 @@ pub fn route_table() -> Vec<(&'static str, MethodRouter<AppState>)> {
 pub const CASE_ACTIONS: [&str; 10] = ["note", "reply", "status", "priority", "route", "assign", "take", "hand-back", "deadline", "deadline-done"];
 /// The actions posted to the queue page.
 pub const QUEUE_ACTIONS: [&str; 1] = ["take-next"];
+/// The actions posted to the audit page.
+pub const AUDIT_ACTIONS: [&str; 1] = ["check"];
 /// The actions posted to the team page.
 pub const TEAM_ACTIONS: [&str; 5] = ["invite", "embassy", "sla", "deactivate", "change"];
 
@@ -327,6 +330,30 @@ async fn case_post(State(state): State<AppState>, Path(id): Path<String>, reques
             refuse(&state, parts, &page, StatusCode::FORBIDDEN, form_state(&action, posted.0.clone(), vec![], Some("not_allowed"))).await
         }
         Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+/// Posts to the audit page: `check` verifies the whole chain now (leads and admins).
+async fn audit_post(State(state): State<AppState>, request: Request) -> Response {
+    let (_, posted, staff) = match signed_in(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    if !staff.is_lead_or_admin() || posted.one("action") != "check" {
+        return AppError::NotFound.into_response();
+    }
+    let result = async {
+        let check = state.chain.check_now(&state.db, &state.keyring).await?;
+        let mut tx = state.db.begin().await?;
+        let outcome = if check.result.is_ok() { Outcome::Ok } else { Outcome::Failed };
+        audit::append(&mut tx, &state.keyring, &AuditEvent::new(&staff.actor(), "audit.check", None, outcome)).await?;
+        tx.commit().await?;
+        Ok::<_, DbError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => see_other("/desk/audit?saved=check"),
+        Err(e) => internal(e),
     }
 }
 

@@ -26,6 +26,7 @@ pub fn DeskFrame(#[prop(optional)] me: Option<MeDto>, children: Children) -> imp
                     {manages.then(|| view! {
                         <li><a href="/desk/dashboard" rel="external" aria-current=current("/desk/dashboard")>{t!(i18n, desk.nav.dashboard)}</a></li>
                         <li><a href="/desk/team" rel="external" aria-current=current("/desk/team")>{t!(i18n, desk.nav.team)}</a></li>
+                        <li><a href="/desk/audit" rel="external" aria-current=current("/desk/audit")>{t!(i18n, desk.nav.audit)}</a></li>
                     })}
                 </ul>
             </nav>

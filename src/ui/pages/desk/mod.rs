@@ -1,7 +1,8 @@
 //! The volunteer desk's pages: signing in (password, second factor), joining by invitation,
-//! the queues, one case, the team and the leads' dashboard. Every change is a plain form post that the server
+//! the queues, one case, the team, the leads' dashboard and the audit log. Every change is a plain form post that the server
 //! answers with a redirect or with the same page, the input and the error.
 
+pub mod audit;
 pub mod badges;
 pub mod case;
 pub mod case_forms;
