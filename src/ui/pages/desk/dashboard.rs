@@ -214,7 +214,7 @@ fn QueueTable(rows: Vec<QueueLoadDto>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <section aria-labelledby="by-queue-caption">
+        <section class="dash-part">
             <div class="table-scroll" role="region" tabindex="0" aria-labelledby="by-queue-caption">
                 <table class="desk-table by-queue">
                     <caption id="by-queue-caption">{t!(i18n, desk.dashboard.by_queue_caption)}</caption>
@@ -262,7 +262,7 @@ fn Workload(rows: Vec<WorkloadDto>, admin: bool) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <section aria-labelledby="workload-caption">
+        <section class="dash-part">
             <div class="table-scroll" role="region" tabindex="0" aria-labelledby="workload-caption">
                 <table class="desk-table workload">
                     <caption id="workload-caption">{t!(i18n, desk.dashboard.workload_caption)}</caption>

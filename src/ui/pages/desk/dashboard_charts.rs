@@ -124,7 +124,7 @@ pub fn CategoryMix(categories: Vec<(Category, i64)>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <section aria-labelledby="categories-caption">
+        <section class="dash-part">
             <div class="table-scroll" role="region" tabindex="0" aria-labelledby="categories-caption">
                 <table class="desk-table categories">
                     <caption id="categories-caption">{t!(i18n, desk.dashboard.categories_caption)}</caption>
