@@ -75,10 +75,11 @@ CREATE INDEX cases_by_first_response ON cases (embassy_id, first_response_at, cr
     WHERE first_response_at IS NOT NULL;
 CREATE INDEX cases_by_resolution ON cases (embassy_id, resolved_at, created_at, queue_id)
     WHERE resolved_at IS NOT NULL;
--- Open cases still waiting for their first response, by due time, for the overdue count.
--- `priority >= 0` is stated only by that count: the queue page's overdue list, which
--- does not state it, keeps walking its indexes in page order instead of sorting this one.
-CREATE INDEX cases_awaiting_response ON cases (embassy_id, first_response_due_at, queue_id)
+-- Open cases still waiting for their first response, by due time, for the overdue count
+-- (covering: the count reads no case row). `priority >= 0` is stated only by that count:
+-- the queue page's overdue list, which does not state it, keeps walking its indexes in
+-- page order instead of sorting this one.
+CREATE INDEX cases_awaiting_response ON cases (embassy_id, first_response_due_at, queue_id, status, priority, first_response_at)
     WHERE first_response_at IS NULL AND priority >= 0 AND status IN ('new', 'triaged', 'in_progress', 'waiting');
 -- Each person's last activity, and the audit viewer's filters (newest first).
 CREATE INDEX audit_by_actor ON audit_log (actor, seq);

@@ -194,7 +194,7 @@ pub async fn figures(db: &Db, scope: &Scope, range: Range, at: i64) -> Result<Fi
         weeks: weeks(db, scope, range).await?,
         first_response,
         resolution,
-        overdue: count(db, &sql::overdue(scope, at)).await?,
+        overdue: count(db, &sql::overdue(scope, at, db.backend())).await?,
         deadlines_soon: count(db, &sql::deadlines_soon(scope, at)).await?,
         workload: workload(db, scope, at).await?,
         categories: categories(db, scope, range).await?,

@@ -136,7 +136,7 @@ async fn dashboard_queries_use_indexes(app: TestApp) {
     ] {
         let staff = session_staff(&app, cookie).await;
         let scope = dashboard::scope(&app.state.db, &staff, embassy, queue).await.unwrap();
-        for q in dashboard_sql::all(&scope, range, at, &w.vol_legal.0) {
+        for q in dashboard_sql::all(&scope, range, at, &w.vol_legal.0, backend) {
             let args: Vec<Arg> = q.args.iter().map(|a| match a {
                 desk::Arg::Text(s) => Arg::Text(s.clone()),
                 desk::Arg::Int(i) => Arg::Int(*i),

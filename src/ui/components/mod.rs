@@ -1,6 +1,7 @@
 //! Widgets shared by pages.
 
 pub mod desk_frame;
+pub mod desk_table;
 pub mod error_summary;
 pub mod field;
 pub mod inputs;

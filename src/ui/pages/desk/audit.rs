@@ -12,7 +12,7 @@ use crate::{
         dashboard::percent_encode,
     },
     i18n::{t, use_i18n},
-    ui::components::{desk_frame::DeskFrame, messages::date_time_text},
+    ui::components::{desk_frame::DeskFrame, desk_table::DeskTable, messages::date_time_text},
 };
 use leptos::prelude::*;
 use leptos_router::{hooks::use_query_map, params::ParamsMap};
@@ -158,22 +158,17 @@ fn Rows(rows: Vec<AuditRowDto>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll" role="region" tabindex="0" aria-labelledby="audit-caption">
-            <table class="desk-table audit" id="audit-rows">
-                <caption id="audit-caption">{t!(i18n, desk.audit.caption)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t!(i18n, desk.audit.col_seq)}</th>
-                        <th scope="col">{t!(i18n, desk.audit.col_at)}</th>
-                        <th scope="col">{t!(i18n, desk.audit.col_actor)}</th>
-                        <th scope="col">{t!(i18n, desk.audit.col_action)}</th>
-                        <th scope="col">{t!(i18n, desk.audit.col_object)}</th>
-                        <th scope="col">{t!(i18n, desk.audit.col_outcome)}</th>
-                    </tr>
-                </thead>
-                <tbody>{body}</tbody>
-            </table>
-        </div>
+        <DeskTable caption_id="audit-caption" class="audit" id="audit-rows" caption=t!(i18n, desk.audit.caption).into_any()
+            head=view! {
+                <th scope="col">{t!(i18n, desk.audit.col_seq)}</th>
+                <th scope="col">{t!(i18n, desk.audit.col_at)}</th>
+                <th scope="col">{t!(i18n, desk.audit.col_actor)}</th>
+                <th scope="col">{t!(i18n, desk.audit.col_action)}</th>
+                <th scope="col">{t!(i18n, desk.audit.col_object)}</th>
+                <th scope="col">{t!(i18n, desk.audit.col_outcome)}</th>
+            }.into_any()>
+            {body}
+        </DeskTable>
     }
     .into_any()
 }

@@ -13,6 +13,7 @@ use crate::{
     i18n::{t, use_i18n},
     ui::components::{
         desk_frame::DeskFrame,
+        desk_table::DeskTable,
         messages::{category_short_text, date_text, date_time_text, desk_status_text, priority_text},
     },
 };
@@ -234,20 +235,15 @@ fn AccessHistory(access: Vec<AccessDto>) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <div class="table-scroll" role="region" tabindex="0" aria-labelledby="access-caption">
-                <table class="desk-table">
-                    <caption id="access-caption">{t!(i18n, desk.case.access_caption)}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{t!(i18n, desk.case.col_at)}</th>
-                            <th scope="col">{t!(i18n, desk.case.col_actor)}</th>
-                            <th scope="col">{t!(i18n, desk.case.col_action)}</th>
-                            <th scope="col">{t!(i18n, desk.case.col_outcome)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DeskTable caption_id="access-caption" caption=t!(i18n, desk.case.access_caption).into_any()
+                head=view! {
+                    <th scope="col">{t!(i18n, desk.case.col_at)}</th>
+                    <th scope="col">{t!(i18n, desk.case.col_actor)}</th>
+                    <th scope="col">{t!(i18n, desk.case.col_action)}</th>
+                    <th scope="col">{t!(i18n, desk.case.col_outcome)}</th>
+                }.into_any()>
+                {rows}
+            </DeskTable>
         }
         .into_any()
     };

@@ -15,6 +15,7 @@ use crate::{
     i18n::{t, use_i18n},
     ui::components::{
         desk_frame::DeskFrame,
+        desk_table::DeskTable,
         messages::{date_text, desk_status_text, role_text},
     },
 };
@@ -167,22 +168,15 @@ fn Glance(page: DashboardDto) -> impl IntoView {
                 <div><dt>{t!(i18n, desk.dashboard.deadlines_soon)}</dt>
                     <dd id="deadlines-total"><CountLink n=page.deadlines_soon href=format!("{}#deadlines-title", queue_href(queue, &[])) /></dd></div>
             </dl>
-            <div class="table-scroll" role="region" tabindex="0" aria-labelledby="medians-caption">
-                <table class="desk-table medians">
-                    <caption id="medians-caption">{t!(i18n, desk.dashboard.medians_caption)}</caption>
-                    <thead>
-                        <tr>
-                            <td></td>
-                            <th scope="col">{t!(i18n, desk.dashboard.last_30)}</th>
-                            <th scope="col">{t!(i18n, desk.dashboard.last_90)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        <tr><th scope="row">{t!(i18n, desk.dashboard.first_response)}</th>{medians(&page.first_response)}</tr>
-                        <tr><th scope="row">{t!(i18n, desk.dashboard.resolution)}</th>{medians(&page.resolution)}</tr>
-                    </tbody>
-                </table>
-            </div>
+            <DeskTable caption_id="medians-caption" class="medians" caption=t!(i18n, desk.dashboard.medians_caption).into_any()
+                head=view! {
+                    <td></td>
+                    <th scope="col">{t!(i18n, desk.dashboard.last_30)}</th>
+                    <th scope="col">{t!(i18n, desk.dashboard.last_90)}</th>
+                }.into_any()>
+                <tr><th scope="row">{t!(i18n, desk.dashboard.first_response)}</th>{medians(&page.first_response)}</tr>
+                <tr><th scope="row">{t!(i18n, desk.dashboard.resolution)}</th>{medians(&page.resolution)}</tr>
+            </DeskTable>
         </section>
     }
 }
@@ -215,21 +209,16 @@ fn QueueTable(rows: Vec<QueueLoadDto>) -> impl IntoView {
         .collect_view();
     view! {
         <section class="dash-part">
-            <div class="table-scroll" role="region" tabindex="0" aria-labelledby="by-queue-caption">
-                <table class="desk-table by-queue">
-                    <caption id="by-queue-caption">{t!(i18n, desk.dashboard.by_queue_caption)}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{t!(i18n, desk.queue.f_queue)}</th>
-                            {heads}
-                            <th scope="col">{t!(i18n, desk.dashboard.open)}</th>
-                            <th scope="col">{t!(i18n, desk.dashboard.unassigned)}</th>
-                            <th scope="col">{t!(i18n, desk.dashboard.oldest_unassigned)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{body}</tbody>
-                </table>
-            </div>
+            <DeskTable caption_id="by-queue-caption" class="by-queue" caption=t!(i18n, desk.dashboard.by_queue_caption).into_any()
+                head=view! {
+                    <th scope="col">{t!(i18n, desk.queue.f_queue)}</th>
+                    {heads}
+                    <th scope="col">{t!(i18n, desk.dashboard.open)}</th>
+                    <th scope="col">{t!(i18n, desk.dashboard.unassigned)}</th>
+                    <th scope="col">{t!(i18n, desk.dashboard.oldest_unassigned)}</th>
+                }.into_any()>
+                {body}
+            </DeskTable>
         </section>
     }
 }
@@ -263,23 +252,18 @@ fn Workload(rows: Vec<WorkloadDto>, admin: bool) -> impl IntoView {
         .collect_view();
     view! {
         <section class="dash-part">
-            <div class="table-scroll" role="region" tabindex="0" aria-labelledby="workload-caption">
-                <table class="desk-table workload">
-                    <caption id="workload-caption">{t!(i18n, desk.dashboard.workload_caption)}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{t!(i18n, desk.team.col_login)}</th>
-                            <th scope="col">{t!(i18n, desk.team.col_role)}</th>
-                            {admin.then(|| view! { <th scope="col">{t!(i18n, desk.dashboard.f_embassy)}</th> })}
-                            <th scope="col">{t!(i18n, desk.dashboard.open_assigned)}</th>
-                            <th scope="col">{t!(i18n, desk.dashboard.overdue)}</th>
-                            <th scope="col">{t!(i18n, desk.dashboard.last_activity)}</th>
-                            <th scope="col">{t!(i18n, desk.team.col_last_login)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{body}</tbody>
-                </table>
-            </div>
+            <DeskTable caption_id="workload-caption" class="workload" caption=t!(i18n, desk.dashboard.workload_caption).into_any()
+                head=view! {
+                    <th scope="col">{t!(i18n, desk.team.col_login)}</th>
+                    <th scope="col">{t!(i18n, desk.team.col_role)}</th>
+                    {admin.then(|| view! { <th scope="col">{t!(i18n, desk.dashboard.f_embassy)}</th> })}
+                    <th scope="col">{t!(i18n, desk.dashboard.open_assigned)}</th>
+                    <th scope="col">{t!(i18n, desk.dashboard.overdue)}</th>
+                    <th scope="col">{t!(i18n, desk.dashboard.last_activity)}</th>
+                    <th scope="col">{t!(i18n, desk.team.col_last_login)}</th>
+                }.into_any()>
+                {body}
+            </DeskTable>
         </section>
     }
 }

@@ -6,7 +6,10 @@ use crate::{
     api::dashboard::WeekDto,
     domain::Category,
     i18n::{t, use_i18n},
-    ui::components::messages::{category_short_text, date_text},
+    ui::components::{
+        desk_table::DeskTable,
+        messages::{category_short_text, date_text},
+    },
 };
 use leptos::prelude::*;
 
@@ -84,19 +87,14 @@ pub fn WeeklyChart(weeks: Vec<WeekDto>) -> impl IntoView {
                 {bars}
                 {labels}
             </svg>
-            <div class="table-scroll" role="region" tabindex="0" aria-labelledby="weeks-caption">
-                <table class="desk-table weeks" id="weeks-table">
-                    <caption id="weeks-caption">{t!(i18n, desk.dashboard.weeks_caption)}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{t!(i18n, desk.dashboard.week_of)}</th>
-                            <th scope="col">{t!(i18n, desk.dashboard.opened)}</th>
-                            <th scope="col">{t!(i18n, desk.dashboard.resolved)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DeskTable caption_id="weeks-caption" class="weeks" id="weeks-table" caption=t!(i18n, desk.dashboard.weeks_caption).into_any()
+                head=view! {
+                    <th scope="col">{t!(i18n, desk.dashboard.week_of)}</th>
+                    <th scope="col">{t!(i18n, desk.dashboard.opened)}</th>
+                    <th scope="col">{t!(i18n, desk.dashboard.resolved)}</th>
+                }.into_any()>
+                {rows}
+            </DeskTable>
         </section>
     }
 }
@@ -125,20 +123,15 @@ pub fn CategoryMix(categories: Vec<(Category, i64)>) -> impl IntoView {
         .collect_view();
     view! {
         <section class="dash-part">
-            <div class="table-scroll" role="region" tabindex="0" aria-labelledby="categories-caption">
-                <table class="desk-table categories">
-                    <caption id="categories-caption">{t!(i18n, desk.dashboard.categories_caption)}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{t!(i18n, desk.queue.col_categories)}</th>
-                            <th scope="col">{t!(i18n, desk.dashboard.cases)}</th>
-                            <th scope="col">{t!(i18n, desk.dashboard.share)}</th>
-                            <td></td>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DeskTable caption_id="categories-caption" class="categories" caption=t!(i18n, desk.dashboard.categories_caption).into_any()
+                head=view! {
+                    <th scope="col">{t!(i18n, desk.queue.col_categories)}</th>
+                    <th scope="col">{t!(i18n, desk.dashboard.cases)}</th>
+                    <th scope="col">{t!(i18n, desk.dashboard.share)}</th>
+                    <td></td>
+                }.into_any()>
+                {rows}
+            </DeskTable>
         </section>
     }
 }

@@ -13,6 +13,7 @@ use crate::{
     i18n::{t, use_i18n},
     ui::components::{
         desk_frame::DeskFrame,
+        desk_table::DeskTable,
         messages::{category_short_text, date_text, desk_status_text, priority_text},
     },
 };
@@ -234,24 +235,19 @@ fn CaseTable(cases: Vec<CaseRowDto>, filtered: bool) -> impl IntoView {
     }
     let rows = cases.into_iter().map(|row| view! { <CaseRow row /> }).collect_view();
     view! {
-        <div class="table-scroll" role="region" tabindex="0" aria-labelledby="cases-caption">
-            <table class="desk-table cases">
-                <caption id="cases-caption">{t!(i18n, desk.queue.cases_caption)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{t!(i18n, desk.queue.col_reference)}</th>
-                        <th scope="col">{t!(i18n, desk.queue.col_name)}</th>
-                        <th scope="col">{t!(i18n, desk.queue.col_categories)}</th>
-                        <th scope="col">{t!(i18n, desk.queue.col_priority)}</th>
-                        <th scope="col">{t!(i18n, desk.queue.col_status)}</th>
-                        <th scope="col">{t!(i18n, desk.queue.col_age)}</th>
-                        <th scope="col">{t!(i18n, desk.queue.col_due)}</th>
-                        <th scope="col">{t!(i18n, desk.queue.col_assignee)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DeskTable caption_id="cases-caption" class="cases" caption=t!(i18n, desk.queue.cases_caption).into_any()
+            head=view! {
+                <th scope="col">{t!(i18n, desk.queue.col_reference)}</th>
+                <th scope="col">{t!(i18n, desk.queue.col_name)}</th>
+                <th scope="col">{t!(i18n, desk.queue.col_categories)}</th>
+                <th scope="col">{t!(i18n, desk.queue.col_priority)}</th>
+                <th scope="col">{t!(i18n, desk.queue.col_status)}</th>
+                <th scope="col">{t!(i18n, desk.queue.col_age)}</th>
+                <th scope="col">{t!(i18n, desk.queue.col_due)}</th>
+                <th scope="col">{t!(i18n, desk.queue.col_assignee)}</th>
+            }.into_any()>
+            {rows}
+        </DeskTable>
     }
     .into_any()
 }

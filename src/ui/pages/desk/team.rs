@@ -13,6 +13,7 @@ use crate::{
     i18n::{t, use_i18n},
     ui::components::{
         desk_frame::DeskFrame,
+        desk_table::DeskTable,
         messages::{date_time_text, role_text},
     },
 };
@@ -110,24 +111,19 @@ fn People(people: Vec<PersonDto>) -> impl IntoView {
     view! {
         <section aria-labelledby="people-title">
             <h2 id="people-title">{t!(i18n, desk.team.people_title)}</h2>
-            <div class="table-scroll" role="region" tabindex="0" aria-labelledby="people-caption">
-                <table class="desk-table">
-                    <caption id="people-caption">{t!(i18n, desk.team.people_caption)}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{t!(i18n, desk.team.col_login)}</th>
-                            <th scope="col">{t!(i18n, desk.team.col_role)}</th>
-                            <th scope="col">{t!(i18n, desk.team.col_embassy)}</th>
-                            <th scope="col">{t!(i18n, desk.team.col_queues)}</th>
-                            <th scope="col">{t!(i18n, desk.team.col_totp)}</th>
-                            <th scope="col">{t!(i18n, desk.team.col_active)}</th>
-                            <th scope="col">{t!(i18n, desk.team.col_last_login)}</th>
-                            <th scope="col">{t!(i18n, desk.team.col_actions)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DeskTable caption_id="people-caption" caption=t!(i18n, desk.team.people_caption).into_any()
+                head=view! {
+                    <th scope="col">{t!(i18n, desk.team.col_login)}</th>
+                    <th scope="col">{t!(i18n, desk.team.col_role)}</th>
+                    <th scope="col">{t!(i18n, desk.team.col_embassy)}</th>
+                    <th scope="col">{t!(i18n, desk.team.col_queues)}</th>
+                    <th scope="col">{t!(i18n, desk.team.col_totp)}</th>
+                    <th scope="col">{t!(i18n, desk.team.col_active)}</th>
+                    <th scope="col">{t!(i18n, desk.team.col_last_login)}</th>
+                    <th scope="col">{t!(i18n, desk.team.col_actions)}</th>
+                }.into_any()>
+                {rows}
+            </DeskTable>
         </section>
     }
 }
