@@ -6,7 +6,7 @@ use super::{
     desk::{FormState, MeDto},
     AppError,
 };
-use crate::domain::{Category, Role, Status};
+use crate::domain::{percent_encode, Category, Role, Status};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -31,17 +31,6 @@ impl DashboardFilter {
             .collect::<Vec<_>>()
             .join("&")
     }
-}
-
-/// Percent-encodes a query value (everything but unreserved characters).
-pub fn percent_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

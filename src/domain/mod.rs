@@ -6,11 +6,13 @@ pub mod case;
 pub mod date;
 pub mod ids;
 pub mod intake;
+pub mod query;
 pub mod receipt;
 pub mod role;
 
 pub use case::{Category, Priority, Status};
 pub use date::Date;
+pub use query::percent_encode;
 pub use ids::{CaseId, CaseRef};
 pub use receipt::ReceiptCode;
 pub use role::Role;

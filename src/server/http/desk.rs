@@ -384,7 +384,7 @@ async fn change_person(state: &AppState, parts: Parts, posted: Posted, staff: st
     match result {
         Ok(()) => see_other("/desk/team?saved=change"),
         Err(team::ChangeError::Invalid(field, code)) => {
-            let page = format!("/desk/team?person={}", crate::api::dashboard::percent_encode(&person));
+            let page = format!("/desk/team?person={}", crate::domain::percent_encode(&person));
             refuse(state, parts, &page, StatusCode::UNPROCESSABLE_ENTITY, form_state("change", posted.0.clone(), vec![(field.to_owned(), code.to_owned())], None)).await
         }
         Err(team::ChangeError::NotFound) => AppError::NotFound.into_response(),

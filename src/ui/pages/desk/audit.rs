@@ -7,10 +7,8 @@ use super::{
     DeskLoading, LoadProblem,
 };
 use crate::{
-    api::{
-        audit::{load_audit_page, AuditPageDto, AuditQuery, AuditRowDto, ChainDto, ACTIONS},
-        dashboard::percent_encode,
-    },
+    api::audit::{load_audit_page, AuditPageDto, AuditQuery, AuditRowDto, ChainDto, ACTIONS},
+    domain::percent_encode,
     i18n::{t, use_i18n},
     ui::components::{desk_frame::DeskFrame, desk_table::DeskTable, messages::date_time_text},
 };

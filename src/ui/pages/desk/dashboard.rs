@@ -10,8 +10,8 @@ use super::{
     DeskLoading, LoadProblem,
 };
 use crate::{
-    api::dashboard::{load_dashboard, percent_encode, DashboardDto, DashboardFilter, MedianDto, QueueLoadDto, WorkloadDto},
-    domain::{Date, Role},
+    api::dashboard::{load_dashboard, DashboardDto, DashboardFilter, MedianDto, QueueLoadDto, WorkloadDto},
+    domain::{percent_encode, Date, Role},
     i18n::{t, use_i18n},
     ui::components::{
         desk_frame::DeskFrame,

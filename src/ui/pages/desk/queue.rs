@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     api::desk::{load_queue_page, Assignee, CaseFilter, CaseRowDto, DeadlineDto, QueueDto, QueuePageDto},
-    domain::{Priority, Status},
+    domain::{percent_encode, Priority, Status},
     i18n::{t, use_i18n},
     ui::components::{
         desk_frame::DeskFrame,
@@ -48,22 +48,11 @@ fn filter_from_query(query: &ParamsMap) -> CaseFilter {
     }
 }
 
-/// Percent-encodes a query value (everything but unreserved characters).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// The address of the page after this one: the same filter, from the cursor `after`.
 fn next_page_href(filter: &CaseFilter, after: &str) -> String {
     let mut parts = Vec::new();
     if let Some(queue) = &filter.queue {
-        parts.push(format!("queue={}", encode(queue)));
+        parts.push(format!("queue={}", percent_encode(queue)));
     }
     if let Some(status) = filter.status {
         parts.push(format!("status={}", status.as_str()));
@@ -77,7 +66,7 @@ fn next_page_href(filter: &CaseFilter, after: &str) -> String {
     if filter.overdue {
         parts.push("overdue=1".to_owned());
     }
-    parts.push(format!("after={}", encode(after)));
+    parts.push(format!("after={}", percent_encode(after)));
     format!("/desk?{}", parts.join("&"))
 }
 
@@ -117,7 +106,7 @@ fn QueueList(queues: Vec<QueueDto>, current: Option<String>) -> impl IntoView {
     let items = queues
         .into_iter()
         .map(|queue| {
-            let href = format!("/desk?queue={}", encode(&queue.id));
+            let href = format!("/desk?queue={}", percent_encode(&queue.id));
             let here = (current.as_deref() == Some(queue.id.as_str())).then_some("page");
             let open = u32::try_from(queue.open).unwrap_or(u32::MAX);
             let unassigned = u32::try_from(queue.unassigned).unwrap_or(u32::MAX);
