@@ -74,19 +74,7 @@ pub fn InviteForm(roles: Vec<Role>, embassies: Vec<EmbassyOption>, queues: Vec<(
     let queue_boxes = groups
         .into_iter()
         .map(|(key, list)| {
-            let boxes = list
-                .into_iter()
-                .map(|q| {
-                    let id = format!("invite-queue-{}", q.id);
-                    let checked = chosen_queues.contains(&q.id);
-                    view! {
-                        <div class="choice">
-                            <input type="checkbox" id=id.clone() name="queues" value=q.id checked=checked />
-                            <label for=id>{q.name}</label>
-                        </div>
-                    }
-                })
-                .collect_view();
+            let boxes = queue_boxes("invite-queue", list, &chosen_queues);
             let heading = many_groups.then(|| view! { <p class="group-name">{group_name(&embassies, &key)}</p> });
             view! { {heading}{boxes} }
         })
@@ -228,20 +216,7 @@ pub fn ChangePersonForm(person: PersonEditDto, state: Option<FormState>) -> impl
         view! { <input type="hidden" name="role" value=role /> }.into_any()
     };
     let chosen = refused.values("queues").unwrap_or(person.member_of.clone());
-    let boxes = person
-        .queues
-        .into_iter()
-        .map(|q| {
-            let id = format!("change-queue-{}", q.id);
-            let checked = chosen.contains(&q.id);
-            view! {
-                <div class="choice">
-                    <input type="checkbox" id=id.clone() name="queues" value=q.id checked=checked />
-                    <label for=id>{q.name}</label>
-                </div>
-            }
-        })
-        .collect_view();
+    let boxes = queue_boxes("change-queue", person.queues, &chosen);
     view! {
         <section aria-labelledby="change-title">
             <h2 id="change-title">{t!(i18n, desk.team.change_title)}": "{person.login.clone()}</h2>
@@ -259,4 +234,21 @@ pub fn ChangePersonForm(person: PersonEditDto, state: Option<FormState>) -> impl
             </form>
         </section>
     }
+}
+
+/// A check box named `queues` for each queue, ticked when chosen; ids are `{prefix}-{queue id}`.
+fn queue_boxes(prefix: &str, queues: Vec<QueueOption>, chosen: &[String]) -> impl IntoView {
+    queues
+        .into_iter()
+        .map(|q| {
+            let id = format!("{prefix}-{}", q.id);
+            let checked = chosen.contains(&q.id);
+            view! {
+                <div class="choice">
+                    <input type="checkbox" id=id.clone() name="queues" value=q.id checked=checked />
+                    <label for=id>{q.name}</label>
+                </div>
+            }
+        })
+        .collect_view()
 }
