@@ -6,6 +6,7 @@
 //! `case_days`, `category_days`); the rest are index range reads. Nothing here decrypts.
 
 use super::{
+    dashboard_medians::{self as medians, MedianCache},
     dashboard_sql::{self as sql, Reached, Sql},
     db::{Db, DbError},
     desk::{bind_args, DeskError},
@@ -180,15 +181,12 @@ async fn count(db: &Db, q: &Sql) -> Result<i64, DbError> {
     Ok(one(db, q).await?.try_get(0)?)
 }
 
-/// Computes the figures of `scope` over `range`, with `at` as now.
-pub async fn figures(db: &Db, scope: &Scope, range: Range, at: i64) -> Result<Figures, DbError> {
+/// Computes the figures of `scope` over `range`, with `at` as now; `cache` keeps the
+/// settled part of the median windows between calls.
+pub async fn figures(db: &Db, cache: &MedianCache, scope: &Scope, range: Range, at: i64) -> Result<Figures, DbError> {
     let end = range.to.unix_start() + DAY;
-    let mut first_response = [Median { window_days: 0, cases: 0, seconds: None }; 2];
-    let mut resolution = first_response;
-    for (i, days) in MEDIAN_WINDOWS.into_iter().enumerate() {
-        first_response[i] = median(db, scope, Reached::FirstResponse, end - days * DAY, end, days).await?;
-        resolution[i] = median(db, scope, Reached::Resolution, end - days * DAY, end, days).await?;
-    }
+    let first_response = medians::medians(db, cache, scope, Reached::FirstResponse, end, MEDIAN_WINDOWS, at).await?;
+    let resolution = medians::medians(db, cache, scope, Reached::Resolution, end, MEDIAN_WINDOWS, at).await?;
     Ok(Figures {
         queues: queue_figures(db, scope).await?,
         weeks: weeks(db, scope, range).await?,
@@ -252,23 +250,6 @@ async fn categories(db: &Db, scope: &Scope, range: Range) -> Result<Vec<(Categor
         counts.insert(row.try_get(0)?, row.try_get(1)?);
     }
     Ok(Category::ALL.into_iter().map(|c| (c, counts.get(c.as_str()).copied().unwrap_or(0))).collect())
-}
-
-/// The median time to `reached` over cases that reached it in `[since, until)`.
-async fn median(db: &Db, scope: &Scope, reached: Reached, since: i64, until: i64, window_days: i64) -> Result<Median, DbError> {
-    let cases = count(db, &sql::reached_count(scope, reached, since, until)).await?;
-    if cases == 0 {
-        return Ok(Median { window_days, cases, seconds: None });
-    }
-    // The middle one, or the two middle ones of an even count.
-    let take = if cases % 2 == 0 { 2 } else { 1 };
-    let middle: Vec<i64> = rows(db, &sql::reached_middle(scope, reached, since, until, take, (cases - 1) / 2))
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?;
-    let seconds = (!middle.is_empty()).then(|| middle.iter().sum::<i64>() / middle.len() as i64);
-    Ok(Median { window_days, cases, seconds })
 }
 
 /// Active volunteers and leads of the counted embassies, with their open and overdue cases

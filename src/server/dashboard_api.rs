@@ -57,7 +57,7 @@ async fn load(state: &AppState, staff: &Staff, filter: &DashboardFilter) -> Resu
     let at = now();
     let (range, errors) = range_of(filter, at);
     let scope = dashboard::scope(&state.db, staff, nonempty(&filter.embassy), nonempty(&filter.queue)).await?;
-    let figures = dashboard::figures(&state.db, &scope, range, at).await?;
+    let figures = dashboard::figures(&state.db, &state.medians, &scope, range, at).await?;
     Ok((scope, range, errors, figures, at))
 }
 

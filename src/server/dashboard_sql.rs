@@ -99,7 +99,7 @@ pub fn categories(scope: &Scope, range: Range) -> Sql {
 }
 
 /// The times to first response (`first_response_at`) or to resolution (`resolved_at`).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Reached {
     FirstResponse,
     Resolution,
@@ -136,6 +136,23 @@ pub fn reached_middle(scope: &Scope, reached: Reached, since: i64, until: i64, t
     let filter = reached_in(&mut q, scope, reached, since, until);
     q.sql = format!("SELECT {} - created_at AS took FROM cases WHERE {filter} ORDER BY took LIMIT {take} OFFSET {offset}", reached.column());
     q.sorts = true;
+    q
+}
+
+/// The reach times and durations of the cases that reached the point in `[since, until)`:
+/// today's few, merged with the kept middle of the days before (unsorted; sorted by the caller).
+pub fn reached_recent(scope: &Scope, reached: Reached, since: i64, until: i64) -> Sql {
+    let mut q = Sql::new("recent reach times");
+    let filter = reached_in(&mut q, scope, reached, since, until);
+    let column = reached.column();
+    q.sql = format!("SELECT {column}, {column} - created_at FROM cases WHERE {filter}");
+    q
+}
+
+/// The number that moves when a first response or resolution before today changes.
+pub fn past_reach_version() -> Sql {
+    let mut q = Sql::new("past reach version");
+    q.sql = "SELECT version FROM past_reach_version WHERE id = 1".to_owned();
     q
 }
 
@@ -208,10 +225,11 @@ pub fn last_activity(person_id: &str) -> Sql {
 pub fn all(scope: &Scope, range: Range, at: i64, person_id: &str, backend: Backend) -> Vec<Sql> {
     let queue = scope.queues.first().map_or("", |q| q.id.as_str());
     let end = range.to.unix_start() + 86_400;
-    let mut out = vec![queue_counts(scope), oldest_unassigned(queue), days(scope, range), categories(scope, range)];
+    let mut out = vec![past_reach_version(), queue_counts(scope), oldest_unassigned(queue), days(scope, range), categories(scope, range)];
     for reached in [Reached::FirstResponse, Reached::Resolution] {
         out.push(reached_count(scope, reached, end - 90 * 86_400, end));
         out.push(reached_middle(scope, reached, end - 90 * 86_400, end, 2, 10));
+        out.push(reached_recent(scope, reached, end - 86_400, end));
     }
     out.extend([overdue(scope, at, backend), deadlines_soon(scope, at), people(scope), load(scope, person_id, at), last_activity(person_id)]);
     out

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod dashboard;
 pub mod dashboard_api;
+pub mod dashboard_medians;
 pub mod dashboard_sql;
 pub mod crypto;
 pub mod db;
@@ -53,6 +54,8 @@ pub struct AppState {
     pub keyring: Arc<crypto::Keyring>,
     /// The last check of the audit chain, shown on the audit page.
     pub chain: audit_view::ChainWatch,
+    /// The settled middles of the dashboard's median windows.
+    pub medians: dashboard_medians::MedianCache,
 }
 
 impl FromRef<AppState> for LeptosOptions {

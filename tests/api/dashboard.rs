@@ -57,7 +57,7 @@ fn monday(day: i64) -> i64 {
     day - (day + 3).rem_euclid(7)
 }
 
-on_both_backends!(every_figure_matches_a_known_data_set, scope_follows_the_role, page_and_export_show_aggregates_only);
+on_both_backends!(every_figure_matches_a_known_data_set, medians_follow_today_and_rewrites_of_the_past, scope_follows_the_role, page_and_export_show_aggregates_only);
 
 struct Known {
     w: World,
@@ -123,7 +123,7 @@ async fn every_figure_matches_a_known_data_set(app: TestApp) {
     let scope = dashboard::scope(&app.state.db, &lead, None, None).await.unwrap();
     let at = now();
     let range = Range::default_at(at);
-    let f = dashboard::figures(&app.state.db, &scope, range, at).await.unwrap();
+    let f = dashboard::figures(&app.state.db, &app.state.medians, &scope, range, at).await.unwrap();
 
     // Open by queue and status; unassigned and the oldest unassigned case.
     let queue = |id: &str| f.queues.iter().find(|q| q.queue.id == id).unwrap();
@@ -177,7 +177,7 @@ async fn every_figure_matches_a_known_data_set(app: TestApp) {
 
     // One queue: housing only.
     let scope = dashboard::scope(&app.state.db, &lead, None, Some(&k.housing)).await.unwrap();
-    let f = dashboard::figures(&app.state.db, &scope, range, at).await.unwrap();
+    let f = dashboard::figures(&app.state.db, &app.state.medians, &scope, range, at).await.unwrap();
     assert_eq!(f.queues.len(), 1);
     assert_eq!((f.overdue, f.deadlines_soon), (0, 1));
     assert_eq!(f.weeks.iter().map(|w| (w.opened, w.resolved)).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1)), (2, 2));
@@ -187,14 +187,70 @@ async fn every_figure_matches_a_known_data_set(app: TestApp) {
     // A moved case moves its counts: re-routing c1 to housing.
     let c1: String = sqlx::query_scalar("SELECT id FROM cases WHERE created_at = $1").bind(d0 - 10 * DAY).fetch_one(app.state.db.pool()).await.unwrap();
     sqlx::query("UPDATE cases SET queue_id = $2, categories = 'housing' WHERE id = $1").bind(&c1).bind(&k.housing).execute(app.state.db.pool()).await.unwrap();
-    let f = dashboard::figures(&app.state.db, &scope, range, at).await.unwrap();
+    let f = dashboard::figures(&app.state.db, &app.state.medians, &scope, range, at).await.unwrap();
     assert_eq!(f.weeks.iter().map(|w| w.opened).sum::<i64>(), 3);
     assert_eq!(f.categories.iter().find(|(c, _)| *c == Category::Housing).unwrap().1, 3);
 
     // A shredded-and-purged case leaves the counts.
     sqlx::query("DELETE FROM cases WHERE id = $1").bind(&c1).execute(app.state.db.pool()).await.unwrap();
-    let f = dashboard::figures(&app.state.db, &scope, range, at).await.unwrap();
+    let f = dashboard::figures(&app.state.db, &app.state.medians, &scope, range, at).await.unwrap();
     assert_eq!(f.weeks.iter().map(|w| w.opened).sum::<i64>(), 2);
+}
+
+async fn past_reach_version(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT version FROM past_reach_version WHERE id = 1").fetch_one(app.state.db.pool()).await.unwrap()
+}
+
+/// The medians keep their settled days between loads: today's first responses join them
+/// without a reread, and a rewrite of an earlier day is seen at once.
+async fn medians_follow_today_and_rewrites_of_the_past(app: TestApp) {
+    let k = known(&app).await;
+    let lead = session_staff(&app, &k.w.lead_pl.1).await;
+    let scope = dashboard::scope(&app.state.db, &lead, None, None).await.unwrap();
+    let figures = || async {
+        let at = now();
+        dashboard::figures(&app.state.db, &app.state.medians, &scope, Range::default_at(at), at).await.unwrap()
+    };
+    let secs = |m: &dashboard::Median| (m.cases, m.seconds);
+    let d0 = k.today * DAY;
+    let f = figures().await;
+    assert_eq!(secs(&f.first_response[0]), (2, Some(4 * 3_600)), "2 h and 6 h");
+    assert!(app.state.medians.kept() > 0, "the settled windows are kept");
+
+    // c1 (opened 10 days ago) gets its first response now: the settled days stand, today
+    // adds 10 days to 2 h and 6 h.
+    let c1: String = sqlx::query_scalar("SELECT id FROM cases WHERE created_at = $1").bind(d0 - 10 * DAY).fetch_one(app.state.db.pool()).await.unwrap();
+    let version = past_reach_version(&app).await;
+    let responded = now();
+    sqlx::query("UPDATE cases SET first_response_at = $2 WHERE id = $1").bind(&c1).bind(responded).execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(past_reach_version(&app).await, version, "today's first response leaves the past alone");
+    let f = figures().await;
+    assert_eq!(secs(&f.first_response[0]), (3, Some(6 * 3_600)), "2 h, 6 h and 10 days");
+    assert_eq!(secs(&f.first_response[1]), (4, Some(8 * 3_600)), "2 h, 6 h, 10 h and 10 days");
+
+    // c2's first response, 20 days ago, is corrected from 2 h to 12 h after opening.
+    let c2: String = sqlx::query_scalar("SELECT id FROM cases WHERE created_at = $1").bind(d0 - 20 * DAY).fetch_one(app.state.db.pool()).await.unwrap();
+    sqlx::query("UPDATE cases SET first_response_at = $2 WHERE id = $1").bind(&c2).bind(d0 - 20 * DAY + 12 * 3_600).execute(app.state.db.pool()).await.unwrap();
+    assert!(past_reach_version(&app).await > version);
+    let f = figures().await;
+    assert_eq!(secs(&f.first_response[0]), (3, Some(12 * 3_600)), "6 h, 12 h and 10 days");
+
+    // c4, resolved 3 days ago, is reopened: no resolution in 30 days is left.
+    let c4: String = sqlx::query_scalar("SELECT id FROM cases WHERE created_at = $1").bind(d0 - 40 * DAY).fetch_one(app.state.db.pool()).await.unwrap();
+    let version = past_reach_version(&app).await;
+    sqlx::query("UPDATE cases SET resolved_at = NULL, status = 'in_progress' WHERE id = $1").bind(&c4).execute(app.state.db.pool()).await.unwrap();
+    assert!(past_reach_version(&app).await > version);
+    let f = figures().await;
+    assert_eq!(secs(&f.resolution[0]), (0, None));
+    assert_eq!(secs(&f.resolution[1]), (1, Some(40 * DAY)));
+
+    // c6 (responded yesterday) moves to Lithuania's desk: it leaves Poland's medians.
+    let c6: String = sqlx::query_scalar("SELECT id FROM cases WHERE created_at = $1").bind(d0 - DAY).fetch_one(app.state.db.pool()).await.unwrap();
+    let lt_queue: String = sqlx::query_scalar("SELECT queue_id FROM cases WHERE embassy_id <> $1").bind(&k.w.pl.embassy_id).fetch_one(app.state.db.pool()).await.unwrap();
+    let lt: String = sqlx::query_scalar("SELECT embassy_id FROM queues WHERE id = $1").bind(&lt_queue).fetch_one(app.state.db.pool()).await.unwrap();
+    sqlx::query("UPDATE cases SET embassy_id = $2, queue_id = $3 WHERE id = $1").bind(&c6).bind(&lt).bind(&lt_queue).execute(app.state.db.pool()).await.unwrap();
+    let f = figures().await;
+    assert_eq!(secs(&f.first_response[0]), (2, Some((12 * 3_600 + responded - (d0 - 10 * DAY)) / 2)), "12 h and c1's");
 }
 
 fn person_open(f: &dashboard::Figures, login: &str) -> i64 {
@@ -208,14 +264,14 @@ async fn scope_follows_the_role(app: TestApp) {
     // Admins: every embassy at once (Lithuania's overdue c7 too), or one.
     let admin = session_staff(&app, &k.w.admin.1).await;
     let all = dashboard::scope(&app.state.db, &admin, None, None).await.unwrap();
-    assert_eq!(dashboard::figures(&app.state.db, &all, range, at).await.unwrap().overdue, 3);
+    assert_eq!(dashboard::figures(&app.state.db, &app.state.medians, &all, range, at).await.unwrap().overdue, 3);
     let pl = dashboard::scope(&app.state.db, &admin, Some(&k.w.pl.embassy_id), None).await.unwrap();
-    assert_eq!(dashboard::figures(&app.state.db, &pl, range, at).await.unwrap().overdue, 2);
+    assert_eq!(dashboard::figures(&app.state.db, &app.state.medians, &pl, range, at).await.unwrap().overdue, 2);
     // The lead of Lithuania sees Lithuania only; Poland is not found for them.
     let lead_lt = session_staff(&app, &k.w.lead_lt.1).await;
     let lt = dashboard::scope(&app.state.db, &lead_lt, None, None).await.unwrap();
     assert_eq!(lt.embassies.len(), 1);
-    assert_eq!(dashboard::figures(&app.state.db, &lt, range, at).await.unwrap().overdue, 1);
+    assert_eq!(dashboard::figures(&app.state.db, &app.state.medians, &lt, range, at).await.unwrap().overdue, 1);
     assert!(dashboard::scope(&app.state.db, &lead_lt, Some(&k.w.pl.embassy_id), None).await.is_err());
     assert!(dashboard::scope(&app.state.db, &lead_lt, None, Some(&k.legal)).await.is_err());
     // Volunteers have no dashboard.
