@@ -73,6 +73,8 @@ pub struct MedianDto {
 /// One person's load.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkloadDto {
+    /// The person's id, for the link to their cases.
+    pub id: String,
     pub login: String,
     pub role: Role,
     pub embassy: String,

@@ -118,11 +118,15 @@ pub struct QueueDto {
 /// all the caller's queues, any assignee.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseFilter {
+    /// One embassy's cases (admins; for anyone else only their own embassy is found).
+    pub embassy: Option<String>,
     pub queue: Option<String>,
     /// A status; `None` means every open status.
     pub status: Option<Status>,
     pub priority: Option<Priority>,
     pub assignee: Assignee,
+    /// The cases of one person (their id), as leads and admins pick from `people`.
+    pub person: Option<String>,
     pub overdue: bool,
     /// Keyset cursor: the last row of the previous page (opaque to the client).
     pub after: Option<String>,
@@ -193,6 +197,10 @@ pub struct QueuePageDto {
     pub deadlines_soon: Vec<DeadlineDto>,
     /// "Take next" found nothing to take.
     pub nothing_to_take: bool,
+    /// Admins: the embassies to choose from.
+    pub embassies: Vec<crate::api::dashboard::ChoiceDto>,
+    /// Leads and admins: the people whose cases the list can show.
+    pub people: Vec<PersonOption>,
 }
 
 /// Desk session required. The queues in scope with counts, one page of cases (audited as

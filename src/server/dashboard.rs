@@ -54,14 +54,8 @@ pub async fn scope(db: &Db, staff: &Staff, embassy: Option<&str>, queue: Option<
         Role::Lead => Some(staff.embassy_id.clone().ok_or(DeskError::NotFound)?),
         Role::Volunteer => return Err(DeskError::NotFound),
     };
-    let rows = sqlx::query("SELECT id, name FROM embassies ORDER BY is_default, code").fetch_all(db.pool()).await.map_err(DbError::from)?;
-    let mut embassies = Vec::new();
-    for row in rows {
-        let (id, name): (String, String) = (row.try_get(0)?, row.try_get(1)?);
-        if own.as_deref().is_none_or(|o| o == id) {
-            embassies.push((id, name));
-        }
-    }
+    let embassies: Vec<(String, String)> =
+        super::desk::embassy_choices(db).await?.into_iter().filter(|(id, _)| own.as_deref().is_none_or(|o| o == id)).collect();
     let embassy_ids: Vec<String> = match embassy {
         Some(chosen) => vec![embassies.iter().find(|(id, _)| id == chosen).ok_or(DeskError::NotFound)?.0.clone()],
         None => embassies.iter().map(|(id, _)| id.clone()).collect(),
@@ -137,6 +131,7 @@ pub struct QueueFigures {
 /// One person's load.
 #[derive(Clone, Debug)]
 pub struct Workload {
+    pub id: String,
     pub login: String,
     pub role: Role,
     pub embassy_id: String,
@@ -265,6 +260,7 @@ async fn workload(db: &Db, scope: &Scope, at: i64) -> Result<Vec<Workload>, DbEr
             None => None,
         };
         out.push(Workload {
+            id: id.clone(),
             login: row.try_get(1)?,
             role: Role::parse(&role).unwrap_or(Role::Volunteer),
             embassy_id: row.try_get(3)?,

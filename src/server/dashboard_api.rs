@@ -111,6 +111,7 @@ pub async fn dashboard_page(state: &AppState, filter: DashboardFilter) -> Result
             .workload
             .iter()
             .map(|w| WorkloadDto {
+                id: w.id.clone(),
                 login: w.login.clone(),
                 role: w.role,
                 embassy: embassy_name(&w.embassy_id),

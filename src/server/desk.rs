@@ -311,6 +311,30 @@ pub async fn assignable(tx: &mut Tx, meta: &CaseMeta) -> Result<Vec<(String, Str
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>().map_err(DbError::from)
 }
 
+/// Every embassy as `(id, name)`, the default desk first, then by country code.
+pub async fn embassy_choices(db: &Db) -> Result<Vec<(String, String)>, DbError> {
+    let rows = sqlx::query("SELECT id, name FROM embassies ORDER BY is_default, code").fetch_all(db.pool()).await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>().map_err(DbError::from)
+}
+
+/// Leads and admins: the people whose cases the queue page can list — active volunteers and
+/// leads of the lead's embassy, or of every embassy (or `embassy`) for admins — as
+/// `(id, login)`. Volunteers get none.
+pub async fn case_holders(db: &Db, staff: &Staff, embassy: Option<&str>) -> Result<Vec<(String, String)>, DbError> {
+    let embassy = match staff.role {
+        Role::Volunteer => return Ok(Vec::new()),
+        Role::Lead => staff.embassy_id.as_deref(),
+        Role::Admin => embassy,
+    };
+    let rows = sqlx::query(
+        "SELECT id, login FROM people WHERE active = 1 AND role IN ('volunteer', 'lead') AND ($1 = '' OR embassy_id = $1) ORDER BY login",
+    )
+    .bind(embassy.unwrap_or_default())
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>().map_err(DbError::from)
+}
+
 /// Leads and admins assign, reassign and unassign (`None`).
 pub async fn assign(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, person: Option<&str>) -> Result<(), DeskError> {
     if !staff.is_lead_or_admin() {
@@ -476,10 +500,14 @@ pub use crate::api::desk::Assignee as AssigneeFilter;
 /// A validated list filter.
 #[derive(Clone, Debug, Default)]
 pub struct ListFilter {
+    /// One embassy (admins choose; anyone else may only name their own).
+    pub embassy: Option<String>,
     pub queue: Option<String>,
     pub status: Option<Status>,
     pub priority: Option<Priority>,
     pub assignee: AssigneeFilter,
+    /// The cases of one person (an id), whatever `assignee` says.
+    pub person: Option<String>,
     pub overdue: bool,
     pub after: Option<Cursor>,
 }
@@ -523,7 +551,8 @@ pub enum Arg {
 pub fn list_query(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend) -> Option<(String, Vec<Arg>)> {
     // Across all embassies (admins), SQLite's planner prefers probing the status index once
     // per open status and sorting; the partial index of open cases is already in order.
-    let hint = if backend == Backend::Sqlite && staff.role == Role::Admin && filter.queue.is_none() && filter.status.is_none() && filter.assignee != AssigneeFilter::Me {
+    let across = filter.queue.is_none() && filter.embassy.is_none() && filter.person.is_none();
+    let hint = if backend == Backend::Sqlite && staff.role == Role::Admin && across && filter.status.is_none() && filter.assignee != AssigneeFilter::Me {
         " INDEXED BY cases_open"
     } else {
         ""
@@ -536,9 +565,16 @@ pub fn list_query(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend)
         format!("${}", args.len())
     };
     match staff.role {
-        Role::Admin => {}
+        Role::Admin => {
+            if let Some(embassy) = &filter.embassy {
+                conds.push(format!("c.embassy_id = {}", bind(&mut args, Arg::Text(embassy.clone()))));
+            }
+        }
         Role::Lead | Role::Volunteer => {
             let embassy = staff.embassy_id.clone()?;
+            if filter.embassy.as_ref().is_some_and(|e| *e != embassy) {
+                return None;
+            }
             conds.push(format!("c.embassy_id = {}", bind(&mut args, Arg::Text(embassy))));
         }
     }
@@ -570,6 +606,9 @@ pub fn list_query(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend)
         AssigneeFilter::Me => conds.push(format!("c.assignee_id = {}", bind(&mut args, Arg::Text(staff.id.clone())))),
         AssigneeFilter::Unassigned => conds.push("c.assignee_id IS NULL".into()),
     }
+    if let Some(person) = &filter.person {
+        conds.push(format!("c.assignee_id = {}", bind(&mut args, Arg::Text(person.clone()))));
+    }
     if filter.overdue {
         conds.push(format!("c.first_response_at IS NULL AND c.first_response_due_at < {}", bind(&mut args, Arg::Int(at))));
     }
@@ -600,7 +639,7 @@ pub fn bind_args<'q>(mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::Any
 pub async fn list_cases(db: &Db, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<(Vec<ListedCase>, Option<Cursor>), DeskError> {
     let at = now();
     let Some((sql, args)) = list_query(staff, filter, at, db.backend()) else {
-        return if filter.queue.is_some() { Err(DeskError::NotFound) } else { Ok((Vec::new(), None)) };
+        return if filter.queue.is_some() || filter.embassy.is_some() { Err(DeskError::NotFound) } else { Ok((Vec::new(), None)) };
     };
     if let Some(queue) = &filter.queue {
         let embassy: Option<String> = sqlx::query_scalar("SELECT embassy_id FROM queues WHERE id = $1").bind(queue).fetch_optional(db.pool()).await.map_err(DbError::from)?;
@@ -651,6 +690,7 @@ pub async fn list_cases(db: &Db, keyring: &Keyring, staff: &Staff, filter: &List
 /// A queue in scope with its counts of open cases by status and assignment.
 pub struct QueueSummary {
     pub id: String,
+    pub embassy_id: String,
     pub embassy: String,
     pub name: String,
     pub category: Option<Category>,
@@ -666,7 +706,7 @@ pub async fn queues(db: &Db, staff: &Staff) -> Result<Vec<QueueSummary>, DbError
         Role::Volunteer => ("q.embassy_id = $1 AND q.id IN (SELECT queue_id FROM queue_members WHERE person_id = $2)", staff.embassy_id.clone()),
     };
     let sql = format!(
-        "SELECT q.id, e.name, q.name, q.category, n.status, n.assigned, n.n FROM queues q JOIN embassies e ON e.id = q.embassy_id \
+        "SELECT q.id, e.name, q.name, q.category, n.status, n.assigned, n.n, q.embassy_id FROM queues q JOIN embassies e ON e.id = q.embassy_id \
          LEFT JOIN queue_counts n ON n.queue_id = q.id AND n.n > 0 AND n.{OPEN} WHERE {scope} ORDER BY e.is_default, e.code, q.slug"
     );
     let mut query = sqlx::query(&sql);
@@ -685,7 +725,7 @@ pub async fn queues(db: &Db, staff: &Staff) -> Result<Vec<QueueSummary>, DbError
         let id: String = row.try_get(0)?;
         if out.last().is_none_or(|q| q.id != id) {
             let category: Option<String> = row.try_get(3)?;
-            out.push(QueueSummary { id: id.clone(), embassy: row.try_get(1)?, name: row.try_get(2)?, category: category.as_deref().and_then(Category::parse), counts: Vec::new() });
+            out.push(QueueSummary { id: id.clone(), embassy_id: row.try_get(7)?, embassy: row.try_get(1)?, name: row.try_get(2)?, category: category.as_deref().and_then(Category::parse), counts: Vec::new() });
         }
         let status: Option<String> = row.try_get(4)?;
         if let Some(status) = status.as_deref().and_then(Status::parse) {

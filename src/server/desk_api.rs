@@ -57,11 +57,14 @@ fn list_filter(filter: &CaseFilter) -> Result<ListFilter, AppError> {
         Some(a) => Some(Cursor::parse(a).ok_or_else(|| AppError::invalid("after", "invalid_choice"))?),
         None => None,
     };
+    let text = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
     Ok(ListFilter {
-        queue: filter.queue.clone().filter(|q| !q.is_empty()),
+        embassy: text(&filter.embassy),
+        queue: text(&filter.queue),
         status: filter.status,
         priority: filter.priority,
         assignee: filter.assignee,
+        person: text(&filter.person),
         overdue: filter.overdue,
         after,
     })
@@ -74,6 +77,7 @@ pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePag
     let queues = desk::queues(&state.db, &staff)
         .await?
         .into_iter()
+        .filter(|q| list.embassy.as_ref().is_none_or(|e| *e == q.embassy_id))
         .map(|q| {
             let open = q.counts.iter().map(|(_, _, n)| n).sum();
             let unassigned = q.counts.iter().filter(|(_, assigned, _)| !assigned).map(|(_, _, n)| n).sum();
@@ -109,7 +113,12 @@ pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePag
         .map(|d| DeadlineDto { id: d.id, case_id: d.case_id, reference: d.reference, kind: d.kind, due_on: d.due_on, done: d.done })
         .collect();
     let nothing_to_take = use_posted().is_some_and(|f| f.notice.as_deref() == Some("nothing_to_take"));
+    let option = |(id, login): (String, String)| PersonOption { id, login };
+    let people = desk::case_holders(&state.db, &staff, list.embassy.as_deref()).await?.into_iter().map(option).collect();
+    let embassies = if staff.role == Role::Admin { desk::embassy_choices(&state.db).await?.into_iter().map(|(id, name)| crate::api::dashboard::ChoiceDto { id, name }).collect() } else { Vec::new() };
     Ok(QueuePageDto {
+        embassies,
+        people,
         me: me(embassy_name(state, &staff).await?, &staff),
         queues,
         filter,

@@ -295,7 +295,22 @@ async fn page_and_export_show_aggregates_only(app: TestApp) {
     assert!(text.contains("id=\"weeks-table\""), "with a table of the same numbers");
     assert!(text.contains(&format!("href=\"/desk?queue={}&amp;status=waiting\"", k.legal)), "counts link to the filtered queue");
     assert!(text.contains("href=\"/desk?overdue=1\""), "{text}");
+    // vol.legal's two open cases and one overdue link to their cases on the queue page.
+    let vol = &k.w.vol_legal.0;
+    assert!(text.contains(&format!("href=\"/desk?assignee={vol}\" rel=\"external\" class=\"count\">2<")), "{text}");
+    assert!(text.contains(&format!("href=\"/desk?assignee={vol}&amp;overdue=1\" rel=\"external\" class=\"count\">1<")), "{text}");
     assert!(!text.contains("Алеся"), "no requester data on the dashboard");
+    // The queue page those links open shows the same two cases, one of them overdue.
+    let listed = |body: &str| {
+        let table = &body[body.find("id=\"cases-caption\"").unwrap_or(body.len())..];
+        let table = &table[..table.find("</table>").unwrap_or(0)];
+        table.split("href=\"/desk/cases/").skip(1).map(|rest| rest[..36].to_owned()).collect::<std::collections::BTreeSet<_>>().len()
+    };
+    assert_eq!(listed(&get(&app, &format!("/desk?assignee={vol}"), Some(cookie), Some("en")).await.body), 2);
+    assert_eq!(listed(&get(&app, &format!("/desk?assignee={vol}&overdue=1"), Some(cookie), Some("en")).await.body), 1);
+    // An admin's dashboard of one embassy links to that embassy's list.
+    let admin = get(&app, &format!("/desk/dashboard?embassy={}", k.w.pl.embassy_id), Some(&k.w.admin.1), Some("en")).await;
+    assert!(admin.text().contains(&format!("href=\"/desk?embassy={}&amp;overdue=1\"", k.w.pl.embassy_id)), "{}", admin.text());
 
     // A bad date: the error next to the field, the typed value kept, the default range used.
     let bad = get(&app, "/desk/dashboard?from=2026-02-30", Some(cookie), Some("en")).await;

@@ -3,7 +3,7 @@
 //! concurrency, notes and replies, status changes and the audit trail of all of it.
 
 use crate::{
-    desk_support::{case_in, current_code, desk_cookie, person, sign_in, World, PASSWORD},
+    desk_support::{add_embassy, case_in, current_code, desk_cookie, person, sign_in, World, PASSWORD},
     helpers::{captured_logs, TestApp},
     on_both_backends,
     requester::{count, form_body, get, open_request, post, sign_in as requester_sign_in},
@@ -21,6 +21,7 @@ on_both_backends!(
     log_out_everywhere_and_deactivation_end_sessions_at_once,
     cases_outside_scope_are_not_found,
     queue_pages_follow_priority_then_age_without_offset,
+    queue_pages_filter_by_embassy_and_person,
     take_next_never_gives_one_case_twice,
     notes_stay_internal_and_replies_reach_the_requester,
     status_follows_the_workflow_and_everything_is_audited,
@@ -275,6 +276,48 @@ async fn queue_pages_follow_priority_then_age_without_offset(app: TestApp) {
     let bad_cursor = get(&app, "/desk?after=1.2.nonsense", Some(&w.lead_pl.1), Some("en")).await;
     assert_eq!(bad_cursor.status, 422);
     assert!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'case.list'").await >= 4);
+}
+
+/// Admins narrow the list to one embassy; leads and admins to one person's cases (the
+/// dashboard links its counts to these lists).
+async fn queue_pages_filter_by_embassy_and_person(app: TestApp) {
+    let w = World::build(&app).await;
+    let lt = add_embassy(&app, "lt", "LT").await;
+    let at = now() - 3600;
+    case_in(&app, &w.pl, Category::LegalStatus, Priority::Normal, at, "Анатоль").await;
+    let held = case_in(&app, &w.pl, Category::LegalStatus, Priority::Normal, at, "Барыс").await;
+    case_in(&app, &lt, Category::LegalStatus, Priority::Normal, at, "Вольга").await;
+    sqlx::query("UPDATE cases SET assignee_id = $2 WHERE id = $1").bind(&held).bind(&w.vol_legal.0).execute(app.state.db.pool()).await.unwrap();
+    let names = |body: &str| ["Анатоль", "Барыс", "Вольга"].into_iter().filter(|n| body.contains(n)).collect::<Vec<_>>();
+
+    let all = get(&app, "/desk", Some(&w.admin.1), Some("en")).await;
+    assert_eq!(names(&all.body), ["Анатоль", "Барыс", "Вольга"]);
+    assert!(all.body.contains(r#"id="f-embassy""#), "admins choose an embassy");
+    let only_lt = get(&app, &format!("/desk?embassy={}", lt.embassy_id), Some(&w.admin.1), Some("en")).await;
+    assert_eq!(names(&only_lt.body), ["Вольга"]);
+    assert!(!only_lt.body.contains(&format!("queue={}", w.pl.queue_for(Some(Category::LegalStatus)))), "only that embassy's queues are listed");
+    let only_pl = get(&app, &format!("/desk?embassy={}", w.pl.embassy_id), Some(&w.admin.1), Some("en")).await;
+    assert_eq!(names(&only_pl.body), ["Анатоль", "Барыс"]);
+
+    // A lead has their embassy only: naming another is not found, and no embassy choice.
+    let lead = get(&app, "/desk", Some(&w.lead_pl.1), Some("en")).await;
+    assert!(!lead.body.contains(r#"id="f-embassy""#));
+    assert_eq!(get(&app, &format!("/desk?embassy={}", lt.embassy_id), Some(&w.lead_pl.1), Some("en")).await.status, 404);
+    assert_eq!(get(&app, &format!("/desk?embassy={}", w.pl.embassy_id), Some(&w.lead_pl.1), Some("en")).await.status, 200);
+
+    // One person's cases, picked from the people of the lead's embassy.
+    assert!(lead.body.contains(&format!(r#"value="{}""#, w.vol_legal.0)), "vol.legal is offered");
+    assert!(!lead.body.contains(&format!(r#"value="{}""#, w.vol_lt.0)), "Lithuania's volunteer is not");
+    let held_by = get(&app, &format!("/desk?assignee={}", w.vol_legal.0), Some(&w.lead_pl.1), Some("en")).await;
+    assert_eq!(names(&held_by.body), ["Барыс"]);
+    assert!(held_by.body.contains(&format!(r#"<option value="{}" selected"#, w.vol_legal.0)) || held_by.body.contains(&format!(r#"value="{}" selected"#, w.vol_legal.0)));
+    let nobody = get(&app, &format!("/desk?assignee={}", w.vol_housing.0), Some(&w.lead_pl.1), Some("en")).await;
+    assert!(names(&nobody.body).is_empty());
+    // Another embassy's person has no cases here to show.
+    assert!(names(&get(&app, &format!("/desk?assignee={}", w.vol_lt.0), Some(&w.lead_pl.1), Some("en")).await.body).is_empty());
+    // Volunteers get no list of people.
+    let vol = get(&app, "/desk", Some(&w.vol_legal.1), Some("en")).await;
+    assert!(!vol.body.contains(&format!(r#"value="{}""#, w.vol_housing.0)));
 }
 
 async fn take_next_never_gives_one_case_twice(app: TestApp) {

@@ -88,6 +88,9 @@ async fn queue_queries_use_indexes(app: TestApp) {
         ("unassigned", ListFilter { assignee: AssigneeFilter::Unassigned, ..Default::default() }),
         ("unassigned in a queue", ListFilter { queue: Some(legal.clone()), assignee: AssigneeFilter::Unassigned, ..Default::default() }),
         ("overdue", ListFilter { overdue: true, ..Default::default() }),
+        ("one embassy", ListFilter { embassy: Some(w.pl.embassy_id.clone()), ..Default::default() }),
+        ("one person", ListFilter { person: Some(w.vol_legal.0.clone()), ..Default::default() }),
+        ("one person, overdue", ListFilter { person: Some(w.vol_legal.0.clone()), overdue: true, ..Default::default() }),
         ("next page", ListFilter { after: cursor.clone(), ..Default::default() }),
         ("next page of a queue", ListFilter { queue: Some(legal.clone()), after: cursor.clone(), ..Default::default() }),
     ];

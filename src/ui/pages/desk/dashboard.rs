@@ -42,9 +42,30 @@ fn filter_from_query(query: &ParamsMap) -> DashboardFilter {
     DashboardFilter { embassy: text("embassy"), queue: text("queue"), from: text("from"), to: text("to") }
 }
 
-/// The queue page filtered by `parts` (`queue=…`, `status=…`, …), within the chosen queue.
-fn queue_href(queue: Option<&str>, parts: &[&str]) -> String {
-    let mut all: Vec<String> = queue.map(|q| format!("queue={}", percent_encode(q))).into_iter().collect();
+/// Where the counts are: the chosen embassy (admins) and queue, if any.
+#[derive(Clone, Copy)]
+struct Within<'a> {
+    embassy: Option<&'a str>,
+    queue: Option<&'a str>,
+}
+
+impl<'a> Within<'a> {
+    fn of(filter: &'a DashboardFilter) -> Self {
+        Within { embassy: filter.embassy.as_deref().filter(|e| !e.is_empty()), queue: filter.queue.as_deref().filter(|q| !q.is_empty()) }
+    }
+    fn queue(queue: &'a str) -> Self {
+        Within { embassy: None, queue: Some(queue) }
+    }
+}
+
+/// The queue page filtered by `parts` (`status=…`, `assignee=…`, …) within `within`.
+fn queue_href(within: Within, parts: &[&str]) -> String {
+    let mut all: Vec<String> = match (within.queue, within.embassy) {
+        // A queue belongs to one embassy.
+        (Some(q), _) => vec![format!("queue={}", percent_encode(q))],
+        (None, Some(e)) => vec![format!("embassy={}", percent_encode(e))],
+        (None, None) => Vec::new(),
+    };
     all.extend(parts.iter().map(|p| (*p).to_owned()));
     if all.is_empty() {
         "/desk".to_owned()
@@ -73,7 +94,7 @@ fn DashboardView(page: DashboardDto) -> impl IntoView {
         <Glance page=page.clone() />
         <QueueTable rows=page.by_queue.clone() />
         <WeeklyChart weeks=page.weeks.clone() />
-        <Workload rows=page.workload.clone() admin />
+        <Workload rows=page.workload.clone() admin filter=page.filter.clone() />
         <CategoryMix categories=page.categories.clone() />
     }
 }
@@ -153,7 +174,7 @@ fn MedianCell(median: MedianDto) -> impl IntoView {
 #[component]
 fn Glance(page: DashboardDto) -> impl IntoView {
     let i18n = use_i18n();
-    let queue = page.filter.queue.as_deref();
+    let queue = Within::of(&page.filter);
     let oldest = page.oldest_unassigned_days.map(|d| view! { " "<span class="muted">"("{t!(i18n, desk.dashboard.oldest)}" "{age_text(i18n, d)}")"</span> });
     let medians = |m: &[MedianDto]| m.iter().cloned().map(|m| view! { <td><MedianCell median=m /></td> }).collect_view();
     view! {
@@ -189,7 +210,7 @@ fn QueueTable(rows: Vec<QueueLoadDto>) -> impl IntoView {
     let body = rows
         .into_iter()
         .map(|row| {
-            let q = Some(row.id.as_str());
+            let q = Within::queue(&row.id);
             let cells = row
                 .by_status
                 .iter()
@@ -228,22 +249,24 @@ fn day_of(at: Option<i64>) -> Option<String> {
 }
 
 #[component]
-fn Workload(rows: Vec<WorkloadDto>, admin: bool) -> impl IntoView {
+fn Workload(rows: Vec<WorkloadDto>, admin: bool, filter: DashboardFilter) -> impl IntoView {
     let i18n = use_i18n();
+    let within = Within::of(&filter);
     let body = rows
         .into_iter()
         .map(|w| {
             let last_activity = day_of(w.last_activity_at).map(|d| view! { <time datetime=d.clone()>{date_text(i18n, &d)}</time> });
             let last_login = day_of(w.last_login_at).map(|d| view! { <time datetime=d.clone()>{date_text(i18n, &d)}</time> });
             let threshold = u32::try_from(w.threshold).unwrap_or(u32::MAX);
+            let mine = format!("assignee={}", percent_encode(&w.id));
             let flag = w.overloaded.then(|| view! { <span class="badge overloaded">{t!(i18n, desk.dashboard.overloaded, count = move || threshold)}</span> });
             view! {
                 <tr class:overloaded=w.overloaded>
                     <th scope="row">{w.login}</th>
                     <td>{role_text(i18n, w.role)}</td>
                     {admin.then(|| view! { <td>{w.embassy}</td> })}
-                    <td>{w.open}" "{flag}</td>
-                    <td>{w.overdue}</td>
+                    <td><CountLink n=w.open href=queue_href(within, &[&mine]) />" "{flag}</td>
+                    <td><CountLink n=w.overdue href=queue_href(within, &[&mine, "overdue=1"]) /></td>
                     <td>{last_activity}</td>
                     <td>{last_login}</td>
                 </tr>

@@ -8,9 +8,12 @@ use super::{
     DeskLoading, LoadProblem,
 };
 use crate::{
-    api::desk::{load_queue_page, Assignee, CaseFilter, CaseRowDto, DeadlineDto, QueueDto, QueuePageDto},
+    api::{
+        dashboard::ChoiceDto,
+        desk::{load_queue_page, Assignee, CaseFilter, CaseRowDto, DeadlineDto, PersonOption, QueueDto, QueuePageDto},
+    },
     domain::{percent_encode, Priority, Status},
-    i18n::{t, use_i18n},
+    i18n::{t, t_string, use_i18n},
     ui::components::{
         desk_frame::DeskFrame,
         desk_table::DeskTable,
@@ -38,11 +41,15 @@ pub fn DeskQueuePage() -> impl IntoView {
 /// The filter as the address gives it; unknown values count as "any".
 fn filter_from_query(query: &ParamsMap) -> CaseFilter {
     let text = |key: &str| query.get(key).filter(|v| !v.is_empty());
+    // `assignee` is "anyone", "me", "unassigned", or a person's id.
+    let assignee = text("assignee");
     CaseFilter {
+        embassy: text("embassy"),
         queue: text("queue"),
         status: text("status").as_deref().and_then(Status::parse),
         priority: text("priority").as_deref().and_then(|p| crate::domain::Priority::parse(p)),
-        assignee: text("assignee").as_deref().and_then(Assignee::parse).unwrap_or_default(),
+        assignee: assignee.as_deref().and_then(Assignee::parse).unwrap_or_default(),
+        person: assignee.filter(|a| Assignee::parse(a).is_none()),
         overdue: query.get("overdue").is_some_and(|v| v == "1"),
         after: text("after"),
     }
@@ -51,6 +58,9 @@ fn filter_from_query(query: &ParamsMap) -> CaseFilter {
 /// The address of the page after this one: the same filter, from the cursor `after`.
 fn next_page_href(filter: &CaseFilter, after: &str) -> String {
     let mut parts = Vec::new();
+    if let Some(embassy) = &filter.embassy {
+        parts.push(format!("embassy={}", percent_encode(embassy)));
+    }
     if let Some(queue) = &filter.queue {
         parts.push(format!("queue={}", percent_encode(queue)));
     }
@@ -60,7 +70,9 @@ fn next_page_href(filter: &CaseFilter, after: &str) -> String {
     if let Some(priority) = filter.priority {
         parts.push(format!("priority={}", priority.as_str()));
     }
-    if filter.assignee != Assignee::Anyone {
+    if let Some(person) = &filter.person {
+        parts.push(format!("assignee={}", percent_encode(person)));
+    } else if filter.assignee != Assignee::Anyone {
         parts.push(format!("assignee={}", filter.assignee.as_str()));
     }
     if filter.overdue {
@@ -85,7 +97,7 @@ fn QueueView(page: QueuePageDto) -> impl IntoView {
         </form>
         <div class="desk-columns">
             <div class="desk-main">
-                <FilterForm filter=page.filter.clone() queues=page.queues.clone() />
+                <FilterForm filter=page.filter.clone() queues=page.queues.clone() embassies=page.embassies.clone() people=page.people.clone() />
                 <CaseTable cases=page.cases filtered=filter != CaseFilter::default() />
                 {next.map(|href| view! {
                     <p class="pager"><a href=href rel="external">{t!(i18n, desk.queue.next_page)}</a></p>
@@ -142,8 +154,36 @@ fn QueueList(queues: Vec<QueueDto>, current: Option<String>) -> impl IntoView {
 }
 
 #[component]
-fn FilterForm(filter: CaseFilter, queues: Vec<QueueDto>) -> impl IntoView {
+fn FilterForm(filter: CaseFilter, queues: Vec<QueueDto>, embassies: Vec<ChoiceDto>, people: Vec<PersonOption>) -> impl IntoView {
     let i18n = use_i18n();
+    let embassy_field = (!embassies.is_empty()).then(|| {
+        let options = embassies
+            .into_iter()
+            .map(|e| {
+                let selected = filter.embassy.as_deref() == Some(e.id.as_str());
+                view! { <option value=e.id selected=selected>{e.name}</option> }
+            })
+            .collect_view();
+        view! {
+            <div class="field">
+                <label for="f-embassy">{t!(i18n, desk.dashboard.f_embassy)}</label>
+                <select id="f-embassy" name="embassy">
+                    <option value="">{t!(i18n, desk.dashboard.all_embassies)}</option>
+                    {options}
+                </select>
+            </div>
+        }
+    });
+    let people_options = (!people.is_empty()).then(|| {
+        let options = people
+            .into_iter()
+            .map(|p| {
+                let selected = filter.person.as_deref() == Some(p.id.as_str());
+                view! { <option value=p.id selected=selected>{p.login}</option> }
+            })
+            .collect_view();
+        view! { <optgroup label=move || t_string!(i18n, desk.queue.assignee_people).to_string()>{options}</optgroup> }
+    });
     let queue_options = queues
         .into_iter()
         .map(|q| {
@@ -167,13 +207,14 @@ fn FilterForm(filter: CaseFilter, queues: Vec<QueueDto>) -> impl IntoView {
                 Assignee::Me => t!(i18n, desk.queue.assignee_me).into_any(),
                 Assignee::Unassigned => t!(i18n, desk.queue.assignee_unassigned).into_any(),
             };
-            view! { <option value=a.as_str() selected=filter.assignee == a>{text}</option> }
+            view! { <option value=a.as_str() selected=filter.person.is_none() && filter.assignee == a>{text}</option> }
         })
         .collect_view();
     view! {
         <form method="get" action="/desk" class="filters" aria-labelledby="filter-title">
             <h2 id="filter-title">{t!(i18n, desk.queue.filter_title)}</h2>
             <div class="filter-fields">
+                {embassy_field}
                 <div class="field">
                     <label for="f-queue">{t!(i18n, desk.queue.f_queue)}</label>
                     <select id="f-queue" name="queue">
@@ -197,7 +238,7 @@ fn FilterForm(filter: CaseFilter, queues: Vec<QueueDto>) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="f-assignee">{t!(i18n, desk.queue.f_assignee)}</label>
-                    <select id="f-assignee" name="assignee">{assignee_options}</select>
+                    <select id="f-assignee" name="assignee">{assignee_options}{people_options}</select>
                 </div>
                 <div class="choice">
                     <input type="checkbox" id="f-overdue" name="overdue" value="1" checked=filter.overdue />
