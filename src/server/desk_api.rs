@@ -173,7 +173,7 @@ pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> R
     let access = view.access.map(|rows| {
         rows.into_iter()
             .map(|(at, actor, action, outcome)| {
-                let actor = actor.strip_prefix("person:").map(|p| login(p)).unwrap_or(actor);
+                let actor = actor.strip_prefix("person:").map(&login).unwrap_or(actor);
                 AccessDto { at, actor, action, outcome }
             })
             .collect()

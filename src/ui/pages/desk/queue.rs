@@ -47,7 +47,7 @@ fn filter_from_query(query: &ParamsMap) -> CaseFilter {
         embassy: text("embassy"),
         queue: text("queue"),
         status: text("status").as_deref().and_then(Status::parse),
-        priority: text("priority").as_deref().and_then(|p| crate::domain::Priority::parse(p)),
+        priority: text("priority").as_deref().and_then(Priority::parse),
         assignee: assignee.as_deref().and_then(Assignee::parse).unwrap_or_default(),
         person: assignee.filter(|a| Assignee::parse(a).is_none()),
         overdue: query.get("overdue").is_some_and(|v| v == "1"),
