@@ -160,3 +160,16 @@ pub fn Choices(
         </fieldset>
     }
 }
+
+/// `<option>`s for `(value, label)` pairs, the one equal to `selected` marked selected (the
+/// desk's filter forms, which keep their choice in the address).
+pub fn options_of(items: impl IntoIterator<Item = (String, String)>, selected: Option<&str>) -> AnyView {
+    items
+        .into_iter()
+        .map(|(value, label)| {
+            let is_selected = selected == Some(value.as_str());
+            view! { <option value=value selected=is_selected>{label}</option> }
+        })
+        .collect_view()
+        .into_any()
+}

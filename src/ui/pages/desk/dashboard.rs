@@ -15,6 +15,7 @@ use crate::{
     i18n::{t, use_i18n},
     ui::components::{
         desk_frame::DeskFrame,
+        inputs::options_of,
         desk_table::DeskTable,
         messages::{date_text, desk_status_text, role_text},
     },
@@ -103,16 +104,8 @@ fn DashboardView(page: DashboardDto) -> impl IntoView {
 fn Filters(page: DashboardDto) -> impl IntoView {
     let i18n = use_i18n();
     let refused = Refused::any(page.form.clone());
-    let embassy_options = page
-        .embassies
-        .iter()
-        .map(|e| view! { <option value=e.id.clone() selected=page.filter.embassy.as_deref() == Some(e.id.as_str())>{e.name.clone()}</option> })
-        .collect_view();
-    let queue_options = page
-        .queues
-        .iter()
-        .map(|q| view! { <option value=q.id.clone() selected=page.filter.queue.as_deref() == Some(q.id.as_str())>{q.name.clone()}</option> })
-        .collect_view();
+    let embassy_options = options_of(page.embassies.iter().map(|e| (e.id.clone(), e.name.clone())), page.filter.embassy.as_deref());
+    let queue_options = options_of(page.queues.iter().map(|q| (q.id.clone(), q.name.clone())), page.filter.queue.as_deref());
     let from = refused.value_or("from", page.from.clone());
     let to = refused.value_or("to", page.to.clone());
     let all_embassies = (page.embassies.len() > 1).then(|| view! { <option value="">{t!(i18n, desk.dashboard.all_embassies)}</option> });

@@ -16,6 +16,7 @@ use crate::{
     i18n::{t, t_string, use_i18n},
     ui::components::{
         desk_frame::DeskFrame,
+        inputs::options_of,
         desk_table::DeskTable,
         messages::{category_short_text, date_text, desk_status_text, priority_text},
     },
@@ -157,13 +158,7 @@ fn QueueList(queues: Vec<QueueDto>, current: Option<String>) -> impl IntoView {
 fn FilterForm(filter: CaseFilter, queues: Vec<QueueDto>, embassies: Vec<ChoiceDto>, people: Vec<PersonOption>) -> impl IntoView {
     let i18n = use_i18n();
     let embassy_field = (!embassies.is_empty()).then(|| {
-        let options = embassies
-            .into_iter()
-            .map(|e| {
-                let selected = filter.embassy.as_deref() == Some(e.id.as_str());
-                view! { <option value=e.id selected=selected>{e.name}</option> }
-            })
-            .collect_view();
+        let options = options_of(embassies.into_iter().map(|e| (e.id, e.name)), filter.embassy.as_deref());
         view! {
             <div class="field">
                 <label for="f-embassy">{t!(i18n, desk.dashboard.f_embassy)}</label>
@@ -175,22 +170,10 @@ fn FilterForm(filter: CaseFilter, queues: Vec<QueueDto>, embassies: Vec<ChoiceDt
         }
     });
     let people_options = (!people.is_empty()).then(|| {
-        let options = people
-            .into_iter()
-            .map(|p| {
-                let selected = filter.person.as_deref() == Some(p.id.as_str());
-                view! { <option value=p.id selected=selected>{p.login}</option> }
-            })
-            .collect_view();
+        let options = options_of(people.into_iter().map(|p| (p.id, p.login)), filter.person.as_deref());
         view! { <optgroup label=move || t_string!(i18n, desk.queue.assignee_people).to_string()>{options}</optgroup> }
     });
-    let queue_options = queues
-        .into_iter()
-        .map(|q| {
-            let selected = filter.queue.as_deref() == Some(q.id.as_str());
-            view! { <option value=q.id selected=selected>{q.name}" ("{q.embassy}")"</option> }
-        })
-        .collect_view();
+    let queue_options = options_of(queues.into_iter().map(|q| (q.id, format!("{} ({})", q.name, q.embassy))), filter.queue.as_deref());
     let status_options = Status::ALL
         .into_iter()
         .map(|s| view! { <option value=s.as_str() selected=filter.status == Some(s)>{desk_status_text(i18n, s)}</option> })
