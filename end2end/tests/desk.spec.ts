@@ -7,7 +7,7 @@ import { cli, invitationPath, totp } from '../support/desk';
 // invitation and enrols a second factor, requires one of volunteers, invites a volunteer
 // who enrols, signs in, takes the next case by keyboard, writes a note and a reply; the
 // requester sees the reply and never the note. The lead then reads the dashboard, follows
-// a number to the queue it counts, downloads the figures and deactivates the volunteer,
+// a number to the queue it counts and another to the volunteer's cases, downloads the figures and deactivates the volunteer,
 // whose session ends at once.
 
 // Each project works in an embassy of its own, so that "take next" finds exactly the case
@@ -164,6 +164,16 @@ test('a lead invites a volunteer who enrols, signs in, takes the next case, note
   await open.click();
   await expect(lead).toHaveURL(new RegExp(`/desk\\?queue=${legalQueue}$`));
   await expect(lead.locator('table.cases')).toContainText(reference);
+
+  // The volunteer's open case, one number away from their own list.
+  await lead.goto(`/desk/dashboard?queue=${legalQueue}`);
+  const theirs = lead.locator('table.workload tr', { hasText: `vol-${suffix}` }).locator('a.count').first();
+  await expect(theirs).toHaveText('1');
+  await theirs.click();
+  await expect(lead).toHaveURL(new RegExp(`/desk\\?queue=${legalQueue}&assignee=[0-9a-f-]{36}$`));
+  await expect(lead.locator('table.cases')).toContainText(reference);
+  await expect(lead.locator('#f-assignee option:checked')).toHaveText(`vol-${suffix}`);
+  await expectNoAxeViolationsHere(lead, browser, js, "one person's cases");
 
   // The figures as CSV: aggregates only.
   await lead.goto(`/desk/dashboard?queue=${legalQueue}`);

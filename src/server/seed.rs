@@ -184,6 +184,11 @@ pub async fn run(db: &Db, keyring: &Arc<Keyring>, count: u64, embassy_codes: &[S
         }
     }
     let _ = producer.join();
+    // A bulk load leaves PostgreSQL without statistics and without a visibility map, so its
+    // index-only scans would still read every heap page until autovacuum came by.
+    if db.backend() == super::config::Backend::Postgres {
+        sqlx::query("VACUUM ANALYZE").execute(db.pool()).await.map_err(DbError::from)?;
+    }
     println!("seeded {written} cases in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
