@@ -156,16 +156,25 @@ pub fn past_reach_version() -> Sql {
     q
 }
 
-/// Open cases past their first-response due time without a response.
+/// Open cases past their first-response due time without a response: the days before
+/// today from `awaiting_days` (kept by triggers), today's from the covering index.
 pub fn overdue(scope: &Scope, at: i64, backend: Backend) -> Sql {
     let mut q = Sql::new("overdue");
+    let today = at.div_euclid(86_400);
+    let queues = q.list(&queue_ids(scope));
+    let day = q.arg(Arg::Int(today));
+    let since = q.arg(Arg::Int(today * 86_400));
     let at = q.arg(Arg::Int(at));
     let scoped = case_scope(&mut q, scope);
     // `priority >= 0` names the partial index made for this count (see its migration).
     // Without statistics, SQLite would rather probe the status index for every open status
-    // of every embassy (hundreds of thousands of row reads at a million cases).
+    // of every embassy.
     let hint = if backend == Backend::Sqlite { " INDEXED BY cases_awaiting_response" } else { "" };
-    q.sql = format!("SELECT COUNT(*) FROM cases{hint} WHERE first_response_at IS NULL AND priority >= 0 AND {OPEN} AND first_response_due_at < {at} AND {scoped}");
+    q.sql = format!(
+        "SELECT CAST(COALESCE((SELECT SUM(n) FROM awaiting_days WHERE queue_id IN ({queues}) AND due_day < {day}), 0) AS BIGINT) \
+         + (SELECT COUNT(*) FROM cases{hint} WHERE first_response_at IS NULL AND priority >= 0 AND {OPEN} \
+         AND first_response_due_at >= {since} AND first_response_due_at < {at} AND {scoped})"
+    );
     q
 }
 

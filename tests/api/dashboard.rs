@@ -190,11 +190,28 @@ async fn every_figure_matches_a_known_data_set(app: TestApp) {
     let f = dashboard::figures(&app.state.db, &app.state.medians, &scope, range, at).await.unwrap();
     assert_eq!(f.weeks.iter().map(|w| w.opened).sum::<i64>(), 3);
     assert_eq!(f.categories.iter().find(|(c, _)| *c == Category::Housing).unwrap().1, 3);
+    assert_eq!(f.overdue, 1, "c1, overdue since 9 days, came along");
+    // c6 (housing, due in 2 days) falls due yesterday, then gets its answer: overdue, then not.
+    let c6: String = sqlx::query_scalar("SELECT id FROM cases WHERE created_at = $1").bind(d0 - DAY).fetch_one(app.state.db.pool()).await.unwrap();
+    sqlx::query("UPDATE cases SET first_response_at = NULL, first_response_due_at = $2 WHERE id = $1").bind(&c6).bind(d0 - DAY / 2).execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(dashboard::figures(&app.state.db, &app.state.medians, &scope, range, at).await.unwrap().overdue, 2);
+    sqlx::query("UPDATE cases SET status = 'resolved' WHERE id = $1").bind(&c6).execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(dashboard::figures(&app.state.db, &app.state.medians, &scope, range, at).await.unwrap().overdue, 1, "a resolved case is not overdue");
 
     // A shredded-and-purged case leaves the counts.
     sqlx::query("DELETE FROM cases WHERE id = $1").bind(&c1).execute(app.state.db.pool()).await.unwrap();
     let f = dashboard::figures(&app.state.db, &app.state.medians, &scope, range, at).await.unwrap();
     assert_eq!(f.weeks.iter().map(|w| w.opened).sum::<i64>(), 2);
+    assert_eq!(f.overdue, 0);
+    // The kept days agree with counting the cases themselves.
+    let kept: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM awaiting_days").fetch_one(app.state.db.pool()).await.unwrap();
+    let counted: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM cases WHERE first_response_at IS NULL AND first_response_due_at IS NOT NULL AND status IN ('new', 'triaged', 'in_progress', 'waiting')",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(kept, counted);
 }
 
 async fn past_reach_version(app: &TestApp) -> i64 {
