@@ -164,7 +164,7 @@ pub struct Figures {
 /// The windows of the medians, in days, ending with the range's last day.
 pub const MEDIAN_WINDOWS: [i64; 2] = [30, 90];
 
-async fn rows(db: &Db, q: &Sql) -> Result<Vec<AnyRow>, DbError> {
+pub(super) async fn rows(db: &Db, q: &Sql) -> Result<Vec<AnyRow>, DbError> {
     Ok(bind_args(sqlx::query(&q.sql), &q.args).fetch_all(db.pool()).await?)
 }
 
@@ -172,7 +172,7 @@ async fn one(db: &Db, q: &Sql) -> Result<AnyRow, DbError> {
     Ok(bind_args(sqlx::query(&q.sql), &q.args).fetch_one(db.pool()).await?)
 }
 
-async fn count(db: &Db, q: &Sql) -> Result<i64, DbError> {
+pub(super) async fn count(db: &Db, q: &Sql) -> Result<i64, DbError> {
     Ok(one(db, q).await?.try_get(0)?)
 }
 
@@ -180,8 +180,7 @@ async fn count(db: &Db, q: &Sql) -> Result<i64, DbError> {
 /// settled part of the median windows between calls.
 pub async fn figures(db: &Db, cache: &MedianCache, scope: &Scope, range: Range, at: i64) -> Result<Figures, DbError> {
     let end = range.to.unix_start() + DAY;
-    let first_response = medians::medians(db, cache, scope, Reached::FirstResponse, end, MEDIAN_WINDOWS, at).await?;
-    let resolution = medians::medians(db, cache, scope, Reached::Resolution, end, MEDIAN_WINDOWS, at).await?;
+    let [first_response, resolution] = medians::medians(db, cache, scope, [Reached::FirstResponse, Reached::Resolution], end, MEDIAN_WINDOWS, at).await?;
     Ok(Figures {
         queues: queue_figures(db, scope).await?,
         weeks: weeks(db, scope, range).await?,

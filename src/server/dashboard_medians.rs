@@ -13,10 +13,9 @@
 //! a rank unknown, the window is sorted in the database as before.
 
 use super::{
-    dashboard::{Median, Scope},
-    dashboard_sql::{self as sql, Reached, Sql},
+    dashboard::{count, rows, Median, Scope},
+    dashboard_sql::{self as sql, Reached},
     db::{Db, DbError},
-    desk::bind_args,
 };
 use sqlx::Row;
 use std::{
@@ -78,27 +77,38 @@ pub fn settled_until(at: i64) -> i64 {
     (at - 3_600).div_euclid(DAY) * DAY
 }
 
-async fn rows(db: &Db, q: &Sql) -> Result<Vec<sqlx::any::AnyRow>, DbError> {
-    Ok(bind_args(sqlx::query(&q.sql), &q.args).fetch_all(db.pool()).await?)
-}
-
-async fn int(db: &Db, q: &Sql) -> Result<i64, DbError> {
-    Ok(bind_args(sqlx::query(&q.sql), &q.args).fetch_one(db.pool()).await?.try_get(0)?)
-}
-
-/// The medians of `reached` over each window ending at `until` (`windows` in days), as of `at`.
-pub async fn medians<const N: usize>(
+/// For each of `kinds`, the medians over each window ending at `until` (`windows` in days),
+/// as of `at`.
+pub async fn medians<const K: usize, const N: usize>(
     db: &Db,
     cache: &MedianCache,
+    scope: &Scope,
+    kinds: [Reached; K],
+    until: i64,
+    windows: [i64; N],
+    at: i64,
+) -> Result<[[Median; N]; K], DbError> {
+    // Read before anything it vouches for: a rewrite committed after this read moves the
+    // version past the one the slices are kept under.
+    let version = count(db, &sql::past_reach_version()).await?;
+    let mut out = [[Median { window_days: 0, cases: 0, seconds: None }; N]; K];
+    for (slot, reached) in out.iter_mut().zip(kinds) {
+        *slot = windows_of(db, cache, version, scope, reached, until, windows, at).await?;
+    }
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn windows_of<const N: usize>(
+    db: &Db,
+    cache: &MedianCache,
+    version: i64,
     scope: &Scope,
     reached: Reached,
     until: i64,
     windows: [i64; N],
     at: i64,
 ) -> Result<[Median; N], DbError> {
-    // Read before anything it vouches for: a rewrite committed after this read moves the
-    // version past the one the slices are kept under.
-    let version = int(db, &sql::past_reach_version()).await?;
     let split = settled_until(at).min(until);
     let widest = windows.iter().copied().max().unwrap_or(0);
     let recent_from = split.max(until - widest * DAY);
@@ -151,7 +161,7 @@ async fn settled(db: &Db, cache: &MedianCache, version: i64, scope: &Scope, reac
     if let Some(s) = cache.get(&key, version) {
         return Ok(s);
     }
-    let count = if since < split { int(db, &sql::reached_count(scope, reached, since, split)).await? as usize } else { 0 };
+    let count = if since < split { count(db, &sql::reached_count(scope, reached, since, split)).await? as usize } else { 0 };
     let (lo, hi) = slice_bounds(count);
     let mut middle = Vec::with_capacity(hi - lo);
     if hi > lo {
@@ -172,7 +182,7 @@ fn slice_bounds(count: usize) -> (usize, usize) {
 
 /// The whole window's median, sorted by the database.
 async fn sorted_in_database(db: &Db, scope: &Scope, reached: Reached, since: i64, until: i64, window_days: i64) -> Result<Median, DbError> {
-    let cases = int(db, &sql::reached_count(scope, reached, since, until)).await?;
+    let cases = count(db, &sql::reached_count(scope, reached, since, until)).await?;
     if cases == 0 {
         return Ok(Median { window_days, cases, seconds: None });
     }
