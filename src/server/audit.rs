@@ -6,7 +6,6 @@ use super::{
     crypto::Keyring,
     db::{now, Db, DbError, Tx},
 };
-use futures::TryStreamExt;
 use sqlx::Row;
 
 /// How an audited action ended.
@@ -110,6 +109,8 @@ pub enum ChainBreak {
     UnknownKey { seq: i64, key_id: i64 },
     #[error("audit log ends at row {last} but its head records row {head} (rows removed from the end)")]
     Truncated { last: i64, head: i64 },
+    #[error("audit log goes on to row {last} but its head records row {head} (rows added past the head)")]
+    BeyondHead { last: i64, head: i64 },
 }
 
 type StoredRow = (i64, String, String, Option<String>, String, i64, Vec<u8>);
@@ -119,42 +120,71 @@ fn decode_row(row: &sqlx::any::AnyRow) -> Result<StoredRow, sqlx::Error> {
 }
 
 /// Checks the whole chain; returns the number of rows, or the first break.
+///
+/// The desk keeps appending while this runs. The head is read first, so rows removed from
+/// the end show as a chain shorter than that head, and read again at the end, which every
+/// append moves with its row, so rows added without it show as a chain longer than the head.
 pub async fn verify(db: &Db, keyring: &Keyring) -> Result<Result<i64, ChainBreak>, DbError> {
-    let mut rows = sqlx::query("SELECT seq, at, actor, action, object_id, outcome, key_id, mac FROM audit_log ORDER BY seq").fetch(db.pool());
+    let (start_seq, start_mac) = head(db).await?;
+    let mut mac_at_start: Vec<u8> = Vec::new();
     let mut previous: Vec<u8> = Vec::new();
     let mut expected = 1i64;
-    while let Some(row) = rows.try_next().await? {
-        let seq: i64 = row.try_get(0)?;
-        if seq != expected {
-            return Ok(Err(ChainBreak::Gap { expected, found: seq }));
+    let mut after = i64::MIN;
+    // A thousand rows at a time, each read a short statement of its own: on SQLite's shared
+    // cache a read holds its table until it ends, and every view appends to this one.
+    loop {
+        let rows = sqlx::query("SELECT seq, at, actor, action, object_id, outcome, key_id, mac FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000")
+            .bind(after)
+            .fetch_all(db.pool())
+            .await?;
+        if rows.is_empty() {
+            break;
         }
-        // A value of the wrong type cannot have been written by `append`: report the row.
-        let Ok((at, actor, action, object_id, outcome, key_id, stored)) = decode_row(&row) else {
-            return Ok(Err(ChainBreak::BadMac { seq }));
-        };
-        let fields = RowFields {
-            seq,
-            at,
-            actor: &actor,
-            action: &action,
-            object_id: object_id.as_deref(),
-            outcome: &outcome,
-            key_id: u32::try_from(key_id).unwrap_or(u32::MAX),
-        };
-        let Some(mac) = fields.mac(keyring, &previous) else {
-            return Ok(Err(ChainBreak::UnknownKey { seq, key_id }));
-        };
-        if stored != mac {
-            return Ok(Err(ChainBreak::BadMac { seq }));
+        for row in rows {
+            let seq: i64 = row.try_get(0)?;
+            after = seq;
+            if seq != expected {
+                return Ok(Err(ChainBreak::Gap { expected, found: seq }));
+            }
+            // A value of the wrong type cannot have been written by `append`: report the row.
+            let Ok((at, actor, action, object_id, outcome, key_id, stored)) = decode_row(&row) else {
+                return Ok(Err(ChainBreak::BadMac { seq }));
+            };
+            let fields = RowFields {
+                seq,
+                at,
+                actor: &actor,
+                action: &action,
+                object_id: object_id.as_deref(),
+                outcome: &outcome,
+                key_id: u32::try_from(key_id).unwrap_or(u32::MAX),
+            };
+            let Some(mac) = fields.mac(keyring, &previous) else {
+                return Ok(Err(ChainBreak::UnknownKey { seq, key_id }));
+            };
+            if stored != mac {
+                return Ok(Err(ChainBreak::BadMac { seq }));
+            }
+            if seq == start_seq {
+                mac_at_start.clone_from(&stored);
+            }
+            previous = stored;
+            expected += 1;
         }
-        previous = stored;
-        expected += 1;
     }
-    drop(rows);
+    let last = expected - 1;
+    if last < start_seq || mac_at_start != start_mac {
+        return Ok(Err(ChainBreak::Truncated { last, head: start_seq }));
+    }
+    let (end_seq, end_mac) = head(db).await?;
+    if end_seq < last || (end_seq == last && end_mac != previous) {
+        return Ok(Err(ChainBreak::BeyondHead { last, head: end_seq }));
+    }
+    Ok(Ok(last))
+}
+
+/// The chain's head: the last sequence number and MAC appended.
+async fn head(db: &Db) -> Result<(i64, Vec<u8>), DbError> {
     let head = sqlx::query("SELECT seq, mac FROM audit_head WHERE id = 1").fetch_one(db.pool()).await?;
-    let (head_seq, head_mac): (i64, Vec<u8>) = (head.try_get(0)?, head.try_get(1)?);
-    if head_seq != expected - 1 || head_mac != previous {
-        return Ok(Err(ChainBreak::Truncated { last: expected - 1, head: head_seq }));
-    }
-    Ok(Ok(expected - 1))
+    Ok((head.try_get(0)?, head.try_get(1)?))
 }

@@ -76,6 +76,7 @@ pub fn first_bad_row(e: &ChainBreak) -> i64 {
         ChainBreak::BadMac { seq } | ChainBreak::UnknownKey { seq, .. } => seq,
         ChainBreak::Gap { expected, .. } => expected,
         ChainBreak::Truncated { last, .. } => last + 1,
+        ChainBreak::BeyondHead { head, .. } => head + 1,
     }
 }
 

@@ -191,15 +191,20 @@ pub async fn audit_read<T>(mut tx: db::Tx, keyring: &Keyring, case_id: &CaseId, 
 }
 
 /// A case's data key, unwrapped by the server keyring; `Gone` when the case has none.
-pub async fn data_key(tx: &mut db::Tx, keyring: &Keyring, case_id: &CaseId) -> Result<DataKey, ReadError> {
-    let wrapped = db::cases::wrapped_key(tx, case_id.as_str(), SERVER_HOLDER).await?.ok_or(ReadError::Gone)?;
+pub async fn data_key(conn: &mut db::Conn, keyring: &Keyring, case_id: &CaseId) -> Result<DataKey, ReadError> {
+    let wrapped = db::cases::wrapped_key(conn, case_id.as_str(), SERVER_HOLDER).await?.ok_or(ReadError::Gone)?;
     Ok(keyring.unwrap_case_key(case_id.as_str(), &wrapped)?)
 }
 
-pub(crate) async fn decrypt_fields(tx: &mut db::Tx, keyring: &Keyring, case_id: &CaseId) -> Result<BTreeMap<String, Zeroizing<String>>, ReadError> {
-    let data_key = data_key(tx, keyring, case_id).await?;
+pub(crate) async fn decrypt_fields(conn: &mut db::Conn, keyring: &Keyring, case_id: &CaseId) -> Result<BTreeMap<String, Zeroizing<String>>, ReadError> {
+    let data_key = data_key(conn, keyring, case_id).await?;
+    open_fields(conn, &data_key, case_id).await
+}
+
+/// Every sealed field of a case, opened with its data key.
+pub(crate) async fn open_fields(conn: &mut db::Conn, data_key: &DataKey, case_id: &CaseId) -> Result<BTreeMap<String, Zeroizing<String>>, ReadError> {
     let mut out = BTreeMap::new();
-    for (name, sealed) in db::cases::sealed_fields(tx, case_id.as_str()).await? {
+    for (name, sealed) in db::cases::sealed_fields(conn, case_id.as_str()).await? {
         let plain = data_key.open(&field_place(case_id.as_str(), &name), &sealed)?;
         let text = std::str::from_utf8(&plain).map_err(|_| CryptoError::Forged)?;
         out.insert(name, Zeroizing::new(text.to_owned()));

@@ -8,7 +8,7 @@ use super::{
     cases::{self, field_place, CaseField, ReadError},
     config::Backend,
     crypto::{CryptoError, Keyring, Place},
-    db::{now, Db, DbError, Tx},
+    db::{now, Conn, Db, DbError, Tx},
     follow_up::{self, Author, MessageKind},
     staff::Staff,
 };
@@ -127,9 +127,9 @@ pub fn in_scope(staff: &Staff, embassy_id: &str, queue_id: &str) -> bool {
 
 /// The case with `id` if it is in the person's scope; `None` for unknown ids, malformed
 /// ids and cases outside scope alike.
-pub async fn case_in_scope(tx: &mut Tx, staff: &Staff, id: &str) -> Result<Option<CaseMeta>, DbError> {
+pub async fn case_in_scope(conn: &mut Conn, staff: &Staff, id: &str) -> Result<Option<CaseMeta>, DbError> {
     let Some(id) = CaseId::parse(id) else { return Ok(None) };
-    let row = sqlx::query(&format!("SELECT {META} FROM cases c WHERE c.id = $1")).bind(id.as_str()).fetch_optional(&mut **tx).await?;
+    let row = sqlx::query(&format!("SELECT {META} FROM cases c WHERE c.id = $1")).bind(id.as_str()).fetch_optional(&mut *conn).await?;
     let Some(row) = row else { return Ok(None) };
     let meta = decode_meta(&row)?;
     Ok(in_scope(staff, &meta.embassy_id, &meta.queue_id).then_some(meta))
@@ -299,14 +299,14 @@ pub async fn reroute(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, q
 
 /// People a case may be assigned to: active leads of its embassy and active volunteers of
 /// its queue.
-pub async fn assignable(tx: &mut Tx, meta: &CaseMeta) -> Result<Vec<(String, String)>, DbError> {
+pub async fn assignable(conn: &mut Conn, meta: &CaseMeta) -> Result<Vec<(String, String)>, DbError> {
     let rows = sqlx::query(
         "SELECT p.id, p.login FROM people p WHERE p.active = 1 AND p.embassy_id = $1 AND \
          (p.role = 'lead' OR EXISTS (SELECT 1 FROM queue_members m WHERE m.person_id = p.id AND m.queue_id = $2)) ORDER BY p.login",
     )
     .bind(&meta.embassy_id)
     .bind(&meta.queue_id)
-    .fetch_all(&mut **tx)
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>().map_err(DbError::from)
 }
@@ -557,7 +557,15 @@ pub fn list_query(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend)
     } else {
         ""
     };
-    let mut sql = format!("SELECT {META}, p.login FROM cases c{hint} LEFT JOIN people p ON p.id = c.assignee_id WHERE ");
+    // Each listed row brings its requester's sealed chosen name and the case key wrapped for
+    // the server (two primary-key probes per row), so the page is one statement.
+    let mut sql = format!(
+        "SELECT {META}, p.login, k.wrapped, f.sealed FROM cases c{hint} LEFT JOIN people p ON p.id = c.assignee_id \
+         LEFT JOIN case_keys k ON k.case_id = c.id AND k.holder = '{holder}' \
+         LEFT JOIN case_fields f ON f.case_id = c.id AND f.name = '{name}' WHERE ",
+        holder = super::crypto::SERVER_HOLDER,
+        name = CaseField::RequesterName.as_str(),
+    );
     let mut args: Vec<Arg> = Vec::new();
     let mut conds: Vec<String> = Vec::new();
     let bind = |args: &mut Vec<Arg>, a: Arg| {
@@ -647,39 +655,24 @@ pub async fn list_cases(db: &Db, keyring: &Keyring, staff: &Staff, filter: &List
             return Err(DeskError::NotFound);
         }
     }
-    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
-    let rows = bind_args(sqlx::query(&sql), &args).fetch_all(&mut *conn).await?;
+    let rows = bind_args(sqlx::query(&sql), &args).fetch_all(db.pool()).await?;
     let mut listed = Vec::with_capacity(rows.len().min(PAGE_SIZE));
     for row in rows.iter().take(PAGE_SIZE) {
-        listed.push(ListedCase { meta: decode_meta(row)?, assignee: row.try_get(12)?, requester_name: Zeroizing::new(String::new()) });
+        let meta = decode_meta(row)?;
+        let wrapped: Option<Vec<u8>> = row.try_get(13)?;
+        let sealed: Option<Vec<u8>> = row.try_get(14)?;
+        // A case shredded by its requester has no key any more; its row shows no name.
+        let requester_name = match (wrapped, sealed) {
+            (Some(wrapped), Some(sealed)) => {
+                let key = keyring.unwrap_case_key(&meta.id, &wrapped)?;
+                let plain = key.open(&field_place(&meta.id, CaseField::RequesterName.as_str()), &sealed)?;
+                Zeroizing::new(String::from_utf8(plain.to_vec()).map_err(|_| CryptoError::Forged)?)
+            }
+            _ => Zeroizing::new(String::new()),
+        };
+        listed.push(ListedCase { meta, assignee: row.try_get(12)?, requester_name });
     }
     let next = (rows.len() > PAGE_SIZE).then(|| listed.last()).flatten().map(|l| Cursor { priority: l.meta.priority.rank(), created_at: l.meta.created_at, id: l.meta.id.clone() });
-    if !listed.is_empty() {
-        let mut sql = String::from(
-            "SELECT k.case_id, k.wrapped, f.sealed FROM case_keys k JOIN case_fields f ON f.case_id = k.case_id AND f.name = 'requester_name' \
-             WHERE k.holder = 'server' AND k.case_id IN (",
-        );
-        push_params(&mut sql, 1, listed.len());
-        sql.push(')');
-        let mut query = sqlx::query(&sql);
-        for l in &listed {
-            query = query.bind(l.meta.id.as_str());
-        }
-        let sealed: HashMap<String, (Vec<u8>, Vec<u8>)> = query
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?))))
-            .collect::<Result<_, sqlx::Error>>()?;
-        for l in &mut listed {
-            if let Some((wrapped, name)) = sealed.get(&l.meta.id) {
-                let key = keyring.unwrap_case_key(&l.meta.id, wrapped)?;
-                let plain = key.open(&field_place(&l.meta.id, CaseField::RequesterName.as_str()), name)?;
-                l.requester_name = Zeroizing::new(String::from_utf8(plain.to_vec()).map_err(|_| CryptoError::Forged)?);
-            }
-        }
-    }
-    drop(conn);
     let object = filter.queue.clone().or_else(|| staff.embassy_id.clone()).unwrap_or_else(|| "all".into());
     let mut tx = db.begin().await?;
     audit::append(&mut tx, keyring, &AuditEvent::new(&staff.actor(), "case.list", Some(&object), Outcome::Ok)).await?;
@@ -805,13 +798,13 @@ pub struct CaseView {
 /// notes decrypted, its events and deadlines. The decryption is audited (`case.view`)
 /// before anything is returned; a failed decryption is audited as failed.
 pub async fn view_case(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str) -> Result<CaseView, DeskError> {
-    let mut tx = db.pool().begin().await.map_err(DbError::from)?;
-    let Some(meta) = case_in_scope(&mut tx, staff, case_id).await? else {
+    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+    let Some(meta) = case_in_scope(&mut conn, staff, case_id).await? else {
         return Err(DeskError::NotFound);
     };
     let id = CaseId::parse(&meta.id).ok_or(DeskError::NotFound)?;
-    let read = read_case(&mut tx, keyring, staff, meta).await;
-    tx.commit().await.map_err(DbError::from)?;
+    let read = read_case(&mut conn, keyring, staff, meta).await;
+    drop(conn);
     let outcome = match &read {
         Ok(_) => Outcome::Ok,
         Err(DeskError::Read(ReadError::Crypto(_))) => Outcome::Failed,
@@ -823,20 +816,20 @@ pub async fn view_case(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str)
     read
 }
 
-async fn read_case(tx: &mut Tx, keyring: &Keyring, staff: &Staff, meta: CaseMeta) -> Result<CaseView, DeskError> {
+async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, meta: CaseMeta) -> Result<CaseView, DeskError> {
     let id = CaseId::parse(&meta.id).ok_or(DeskError::NotFound)?;
     let mut timeline: Vec<(i64, Option<String>, Happening)> = Vec::new();
-    let (deleted, fields) = match cases::data_key(tx, keyring, &id).await {
+    let (deleted, fields) = match cases::data_key(conn, keyring, &id).await {
         Ok(key) => {
-            let fields = cases::decrypt_fields(tx, keyring, &id).await?;
-            for m in follow_up::decrypt_messages(tx, &key, &id).await? {
+            let fields = cases::open_fields(conn, &key, &id).await?;
+            for m in follow_up::decrypt_messages(conn, &key, &id).await? {
                 timeline.push((
                     m.created_at,
                     m.person_id.clone(),
                     Happening::Message { from_requester: m.author == Author::Requester, information: m.kind == MessageKind::Information, body: m.body },
                 ));
             }
-            let notes = sqlx::query("SELECT id, person_id, created_at, sealed FROM case_notes WHERE case_id = $1 ORDER BY created_at, id").bind(&meta.id).fetch_all(&mut **tx).await?;
+            let notes = sqlx::query("SELECT id, person_id, created_at, sealed FROM case_notes WHERE case_id = $1 ORDER BY created_at, id").bind(&meta.id).fetch_all(&mut *conn).await?;
             for row in notes {
                 let note_id: String = row.try_get(0)?;
                 let sealed: Vec<u8> = row.try_get(3)?;
@@ -849,14 +842,14 @@ async fn read_case(tx: &mut Tx, keyring: &Keyring, staff: &Staff, meta: CaseMeta
         Err(ReadError::Gone) => (true, Vec::new()),
         Err(e) => return Err(e.into()),
     };
-    let events = sqlx::query("SELECT at, person_id, kind, old_value, new_value FROM case_events WHERE case_id = $1 ORDER BY at, id").bind(&meta.id).fetch_all(&mut **tx).await?;
+    let events = sqlx::query("SELECT at, person_id, kind, old_value, new_value FROM case_events WHERE case_id = $1 ORDER BY at, id").bind(&meta.id).fetch_all(&mut *conn).await?;
     for row in events {
         timeline.push((row.try_get(0)?, row.try_get(1)?, Happening::Event { kind: row.try_get(2)?, old: row.try_get(3)?, new: row.try_get(4)? }));
     }
     timeline.sort_by_key(|(at, _, _)| *at);
     let deadlines = sqlx::query("SELECT id, kind, due_on, done_at FROM case_deadlines WHERE case_id = $1 ORDER BY due_on, id")
         .bind(&meta.id)
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|r| {
@@ -870,8 +863,8 @@ async fn read_case(tx: &mut Tx, keyring: &Keyring, staff: &Staff, meta: CaseMeta
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let queue_name: String = sqlx::query_scalar("SELECT name FROM queues WHERE id = $1").bind(&meta.queue_id).fetch_one(&mut **tx).await?;
-    let assignable = if staff.is_lead_or_admin() { assignable(tx, &meta).await? } else { Vec::new() };
+    let queue_name: String = sqlx::query_scalar("SELECT name FROM queues WHERE id = $1").bind(&meta.queue_id).fetch_one(&mut *conn).await?;
+    let assignable = if staff.is_lead_or_admin() { assignable(conn, &meta).await? } else { Vec::new() };
     let queue_sql = if staff.role == Role::Admin {
         "SELECT q.id, e.code || ' · ' || q.name FROM queues q JOIN embassies e ON e.id = q.embassy_id ORDER BY e.code, q.slug"
     } else {
@@ -881,9 +874,9 @@ async fn read_case(tx: &mut Tx, keyring: &Keyring, staff: &Staff, meta: CaseMeta
     if staff.role != Role::Admin {
         query = query.bind(&meta.embassy_id);
     }
-    let queues = query.fetch_all(&mut **tx).await?.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let queues = query.fetch_all(&mut *conn).await?.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<Vec<_>, sqlx::Error>>()?;
     let access = if staff.is_lead_or_admin() {
-        let rows = sqlx::query("SELECT at, actor, action, outcome FROM audit_log WHERE object_id = $1 ORDER BY seq DESC LIMIT 200").bind(&meta.id).fetch_all(&mut **tx).await?;
+        let rows = sqlx::query("SELECT at, actor, action, outcome FROM audit_log WHERE object_id = $1 ORDER BY seq DESC LIMIT 200").bind(&meta.id).fetch_all(&mut *conn).await?;
         Some(rows.iter().map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?, r.try_get::<String, _>(2)?, r.try_get::<String, _>(3)?))).collect::<Result<Vec<_>, sqlx::Error>>()?)
     } else {
         None
@@ -914,7 +907,7 @@ async fn read_case(tx: &mut Tx, keyring: &Keyring, staff: &Staff, meta: CaseMeta
         for p in chunk {
             query = query.bind(p.as_str());
         }
-        for row in query.fetch_all(&mut **tx).await? {
+        for row in query.fetch_all(&mut *conn).await? {
             logins.insert(row.try_get(0)?, row.try_get(1)?);
         }
     }

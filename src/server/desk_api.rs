@@ -298,10 +298,10 @@ pub async fn team_page(state: &AppState, link: Option<String>, person: Option<St
 
 /// The person `person_id` as the change form shows them; `NotFound` when not the caller's.
 async fn person_edit(state: &AppState, staff: &Staff, person_id: &str) -> Result<PersonEditDto, AppError> {
-    let mut tx = state.db.pool().begin().await.map_err(super::db::DbError::from)?;
-    let person = super::team::changeable(&mut tx, staff, person_id).await?.ok_or(AppError::NotFound)?;
-    let rows = sqlx::query("SELECT id, name FROM queues WHERE embassy_id = $1 ORDER BY slug").bind(&person.embassy_id).fetch_all(&mut *tx).await.map_err(super::db::DbError::from)?;
-    tx.commit().await.map_err(super::db::DbError::from)?;
+    let mut conn = state.db.pool().acquire().await.map_err(super::db::DbError::from)?;
+    let person = super::team::changeable(&mut conn, staff, person_id).await?.ok_or(AppError::NotFound)?;
+    let rows = sqlx::query("SELECT id, name FROM queues WHERE embassy_id = $1 ORDER BY slug").bind(&person.embassy_id).fetch_all(&mut *conn).await.map_err(super::db::DbError::from)?;
+    drop(conn);
     let queues = rows
         .iter()
         .map(|r| Ok(QueueOption { id: r.try_get(0)?, name: r.try_get(1)? }))

@@ -6,7 +6,7 @@ use super::{
     audit::{self, AuditEvent, Outcome},
     cases::{data_key, ReadError},
     crypto::{random_token, token_hash, CryptoError, DataKey, Keyring, Place},
-    db::{self, now, Db, DbError, Tx},
+    db::{self, now, Conn, Db, DbError, Tx},
 };
 use crate::domain::{CaseId, Status};
 use sqlx::Row;
@@ -122,10 +122,10 @@ pub async fn end_session(db: &Db, token: &str) -> Result<(), DbError> {
 }
 
 /// The messages of a case, oldest first, opened with its data key.
-pub(crate) async fn decrypt_messages(tx: &mut Tx, key: &DataKey, case_id: &CaseId) -> Result<Vec<Message>, ReadError> {
+pub(crate) async fn decrypt_messages(conn: &mut Conn, key: &DataKey, case_id: &CaseId) -> Result<Vec<Message>, ReadError> {
     let rows = sqlx::query("SELECT id, author, kind, created_at, sealed, person_id FROM case_messages WHERE case_id = $1 ORDER BY created_at, id")
         .bind(case_id.as_str())
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *conn)
         .await
         .map_err(DbError::from)?;
     let mut messages = Vec::with_capacity(rows.len());

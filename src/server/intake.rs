@@ -94,10 +94,8 @@ pub async fn submit(db: &Db, keyring: &Keyring, form: &IntakeForm, token: &str) 
     let (code, receipt) = receipts::prepare(keyring).await?;
     let primary = valid.categories.first().copied();
     let route = {
-        let mut tx = db.pool().begin().await.map_err(DbError::from)?;
-        let route = db::embassies::route(&mut tx, valid.country.as_deref(), primary).await?;
-        tx.commit().await.map_err(DbError::from)?;
-        route.ok_or(IntakeError::NoDesk)?
+        let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+        db::embassies::route(&mut conn, valid.country.as_deref(), primary).await?.ok_or(IntakeError::NoDesk)?
     };
     let new = NewCase {
         embassy_id: route.embassy_id,

@@ -5,7 +5,7 @@
 use super::{
     audit::{self, AuditEvent, Outcome},
     crypto::{hex, random_token, token_hash, Keyring, Place},
-    db::{now, Db, DbError, Tx},
+    db::{now, Conn, Db, DbError, Tx},
     passwords, password_policy, throttle,
     throttle::Limit,
     totp::{self, TotpSecret},
@@ -105,7 +105,7 @@ async fn decoy_hash() -> Result<String, DbError> {
         .map_err(|e| DbError::Sqlx(sqlx::Error::Protocol(e.to_string())))
 }
 
-async fn load_staff(tx: &mut Tx, person_id: &str) -> Result<Option<Staff>, DbError> {
+async fn load_staff(conn: &mut Conn, person_id: &str) -> Result<Option<Staff>, DbError> {
     let row = sqlx::query(
         "SELECT p.id, p.login, p.role, p.embassy_id, \
                 CASE WHEN p.totp_secret IS NOT NULL AND p.totp_last_step IS NOT NULL THEN 1 ELSE 0 END, \
@@ -113,13 +113,13 @@ async fn load_staff(tx: &mut Tx, person_id: &str) -> Result<Option<Staff>, DbErr
          FROM people p LEFT JOIN embassies e ON e.id = p.embassy_id WHERE p.id = $1 AND p.active = 1",
     )
     .bind(person_id)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(None) };
     let role = Role::parse(&row.try_get::<String, _>(2)?).unwrap_or(Role::Volunteer);
     let has_totp = row.try_get::<i64, _>(4)? != 0;
     let embassy_needs: i64 = row.try_get(5)?;
-    let queue_ids = sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE person_id = $1 ORDER BY queue_id").bind(person_id).fetch_all(&mut **tx).await?;
+    let queue_ids = sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE person_id = $1 ORDER BY queue_id").bind(person_id).fetch_all(&mut *conn).await?;
     Ok(Some(Staff {
         id: row.try_get(0)?,
         login: row.try_get(1)?,
@@ -170,9 +170,7 @@ pub async fn resume(db: &Db, token: &str) -> Result<Option<Session>, DbError> {
         end(db, token).await?;
         return Ok(None);
     }
-    let mut conn = db.pool().begin().await?;
-    let staff = load_staff(&mut conn, &person_id).await?;
-    conn.commit().await?;
+    let staff = load_staff(&mut *db.pool().acquire().await?, &person_id).await?;
     let Some(staff) = staff else { return Ok(None) };
     if at - last_seen_at >= 60 {
         sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(at).bind(&hash).execute(db.pool()).await?;

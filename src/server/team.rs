@@ -5,7 +5,7 @@
 use super::{
     audit::{self, AuditEvent, Outcome},
     crypto::Keyring,
-    db::{now, Db, DbError, Tx},
+    db::{now, Conn, Db, DbError},
     desk::{record_event, OPEN},
     staff::Staff,
 };
@@ -44,8 +44,8 @@ pub struct Changeable {
 
 /// Admins change volunteers and leads (not themselves, not other admins); leads the
 /// volunteers of their embassy. Anyone else: `None`.
-pub async fn changeable(tx: &mut Tx, by: &Staff, person_id: &str) -> Result<Option<Changeable>, DbError> {
-    let row = sqlx::query("SELECT login, role, embassy_id FROM people WHERE id = $1 AND active = 1").bind(person_id).fetch_optional(&mut **tx).await?;
+pub async fn changeable(conn: &mut Conn, by: &Staff, person_id: &str) -> Result<Option<Changeable>, DbError> {
+    let row = sqlx::query("SELECT login, role, embassy_id FROM people WHERE id = $1 AND active = 1").bind(person_id).fetch_optional(&mut *conn).await?;
     let Some(row) = row else { return Ok(None) };
     let role = Role::parse(&row.try_get::<String, _>(1)?);
     let embassy: Option<String> = row.try_get(2)?;
@@ -55,7 +55,7 @@ pub async fn changeable(tx: &mut Tx, by: &Staff, person_id: &str) -> Result<Opti
         Role::Lead if role == Role::Volunteer && by.embassy_id.as_deref() == Some(embassy_id.as_str()) => vec![Role::Volunteer],
         _ => return Ok(None),
     };
-    let queue_ids = sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE person_id = $1").bind(person_id).fetch_all(&mut **tx).await?;
+    let queue_ids = sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE person_id = $1").bind(person_id).fetch_all(&mut *conn).await?;
     Ok(Some(Changeable { id: person_id.to_owned(), login: row.try_get(0)?, role, embassy_id, queue_ids, roles }))
 }
 

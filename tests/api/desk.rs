@@ -23,6 +23,8 @@ on_both_backends!(
     queue_pages_follow_priority_then_age_without_offset,
     queue_pages_filter_by_embassy_and_person,
     take_next_never_gives_one_case_twice,
+    views_and_changes_run_side_by_side,
+    requesters_and_the_desk_work_side_by_side,
     notes_stay_internal_and_replies_reach_the_requester,
     status_follows_the_workflow_and_everything_is_audited,
     leads_assign_and_volunteers_hand_back,
@@ -364,6 +366,109 @@ async fn take_next_never_gives_one_case_twice(app: TestApp) {
     let page = post(&app, "/desk", form_body(&[("action", "take-next")]), Some(&w.vol_legal.1)).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("id=\"nothing-to-take\""));
+    assert_eq!(audit::verify(&app.state.db, &app.state.keyring).await.unwrap().map(|_| ()), Ok(()));
+}
+
+/// Lists, case views (a lead's, with the access history the appends keep growing),
+/// sessions resumed, notes, replies, priority changes and take/hand-back, all at once from
+/// several people, with the chain check running beside them: none fails or waits on another
+/// for good, and the audit chain holds every one of them in order.
+async fn views_and_changes_run_side_by_side(app: TestApp) {
+    let w = World::build(&app).await;
+    let mut cases = Vec::new();
+    for i in 0..6 {
+        cases.push(case_in(&app, &w.pl, Category::LegalStatus, Priority::ALL[i % 4], now() - 5000 + i as i64, &format!("Імя {i}")).await);
+    }
+    let before = count(&app, "SELECT COUNT(*) FROM audit_log").await;
+    let people = [w.vol_legal.1.clone(), w.lead_pl.1.clone(), w.admin.1.clone()];
+    const ROUNDS: usize = 12;
+    let mut handles = Vec::new();
+    for task in 0..6usize {
+        let cookie = people[task % people.len()].clone();
+        let token = cookie.strip_prefix("desk=").unwrap().to_owned();
+        let cases = cases.clone();
+        let (db, keyring) = (app.state.db.clone(), app.state.keyring.clone());
+        handles.push(tokio::spawn(async move {
+            let mut audited = 0;
+            for round in 0..ROUNDS {
+                let staff = staff::resume(&db, &token).await.expect("session read").expect("session open").staff;
+                let case = &cases[(task + round) % cases.len()];
+                let (rows, _) = desk::list_cases(&db, &keyring, &staff, &desk::ListFilter::default()).await.expect("list");
+                assert!(rows.iter().any(|r| r.requester_name.starts_with("Імя")));
+                let view = desk::view_case(&db, &keyring, &staff, case).await.expect("case view");
+                assert_eq!(&view.meta.id, case);
+                // A volunteer may not change a case someone else holds, nor take it: refused,
+                // but never a database error.
+                let changed = match (task + round) % 4 {
+                    0 => desk::add_note(&db, &keyring, &staff, case, &format!("note {task}.{round}")).await,
+                    1 => desk::change_priority(&db, &keyring, &staff, case, Priority::ALL[round % 4]).await,
+                    2 => desk::reply(&db, &keyring, &staff, case, &format!("reply {task}.{round}")).await,
+                    _ => desk::take(&db, &keyring, &staff, case).await,
+                };
+                assert!(matches!(changed, Ok(()) | Err(desk::DeskError::NotAllowed)), "{changed:?}");
+                // The list and the view are audited, and so is every note.
+                audited += 2 + usize::from((task + round) % 4 == 0);
+            }
+            audited
+        }));
+    }
+    // The chain check runs beside them and never mistakes their appends for a break.
+    let (db, keyring) = (app.state.db.clone(), app.state.keyring.clone());
+    let checks = tokio::spawn(async move {
+        for _ in 0..5 {
+            assert!(matches!(audit::verify(&db, &keyring).await.expect("chain read"), Ok(_)));
+        }
+    });
+    let mut audited = 0;
+    for h in handles {
+        audited += h.await.expect("no task failed");
+    }
+    checks.await.expect("every check passed");
+    let after = count(&app, "SELECT COUNT(*) FROM audit_log").await;
+    assert!(after - before >= audited as i64, "{before} → {after}, at least {audited} audited");
+    assert_eq!(audit::verify(&app.state.db, &app.state.keyring).await.unwrap().map(|_| ()), Ok(()));
+}
+
+/// Requesters ask for help, come back, read and delete their requests over HTTP while
+/// volunteers and a lead list, open and change cases on the desk pages: every request gets
+/// its receipt, every deletion its page, every desk page its answer.
+async fn requesters_and_the_desk_work_side_by_side(app: TestApp) {
+    let w = World::build(&app).await;
+    let mut cases = Vec::new();
+    for i in 0..4 {
+        cases.push(case_in(&app, &w.pl, Category::LegalStatus, Priority::ALL[i % 4], now() - 5000 + i as i64, &format!("Імя {i}")).await);
+    }
+    let app = &app;
+    let requesters = (0..3).map(|_| async {
+        for _ in 0..3 {
+            let (reference, code) = open_request(app).await;
+            let cookie = requester_sign_in(app, &reference, &code).await;
+            let page = get(app, "/follow-up/case", Some(&cookie), Some("en")).await;
+            assert_eq!(page.status, 200, "{}", page.body);
+            let page = post(app, "/follow-up/delete", form_body(&[("confirm", "yes")]), Some(&cookie)).await;
+            assert_eq!(page.location.as_deref(), Some("/follow-up/deleted"), "{}", page.body);
+        }
+    });
+    let people = [w.vol_legal.1.clone(), w.lead_pl.1.clone()];
+    let desk = (0..4).map(|task| {
+        let (cookie, cases) = (&people[task % 2], &cases);
+        async move {
+            for round in 0..6 {
+                let case = &cases[(task + round) % cases.len()];
+                let list = get(app, "/desk", Some(cookie), Some("en")).await;
+                assert_eq!(list.status, 200, "{}", list.body);
+                let path = format!("/desk/cases/{case}");
+                let page = get(app, &path, Some(cookie), Some("en")).await;
+                assert_eq!(page.status, 200, "{}", page.body);
+                let body = form_body(&[("action", "note"), ("body", &format!("note {task}.{round}"))]);
+                let page = post(app, &path, body, Some(cookie)).await;
+                assert_eq!(page.status, 303, "{}", page.body);
+            }
+        }
+    });
+    let requesters: Vec<_> = requesters.map(|f| Box::pin(f) as std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>>).collect();
+    let desk: Vec<_> = desk.map(|f| Box::pin(f) as std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>>).collect();
+    futures::future::join_all(requesters.into_iter().chain(desk)).await;
     assert_eq!(audit::verify(&app.state.db, &app.state.keyring).await.unwrap().map(|_| ()), Ok(()));
 }
 

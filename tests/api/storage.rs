@@ -134,6 +134,11 @@ async fn audit_chain_records_writes_and_detects_edits(app: TestApp) {
     sqlx::query("UPDATE audit_log SET seq = 4 WHERE seq = 5").execute(app.state.db.pool()).await.unwrap();
     sqlx::query("UPDATE audit_log SET seq = 5 WHERE seq = 100").execute(app.state.db.pool()).await.unwrap();
     assert_eq!(verify().await, Ok(7));
+    // The head set back a row: the last row is past it.
+    sqlx::query("UPDATE audit_head SET seq = 6, mac = (SELECT mac FROM audit_log WHERE seq = 6) WHERE id = 1").execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(verify().await, Err(ChainBreak::BeyondHead { last: 7, head: 6 }));
+    sqlx::query("UPDATE audit_head SET seq = 7, mac = (SELECT mac FROM audit_log WHERE seq = 7) WHERE id = 1").execute(app.state.db.pool()).await.unwrap();
+    assert_eq!(verify().await, Ok(7));
     sqlx::query("DELETE FROM audit_log WHERE seq = 7").execute(app.state.db.pool()).await.unwrap();
     assert_eq!(verify().await, Err(ChainBreak::Truncated { last: 6, head: 7 }));
     sqlx::query("DELETE FROM audit_log WHERE seq = 4").execute(app.state.db.pool()).await.unwrap();

@@ -8,7 +8,8 @@
 //! Settings (environment): `EMBASSY_DESK_LOAD_URL` (base URL), `LOAD_COOKIE` (a `Cookie`
 //! header), `LOAD_PATHS` (comma-separated paths, requested in turn), `LOAD_RATE` (requests
 //! per second, default 500), `LOAD_SECS` (seconds measured, default 30; the first 3 seconds
-//! before them warm up and are not counted).
+//! before them warm up and are not counted), `LOAD_METHOD` (`GET`, the default, or `POST`:
+//! each path's query string is then sent as a form body, as a server function call is).
 
 use std::time::{Duration, Instant};
 
@@ -33,6 +34,7 @@ fn main() {
     let paths: Vec<String> = var("LOAD_PATHS", "/desk").split(',').map(str::to_owned).collect();
     let rate: u64 = var("LOAD_RATE", "500").parse().expect("LOAD_RATE is a number");
     let secs: u64 = var("LOAD_SECS", "30").parse().expect("LOAD_SECS is a number");
+    let post = var("LOAD_METHOD", "GET").eq_ignore_ascii_case("POST");
     let warmup = 3;
     // One thread: the generator shares the machine with the server and should take little.
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -46,7 +48,17 @@ fn main() {
             let due = start + period * i as u32;
             tokio::time::sleep_until(due.into()).await;
             let path = &paths[i as usize % paths.len()];
-            let request = client.get(format!("{base}{path}")).header("cookie", cookie.clone()).header("accept-language", "en");
+            let request = if post {
+                let (to, form) = path.split_once('?').unwrap_or((path, ""));
+                client
+                    .post(format!("{base}{to}"))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("sec-fetch-site", "same-origin")
+                    .body(form.to_owned())
+            } else {
+                client.get(format!("{base}{path}"))
+            };
+            let request = request.header("cookie", cookie.clone()).header("accept-language", "en");
             tasks.push(tokio::spawn(async move {
                 let ok = match request.send().await {
                     Ok(response) => response.status().is_success() && response.bytes().await.is_ok(),

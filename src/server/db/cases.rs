@@ -1,7 +1,7 @@
 //! Case rows: clear metadata in `cases`, the wrapped data key in `case_keys`, sealed values
 //! in `case_fields`. Inserts take many cases at once so that seeding a million is quick.
 
-use super::{push_value_groups, DbError, Tx};
+use super::{push_value_groups, Conn, DbError, Tx};
 use crate::server::cases::SealedCase;
 use sqlx::Row;
 
@@ -61,21 +61,21 @@ pub async fn insert_sealed(tx: &mut Tx, cases: &[SealedCase]) -> Result<(), DbEr
 }
 
 /// The wrapped data key of a case for the server holder, if the case still has one.
-pub async fn wrapped_key(tx: &mut Tx, case_id: &str, holder: &str) -> Result<Option<Vec<u8>>, DbError> {
+pub async fn wrapped_key(conn: &mut Conn, case_id: &str, holder: &str) -> Result<Option<Vec<u8>>, DbError> {
     Ok(sqlx::query("SELECT wrapped FROM case_keys WHERE case_id = $1 AND holder = $2")
         .bind(case_id)
         .bind(holder)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *conn)
         .await?
         .map(|row| row.try_get::<Vec<u8>, _>(0))
         .transpose()?)
 }
 
 /// All sealed fields of a case, by name.
-pub async fn sealed_fields(tx: &mut Tx, case_id: &str) -> Result<Vec<(String, Vec<u8>)>, DbError> {
+pub async fn sealed_fields(conn: &mut Conn, case_id: &str) -> Result<Vec<(String, Vec<u8>)>, DbError> {
     Ok(sqlx::query("SELECT name, sealed FROM case_fields WHERE case_id = $1 ORDER BY name")
         .bind(case_id)
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *conn)
         .await?
         .into_iter()
         .map(|row| Ok((row.try_get::<String, _>(0)?, row.try_get::<Vec<u8>, _>(1)?)))

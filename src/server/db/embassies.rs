@@ -1,7 +1,7 @@
 //! Embassies and their queues. Both are data: an admin adds an embassy, and it gets one
 //! queue per category plus a general queue.
 
-use super::{now, DbError, Tx};
+use super::{now, Conn, DbError, Tx};
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
     crypto::Keyring,
@@ -105,13 +105,13 @@ pub struct Route {
 
 /// The embassy of `country` (else the default desk) and its queue for `category` (else its
 /// general queue). `None` when there is no embassy for the country and no default desk.
-pub async fn route(tx: &mut Tx, country: Option<&str>, category: Option<Category>) -> Result<Option<Route>, DbError> {
+pub async fn route(conn: &mut Conn, country: Option<&str>, category: Option<Category>) -> Result<Option<Route>, DbError> {
     let embassy: Option<String> = sqlx::query_scalar(
         "SELECT id FROM embassies WHERE (country = $1 AND is_default = 0) OR is_default = 1 \
          ORDER BY is_default, created_at LIMIT 1",
     )
     .bind(country.unwrap_or(""))
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some(embassy_id) = embassy else { return Ok(None) };
     let queue_id: Option<String> = sqlx::query_scalar(
@@ -120,7 +120,7 @@ pub async fn route(tx: &mut Tx, country: Option<&str>, category: Option<Category
     )
     .bind(&embassy_id)
     .bind(category.map(Category::as_str).unwrap_or(""))
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *conn)
     .await?;
     Ok(queue_id.map(|queue_id| Route { embassy_id, queue_id }))
 }
