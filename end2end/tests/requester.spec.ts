@@ -122,6 +122,29 @@ test('requester pages have no accessibility violations', async ({ page, browser 
   }
 });
 
+test('what is chosen before the page comes alive stays shown', async ({ page }, info) => {
+  test.skip(info.project.name !== 'js', 'without JavaScript every section is always shown');
+  // A slow connection: the requester ticks and chooses while the page's code is still on its way.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/*.wasm', async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto('/?lang=en', { waitUntil: 'domcontentloaded' });
+  await page.locator('#categories-legal_status').check();
+  await page.locator('#country').selectOption('other');
+  await page.locator('#contact_channel-signal').check();
+  release();
+  // Alive: the sections of the categories not chosen are hidden, the chosen ones are not.
+  await expect(page.locator('#section-documents')).toBeHidden();
+  await expect(page.locator('#section-legal_status')).toBeVisible();
+  await expect(page.locator('#other_country')).toBeVisible();
+  await expect(page.locator('#contact_handle')).toBeVisible();
+  await page.locator('#categories-legal_status').uncheck();
+  await expect(page.locator('#section-legal_status')).toBeHidden();
+});
+
 test('the intake form works by keyboard alone', async ({ page }) => {
   await page.goto('/?lang=en');
   // Quick exit first, then the language switch, then the first question.

@@ -46,6 +46,7 @@ impl FormState {
 #[derive(Clone, Debug)]
 pub struct PostedForm(pub FormState);
 
+#[cfg(feature = "ssr")]
 fn posted_form() -> Option<FormState> {
     use_context::<PostedForm>().map(|p| p.0)
 }

@@ -45,6 +45,12 @@ pub fn read_field(ev: &SubmitEvent, name: &str) -> Option<String> {
     imp::form_reader(ev).map(|get| get(name).into_iter().next().unwrap_or_default())
 }
 
+/// The values of the form with this id as the page holds them now: what was typed or chosen
+/// before the page came alive included. `None` on the server.
+pub fn form_values(id: &str) -> Option<impl Fn(&str) -> Vec<String>> {
+    imp::form_by_id(id)
+}
+
 /// Today (UTC) by the browser's clock.
 pub fn today() -> Option<Date> {
     imp::now_unix().map(Date::from_unix)
@@ -65,8 +71,15 @@ mod imp {
     }
 
     pub fn form_reader(ev: &SubmitEvent) -> Option<impl Fn(&str) -> Vec<String>> {
-        let form: web_sys::HtmlFormElement = ev.target()?.dyn_into().ok()?;
-        let data = web_sys::FormData::new_with_form(&form).ok()?;
+        reader(&ev.target()?.dyn_into().ok()?)
+    }
+
+    pub fn form_by_id(id: &str) -> Option<impl Fn(&str) -> Vec<String>> {
+        reader(&leptos::prelude::document().get_element_by_id(id)?.dyn_into().ok()?)
+    }
+
+    fn reader(form: &web_sys::HtmlFormElement) -> Option<impl Fn(&str) -> Vec<String>> {
+        let data = web_sys::FormData::new_with_form(form).ok()?;
         Some(move |name: &str| data.get_all(name).iter().filter_map(|v| v.as_string()).collect())
     }
 
@@ -95,6 +108,10 @@ mod imp {
     }
 
     pub fn form_reader(_: &SubmitEvent) -> Option<fn(&str) -> Vec<String>> {
+        None
+    }
+
+    pub fn form_by_id(_: &str) -> Option<fn(&str) -> Vec<String>> {
         None
     }
 

@@ -33,9 +33,19 @@ pub fn IntakeForm(view: IntakeView) -> impl IntoView {
     let chosen = RwSignal::new(form.categories.clone());
     let country = RwSignal::new(form.country.clone());
     let channel = RwSignal::new(form.contact_channel.clone());
-    // Sections are hidden only once the browser can show them again.
+    // Sections are hidden only once the browser can show them again. On a slow connection
+    // the requester may tick, choose and type before the page comes alive: the form as it
+    // stands then, not as it was sent, decides what is shown.
     let js = RwSignal::new(false);
-    Effect::new(move |_| js.set(true));
+    Effect::new(move |_| {
+        if let Some(get) = browser::form_values("intake") {
+            let one = |name| get(name).into_iter().next().unwrap_or_default();
+            chosen.set(get("categories"));
+            country.set(one("country"));
+            channel.set(one("contact_channel"));
+        }
+        js.set(true);
+    });
 
     let language = if form.language.is_empty() { i18n.get_locale_untracked().as_str().to_owned() } else { form.language.clone() };
     let on_submit = move |ev: SubmitEvent| {
