@@ -369,16 +369,23 @@ async fn take_next_never_gives_one_case_twice(app: TestApp) {
     assert_eq!(audit::verify(&app.state.db, &app.state.keyring).await.unwrap().map(|_| ()), Ok(()));
 }
 
+/// `n` cases in Poland's legal-status queue, of every priority in turn, the oldest first,
+/// named "Імя 0", "Імя 1", …
+async fn legal_status_cases(app: &TestApp, w: &World, n: usize) -> Vec<String> {
+    let mut cases = Vec::new();
+    for i in 0..n {
+        cases.push(case_in(app, &w.pl, Category::LegalStatus, Priority::ALL[i % 4], now() - 5000 + i as i64, &format!("Імя {i}")).await);
+    }
+    cases
+}
+
 /// Lists, case views (a lead's, with the access history the appends keep growing),
 /// sessions resumed, notes, replies, priority changes and take/hand-back, all at once from
 /// several people, with the chain check running beside them: none fails or waits on another
 /// for good, and the audit chain holds every one of them in order.
 async fn views_and_changes_run_side_by_side(app: TestApp) {
     let w = World::build(&app).await;
-    let mut cases = Vec::new();
-    for i in 0..6 {
-        cases.push(case_in(&app, &w.pl, Category::LegalStatus, Priority::ALL[i % 4], now() - 5000 + i as i64, &format!("Імя {i}")).await);
-    }
+    let cases = legal_status_cases(&app, &w, 6).await;
     let before = count(&app, "SELECT COUNT(*) FROM audit_log").await;
     let people = [w.vol_legal.1.clone(), w.lead_pl.1.clone(), w.admin.1.clone()];
     const ROUNDS: usize = 12;
@@ -434,10 +441,7 @@ async fn views_and_changes_run_side_by_side(app: TestApp) {
 /// its receipt, every deletion its page, every desk page its answer.
 async fn requesters_and_the_desk_work_side_by_side(app: TestApp) {
     let w = World::build(&app).await;
-    let mut cases = Vec::new();
-    for i in 0..4 {
-        cases.push(case_in(&app, &w.pl, Category::LegalStatus, Priority::ALL[i % 4], now() - 5000 + i as i64, &format!("Імя {i}")).await);
-    }
+    let cases = legal_status_cases(&app, &w, 4).await;
     let app = &app;
     let requesters = (0..3).map(|_| async {
         for _ in 0..3 {
@@ -466,9 +470,7 @@ async fn requesters_and_the_desk_work_side_by_side(app: TestApp) {
             }
         }
     });
-    let requesters: Vec<_> = requesters.map(|f| Box::pin(f) as std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>>).collect();
-    let desk: Vec<_> = desk.map(|f| Box::pin(f) as std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>>).collect();
-    futures::future::join_all(requesters.into_iter().chain(desk)).await;
+    futures::future::join(futures::future::join_all(requesters), futures::future::join_all(desk)).await;
     assert_eq!(audit::verify(&app.state.db, &app.state.keyring).await.unwrap().map(|_| ()), Ok(()));
 }
 
