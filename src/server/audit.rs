@@ -3,6 +3,7 @@
 //! addresses or free text.
 
 use super::{
+    config::Backend,
     crypto::Keyring,
     db::{now, Db, DbError, Tx},
 };
@@ -68,7 +69,8 @@ impl RowFields<'_> {
 }
 
 /// Appends an event inside the caller's transaction, so it commits or rolls back with the
-/// change it records. Updating the head first serialises concurrent appends.
+/// change it records. Updating the head first serialises concurrent appends; the row's
+/// insert moves the head's MAC with it (a trigger).
 pub async fn append(tx: &mut Tx, keyring: &Keyring, event: &AuditEvent<'_>) -> Result<i64, DbError> {
     let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, mac").fetch_one(&mut **tx).await?;
     let seq: i64 = head.try_get(0)?;
@@ -94,7 +96,59 @@ pub async fn append(tx: &mut Tx, keyring: &Keyring, event: &AuditEvent<'_>) -> R
         .bind(mac.as_slice())
         .execute(&mut **tx)
         .await?;
-    sqlx::query("UPDATE audit_head SET mac = $1 WHERE id = 1").bind(mac.as_slice()).execute(&mut **tx).await?;
+    // The head's MAC follows the row by trigger (`audit_head_follows`).
+    Ok(seq)
+}
+
+/// Appends an event that goes with no other change (a case view, a list, an export), as
+/// a transaction of its own.
+///
+/// On SQLite that is one statement: the process keeps the head it last appended, and the
+/// row is inserted only while the stored head is still that one (the insert moves the head
+/// with it, by trigger). When something else appended in between (a change's transaction,
+/// the command line), the head is read again and the row tried once more.
+pub async fn record(db: &Db, keyring: &Keyring, event: &AuditEvent<'_>) -> Result<i64, DbError> {
+    if db.backend() == Backend::Sqlite {
+        let mut kept = db.audit_head().lock().await;
+        for _ in 0..3 {
+            let (last, previous) = match kept.take() {
+                Some(head) => head,
+                None => head(db).await?,
+            };
+            let row = RowFields {
+                seq: last + 1,
+                at: now(),
+                actor: event.actor,
+                action: event.action,
+                object_id: event.object_id,
+                outcome: event.outcome.as_str(),
+                key_id: keyring.active_key_id(),
+            };
+            let mac = row.mac(keyring, &previous).expect("the active key is in the keyring");
+            let done = sqlx::query(
+                "INSERT INTO audit_log (seq, at, actor, action, object_id, outcome, key_id, mac) \
+                 SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM audit_head WHERE id = 1 AND seq = $9",
+            )
+            .bind(row.seq)
+            .bind(row.at)
+            .bind(row.actor)
+            .bind(row.action)
+            .bind(row.object_id)
+            .bind(row.outcome)
+            .bind(i64::from(row.key_id))
+            .bind(mac.as_slice())
+            .bind(last)
+            .execute(db.pool())
+            .await?;
+            if done.rows_affected() == 1 {
+                *kept = Some((row.seq, mac.to_vec()));
+                return Ok(row.seq);
+            }
+        }
+    }
+    let mut tx = db.begin().await?;
+    let seq = append(&mut tx, keyring, event).await?;
+    tx.commit().await?;
     Ok(seq)
 }
 

@@ -5,7 +5,6 @@
 use super::{
     audit::{self, AuditEvent, Outcome},
     audit_view::{self, AuditFilter},
-    db::DbError,
     desk_api::me_with_embassy,
     http::desk::current_staff,
     AppState,
@@ -52,9 +51,7 @@ pub async fn audit_page(state: &AppState, query: AuditQuery) -> Result<AuditPage
     let staff = current_staff(state).await?;
     let (filter, errors) = filter_of(&query);
     let (rows, next) = audit_view::list(&state.db, &staff, &filter).await?;
-    let mut tx = state.db.begin().await?;
-    audit::append(&mut tx, &state.keyring, &AuditEvent::new(&staff.actor(), "audit.view", staff.embassy_id.as_deref(), Outcome::Ok)).await?;
-    tx.commit().await.map_err(DbError::from)?;
+    audit::record(&state.db, &state.keyring, &AuditEvent::new(&staff.actor(), "audit.view", staff.embassy_id.as_deref(), Outcome::Ok)).await?;
     let (check, running) = state.chain.status(&state.db, &state.keyring);
     let chain = ChainDto {
         checked_at: check.as_ref().map(|c| c.checked_at),
@@ -72,7 +69,7 @@ pub async fn audit_page(state: &AppState, query: AuditQuery) -> Result<AuditPage
         notice: None,
     });
     Ok(AuditPageDto {
-        me: me_with_embassy(state, &staff).await?,
+        me: me_with_embassy(&staff),
         query,
         form,
         rows: rows.into_iter().map(|r| AuditRowDto { seq: r.seq, at: r.at, actor: r.actor, action: r.action, object: r.object, outcome: r.outcome }).collect(),

@@ -5,7 +5,7 @@
 use super::{
     audit::{self, AuditEvent, Outcome},
     dashboard::{self, Figures, Range, Scope, MAX_RANGE_DAYS},
-    db::{now, DbError},
+    db::now,
     desk_api::me_with_embassy,
     http::desk::current_staff,
     staff::Staff,
@@ -91,7 +91,7 @@ pub async fn dashboard_page(state: &AppState, filter: DashboardFilter) -> Result
         notice: None,
     });
     Ok(DashboardDto {
-        me: me_with_embassy(state, &staff).await?,
+        me: me_with_embassy(&staff),
         filter,
         form,
         embassies: scope.embassies.iter().map(|(id, name)| ChoiceDto { id: id.clone(), name: name.clone() }).collect(),
@@ -182,9 +182,7 @@ pub async fn dashboard_csv(state: &AppState, staff: &Staff, filter: DashboardFil
         row("category", &embassy_label, &queue_label, category.as_str(), n.to_string());
     }
 
-    let mut tx = state.db.begin().await?;
     let object = (scope.embassy_ids.len() == 1).then(|| scope.embassy_ids[0].clone());
-    audit::append(&mut tx, &state.keyring, &AuditEvent::new(&staff.actor(), "dashboard.export", object.as_deref(), Outcome::Ok)).await?;
-    tx.commit().await.map_err(DbError::from)?;
+    audit::record(&state.db, &state.keyring, &AuditEvent::new(&staff.actor(), "dashboard.export", object.as_deref(), Outcome::Ok)).await?;
     Ok((format!("dashboard-{}-{}.csv", range.from, range.to), out))
 }

@@ -5,9 +5,9 @@
 
 use super::{
     audit::{self, AuditEvent, Outcome},
-    cases::{self, field_place, CaseField, ReadError},
+    cases::{field_place, CaseField, ReadError},
     config::Backend,
-    crypto::{CryptoError, Keyring, Place},
+    crypto::{CryptoError, Keyring, Place, SERVER_HOLDER},
     db::{now, Conn, Db, DbError, Tx},
     follow_up::{self, Author, MessageKind},
     staff::Staff,
@@ -674,9 +674,7 @@ pub async fn list_cases(db: &Db, keyring: &Keyring, staff: &Staff, filter: &List
     }
     let next = (rows.len() > PAGE_SIZE).then(|| listed.last()).flatten().map(|l| Cursor { priority: l.meta.priority.rank(), created_at: l.meta.created_at, id: l.meta.id.clone() });
     let object = filter.queue.clone().or_else(|| staff.embassy_id.clone()).unwrap_or_else(|| "all".into());
-    let mut tx = db.begin().await?;
-    audit::append(&mut tx, keyring, &AuditEvent::new(&staff.actor(), "case.list", Some(&object), Outcome::Ok)).await?;
-    tx.commit().await.map_err(DbError::from)?;
+    audit::record(db, keyring, &AuditEvent::new(&staff.actor(), "case.list", Some(&object), Outcome::Ok)).await?;
     Ok((listed, next))
 }
 
@@ -798,118 +796,171 @@ pub struct CaseView {
 /// notes decrypted, its events and deadlines. The decryption is audited (`case.view`)
 /// before anything is returned; a failed decryption is audited as failed.
 pub async fn view_case(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str) -> Result<CaseView, DeskError> {
+    let id = CaseId::parse(case_id).ok_or(DeskError::NotFound)?;
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
-    let Some(meta) = case_in_scope(&mut conn, staff, case_id).await? else {
-        return Err(DeskError::NotFound);
-    };
-    let id = CaseId::parse(&meta.id).ok_or(DeskError::NotFound)?;
-    let read = read_case(&mut conn, keyring, staff, meta).await;
+    let read = read_case(&mut conn, keyring, staff, &id).await;
     drop(conn);
     let outcome = match &read {
         Ok(_) => Outcome::Ok,
         Err(DeskError::Read(ReadError::Crypto(_))) => Outcome::Failed,
         Err(_) => return read,
     };
-    let mut tx = db.begin().await?;
-    audit::append(&mut tx, keyring, &AuditEvent::new(&staff.actor(), "case.view", Some(id.as_str()), outcome)).await?;
-    tx.commit().await.map_err(DbError::from)?;
+    audit::record(db, keyring, &AuditEvent::new(&staff.actor(), "case.view", Some(id.as_str()), outcome)).await?;
     read
 }
 
-async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, meta: CaseMeta) -> Result<CaseView, DeskError> {
-    let id = CaseId::parse(&meta.id).ok_or(DeskError::NotFound)?;
-    let mut timeline: Vec<(i64, Option<String>, Happening)> = Vec::new();
-    let (deleted, fields) = match cases::data_key(conn, keyring, &id).await {
-        Ok(key) => {
-            let fields = cases::open_fields(conn, &key, &id).await?;
-            for m in follow_up::decrypt_messages(conn, &key, &id).await? {
-                timeline.push((
-                    m.created_at,
-                    m.person_id.clone(),
-                    Happening::Message { from_requester: m.author == Author::Requester, information: m.kind == MessageKind::Information, body: m.body },
-                ));
-            }
-            let notes = sqlx::query("SELECT id, person_id, created_at, sealed FROM case_notes WHERE case_id = $1 ORDER BY created_at, id").bind(&meta.id).fetch_all(&mut *conn).await?;
-            for row in notes {
-                let note_id: String = row.try_get(0)?;
-                let sealed: Vec<u8> = row.try_get(3)?;
-                let plain = key.open(&note_place(&meta.id, &note_id), &sealed)?;
-                let body = Zeroizing::new(String::from_utf8(plain.to_vec()).map_err(|_| CryptoError::Forged)?);
-                timeline.push((row.try_get(2)?, row.try_get(1)?, Happening::Note { body }));
-            }
-            (false, fields.into_iter().collect())
-        }
-        Err(ReadError::Gone) => (true, Vec::new()),
-        Err(e) => return Err(e.into()),
-    };
-    let events = sqlx::query("SELECT at, person_id, kind, old_value, new_value FROM case_events WHERE case_id = $1 ORDER BY at, id").bind(&meta.id).fetch_all(&mut *conn).await?;
-    for row in events {
-        timeline.push((row.try_get(0)?, row.try_get(1)?, Happening::Event { kind: row.try_get(2)?, old: row.try_get(3)?, new: row.try_get(4)? }));
+/// The case, its key and its sealed fields (one row per field), and its assignee's login.
+/// The key and fields of a case outside scope are read but never opened.
+fn case_sql() -> String {
+    format!(
+        "SELECT {META}, a.login, k.wrapped, f.name, f.sealed FROM cases c LEFT JOIN people a ON a.id = c.assignee_id \
+         LEFT JOIN case_keys k ON k.case_id = c.id AND k.holder = $2 LEFT JOIN case_fields f ON f.case_id = c.id AND k.case_id IS NOT NULL \
+         WHERE c.id = $1"
+    )
+}
+
+/// Messages, notes, events and deadlines of a case in one statement, with the logins of the
+/// people they name. Columns: part, at, id, person, three of the part's own, sealed, the
+/// person's login, and for an assignment the old and new assignee's logins.
+const TIMELINE_SQL: &str = "\
+    SELECT 'm', m.created_at, m.id, m.person_id, m.author, m.kind, NULL, m.sealed, p.login, NULL, NULL \
+      FROM case_messages m LEFT JOIN people p ON p.id = m.person_id WHERE m.case_id = $1 \
+    UNION ALL SELECT 'n', n.created_at, n.id, n.person_id, NULL, NULL, NULL, n.sealed, p.login, NULL, NULL \
+      FROM case_notes n LEFT JOIN people p ON p.id = n.person_id WHERE n.case_id = $1 \
+    UNION ALL SELECT 'e', e.at, e.id, e.person_id, e.kind, e.old_value, e.new_value, NULL, p.login, po.login, pn.login \
+      FROM case_events e LEFT JOIN people p ON p.id = e.person_id \
+      LEFT JOIN people po ON e.kind = 'assignee' AND po.id = e.old_value LEFT JOIN people pn ON e.kind = 'assignee' AND pn.id = e.new_value \
+      WHERE e.case_id = $1 \
+    UNION ALL SELECT 'd', d.done_at, d.id, NULL, d.kind, d.due_on, NULL, NULL, NULL, NULL, NULL FROM case_deadlines d WHERE d.case_id = $1";
+
+fn utf8(plain: &[u8]) -> Result<Zeroizing<String>, CryptoError> {
+    Ok(Zeroizing::new(std::str::from_utf8(plain).map_err(|_| CryptoError::Forged)?.to_owned()))
+}
+
+/// Reads and opens a case in four statements: the case with its fields, its timeline, the
+/// queues it may move to, and (for leads and admins) the people it may be assigned to and
+/// its access history.
+async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, id: &CaseId) -> Result<CaseView, DeskError> {
+    let rows = sqlx::query(&case_sql()).bind(id.as_str()).bind(SERVER_HOLDER).fetch_all(&mut *conn).await?;
+    let Some(first) = rows.first() else { return Err(DeskError::NotFound) };
+    let meta = decode_meta(first)?;
+    if !in_scope(staff, &meta.embassy_id, &meta.queue_id) {
+        return Err(DeskError::NotFound);
     }
-    timeline.sort_by_key(|(at, _, _)| *at);
-    let deadlines = sqlx::query("SELECT id, kind, due_on, done_at FROM case_deadlines WHERE case_id = $1 ORDER BY due_on, id")
+    let mut logins = HashMap::new();
+    if let (Some(assignee), Some(login)) = (&meta.assignee_id, first.try_get::<Option<String>, _>(12)?) {
+        logins.insert(assignee.clone(), login);
+    }
+    // A case shredded by its requester has no key any more: its metadata and clear
+    // timeline stay, nothing sealed is read.
+    let wrapped: Option<Vec<u8>> = first.try_get(13)?;
+    let key = wrapped.map(|w| keyring.unwrap_case_key(&meta.id, &w)).transpose()?;
+    let mut fields = Vec::new();
+    if let Some(key) = &key {
+        for row in &rows {
+            let Some(name) = row.try_get::<Option<String>, _>(14)? else { continue };
+            let sealed: Vec<u8> = row.try_get(15)?;
+            let value = utf8(&key.open(&field_place(&meta.id, &name), &sealed)?)?;
+            fields.push((name, value));
+        }
+    }
+    fields.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let mut timeline: Vec<(i64, u8, String, Option<String>, Happening)> = Vec::new();
+    let mut deadlines = Vec::new();
+    for row in sqlx::query(TIMELINE_SQL).bind(&meta.id).fetch_all(&mut *conn).await? {
+        let part: String = row.try_get(0)?;
+        let item: String = row.try_get(2)?;
+        let person: Option<String> = row.try_get(3)?;
+        if let (Some(person), Some(login)) = (&person, row.try_get::<Option<String>, _>(8)?) {
+            logins.insert(person.clone(), login);
+        }
+        let (rank, happening) = match (part.as_str(), &key) {
+            ("m", Some(key)) => {
+                let (author, kind): (String, String) = (row.try_get(4)?, row.try_get(5)?);
+                let body = utf8(&key.open(&follow_up::message_place(&meta.id, &item), &row.try_get::<Vec<u8>, _>(7)?)?)?;
+                (0, Happening::Message { from_requester: author != Author::Volunteer.as_str(), information: kind == MessageKind::Information.as_str(), body })
+            }
+            ("n", Some(key)) => {
+                let body = utf8(&key.open(&note_place(&meta.id, &item), &row.try_get::<Vec<u8>, _>(7)?)?)?;
+                (1, Happening::Note { body })
+            }
+            ("e", _) => {
+                let (kind, old, new): (String, Option<String>, Option<String>) = (row.try_get(4)?, row.try_get(5)?, row.try_get(6)?);
+                if kind == "assignee" {
+                    for (person, login) in [(&old, row.try_get::<Option<String>, _>(9)?), (&new, row.try_get::<Option<String>, _>(10)?)] {
+                        if let (Some(person), Some(login)) = (person, login) {
+                            logins.insert(person.clone(), login);
+                        }
+                    }
+                }
+                (2, Happening::Event { kind, old, new })
+            }
+            ("d", _) => {
+                let done: Option<i64> = row.try_get(1)?;
+                deadlines.push(DeadlineRow {
+                    id: item,
+                    case_id: meta.id.clone(),
+                    reference: meta.reference.clone(),
+                    kind: row.try_get(4)?,
+                    due_on: row.try_get(5)?,
+                    done: done.is_some(),
+                });
+                continue;
+            }
+            _ => continue,
+        };
+        timeline.push((row.try_get(1)?, rank, item, person, happening));
+    }
+    // Oldest first; at the same second messages, then notes, then events.
+    timeline.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
+    let timeline = timeline.into_iter().map(|(at, _, _, person, happening)| (at, person, happening)).collect();
+    deadlines.sort_by(|a, b| (&a.due_on, &a.id).cmp(&(&b.due_on, &b.id)));
+
+    let (queue_sql, embassy) = if staff.role == Role::Admin {
+        ("SELECT q.id, q.name, e.code FROM queues q JOIN embassies e ON e.id = q.embassy_id ORDER BY e.code, q.slug", None)
+    } else {
+        ("SELECT q.id, q.name, e.code FROM queues q JOIN embassies e ON e.id = q.embassy_id WHERE q.embassy_id = $1 ORDER BY q.slug", Some(&meta.embassy_id))
+    };
+    let mut queue_name = String::new();
+    let mut queues = Vec::new();
+    for row in bind_optional(sqlx::query(queue_sql), embassy).fetch_all(&mut *conn).await? {
+        let (queue, name, code): (String, String, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        if queue == meta.queue_id {
+            queue_name.clone_from(&name);
+        }
+        queues.push((queue, if embassy.is_none() { format!("{code} · {name}") } else { name }));
+    }
+
+    let assignable = if staff.is_lead_or_admin() { assignable(conn, &meta).await? } else { Vec::new() };
+    let access = if staff.is_lead_or_admin() {
+        let rows = sqlx::query(
+            "SELECT a.at, a.actor, a.action, a.outcome, p.id, p.login FROM audit_log a LEFT JOIN people p ON p.id = substr(a.actor, 8) \
+             WHERE a.object_id = $1 ORDER BY a.seq DESC LIMIT 200",
+        )
         .bind(&meta.id)
         .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(DeadlineRow {
-                id: r.try_get(0)?,
-                case_id: meta.id.clone(),
-                reference: meta.reference.clone(),
-                kind: r.try_get(1)?,
-                due_on: r.try_get(2)?,
-                done: r.try_get::<Option<i64>, _>(3)?.is_some(),
-            })
-        })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let queue_name: String = sqlx::query_scalar("SELECT name FROM queues WHERE id = $1").bind(&meta.queue_id).fetch_one(&mut *conn).await?;
-    let assignable = if staff.is_lead_or_admin() { assignable(conn, &meta).await? } else { Vec::new() };
-    let queue_sql = if staff.role == Role::Admin {
-        "SELECT q.id, e.code || ' · ' || q.name FROM queues q JOIN embassies e ON e.id = q.embassy_id ORDER BY e.code, q.slug"
-    } else {
-        "SELECT q.id, q.name FROM queues q WHERE q.embassy_id = $1 ORDER BY q.slug"
-    };
-    let mut query = sqlx::query(queue_sql);
-    if staff.role != Role::Admin {
-        query = query.bind(&meta.embassy_id);
-    }
-    let queues = query.fetch_all(&mut *conn).await?.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let access = if staff.is_lead_or_admin() {
-        let rows = sqlx::query("SELECT at, actor, action, outcome FROM audit_log WHERE object_id = $1 ORDER BY seq DESC LIMIT 200").bind(&meta.id).fetch_all(&mut *conn).await?;
-        Some(rows.iter().map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?, r.try_get::<String, _>(2)?, r.try_get::<String, _>(3)?))).collect::<Result<Vec<_>, sqlx::Error>>()?)
+        .await?;
+        let mut access = Vec::with_capacity(rows.len());
+        for r in rows {
+            let actor: String = r.try_get(1)?;
+            if let (Some(person), Some(login)) = (r.try_get::<Option<String>, _>(4)?, r.try_get::<Option<String>, _>(5)?) {
+                if actor.strip_prefix("person:") == Some(person.as_str()) {
+                    logins.insert(person, login);
+                }
+            }
+            access.push((r.try_get::<i64, _>(0)?, actor, r.try_get::<String, _>(2)?, r.try_get::<String, _>(3)?));
+        }
+        Some(access)
     } else {
         None
     };
-    let mut people: Vec<String> = timeline.iter().filter_map(|(_, p, _)| p.clone()).collect();
-    people.extend(meta.assignee_id.clone());
-    for (_, actor, _, _) in access.iter().flatten() {
-        if let Some(id) = actor.strip_prefix("person:") {
-            people.push(id.to_owned());
-        }
+    Ok(CaseView { meta, queue_name, deleted: key.is_none(), fields, timeline, deadlines, assignable, queues, access, logins })
+}
+
+fn bind_optional<'q>(query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>, value: Option<&'q String>) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    match value {
+        Some(v) => query.bind(v.as_str()),
+        None => query,
     }
-    for (_, _, h) in &timeline {
-        if let Happening::Event { kind, old, new } = h {
-            if kind == "assignee" {
-                people.extend(old.clone());
-                people.extend(new.clone());
-            }
-        }
-    }
-    people.sort();
-    people.dedup();
-    let mut logins = HashMap::new();
-    for chunk in people.chunks(100) {
-        let mut sql = String::from("SELECT id, login FROM people WHERE id IN (");
-        push_params(&mut sql, 1, chunk.len());
-        sql.push(')');
-        let mut query = sqlx::query(&sql);
-        for p in chunk {
-            query = query.bind(p.as_str());
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            logins.insert(row.try_get(0)?, row.try_get(1)?);
-        }
-    }
-    Ok(CaseView { meta, queue_name, deleted, fields, timeline, deadlines, assignable, queues, access, logins })
 }

@@ -24,18 +24,9 @@ pub fn answered<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     result
 }
 
-fn me(state_embassy: Option<String>, staff: &Staff) -> MeDto {
-    MeDto { login: staff.login.clone(), role: staff.role, embassy: state_embassy }
-}
-
 /// The signed-in person with their embassy's name, for the desk's frame.
-pub async fn me_with_embassy(state: &AppState, staff: &Staff) -> Result<MeDto, AppError> {
-    Ok(me(embassy_name(state, staff).await?, staff))
-}
-
-async fn embassy_name(state: &AppState, staff: &Staff) -> Result<Option<String>, AppError> {
-    let Some(id) = &staff.embassy_id else { return Ok(None) };
-    Ok(sqlx::query_scalar("SELECT name FROM embassies WHERE id = $1").bind(id).fetch_optional(state.db.pool()).await.map_err(super::db::DbError::from)?)
+pub fn me_with_embassy(staff: &Staff) -> MeDto {
+    MeDto { login: staff.login.clone(), role: staff.role, embassy: staff.embassy_name.clone() }
 }
 
 pub async fn second_factor_page(state: &AppState, form: Option<FormState>) -> Result<SecondFactorDto, AppError> {
@@ -119,7 +110,7 @@ pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePag
     Ok(QueuePageDto {
         embassies,
         people,
-        me: me(embassy_name(state, &staff).await?, &staff),
+        me: me_with_embassy(&staff),
         queues,
         filter,
         cases,
@@ -179,7 +170,7 @@ pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> R
             .collect()
     });
     Ok(CasePageDto {
-        me: me(embassy_name(state, &staff).await?, &staff),
+        me: me_with_embassy(&staff),
         id: meta.id.clone(),
         reference: meta.reference.clone(),
         status: meta.status,
@@ -293,7 +284,7 @@ pub async fn team_page(state: &AppState, link: Option<String>, person: Option<St
         Some(person) => Some(person_edit(state, &staff, &person).await?),
         None => None,
     };
-    Ok(TeamPageDto { me: me(embassy_name(state, &staff).await?, &staff), people, roles, embassies, queues, new_link: link, editing, form })
+    Ok(TeamPageDto { me: me_with_embassy(&staff), people, roles, embassies, queues, new_link: link, editing, form })
 }
 
 /// The person `person_id` as the change form shows them; `NotFound` when not the caller's.

@@ -68,7 +68,7 @@ pub struct Thread {
     pub messages: Vec<Message>,
 }
 
-fn message_place<'a>(case_id: &'a str, message_id: &'a str) -> Place<'a> {
+pub(crate) fn message_place<'a>(case_id: &'a str, message_id: &'a str) -> Place<'a> {
     Place { case: case_id, table: "case_messages", column: "sealed", row: message_id }
 }
 

@@ -5,6 +5,7 @@
 use super::{
     audit::{self, AuditEvent, Outcome},
     crypto::{hex, random_token, token_hash, Keyring, Place},
+    config::Backend,
     db::{now, Conn, Db, DbError, Tx},
     passwords, password_policy, throttle,
     throttle::Limit,
@@ -13,7 +14,7 @@ use super::{
 use crate::domain::Role;
 use rand::RngCore;
 use secrecy::SecretString;
-use sqlx::Row;
+use sqlx::{any::AnyRow, Row};
 use std::sync::LazyLock;
 
 /// A desk session ends after this long without a request…
@@ -39,6 +40,8 @@ pub struct Staff {
     pub login: String,
     pub role: Role,
     pub embassy_id: Option<String>,
+    /// The name of their embassy.
+    pub embassy_name: Option<String>,
     /// Queues the person belongs to (what a volunteer sees).
     pub queue_ids: Vec<String>,
     /// A confirmed second factor.
@@ -105,30 +108,44 @@ async fn decoy_hash() -> Result<String, DbError> {
         .map_err(|e| DbError::Sqlx(sqlx::Error::Protocol(e.to_string())))
 }
 
-async fn load_staff(conn: &mut Conn, person_id: &str) -> Result<Option<Staff>, DbError> {
-    let row = sqlx::query(
-        "SELECT p.id, p.login, p.role, p.embassy_id, \
-                CASE WHEN p.totp_secret IS NOT NULL AND p.totp_last_step IS NOT NULL THEN 1 ELSE 0 END, \
-                COALESCE(e.volunteers_need_totp, 0) \
-         FROM people p LEFT JOIN embassies e ON e.id = p.embassy_id WHERE p.id = $1 AND p.active = 1",
+/// The columns of a person as `Staff`, from `people p LEFT JOIN embassies e`, with their
+/// memberships folded into one column: a session costs one statement.
+fn staff_columns(backend: Backend) -> String {
+    let memberships = match backend {
+        Backend::Sqlite => "group_concat(m.queue_id, ',')",
+        Backend::Postgres => "string_agg(m.queue_id, ',')",
+    };
+    format!(
+        "p.id, p.login, p.role, p.embassy_id, \
+         CASE WHEN p.totp_secret IS NOT NULL AND p.totp_last_step IS NOT NULL THEN 1 ELSE 0 END, \
+         COALESCE(e.volunteers_need_totp, 0), e.name, (SELECT {memberships} FROM queue_members m WHERE m.person_id = p.id)"
     )
-    .bind(person_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let role = Role::parse(&row.try_get::<String, _>(2)?).unwrap_or(Role::Volunteer);
-    let has_totp = row.try_get::<i64, _>(4)? != 0;
-    let embassy_needs: i64 = row.try_get(5)?;
-    let queue_ids = sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE person_id = $1 ORDER BY queue_id").bind(person_id).fetch_all(&mut *conn).await?;
-    Ok(Some(Staff {
-        id: row.try_get(0)?,
-        login: row.try_get(1)?,
+}
+
+/// `Staff` from the row of `staff_columns`, starting at column `at`.
+fn decode_staff(row: &AnyRow, at: usize) -> Result<Staff, sqlx::Error> {
+    let role = Role::parse(&row.try_get::<String, _>(at + 2)?).unwrap_or(Role::Volunteer);
+    let has_totp = row.try_get::<i64, _>(at + 4)? != 0;
+    let embassy_needs: i64 = row.try_get(at + 5)?;
+    let memberships: Option<String> = row.try_get(at + 7)?;
+    let mut queue_ids: Vec<String> = memberships.iter().flat_map(|m| m.split(',')).filter(|q| !q.is_empty()).map(str::to_owned).collect();
+    queue_ids.sort();
+    Ok(Staff {
+        id: row.try_get(at)?,
+        login: row.try_get(at + 1)?,
         role,
-        embassy_id: row.try_get(3)?,
+        embassy_id: row.try_get(at + 3)?,
+        embassy_name: row.try_get(at + 6)?,
         queue_ids,
         has_totp,
         needs_totp: role != Role::Volunteer || embassy_needs != 0,
-    }))
+    })
+}
+
+async fn load_staff(conn: &mut Conn, backend: Backend, person_id: &str) -> Result<Option<Staff>, DbError> {
+    let sql = format!("SELECT {} FROM people p LEFT JOIN embassies e ON e.id = p.embassy_id WHERE p.id = $1 AND p.active = 1", staff_columns(backend));
+    let row = sqlx::query(&sql).bind(person_id).fetch_optional(&mut *conn).await?;
+    Ok(row.map(|row| decode_staff(&row, 0)).transpose()?)
 }
 
 async fn insert_session(tx: &mut Tx, person_id: &str, stage: Stage) -> Result<String, DbError> {
@@ -157,12 +174,14 @@ async fn insert_session(tx: &mut Tx, person_id: &str, stage: Stage) -> Result<St
 /// expired, or its person was deactivated.
 pub async fn resume(db: &Db, token: &str) -> Result<Option<Session>, DbError> {
     let hash = token_hash(token);
-    let row = sqlx::query("SELECT person_id, stage, created_at, last_seen_at FROM staff_sessions WHERE token_hash = $1")
-        .bind(&hash)
-        .fetch_optional(db.pool())
-        .await?;
+    let sql = format!(
+        "SELECT s.stage, s.created_at, s.last_seen_at, {} FROM staff_sessions s \
+         LEFT JOIN people p ON p.id = s.person_id AND p.active = 1 LEFT JOIN embassies e ON e.id = p.embassy_id WHERE s.token_hash = $1",
+        staff_columns(db.backend())
+    );
+    let row = sqlx::query(&sql).bind(&hash).fetch_optional(db.pool()).await?;
     let Some(row) = row else { return Ok(None) };
-    let (person_id, stage, created_at, last_seen_at): (String, String, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
+    let (stage, created_at, last_seen_at): (String, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
     let stage = if stage == "full" { Stage::Full } else { Stage::Password };
     let at = now();
     let lifetime = if stage == Stage::Full { ABSOLUTE_SECS } else { HALF_SIGNED_SECS };
@@ -170,8 +189,11 @@ pub async fn resume(db: &Db, token: &str) -> Result<Option<Session>, DbError> {
         end(db, token).await?;
         return Ok(None);
     }
-    let staff = load_staff(&mut *db.pool().acquire().await?, &person_id).await?;
-    let Some(staff) = staff else { return Ok(None) };
+    // A deactivated person's sessions are deleted with them; one left behind still leads nowhere.
+    if row.try_get::<Option<String>, _>(3)?.is_none() {
+        return Ok(None);
+    }
+    let staff = decode_staff(&row, 3)?;
     if at - last_seen_at >= 60 {
         sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(at).bind(&hash).execute(db.pool()).await?;
     }
@@ -241,7 +263,7 @@ pub async fn sign_in(db: &Db, keyring: &Keyring, login: &str, password: SecretSt
             return Ok(SignIn::Refused);
         }
     };
-    let Some(staff) = load_staff(&mut tx, &person_id).await? else {
+    let Some(staff) = load_staff(&mut tx, db.backend(), &person_id).await? else {
         tx.rollback().await?;
         return Ok(SignIn::Refused);
     };
@@ -500,7 +522,7 @@ pub async fn accept(db: &Db, keyring: &Keyring, token: &str, login: &str, passwo
     for queue in &invitation.queue_ids {
         sqlx::query("INSERT INTO queue_members (queue_id, person_id) VALUES ($1, $2)").bind(queue).bind(&person_id).execute(&mut *tx).await.map_err(DbError::from)?;
     }
-    let staff = load_staff(&mut tx, &person_id).await?.ok_or(AcceptError::Gone)?;
+    let staff = load_staff(&mut tx, db.backend(), &person_id).await?.ok_or(AcceptError::Gone)?;
     let stage = if staff.needs_totp { Stage::Password } else { Stage::Full };
     let session = insert_session(&mut tx, &person_id, stage).await?;
     let actor = staff.actor();

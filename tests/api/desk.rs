@@ -10,7 +10,14 @@ use crate::{
 };
 use embassy_desk::{
     domain::{Category, Priority, Role, Status},
-    server::{audit, db::now, desk, staff},
+    server::{
+        audit,
+        cases,
+        db::now,
+        desk::{self, DeskError, Happening},
+        follow_up::{self, Author, MessageKind},
+        staff,
+    },
 };
 use std::collections::HashSet;
 
@@ -28,6 +35,7 @@ on_both_backends!(
     notes_stay_internal_and_replies_reach_the_requester,
     status_follows_the_workflow_and_everything_is_audited,
     leads_assign_and_volunteers_hand_back,
+    a_case_view_holds_its_whole_story,
 );
 
 async fn invitations_lead_to_a_signed_in_volunteer(app: TestApp) {
@@ -585,4 +593,96 @@ async fn leads_assign_and_volunteers_hand_back(app: TestApp) {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND object_id = $2").bind(action).bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
         assert!(n >= 1, "{action}");
     }
+}
+
+/// What a case view reads, for each kind of reader: the fields, a timeline of messages,
+/// notes and events in order with the logins of the people in it, deadlines by date, the
+/// queue and the queues it may move to, and (leads) the access history. After the
+/// requester deletes the case, only its clear timeline is left.
+async fn a_case_view_holds_its_whole_story(app: TestApp) {
+    let w = World::build(&app).await;
+    let (db, keyring) = (&app.state.db, &app.state.keyring);
+    let case = case_in(&app, &w.pl, Category::LegalStatus, Priority::Normal, now() - 100, "Ян").await;
+    let path = format!("/desk/cases/{case}");
+    let lead = session_staff(&app, &w.lead_pl.1).await;
+    let volunteer = session_staff(&app, &w.vol_legal.1).await;
+    let admin = session_staff(&app, &w.admin.1).await;
+    // One statement reads a session: the embassy's name and the memberships come with it.
+    assert_eq!(volunteer.queue_ids, vec![w.pl.queue_for(Some(Category::LegalStatus)).to_owned()]);
+    let embassy: String = sqlx::query_scalar("SELECT name FROM embassies WHERE id = $1").bind(&w.pl.embassy_id).fetch_one(db.pool()).await.unwrap();
+    assert_eq!(lead.embassy_name.as_deref(), Some(embassy.as_str()));
+    assert!(lead.queue_ids.is_empty() && admin.embassy_name.is_none());
+
+    assert_eq!(post(&app, &path, form_body(&[("action", "assign"), ("person", &w.vol_legal.0)]), Some(&w.lead_pl.1)).await.status, 303);
+    follow_up::post(db, keyring, &embassy_desk::domain::CaseId::parse(&case).unwrap(), Author::Requester, MessageKind::Reply, None, "Дзякуй, чакаю.", "requester").await.unwrap();
+    for (action, fields) in [
+        ("note", vec![("body", "Check the visa type")]),
+        ("reply", vec![("body", "Bring your passport")]),
+        ("deadline", vec![("kind", "hearing"), ("due_on", "2031-05-02")]),
+        ("deadline", vec![("kind", "appeal"), ("due_on", "2031-03-01")]),
+    ] {
+        let mut body = vec![("action", action)];
+        body.extend(fields);
+        assert_eq!(post(&app, &path, form_body(&body), Some(&w.vol_legal.1)).await.status, 303, "{action}");
+    }
+
+    let view = desk::view_case(db, keyring, &lead, &case).await.unwrap();
+    let fields: Vec<(&str, &str)> = view.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert!(fields.contains(&("requester_name", "Ян")) && fields.contains(&("narrative", "story of Ян")), "{fields:?}");
+    assert!(fields.windows(2).all(|p| p[0].0 < p[1].0), "fields by name");
+    assert!(!view.deleted);
+    assert!(view.timeline.windows(2).all(|p| p[0].0 <= p[1].0), "oldest first");
+    let said: Vec<String> = view
+        .timeline
+        .iter()
+        .filter_map(|(_, by, h)| match h {
+            Happening::Note { body } => Some(format!("note {} by {}", body.as_str(), view.logins[by.as_ref()?])),
+            Happening::Message { from_requester: true, body, .. } => Some(format!("requester: {}", body.as_str())),
+            Happening::Message { from_requester: false, information: false, body } => Some(format!("reply {} by {}", body.as_str(), view.logins[by.as_ref()?])),
+            Happening::Event { kind, new, .. } if kind == "assignee" => Some(format!("assigned to {} by {}", view.logins[new.as_ref()?], view.logins[by.as_ref()?])),
+            _ => None,
+        })
+        .collect();
+    for expected in ["requester: Дзякуй, чакаю.", "note Check the visa type by vol.legal", "reply Bring your passport by vol.legal", "assigned to vol.legal by lead.pl"] {
+        assert!(said.iter().any(|s| s == expected), "{expected} in {said:?}");
+    }
+    let deadlines: Vec<(&str, &str, bool)> = view.deadlines.iter().map(|d| (d.kind.as_str(), d.due_on.as_str(), d.done)).collect();
+    assert_eq!(deadlines, [("appeal", "2031-03-01", false), ("hearing", "2031-05-02", false)]);
+    assert!(view.deadlines.iter().all(|d| d.case_id == case && d.reference == view.meta.reference));
+    let queue_name: String = sqlx::query_scalar("SELECT name FROM queues WHERE id = $1").bind(&view.meta.queue_id).fetch_one(db.pool()).await.unwrap();
+    assert_eq!(view.queue_name, queue_name);
+    assert_eq!(view.queues.len(), w.pl.queues.len(), "the embassy's queues");
+    assert!(view.queues.contains(&(view.meta.queue_id.clone(), queue_name.clone())));
+    assert_eq!(view.meta.assignee_id.as_deref(), Some(w.vol_legal.0.as_str()));
+    assert_eq!(view.logins[&w.vol_legal.0], "vol.legal");
+    assert!(view.assignable.iter().any(|(id, login)| *id == w.vol_legal.0 && login == "vol.legal"));
+    let access = view.access.as_ref().expect("leads see who opened the case");
+    assert!(access.iter().any(|(_, actor, action, _)| *actor == format!("person:{}", w.vol_legal.0) && action == "case.note.add"));
+    assert!(access.windows(2).all(|p| p[0].0 >= p[1].0), "newest first");
+
+    // A volunteer of the queue: no access history, no one to assign; others: not found.
+    let seen = desk::view_case(db, keyring, &volunteer, &case).await.unwrap();
+    assert!(seen.access.is_none() && seen.assignable.is_empty());
+    assert_eq!(seen.fields.len(), view.fields.len());
+    for outsider in [&w.vol_housing.1, &w.lead_lt.1, &w.vol_lt.1] {
+        let outsider = session_staff(&app, outsider).await;
+        assert!(matches!(desk::view_case(db, keyring, &outsider, &case).await, Err(DeskError::NotFound)));
+    }
+    // An admin sees every embassy's queues, named with their embassy.
+    let everywhere = desk::view_case(db, keyring, &admin, &case).await.unwrap();
+    let all_queues: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM queues").fetch_one(db.pool()).await.unwrap();
+    assert_eq!(everywhere.queues.len() as i64, all_queues);
+    assert!(everywhere.queues.contains(&(view.meta.queue_id.clone(), format!("pl · {queue_name}"))));
+    assert_eq!(everywhere.queue_name, queue_name);
+
+    // Deleted by the requester: the clear timeline and deadlines stay, nothing sealed is read.
+    assert!(cases::shred_case(db, keyring, &embassy_desk::domain::CaseId::parse(&case).unwrap(), "requester").await.unwrap());
+    let gone = desk::view_case(db, keyring, &lead, &case).await.unwrap();
+    assert!(gone.deleted && gone.fields.is_empty());
+    assert!(gone.timeline.iter().all(|(_, _, h)| matches!(h, Happening::Event { .. })));
+    assert!(gone.timeline.iter().any(|(_, _, h)| matches!(h, Happening::Event { kind, .. } if kind == "assignee")));
+    assert_eq!(gone.deadlines.len(), 2);
+    let views: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'case.view' AND object_id = $1 AND outcome = 'ok'").bind(&case).fetch_one(db.pool()).await.unwrap();
+    assert_eq!(views, 4, "each view audited; outsiders' reads are not views");
+    assert_eq!(audit::verify(db, keyring).await.unwrap().map(|_| ()), Ok(()));
 }

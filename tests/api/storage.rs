@@ -5,7 +5,7 @@ use crate::{helpers::TestApp, on_both_backends};
 use embassy_desk::{
     domain::{CaseId, CaseRef, Category, Priority},
     server::{
-        audit::{self, ChainBreak},
+        audit::{self, AuditEvent, ChainBreak, Outcome},
         cases::{self, CaseField, NewCase, ReadError},
         crypto::CryptoError,
         db,
@@ -190,4 +190,51 @@ on_both_backends!(
     shredded_case_cannot_be_read_again,
     audit_chain_records_writes_and_detects_edits,
     concurrent_case_openings_all_land_with_an_unbroken_chain,
+    events_recorded_alone_keep_the_chain_beside_other_writers,
 );
+
+/// Views, lists and exports record their event alone (on SQLite one guarded insert from the
+/// head this process kept). Changes' transactions, a rolled-back change, and another
+/// handle on the same database (as the command line is) append in between, one at a time
+/// and all at once: every event lands once, numbered in order, and the chain verifies.
+async fn events_recorded_alone_keep_the_chain_beside_other_writers(app: TestApp) {
+    let (db, keyring) = (&app.state.db, &app.state.keyring);
+    let other = db::Db::connect(&app.state.config.database_url, app.state.config.backend).await.unwrap();
+    let start = audit::verify(db, keyring).await.unwrap().unwrap();
+    let event = |action| AuditEvent::new("person:someone", action, Some("object"), Outcome::Ok);
+    let in_transaction = |action: &'static str, commit: bool| async move {
+        let mut tx = db.begin().await.unwrap();
+        let seq = audit::append(&mut tx, keyring, &event(action)).await.unwrap();
+        if commit {
+            tx.commit().await.unwrap();
+        } else {
+            tx.rollback().await.unwrap();
+        }
+        seq
+    };
+    let mut numbers = vec![audit::record(db, keyring, &event("case.view")).await.unwrap()];
+    numbers.push(in_transaction("case.note.add", true).await);
+    numbers.push(audit::record(&other, keyring, &event("case.view")).await.unwrap());
+    numbers.push(audit::record(db, keyring, &event("case.list")).await.unwrap());
+    in_transaction("case.status", false).await;
+    numbers.push(audit::record(db, keyring, &event("case.view")).await.unwrap());
+    numbers.push(audit::record(db, keyring, &event("case.view")).await.unwrap());
+    assert_eq!(numbers, (start + 1..=start + 6).collect::<Vec<_>>());
+    assert_eq!(audit::verify(db, keyring).await.unwrap(), Ok(start + 6));
+
+    let alone = (0..30).map(|i| {
+        let handle = if i % 3 == 0 { &other } else { db };
+        async move { audit::record(handle, keyring, &event("case.view")).await }
+    });
+    let changes = (0..10).map(|_| in_transaction("case.note.add", true));
+    let (alone, changes) = futures::future::join(futures::future::join_all(alone), futures::future::join_all(changes)).await;
+    let mut numbers: Vec<i64> = alone.into_iter().map(Result::unwrap).chain(changes).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (start + 7..=start + 46).collect::<Vec<_>>());
+    assert_eq!(audit::verify(db, keyring).await.unwrap(), Ok(start + 46));
+    let (head, rows): (i64, i64) = (
+        sqlx::query_scalar("SELECT seq FROM audit_head").fetch_one(db.pool()).await.unwrap(),
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(db.pool()).await.unwrap(),
+    );
+    assert_eq!((head, rows), (start + 46, start + 46));
+}

@@ -56,6 +56,9 @@ impl From<DbError> for crate::api::AppError {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// The audit chain's head as this process last appended it (SQLite), so that an event
+    /// with no other change is one statement; see `audit::record`.
+    audit_head: std::sync::Arc<tokio::sync::Mutex<Option<(i64, Vec<u8>)>>>,
 }
 
 /// A transaction on either backend.
@@ -89,7 +92,7 @@ impl Db {
         }
         .connect_with(options)
         .await?;
-        Ok(Self { pool, backend })
+        Ok(Self { pool, backend, audit_head: Default::default() })
     }
 
     /// Applies the migrations this binary embeds.
@@ -107,6 +110,11 @@ impl Db {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The audit chain's head as this process last appended it alone (`audit::record`).
+    pub(crate) fn audit_head(&self) -> &tokio::sync::Mutex<Option<(i64, Vec<u8>)>> {
+        &self.audit_head
     }
 
     /// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN
