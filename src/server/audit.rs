@@ -5,9 +5,9 @@
 use super::{
     config::Backend,
     crypto::Keyring,
-    db::{now, Db, DbError, Tx},
+    db::{now, Conn, Db, DbError},
 };
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 /// How an audited action ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,7 +71,7 @@ impl RowFields<'_> {
 /// Appends an event inside the caller's transaction, so it commits or rolls back with the
 /// change it records. Updating the head first serialises concurrent appends; the row's
 /// insert moves the head's MAC with it (a trigger).
-pub async fn append(tx: &mut Tx, keyring: &Keyring, event: &AuditEvent<'_>) -> Result<i64, DbError> {
+pub async fn append(tx: &mut Transaction<'_, Any>, keyring: &Keyring, event: &AuditEvent<'_>) -> Result<i64, DbError> {
     let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, mac").fetch_one(&mut **tx).await?;
     let seq: i64 = head.try_get(0)?;
     let previous: Vec<u8> = head.try_get(1)?;
@@ -107,13 +107,13 @@ pub async fn append(tx: &mut Tx, keyring: &Keyring, event: &AuditEvent<'_>) -> R
 /// row is inserted only while the stored head is still that one (the insert moves the head
 /// with it, by trigger). When something else appended in between (a change's transaction,
 /// the command line), the head is read again and the row tried once more.
-pub async fn record(db: &Db, keyring: &Keyring, event: &AuditEvent<'_>) -> Result<i64, DbError> {
+pub async fn record(db: &Db, conn: &mut Conn, keyring: &Keyring, event: &AuditEvent<'_>) -> Result<i64, DbError> {
     if db.backend() == Backend::Sqlite {
         let mut kept = db.audit_head().lock().await;
         for _ in 0..3 {
             let (last, previous) = match kept.take() {
                 Some(head) => head,
-                None => head(db).await?,
+                None => head(&mut *conn).await?,
             };
             let row = RowFields {
                 seq: last + 1,
@@ -138,7 +138,7 @@ pub async fn record(db: &Db, keyring: &Keyring, event: &AuditEvent<'_>) -> Resul
             .bind(i64::from(row.key_id))
             .bind(mac.as_slice())
             .bind(last)
-            .execute(db.pool())
+            .execute(&mut *conn)
             .await?;
             if done.rows_affected() == 1 {
                 *kept = Some((row.seq, mac.to_vec()));
@@ -146,7 +146,7 @@ pub async fn record(db: &Db, keyring: &Keyring, event: &AuditEvent<'_>) -> Resul
             }
         }
     }
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_on(conn).await?;
     let seq = append(&mut tx, keyring, event).await?;
     tx.commit().await?;
     Ok(seq)
@@ -179,7 +179,7 @@ fn decode_row(row: &sqlx::any::AnyRow) -> Result<StoredRow, sqlx::Error> {
 /// the end show as a chain shorter than that head, and read again at the end, which every
 /// append moves with its row, so rows added without it show as a chain longer than the head.
 pub async fn verify(db: &Db, keyring: &Keyring) -> Result<Result<i64, ChainBreak>, DbError> {
-    let (start_seq, start_mac) = head(db).await?;
+    let (start_seq, start_mac) = head(&mut *db.acquire().await?).await?;
     let mut mac_at_start: Vec<u8> = Vec::new();
     let mut previous: Vec<u8> = Vec::new();
     let mut expected = 1i64;
@@ -230,7 +230,7 @@ pub async fn verify(db: &Db, keyring: &Keyring) -> Result<Result<i64, ChainBreak
     if last < start_seq || mac_at_start != start_mac {
         return Ok(Err(ChainBreak::Truncated { last, head: start_seq }));
     }
-    let (end_seq, end_mac) = head(db).await?;
+    let (end_seq, end_mac) = head(&mut *db.acquire().await?).await?;
     if end_seq < last || (end_seq == last && end_mac != previous) {
         return Ok(Err(ChainBreak::BeyondHead { last, head: end_seq }));
     }
@@ -238,7 +238,7 @@ pub async fn verify(db: &Db, keyring: &Keyring) -> Result<Result<i64, ChainBreak
 }
 
 /// The chain's head: the last sequence number and MAC appended.
-async fn head(db: &Db) -> Result<(i64, Vec<u8>), DbError> {
-    let head = sqlx::query("SELECT seq, mac FROM audit_head WHERE id = 1").fetch_one(db.pool()).await?;
+async fn head(conn: &mut Conn) -> Result<(i64, Vec<u8>), DbError> {
+    let head = sqlx::query("SELECT seq, mac FROM audit_head WHERE id = 1").fetch_one(&mut *conn).await?;
     Ok((head.try_get(0)?, head.try_get(1)?))
 }

@@ -55,7 +55,7 @@ pub async fn scope(db: &Db, staff: &Staff, embassy: Option<&str>, queue: Option<
         Role::Volunteer => return Err(DeskError::NotFound),
     };
     let embassies: Vec<(String, String)> =
-        super::desk::embassy_choices(db).await?.into_iter().filter(|(id, _)| own.as_deref().is_none_or(|o| o == id)).collect();
+        super::desk::embassy_choices(&mut *db.acquire().await?).await?.into_iter().filter(|(id, _)| own.as_deref().is_none_or(|o| o == id)).collect();
     let embassy_ids: Vec<String> = match embassy {
         Some(chosen) => vec![embassies.iter().find(|(id, _)| id == chosen).ok_or(DeskError::NotFound)?.0.clone()],
         None => embassies.iter().map(|(id, _)| id.clone()).collect(),

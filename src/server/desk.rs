@@ -312,15 +312,15 @@ pub async fn assignable(conn: &mut Conn, meta: &CaseMeta) -> Result<Vec<(String,
 }
 
 /// Every embassy as `(id, name)`, the default desk first, then by country code.
-pub async fn embassy_choices(db: &Db) -> Result<Vec<(String, String)>, DbError> {
-    let rows = sqlx::query("SELECT id, name FROM embassies ORDER BY is_default, code").fetch_all(db.pool()).await?;
+pub async fn embassy_choices(conn: &mut Conn) -> Result<Vec<(String, String)>, DbError> {
+    let rows = sqlx::query("SELECT id, name FROM embassies ORDER BY is_default, code").fetch_all(&mut *conn).await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>().map_err(DbError::from)
 }
 
 /// Leads and admins: the people whose cases the queue page can list — active volunteers and
 /// leads of the lead's embassy, or of every embassy (or `embassy`) for admins — as
 /// `(id, login)`. Volunteers get none.
-pub async fn case_holders(db: &Db, staff: &Staff, embassy: Option<&str>) -> Result<Vec<(String, String)>, DbError> {
+pub async fn case_holders(conn: &mut Conn, staff: &Staff, embassy: Option<&str>) -> Result<Vec<(String, String)>, DbError> {
     let embassy = match staff.role {
         Role::Volunteer => return Ok(Vec::new()),
         Role::Lead => staff.embassy_id.as_deref(),
@@ -330,7 +330,7 @@ pub async fn case_holders(db: &Db, staff: &Staff, embassy: Option<&str>) -> Resu
         "SELECT id, login FROM people WHERE active = 1 AND role IN ('volunteer', 'lead') AND ($1 = '' OR embassy_id = $1) ORDER BY login",
     )
     .bind(embassy.unwrap_or_default())
-    .fetch_all(db.pool())
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>().map_err(DbError::from)
 }
@@ -644,18 +644,18 @@ pub fn bind_args<'q>(mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::Any
 
 /// One page of the case list, with the cursor of the next page. Audited (`case.list`)
 /// before it is returned, since it decrypts each listed requester's chosen name.
-pub async fn list_cases(db: &Db, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<(Vec<ListedCase>, Option<Cursor>), DeskError> {
+pub async fn list_cases(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<(Vec<ListedCase>, Option<Cursor>), DeskError> {
     let at = now();
     let Some((sql, args)) = list_query(staff, filter, at, db.backend()) else {
         return if filter.queue.is_some() || filter.embassy.is_some() { Err(DeskError::NotFound) } else { Ok((Vec::new(), None)) };
     };
     if let Some(queue) = &filter.queue {
-        let embassy: Option<String> = sqlx::query_scalar("SELECT embassy_id FROM queues WHERE id = $1").bind(queue).fetch_optional(db.pool()).await.map_err(DbError::from)?;
+        let embassy: Option<String> = sqlx::query_scalar("SELECT embassy_id FROM queues WHERE id = $1").bind(queue).fetch_optional(&mut *conn).await.map_err(DbError::from)?;
         if !embassy.is_some_and(|e| in_scope(staff, &e, queue)) {
             return Err(DeskError::NotFound);
         }
     }
-    let rows = bind_args(sqlx::query(&sql), &args).fetch_all(db.pool()).await?;
+    let rows = bind_args(sqlx::query(&sql), &args).fetch_all(&mut *conn).await?;
     let mut listed = Vec::with_capacity(rows.len().min(PAGE_SIZE));
     for row in rows.iter().take(PAGE_SIZE) {
         let meta = decode_meta(row)?;
@@ -674,7 +674,7 @@ pub async fn list_cases(db: &Db, keyring: &Keyring, staff: &Staff, filter: &List
     }
     let next = (rows.len() > PAGE_SIZE).then(|| listed.last()).flatten().map(|l| Cursor { priority: l.meta.priority.rank(), created_at: l.meta.created_at, id: l.meta.id.clone() });
     let object = filter.queue.clone().or_else(|| staff.embassy_id.clone()).unwrap_or_else(|| "all".into());
-    audit::record(db, keyring, &AuditEvent::new(&staff.actor(), "case.list", Some(&object), Outcome::Ok)).await?;
+    audit::record(db, conn, keyring, &AuditEvent::new(&staff.actor(), "case.list", Some(&object), Outcome::Ok)).await?;
     Ok((listed, next))
 }
 
@@ -690,7 +690,7 @@ pub struct QueueSummary {
 }
 
 /// The queues in scope, with counts kept by the database's triggers (no row counting).
-pub async fn queues(db: &Db, staff: &Staff) -> Result<Vec<QueueSummary>, DbError> {
+pub async fn queues(conn: &mut Conn, staff: &Staff) -> Result<Vec<QueueSummary>, DbError> {
     let (scope, arg): (&str, Option<String>) = match staff.role {
         Role::Admin => ("1 = 1", None),
         Role::Lead => ("q.embassy_id = $1", staff.embassy_id.clone()),
@@ -710,7 +710,7 @@ pub async fn queues(db: &Db, staff: &Staff) -> Result<Vec<QueueSummary>, DbError
     if staff.role != Role::Admin && arg.is_none() {
         return Ok(Vec::new());
     }
-    let rows = query.fetch_all(db.pool()).await?;
+    let rows = query.fetch_all(&mut *conn).await?;
     let mut out: Vec<QueueSummary> = Vec::new();
     for row in rows {
         let id: String = row.try_get(0)?;
@@ -739,7 +739,7 @@ pub struct DeadlineRow {
 }
 
 /// Open deadlines due on or before `until` (past ones included) of cases in scope.
-pub async fn deadlines_until(db: &Db, staff: &Staff, until: &str) -> Result<Vec<DeadlineRow>, DbError> {
+pub async fn deadlines_until(conn: &mut Conn, staff: &Staff, until: &str) -> Result<Vec<DeadlineRow>, DbError> {
     let mut sql = String::from(
         "SELECT d.id, d.case_id, c.reference, d.kind, d.due_on, c.embassy_id, c.queue_id FROM case_deadlines d JOIN cases c ON c.id = d.case_id \
          WHERE d.done_at IS NULL AND d.due_on <= $1",
@@ -753,7 +753,7 @@ pub async fn deadlines_until(db: &Db, staff: &Staff, until: &str) -> Result<Vec<
         let Some(embassy) = staff.embassy_id.as_deref() else { return Ok(Vec::new()) };
         query = query.bind(embassy);
     }
-    let rows = query.fetch_all(db.pool()).await?;
+    let rows = query.fetch_all(&mut *conn).await?;
     let mut out = Vec::new();
     for row in rows {
         let (embassy, queue): (String, String) = (row.try_get(5)?, row.try_get(6)?);
@@ -795,17 +795,15 @@ pub struct CaseView {
 /// Opens a case for the desk: the case in scope (else `NotFound`), its fields, messages and
 /// notes decrypted, its events and deadlines. The decryption is audited (`case.view`)
 /// before anything is returned; a failed decryption is audited as failed.
-pub async fn view_case(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str) -> Result<CaseView, DeskError> {
+pub async fn view_case(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, case_id: &str) -> Result<CaseView, DeskError> {
     let id = CaseId::parse(case_id).ok_or(DeskError::NotFound)?;
-    let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
-    let read = read_case(&mut conn, keyring, staff, &id).await;
-    drop(conn);
+    let read = read_case(conn, keyring, staff, &id).await;
     let outcome = match &read {
         Ok(_) => Outcome::Ok,
         Err(DeskError::Read(ReadError::Crypto(_))) => Outcome::Failed,
         Err(_) => return read,
     };
-    audit::record(db, keyring, &AuditEvent::new(&staff.actor(), "case.view", Some(id.as_str()), outcome)).await?;
+    audit::record(db, conn, keyring, &AuditEvent::new(&staff.actor(), "case.view", Some(id.as_str()), outcome)).await?;
     read
 }
 

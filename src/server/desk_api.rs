@@ -5,7 +5,7 @@
 use super::{
     db::now,
     desk::{self, Cursor, Happening, ListFilter},
-    http::desk::{current_staff, pending_staff},
+    http::desk::{current_staff, current_staff_on, pending_staff},
     staff::{self, Staff},
     totp, AppState,
 };
@@ -62,10 +62,13 @@ fn list_filter(filter: &CaseFilter) -> Result<ListFilter, AppError> {
 }
 
 pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePageDto, AppError> {
-    let staff = current_staff(state).await?;
+    // One connection for the whole page: the session, the queues, the list and its audit
+    // row, the deadlines and the filter's choices.
+    let conn = &mut *state.db.acquire().await?;
+    let staff = current_staff_on(state, conn).await?;
     let list = list_filter(&filter)?;
     let at = now();
-    let queues = desk::queues(&state.db, &staff)
+    let queues = desk::queues(conn, &staff)
         .await?
         .into_iter()
         .filter(|q| list.embassy.as_ref().is_none_or(|e| *e == q.embassy_id))
@@ -80,7 +83,7 @@ pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePag
             QueueDto { id: q.id, embassy: q.embassy, name: q.name, category: q.category, open, unassigned, by_status }
         })
         .collect();
-    let (rows, next) = desk::list_cases(&state.db, &state.keyring, &staff, &list).await?;
+    let (rows, next) = desk::list_cases(&state.db, conn, &state.keyring, &staff, &list).await?;
     let cases = rows
         .into_iter()
         .map(|l| CaseRowDto {
@@ -98,15 +101,15 @@ pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePag
         })
         .collect();
     let until = crate::domain::Date::from_unix(at + 7 * 86400).to_string();
-    let deadlines_soon = desk::deadlines_until(&state.db, &staff, &until)
+    let deadlines_soon = desk::deadlines_until(conn, &staff, &until)
         .await?
         .into_iter()
         .map(|d| DeadlineDto { id: d.id, case_id: d.case_id, reference: d.reference, kind: d.kind, due_on: d.due_on, done: d.done })
         .collect();
     let nothing_to_take = use_posted().is_some_and(|f| f.notice.as_deref() == Some("nothing_to_take"));
     let option = |(id, login): (String, String)| PersonOption { id, login };
-    let people = desk::case_holders(&state.db, &staff, list.embassy.as_deref()).await?.into_iter().map(option).collect();
-    let embassies = if staff.role == Role::Admin { desk::embassy_choices(&state.db).await?.into_iter().map(|(id, name)| crate::api::dashboard::ChoiceDto { id, name }).collect() } else { Vec::new() };
+    let people = desk::case_holders(conn, &staff, list.embassy.as_deref()).await?.into_iter().map(option).collect();
+    let embassies = if staff.role == Role::Admin { desk::embassy_choices(conn).await?.into_iter().map(|(id, name)| crate::api::dashboard::ChoiceDto { id, name }).collect() } else { Vec::new() };
     Ok(QueuePageDto {
         embassies,
         people,
@@ -147,8 +150,9 @@ fn timeline_kind(h: Happening, queue_names: &[(String, String)], login: &dyn Fn(
 }
 
 pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> Result<CasePageDto, AppError> {
-    let staff = current_staff(state).await?;
-    let view = desk::view_case(&state.db, &state.keyring, &staff, id).await?;
+    let conn = &mut *state.db.acquire().await?;
+    let staff = current_staff_on(state, conn).await?;
+    let view = desk::view_case(&state.db, conn, &state.keyring, &staff, id).await?;
     let at = now();
     let logins = view.logins.clone();
     let login = |id: &str| logins.get(id).cloned().unwrap_or_else(|| "—".into());

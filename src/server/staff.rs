@@ -173,20 +173,26 @@ async fn insert_session(tx: &mut Tx, person_id: &str, stage: Stage) -> Result<St
 /// The session behind `token`, refreshing its idle timer; `None` when it is unknown, idle,
 /// expired, or its person was deactivated.
 pub async fn resume(db: &Db, token: &str) -> Result<Option<Session>, DbError> {
+    resume_on(&mut *db.acquire().await?, db.backend(), token).await
+}
+
+/// `resume` on a connection the caller holds (one statement, two when the idle timer is
+/// refreshed or the session has ended).
+pub async fn resume_on(conn: &mut Conn, backend: Backend, token: &str) -> Result<Option<Session>, DbError> {
     let hash = token_hash(token);
     let sql = format!(
         "SELECT s.stage, s.created_at, s.last_seen_at, {} FROM staff_sessions s \
          LEFT JOIN people p ON p.id = s.person_id AND p.active = 1 LEFT JOIN embassies e ON e.id = p.embassy_id WHERE s.token_hash = $1",
-        staff_columns(db.backend())
+        staff_columns(backend)
     );
-    let row = sqlx::query(&sql).bind(&hash).fetch_optional(db.pool()).await?;
+    let row = sqlx::query(&sql).bind(&hash).fetch_optional(&mut *conn).await?;
     let Some(row) = row else { return Ok(None) };
     let (stage, created_at, last_seen_at): (String, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
     let stage = if stage == "full" { Stage::Full } else { Stage::Password };
     let at = now();
     let lifetime = if stage == Stage::Full { ABSOLUTE_SECS } else { HALF_SIGNED_SECS };
     if at - last_seen_at > IDLE_SECS || at - created_at > lifetime {
-        end(db, token).await?;
+        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1").bind(&hash).execute(&mut *conn).await?;
         return Ok(None);
     }
     // A deactivated person's sessions are deleted with them; one left behind still leads nowhere.
@@ -195,7 +201,7 @@ pub async fn resume(db: &Db, token: &str) -> Result<Option<Session>, DbError> {
     }
     let staff = decode_staff(&row, 3)?;
     if at - last_seen_at >= 60 {
-        sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(at).bind(&hash).execute(db.pool()).await?;
+        sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(at).bind(&hash).execute(&mut *conn).await?;
     }
     Ok(Some(Session { staff, stage }))
 }

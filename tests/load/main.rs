@@ -43,10 +43,28 @@ fn main() {
         let period = Duration::from_nanos(1_000_000_000 / rate);
         let total = rate * (secs + warmup);
         let start = Instant::now() + Duration::from_millis(100);
+        // The schedule is kept by a thread of its own: the runtime's timer rounds every sleep
+        // up to its next millisecond, which would count up to a millisecond of the
+        // generator's own lateness into each latency. A thread's sleep wakes within tens of
+        // microseconds; how late each request still left is reported as the generator's lag.
+        let (due_tx, mut due_rx) = tokio::sync::mpsc::unbounded_channel();
+        std::thread::spawn(move || {
+            for i in 0..total {
+                let due = start + period * i as u32;
+                if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                    std::thread::sleep(wait);
+                }
+                if due_tx.send((i, due)).is_err() {
+                    break;
+                }
+            }
+        });
         let mut tasks = Vec::with_capacity(total as usize);
-        for i in 0..total {
-            let due = start + period * i as u32;
-            tokio::time::sleep_until(due.into()).await;
+        let mut lags = Vec::with_capacity(total as usize);
+        while let Some((i, due)) = due_rx.recv().await {
+            if i >= rate * warmup {
+                lags.push(due.elapsed());
+            }
             let path = &paths[i as usize % paths.len()];
             let request = if post {
                 let (to, form) = path.split_once('?').unwrap_or((path, ""));
@@ -78,8 +96,9 @@ fn main() {
         }
         let wall = start.elapsed().as_secs_f64() - warmup as f64;
         latencies.sort();
+        lags.sort();
         println!(
-            "{} requests to {} ({} path{}) at {rate}/s over {wall:.1} s: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {errors} errors",
+            "{} requests to {} ({} path{}) at {rate}/s over {wall:.1} s: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {errors} errors; sent late by p50 {:.2} ms, p99 {:.2} ms",
             latencies.len(),
             paths[0],
             paths.len(),
@@ -88,6 +107,8 @@ fn main() {
             percentile(&latencies, 90.0),
             percentile(&latencies, 99.0),
             percentile(&latencies, 100.0),
+            percentile(&lags, 50.0),
+            percentile(&lags, 99.0),
         );
     });
 }

@@ -112,6 +112,13 @@ impl Db {
         &self.pool
     }
 
+    /// One connection for a request's reads (and its audit row). Every connection given back
+    /// to the pool costs a round trip (the pool checks it), so a page takes one and keeps it
+    /// rather than taking the pool once per statement. Nothing holding one takes another.
+    pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<Any>, DbError> {
+        Ok(self.pool.acquire().await?)
+    }
+
     /// The audit chain's head as this process last appended it alone (`audit::record`).
     pub(crate) fn audit_head(&self) -> &tokio::sync::Mutex<Option<(i64, Vec<u8>)>> {
         &self.audit_head
@@ -123,6 +130,15 @@ impl Db {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// `begin` on a connection the caller holds.
+    pub async fn begin_on<'c>(&self, conn: &'c mut Conn) -> Result<Transaction<'c, Any>, DbError> {
+        use sqlx::Connection;
+        Ok(match self.backend {
+            Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => conn.begin().await?,
         })
     }
 

@@ -14,7 +14,7 @@ use crate::{
     server::{
         audit::{self, AuditEvent, Outcome},
         dashboard_api,
-        db::{self, DbError},
+        db::{self, Conn, DbError},
         desk::{self, DeskError},
         staff::{self, Session, SignIn, Stage},
         team, AppState,
@@ -92,9 +92,15 @@ pub async fn session_of(state: &AppState, headers: &HeaderMap) -> Result<Option<
 /// The signed-in person of a page render or server function: a full session, else
 /// `Unauthorized`.
 pub async fn current_staff(state: &AppState) -> Result<staff::Staff, AppError> {
+    current_staff_on(state, &mut *state.db.acquire().await?).await
+}
+
+/// `current_staff` on the connection the page or server function holds.
+pub async fn current_staff_on(state: &AppState, conn: &mut Conn) -> Result<staff::Staff, AppError> {
     let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::Unauthorized)?;
-    match session_of(state, &parts.headers).await? {
-        Some((session, _)) if session.stage == Stage::Full => Ok(session.staff),
+    let Some(token) = cookie_value(&parts.headers, cookie_name(state)) else { return Err(AppError::Unauthorized) };
+    match staff::resume_on(conn, state.db.backend(), token).await? {
+        Some(session) if session.stage == Stage::Full => Ok(session.staff),
         _ => Err(AppError::Unauthorized),
     }
 }
