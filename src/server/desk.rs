@@ -817,19 +817,26 @@ fn case_sql() -> String {
     )
 }
 
-/// Messages, notes, events and deadlines of a case in one statement, with the logins of the
-/// people they name. Columns: part, at, id, person, three of the part's own, sealed, the
-/// person's login, and for an assignment the old and new assignee's logins.
-const TIMELINE_SQL: &str = "\
-    SELECT 'm', m.created_at, m.id, m.person_id, m.author, m.kind, NULL, m.sealed, p.login, NULL, NULL \
-      FROM case_messages m LEFT JOIN people p ON p.id = m.person_id WHERE m.case_id = $1 \
-    UNION ALL SELECT 'n', n.created_at, n.id, n.person_id, NULL, NULL, NULL, n.sealed, p.login, NULL, NULL \
-      FROM case_notes n LEFT JOIN people p ON p.id = n.person_id WHERE n.case_id = $1 \
-    UNION ALL SELECT 'e', e.at, e.id, e.person_id, e.kind, e.old_value, e.new_value, NULL, p.login, po.login, pn.login \
-      FROM case_events e LEFT JOIN people p ON p.id = e.person_id \
-      LEFT JOIN people po ON e.kind = 'assignee' AND po.id = e.old_value LEFT JOIN people pn ON e.kind = 'assignee' AND pn.id = e.new_value \
-      WHERE e.case_id = $1 \
-    UNION ALL SELECT 'd', d.done_at, d.id, NULL, d.kind, d.due_on, NULL, NULL, NULL, NULL, NULL FROM case_deadlines d WHERE d.case_id = $1";
+/// Messages, notes, events and deadlines of a case, and the queues it may move to, in one
+/// statement, with the logins of the people they name. Columns: part, at, id, person, three
+/// of the part's own, sealed, the person's login, and for an assignment the old and new
+/// assignee's logins. Admins may move a case to any embassy's queue, others within its
+/// embassy (`$2`).
+fn timeline_sql(any_embassy: bool) -> String {
+    let queues = if any_embassy { "" } else { "WHERE q.embassy_id = $2" };
+    format!(
+        "SELECT 'm', m.created_at, m.id, m.person_id, m.author, m.kind, NULL, m.sealed, p.login, NULL, NULL \
+           FROM case_messages m LEFT JOIN people p ON p.id = m.person_id WHERE m.case_id = $1 \
+         UNION ALL SELECT 'n', n.created_at, n.id, n.person_id, NULL, NULL, NULL, n.sealed, p.login, NULL, NULL \
+           FROM case_notes n LEFT JOIN people p ON p.id = n.person_id WHERE n.case_id = $1 \
+         UNION ALL SELECT 'e', e.at, e.id, e.person_id, e.kind, e.old_value, e.new_value, NULL, p.login, po.login, pn.login \
+           FROM case_events e LEFT JOIN people p ON p.id = e.person_id \
+           LEFT JOIN people po ON e.kind = 'assignee' AND po.id = e.old_value LEFT JOIN people pn ON e.kind = 'assignee' AND pn.id = e.new_value \
+           WHERE e.case_id = $1 \
+         UNION ALL SELECT 'd', d.done_at, d.id, NULL, d.kind, d.due_on, NULL, NULL, NULL, NULL, NULL FROM case_deadlines d WHERE d.case_id = $1 \
+         UNION ALL SELECT 'q', NULL, q.id, NULL, q.name, e.code, q.slug, NULL, NULL, NULL, NULL FROM queues q JOIN embassies e ON e.id = q.embassy_id {queues}"
+    )
+}
 
 fn utf8(plain: &[u8]) -> Result<Zeroizing<String>, CryptoError> {
     Ok(Zeroizing::new(std::str::from_utf8(plain).map_err(|_| CryptoError::Forged)?.to_owned()))
@@ -866,7 +873,15 @@ async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, id: &CaseI
 
     let mut timeline: Vec<(i64, u8, String, Option<String>, Happening)> = Vec::new();
     let mut deadlines = Vec::new();
-    for row in sqlx::query(TIMELINE_SQL).bind(&meta.id).fetch_all(&mut *conn).await? {
+    // `(embassy code, slug, id, name)`
+    let mut queue_rows: Vec<(String, String, String, String)> = Vec::new();
+    let any_embassy = staff.role == Role::Admin;
+    let sql = timeline_sql(any_embassy);
+    let mut query = sqlx::query(&sql).bind(&meta.id);
+    if !any_embassy {
+        query = query.bind(&meta.embassy_id);
+    }
+    for row in query.fetch_all(&mut *conn).await? {
         let part: String = row.try_get(0)?;
         let item: String = row.try_get(2)?;
         let person: Option<String> = row.try_get(3)?;
@@ -906,6 +921,10 @@ async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, id: &CaseI
                 });
                 continue;
             }
+            ("q", _) => {
+                queue_rows.push((row.try_get(5)?, row.try_get(6)?, item, row.try_get(4)?));
+                continue;
+            }
             _ => continue,
         };
         timeline.push((row.try_get(1)?, rank, item, person, happening));
@@ -915,20 +934,9 @@ async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, id: &CaseI
     let timeline = timeline.into_iter().map(|(at, _, _, person, happening)| (at, person, happening)).collect();
     deadlines.sort_by(|a, b| (&a.due_on, &a.id).cmp(&(&b.due_on, &b.id)));
 
-    let (queue_sql, embassy) = if staff.role == Role::Admin {
-        ("SELECT q.id, q.name, e.code FROM queues q JOIN embassies e ON e.id = q.embassy_id ORDER BY e.code, q.slug", None)
-    } else {
-        ("SELECT q.id, q.name, e.code FROM queues q JOIN embassies e ON e.id = q.embassy_id WHERE q.embassy_id = $1 ORDER BY q.slug", Some(&meta.embassy_id))
-    };
-    let mut queue_name = String::new();
-    let mut queues = Vec::new();
-    for row in bind_optional(sqlx::query(queue_sql), embassy).fetch_all(&mut *conn).await? {
-        let (queue, name, code): (String, String, String) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-        if queue == meta.queue_id {
-            queue_name.clone_from(&name);
-        }
-        queues.push((queue, if embassy.is_none() { format!("{code} · {name}") } else { name }));
-    }
+    queue_rows.sort_unstable();
+    let queue_name = queue_rows.iter().find(|q| q.2 == meta.queue_id).map(|q| q.3.clone()).unwrap_or_default();
+    let queues = queue_rows.into_iter().map(|(code, _, id, name)| (id, if any_embassy { format!("{code} · {name}") } else { name })).collect();
 
     let assignable = if staff.is_lead_or_admin() { assignable(conn, &meta).await? } else { Vec::new() };
     let access = if staff.is_lead_or_admin() {
@@ -954,11 +962,4 @@ async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, id: &CaseI
         None
     };
     Ok(CaseView { meta, queue_name, deleted: key.is_none(), fields, timeline, deadlines, assignable, queues, access, logins })
-}
-
-fn bind_optional<'q>(query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>, value: Option<&'q String>) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    match value {
-        Some(v) => query.bind(v.as_str()),
-        None => query,
-    }
 }
