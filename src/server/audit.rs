@@ -55,7 +55,38 @@ struct RowFields<'a> {
     key_id: u32,
 }
 
-impl RowFields<'_> {
+type Query<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>;
+
+impl<'a> RowFields<'a> {
+    /// The row of `event` under sequence number `seq`, written now under the active key.
+    fn of(event: &AuditEvent<'a>, seq: i64, keyring: &Keyring) -> Self {
+        RowFields {
+            seq,
+            at: now(),
+            actor: event.actor,
+            action: event.action,
+            object_id: event.object_id,
+            outcome: event.outcome.as_str(),
+            key_id: keyring.active_key_id(),
+        }
+    }
+
+    /// Binds the row and its MAC as `$1`–`$8` (the columns of `audit_log` in order).
+    fn bind<'q>(&self, query: Query<'q>, mac: &[u8]) -> Query<'q>
+    where
+        'a: 'q,
+    {
+        query
+            .bind(self.seq)
+            .bind(self.at)
+            .bind(self.actor)
+            .bind(self.action)
+            .bind(self.object_id)
+            .bind(self.outcome)
+            .bind(i64::from(self.key_id))
+            .bind(mac.to_vec())
+    }
+
     fn mac(&self, keyring: &Keyring, previous: &[u8]) -> Option<[u8; 32]> {
         let seq = self.seq.to_be_bytes();
         let at = self.at.to_be_bytes();
@@ -75,25 +106,9 @@ pub async fn append(tx: &mut Transaction<'_, Any>, keyring: &Keyring, event: &Au
     let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, mac").fetch_one(&mut **tx).await?;
     let seq: i64 = head.try_get(0)?;
     let previous: Vec<u8> = head.try_get(1)?;
-    let row = RowFields {
-        seq,
-        at: now(),
-        actor: event.actor,
-        action: event.action,
-        object_id: event.object_id,
-        outcome: event.outcome.as_str(),
-        key_id: keyring.active_key_id(),
-    };
+    let row = RowFields::of(event, seq, keyring);
     let mac = row.mac(keyring, &previous).expect("the active key is in the keyring");
-    sqlx::query("INSERT INTO audit_log (seq, at, actor, action, object_id, outcome, key_id, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-        .bind(seq)
-        .bind(row.at)
-        .bind(row.actor)
-        .bind(row.action)
-        .bind(row.object_id)
-        .bind(row.outcome)
-        .bind(i64::from(row.key_id))
-        .bind(mac.as_slice())
+    row.bind(sqlx::query("INSERT INTO audit_log (seq, at, actor, action, object_id, outcome, key_id, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"), &mac)
         .execute(&mut **tx)
         .await?;
     // The head's MAC follows the row by trigger (`audit_head_follows`).
@@ -115,31 +130,13 @@ pub async fn record(db: &Db, conn: &mut Conn, keyring: &Keyring, event: &AuditEv
                 Some(head) => head,
                 None => head(&mut *conn).await?,
             };
-            let row = RowFields {
-                seq: last + 1,
-                at: now(),
-                actor: event.actor,
-                action: event.action,
-                object_id: event.object_id,
-                outcome: event.outcome.as_str(),
-                key_id: keyring.active_key_id(),
-            };
+            let row = RowFields::of(event, last + 1, keyring);
             let mac = row.mac(keyring, &previous).expect("the active key is in the keyring");
-            let done = sqlx::query(
+            let guarded = sqlx::query(
                 "INSERT INTO audit_log (seq, at, actor, action, object_id, outcome, key_id, mac) \
                  SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM audit_head WHERE id = 1 AND seq = $9",
-            )
-            .bind(row.seq)
-            .bind(row.at)
-            .bind(row.actor)
-            .bind(row.action)
-            .bind(row.object_id)
-            .bind(row.outcome)
-            .bind(i64::from(row.key_id))
-            .bind(mac.as_slice())
-            .bind(last)
-            .execute(&mut *conn)
-            .await?;
+            );
+            let done = row.bind(guarded, &mac).bind(last).execute(&mut *conn).await?;
             if done.rows_affected() == 1 {
                 *kept = Some((row.seq, mac.to_vec()));
                 return Ok(row.seq);
