@@ -5,7 +5,7 @@
 use super::{
     db::now,
     desk::{self, Cursor, Happening, ListFilter},
-    http::desk::{current_staff, current_staff_on, pending_staff},
+    http::desk::{current_staff, desk_token, pending_staff, staff_of},
     staff::{self, Staff},
     totp, AppState,
 };
@@ -64,8 +64,9 @@ fn list_filter(filter: &CaseFilter) -> Result<ListFilter, AppError> {
 pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePageDto, AppError> {
     // One connection for the whole page: the session, the queues, the list and its audit
     // row, the deadlines and the filter's choices.
+    let token = desk_token(state)?;
     let conn = &mut *state.db.acquire().await?;
-    let staff = current_staff_on(state, conn).await?;
+    let staff = staff_of(state, conn, &token).await?;
     let list = list_filter(&filter)?;
     let at = now();
     let queues = desk::queues(conn, &staff)
@@ -150,8 +151,9 @@ fn timeline_kind(h: Happening, queue_names: &[(String, String)], login: &dyn Fn(
 }
 
 pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> Result<CasePageDto, AppError> {
+    let token = desk_token(state)?;
     let conn = &mut *state.db.acquire().await?;
-    let staff = current_staff_on(state, conn).await?;
+    let staff = staff_of(state, conn, &token).await?;
     let view = desk::view_case(&state.db, conn, &state.keyring, &staff, id).await?;
     let at = now();
     let logins = view.logins.clone();

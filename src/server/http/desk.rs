@@ -92,13 +92,20 @@ pub async fn session_of(state: &AppState, headers: &HeaderMap) -> Result<Option<
 /// The signed-in person of a page render or server function: a full session, else
 /// `Unauthorized`.
 pub async fn current_staff(state: &AppState) -> Result<staff::Staff, AppError> {
-    current_staff_on(state, &mut *state.db.acquire().await?).await
+    let token = desk_token(state)?;
+    staff_of(state, &mut *state.db.acquire().await?, &token).await
 }
 
-/// `current_staff` on the connection the page or server function holds.
-pub async fn current_staff_on(state: &AppState, conn: &mut Conn) -> Result<staff::Staff, AppError> {
+/// The desk session token of a page render or server function; `Unauthorized` without
+/// one, before any database work.
+pub fn desk_token(state: &AppState) -> Result<String, AppError> {
     let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::Unauthorized)?;
-    let Some(token) = cookie_value(&parts.headers, cookie_name(state)) else { return Err(AppError::Unauthorized) };
+    cookie_value(&parts.headers, cookie_name(state)).map(str::to_owned).ok_or(AppError::Unauthorized)
+}
+
+/// The person of the full session behind `token`, read on the connection the page or
+/// server function holds; else `Unauthorized`.
+pub async fn staff_of(state: &AppState, conn: &mut Conn, token: &str) -> Result<staff::Staff, AppError> {
     match staff::resume_on(conn, state.db.backend(), token).await? {
         Some(session) if session.stage == Stage::Full => Ok(session.staff),
         _ => Err(AppError::Unauthorized),
