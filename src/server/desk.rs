@@ -807,47 +807,50 @@ pub async fn view_case(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staf
     read
 }
 
-/// The case, its key and its sealed fields (one row per field), and its assignee's login.
-/// The key and fields of a case outside scope are read but never opened.
-fn case_sql() -> String {
+/// A whole case in one statement. First the case itself, one row per sealed field: its
+/// metadata (`META`), its assignee's login, its wrapped key and the field's name and sealed
+/// value (columns 0–15, `part` 'c'). Then, from column [`T`] on: messages, notes, events and
+/// deadlines, and the queues it may move to, with the logins of the people they name —
+/// columns part, at, id, person, three of the part's own, sealed, the person's login, and for
+/// an assignment the old and new assignee's logins. Admins may move a case to any embassy's
+/// queue, others within the case's embassy. Everything of a case outside scope is read but
+/// never opened.
+fn case_sql(any_embassy: bool) -> String {
+    let queues = if any_embassy { "" } else { "WHERE q.embassy_id = (SELECT embassy_id FROM cases WHERE id = $1)" };
+    let none = "NULL, ".repeat(T);
     format!(
-        "SELECT {META}, a.login, k.wrapped, f.name, f.sealed FROM cases c LEFT JOIN people a ON a.id = c.assignee_id \
-         LEFT JOIN case_keys k ON k.case_id = c.id AND k.holder = $2 LEFT JOIN case_fields f ON f.case_id = c.id AND k.case_id IS NOT NULL \
-         WHERE c.id = $1"
-    )
-}
-
-/// Messages, notes, events and deadlines of a case, and the queues it may move to, in one
-/// statement, with the logins of the people they name. Columns: part, at, id, person, three
-/// of the part's own, sealed, the person's login, and for an assignment the old and new
-/// assignee's logins. Admins may move a case to any embassy's queue, others within its
-/// embassy (`$2`).
-fn timeline_sql(any_embassy: bool) -> String {
-    let queues = if any_embassy { "" } else { "WHERE q.embassy_id = $2" };
-    format!(
-        "SELECT 'm', m.created_at, m.id, m.person_id, m.author, m.kind, NULL, m.sealed, p.login, NULL, NULL \
+        "SELECT {META}, a.login, k.wrapped, f.name, f.sealed, 'c', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL \
+           FROM cases c LEFT JOIN people a ON a.id = c.assignee_id \
+           LEFT JOIN case_keys k ON k.case_id = c.id AND k.holder = $2 LEFT JOIN case_fields f ON f.case_id = c.id AND k.case_id IS NOT NULL \
+           WHERE c.id = $1 \
+         UNION ALL SELECT {none}'m', m.created_at, m.id, m.person_id, m.author, m.kind, NULL, m.sealed, p.login, NULL, NULL \
            FROM case_messages m LEFT JOIN people p ON p.id = m.person_id WHERE m.case_id = $1 \
-         UNION ALL SELECT 'n', n.created_at, n.id, n.person_id, NULL, NULL, NULL, n.sealed, p.login, NULL, NULL \
+         UNION ALL SELECT {none}'n', n.created_at, n.id, n.person_id, NULL, NULL, NULL, n.sealed, p.login, NULL, NULL \
            FROM case_notes n LEFT JOIN people p ON p.id = n.person_id WHERE n.case_id = $1 \
-         UNION ALL SELECT 'e', e.at, e.id, e.person_id, e.kind, e.old_value, e.new_value, NULL, p.login, po.login, pn.login \
+         UNION ALL SELECT {none}'e', e.at, e.id, e.person_id, e.kind, e.old_value, e.new_value, NULL, p.login, po.login, pn.login \
            FROM case_events e LEFT JOIN people p ON p.id = e.person_id \
            LEFT JOIN people po ON e.kind = 'assignee' AND po.id = e.old_value LEFT JOIN people pn ON e.kind = 'assignee' AND pn.id = e.new_value \
            WHERE e.case_id = $1 \
-         UNION ALL SELECT 'd', d.done_at, d.id, NULL, d.kind, d.due_on, NULL, NULL, NULL, NULL, NULL FROM case_deadlines d WHERE d.case_id = $1 \
-         UNION ALL SELECT 'q', NULL, q.id, NULL, q.name, e.code, q.slug, NULL, NULL, NULL, NULL FROM queues q JOIN embassies e ON e.id = q.embassy_id {queues}"
+         UNION ALL SELECT {none}'d', d.done_at, d.id, NULL, d.kind, d.due_on, NULL, NULL, NULL, NULL, NULL FROM case_deadlines d WHERE d.case_id = $1 \
+         UNION ALL SELECT {none}'q', NULL, q.id, NULL, q.name, e.code, q.slug, NULL, NULL, NULL, NULL FROM queues q JOIN embassies e ON e.id = q.embassy_id {queues}"
     )
 }
+
+/// Where the timeline's columns begin in [`case_sql`]'s rows.
+const T: usize = 16;
 
 fn utf8(plain: &[u8]) -> Result<Zeroizing<String>, CryptoError> {
     Ok(Zeroizing::new(std::str::from_utf8(plain).map_err(|_| CryptoError::Forged)?.to_owned()))
 }
 
-/// Reads and opens a case in four statements: the case with its fields, its timeline, the
-/// queues it may move to, and (for leads and admins) the people it may be assigned to and
-/// its access history.
+/// Reads and opens a case: in one statement the case with its fields, its timeline and the
+/// queues it may move to ([`case_sql`]); for leads and admins two more, the people it may be
+/// assigned to and its access history.
 async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, id: &CaseId) -> Result<CaseView, DeskError> {
-    let rows = sqlx::query(&case_sql()).bind(id.as_str()).bind(SERVER_HOLDER).fetch_all(&mut *conn).await?;
-    let Some(first) = rows.first() else { return Err(DeskError::NotFound) };
+    let any_embassy = staff.role == Role::Admin;
+    let rows = sqlx::query(&case_sql(any_embassy)).bind(id.as_str()).bind(SERVER_HOLDER).fetch_all(&mut *conn).await?;
+    let (case_rows, rows): (Vec<AnyRow>, Vec<AnyRow>) = rows.into_iter().partition(|r| r.try_get::<&str, _>(T).is_ok_and(|part| part == "c"));
+    let Some(first) = case_rows.first() else { return Err(DeskError::NotFound) };
     let meta = decode_meta(first)?;
     if !in_scope(staff, &meta.embassy_id, &meta.queue_id) {
         return Err(DeskError::NotFound);
@@ -862,7 +865,7 @@ async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, id: &CaseI
     let key = wrapped.map(|w| keyring.unwrap_case_key(&meta.id, &w)).transpose()?;
     let mut fields = Vec::new();
     if let Some(key) = &key {
-        for row in &rows {
+        for row in &case_rows {
             let Some(name) = row.try_get::<Option<String>, _>(14)? else { continue };
             let sealed: Vec<u8> = row.try_get(15)?;
             let value = utf8(&key.open(&field_place(&meta.id, &name), &sealed)?)?;
@@ -875,33 +878,27 @@ async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, id: &CaseI
     let mut deadlines = Vec::new();
     // `(embassy code, slug, id, name)`
     let mut queue_rows: Vec<(String, String, String, String)> = Vec::new();
-    let any_embassy = staff.role == Role::Admin;
-    let sql = timeline_sql(any_embassy);
-    let mut query = sqlx::query(&sql).bind(&meta.id);
-    if !any_embassy {
-        query = query.bind(&meta.embassy_id);
-    }
-    for row in query.fetch_all(&mut *conn).await? {
-        let part: String = row.try_get(0)?;
-        let item: String = row.try_get(2)?;
-        let person: Option<String> = row.try_get(3)?;
-        if let (Some(person), Some(login)) = (&person, row.try_get::<Option<String>, _>(8)?) {
+    for row in rows {
+        let part: String = row.try_get(T)?;
+        let item: String = row.try_get(T + 2)?;
+        let person: Option<String> = row.try_get(T + 3)?;
+        if let (Some(person), Some(login)) = (&person, row.try_get::<Option<String>, _>(T + 8)?) {
             logins.insert(person.clone(), login);
         }
         let (rank, happening) = match (part.as_str(), &key) {
             ("m", Some(key)) => {
-                let (author, kind): (String, String) = (row.try_get(4)?, row.try_get(5)?);
-                let body = utf8(&key.open(&follow_up::message_place(&meta.id, &item), &row.try_get::<Vec<u8>, _>(7)?)?)?;
+                let (author, kind): (String, String) = (row.try_get(T + 4)?, row.try_get(T + 5)?);
+                let body = utf8(&key.open(&follow_up::message_place(&meta.id, &item), &row.try_get::<Vec<u8>, _>(T + 7)?)?)?;
                 (0, Happening::Message { from_requester: author != Author::Volunteer.as_str(), information: kind == MessageKind::Information.as_str(), body })
             }
             ("n", Some(key)) => {
-                let body = utf8(&key.open(&note_place(&meta.id, &item), &row.try_get::<Vec<u8>, _>(7)?)?)?;
+                let body = utf8(&key.open(&note_place(&meta.id, &item), &row.try_get::<Vec<u8>, _>(T + 7)?)?)?;
                 (1, Happening::Note { body })
             }
             ("e", _) => {
-                let (kind, old, new): (String, Option<String>, Option<String>) = (row.try_get(4)?, row.try_get(5)?, row.try_get(6)?);
+                let (kind, old, new): (String, Option<String>, Option<String>) = (row.try_get(T + 4)?, row.try_get(T + 5)?, row.try_get(T + 6)?);
                 if kind == "assignee" {
-                    for (person, login) in [(&old, row.try_get::<Option<String>, _>(9)?), (&new, row.try_get::<Option<String>, _>(10)?)] {
+                    for (person, login) in [(&old, row.try_get::<Option<String>, _>(T + 9)?), (&new, row.try_get::<Option<String>, _>(T + 10)?)] {
                         if let (Some(person), Some(login)) = (person, login) {
                             logins.insert(person.clone(), login);
                         }
@@ -910,24 +907,24 @@ async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, id: &CaseI
                 (2, Happening::Event { kind, old, new })
             }
             ("d", _) => {
-                let done: Option<i64> = row.try_get(1)?;
+                let done: Option<i64> = row.try_get(T + 1)?;
                 deadlines.push(DeadlineRow {
                     id: item,
                     case_id: meta.id.clone(),
                     reference: meta.reference.clone(),
-                    kind: row.try_get(4)?,
-                    due_on: row.try_get(5)?,
+                    kind: row.try_get(T + 4)?,
+                    due_on: row.try_get(T + 5)?,
                     done: done.is_some(),
                 });
                 continue;
             }
             ("q", _) => {
-                queue_rows.push((row.try_get(5)?, row.try_get(6)?, item, row.try_get(4)?));
+                queue_rows.push((row.try_get(T + 5)?, row.try_get(T + 6)?, item, row.try_get(T + 4)?));
                 continue;
             }
             _ => continue,
         };
-        timeline.push((row.try_get(1)?, rank, item, person, happening));
+        timeline.push((row.try_get(T + 1)?, rank, item, person, happening));
     }
     // Oldest first; at the same second messages, then notes, then events.
     timeline.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));

@@ -179,37 +179,55 @@ pub fn field_label(i18n: I18n, field: crate::domain::intake::Field) -> AnyView {
 
 /// A case status as the desk names it (short; the requester's wording is [`status_text`]).
 pub fn desk_status_text(i18n: I18n, status: Status) -> AnyView {
+    (move || desk_status_string(i18n, status)).into_any()
+}
+
+/// [`desk_status_text`] as plain text, for rows that render once per load.
+pub fn desk_status_string(i18n: I18n, status: Status) -> String {
     match status {
-        Status::New => t!(i18n, desk.status.new_case).into_any(),
-        Status::Triaged => t!(i18n, desk.status.triaged).into_any(),
-        Status::InProgress => t!(i18n, desk.status.in_progress).into_any(),
-        Status::WaitingForRequester => t!(i18n, desk.status.waiting).into_any(),
-        Status::Resolved => t!(i18n, desk.status.resolved).into_any(),
-        Status::Closed => t!(i18n, desk.status.closed).into_any(),
+        Status::New => t_string!(i18n, desk.status.new_case),
+        Status::Triaged => t_string!(i18n, desk.status.triaged),
+        Status::InProgress => t_string!(i18n, desk.status.in_progress),
+        Status::WaitingForRequester => t_string!(i18n, desk.status.waiting),
+        Status::Resolved => t_string!(i18n, desk.status.resolved),
+        Status::Closed => t_string!(i18n, desk.status.closed),
     }
+    .to_string()
 }
 
 /// A kind of help in a word or two, for tables (the full wording is [`category_text`]).
 pub fn category_short_text(i18n: I18n, category: Category) -> AnyView {
+    (move || category_short_string(i18n, category)).into_any()
+}
+
+/// [`category_short_text`] as plain text.
+pub fn category_short_string(i18n: I18n, category: Category) -> String {
     match category {
-        Category::LegalStatus => t!(i18n, desk.category.legal_status).into_any(),
-        Category::Documents => t!(i18n, desk.category.documents).into_any(),
-        Category::Housing => t!(i18n, desk.category.housing).into_any(),
-        Category::Work => t!(i18n, desk.category.work).into_any(),
-        Category::Medical => t!(i18n, desk.category.medical).into_any(),
-        Category::UrgentMoney => t!(i18n, desk.category.urgent_money).into_any(),
-        Category::Other => t!(i18n, desk.category.other).into_any(),
+        Category::LegalStatus => t_string!(i18n, desk.category.legal_status),
+        Category::Documents => t_string!(i18n, desk.category.documents),
+        Category::Housing => t_string!(i18n, desk.category.housing),
+        Category::Work => t_string!(i18n, desk.category.work),
+        Category::Medical => t_string!(i18n, desk.category.medical),
+        Category::UrgentMoney => t_string!(i18n, desk.category.urgent_money),
+        Category::Other => t_string!(i18n, desk.category.other),
     }
+    .to_string()
 }
 
 /// How urgent a case is.
 pub fn priority_text(i18n: I18n, priority: Priority) -> AnyView {
+    (move || priority_string(i18n, priority)).into_any()
+}
+
+/// [`priority_text`] as plain text.
+pub fn priority_string(i18n: I18n, priority: Priority) -> String {
     match priority {
-        Priority::Urgent => t!(i18n, desk.priority.urgent).into_any(),
-        Priority::High => t!(i18n, desk.priority.high).into_any(),
-        Priority::Normal => t!(i18n, desk.priority.normal).into_any(),
-        Priority::Low => t!(i18n, desk.priority.low).into_any(),
+        Priority::Urgent => t_string!(i18n, desk.priority.urgent),
+        Priority::High => t_string!(i18n, desk.priority.high),
+        Priority::Normal => t_string!(i18n, desk.priority.normal),
+        Priority::Low => t_string!(i18n, desk.priority.low),
     }
+    .to_string()
 }
 
 /// What a person on the desk may do.

@@ -4,7 +4,7 @@
 
 use super::{
     badges::{DueText, PriorityBadge},
-    text::{age_text, deadline_kind_text, notice_text},
+    text::{age_string, deadline_kind_text, notice_text},
     DeskLoading, LoadProblem,
 };
 use crate::{
@@ -18,10 +18,10 @@ use crate::{
         desk_frame::DeskFrame,
         inputs::options_of,
         desk_table::DeskTable,
-        messages::{category_short_text, date_text, desk_status_text, priority_text},
+        messages::{category_short_string, date_text, desk_status_string, desk_status_text, priority_text},
     },
 };
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 use leptos_router::{hooks::use_query_map, params::ParamsMap};
 
 #[component]
@@ -265,20 +265,22 @@ fn CaseTable(cases: Vec<CaseRowDto>, filtered: bool) -> impl IntoView {
     .into_any()
 }
 
+/// One case of the list. A page holds fifty of them, each rendered once per load (the
+/// language is chosen before rendering), so its text is plain strings and its branches
+/// `Either`: nothing in a row is reactive or boxed.
 #[component]
 fn CaseRow(row: CaseRowDto) -> impl IntoView {
     let i18n = use_i18n();
     let href = format!("/desk/cases/{}", row.id);
-    let categories = row
-        .categories
-        .into_iter()
-        .enumerate()
-        .map(|(i, c)| view! { {(i > 0).then_some(", ")}{category_short_text(i18n, c)} })
-        .collect_view();
+    let categories = row.categories.iter().map(|c| category_short_string(i18n, *c)).collect::<Vec<_>>().join(", ");
     let name = if row.requester_name.is_empty() {
-        view! { <span class="muted">{t!(i18n, desk.queue.name_deleted)}</span> }.into_any()
+        Either::Left(view! { <span class="muted">{t_string!(i18n, desk.queue.name_deleted).to_string()}</span> })
     } else {
-        row.requester_name.into_any()
+        Either::Right(row.requester_name)
+    };
+    let assignee = match row.assignee {
+        Some(login) => Either::Left(login),
+        None => Either::Right(view! { <span class="muted">{t_string!(i18n, desk.queue.unassigned).to_string()}</span> }),
     };
     view! {
         <tr class:overdue=row.overdue>
@@ -286,13 +288,10 @@ fn CaseRow(row: CaseRowDto) -> impl IntoView {
             <td>{name}</td>
             <td>{categories}</td>
             <td><PriorityBadge priority=row.priority /></td>
-            <td>{desk_status_text(i18n, row.status)}</td>
-            <td>{age_text(i18n, row.age_days)}</td>
+            <td>{desk_status_string(i18n, row.status)}</td>
+            <td>{age_string(i18n, row.age_days)}</td>
             <td><DueText due_at=row.due_at overdue=row.overdue /></td>
-            <td>{match row.assignee {
-                Some(login) => login.into_any(),
-                None => view! { <span class="muted">{t!(i18n, desk.queue.unassigned)}</span> }.into_any(),
-            }}</td>
+            <td>{assignee}</td>
         </tr>
     }
 }

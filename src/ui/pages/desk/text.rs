@@ -1,7 +1,7 @@
 //! Translations of the desk's own codes: the rules a refused form broke, notices, deadline
 //! kinds, intake answer keys, and how old a case is.
 
-use crate::i18n::{t, Locale};
+use crate::i18n::{t, t_string, Locale};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
@@ -79,11 +79,16 @@ pub fn answer_label(i18n: I18n, key: &str) -> AnyView {
     }
 }
 
-/// How long ago a case was opened, in whole days (counted by the server).
-pub fn age_text(i18n: I18n, days: i64) -> AnyView {
+/// How long ago a case was opened, in whole days (counted by the server), as plain text.
+pub fn age_string(i18n: I18n, days: i64) -> String {
     if days < 1 {
-        return t!(i18n, desk.queue.age_today).into_any();
+        return t_string!(i18n, desk.queue.age_today).to_string();
     }
-    let days = u32::try_from(days).unwrap_or(u32::MAX);
-    t!(i18n, desk.queue.age_days, count = move || days).into_any()
+    let count = u32::try_from(days).unwrap_or(u32::MAX);
+    t_string!(i18n, desk.queue.age_days, count).to_string()
+}
+
+/// [`age_string`] as a view that follows the page's language.
+pub fn age_text(i18n: I18n, days: i64) -> AnyView {
+    (move || age_string(i18n, days)).into_any()
 }
