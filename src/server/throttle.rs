@@ -12,17 +12,21 @@ pub struct Limit {
 }
 
 /// Counts one attempt in `scope` at time `now`; returns whether it is within `limit`.
+///
+/// A window opens with the first attempt and lasts `window_secs`; the next attempt after
+/// it opens a new one. Windows are never aligned to the clock, so a burst around a
+/// boundary gets no fresh allowance.
 pub async fn hit(tx: &mut Tx, scope: &str, limit: Limit, now: i64) -> Result<bool, DbError> {
-    let window_start = now - now.rem_euclid(limit.window_secs);
     let count: i64 = sqlx::query_scalar(
         "INSERT INTO throttle (scope, window_start, count) VALUES ($1, $2, 1) \
          ON CONFLICT (scope) DO UPDATE SET \
-           count = CASE WHEN throttle.window_start = excluded.window_start THEN throttle.count + 1 ELSE 1 END, \
-           window_start = excluded.window_start \
+           count = CASE WHEN throttle.window_start > $3 THEN throttle.count + 1 ELSE 1 END, \
+           window_start = CASE WHEN throttle.window_start > $3 THEN throttle.window_start ELSE excluded.window_start END \
          RETURNING count",
     )
     .bind(scope)
-    .bind(window_start)
+    .bind(now)
+    .bind(now - limit.window_secs)
     .fetch_one(&mut **tx)
     .await?;
     Ok(count <= limit.max)

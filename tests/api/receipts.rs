@@ -7,7 +7,7 @@ use embassy_desk::{
     domain::{CaseRef, ReceiptCode},
     server::{
         receipts::{self, FollowUpError, Limits},
-        throttle::Limit,
+        throttle::{self, Limit},
     },
 };
 
@@ -88,7 +88,26 @@ async fn attempts_are_throttled_globally(app: TestApp) {
     assert!(matches!(verify(&app, &limits, &fresh, &code).await, Err(FollowUpError::Throttled)));
 }
 
+async fn throttle_windows_open_with_the_first_attempt(app: TestApp) {
+    let limit = Limit { max: 3, window_secs: 900 };
+    let mut hits = Vec::new();
+    // Attempts just before and just after a quarter hour on the clock share one window.
+    for at in [1_800_000_897, 1_800_000_898, 1_800_000_899, 1_800_000_901] {
+        let mut tx = app.state.db.begin().await.unwrap();
+        hits.push(throttle::hit(&mut tx, "test:boundary", limit, at).await.unwrap());
+        tx.commit().await.unwrap();
+    }
+    assert_eq!(hits, [true, true, true, false], "crossing a clock boundary gives no fresh attempts");
+    // The window ends 900 s after its first attempt, and the count starts again.
+    let mut tx = app.state.db.begin().await.unwrap();
+    assert!(!throttle::hit(&mut tx, "test:boundary", limit, 1_800_000_897 + 899).await.unwrap());
+    assert!(throttle::hit(&mut tx, "test:boundary", limit, 1_800_000_897 + 900).await.unwrap());
+    assert!(throttle::hit(&mut tx, "test:boundary", limit, 1_800_000_897 + 901).await.unwrap());
+    tx.commit().await.unwrap();
+}
+
 on_both_backends!(
+    throttle_windows_open_with_the_first_attempt,
     requester_comes_back_with_reference_and_code,
     attempts_are_throttled_per_reference_known_or_not,
     attempts_are_throttled_globally,
