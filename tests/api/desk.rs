@@ -29,6 +29,7 @@ on_both_backends!(
     cases_outside_scope_are_not_found,
     queue_pages_follow_priority_then_age_without_offset,
     queue_pages_filter_by_embassy_and_person,
+    queue_rows_say_everything_in_the_readers_language,
     take_next_never_gives_one_case_twice,
     views_and_changes_run_side_by_side,
     requesters_and_the_desk_work_side_by_side,
@@ -290,6 +291,85 @@ async fn queue_pages_follow_priority_then_age_without_offset(app: TestApp) {
 
 /// Admins narrow the list to one embassy; leads and admins to one person's cases (the
 /// dashboard links its counts to these lists).
+/// The text of the queue row that links to this case: tags dropped, spaces collapsed,
+/// entities read back.
+fn row_text(body: &str, case_id: &str) -> String {
+    let at = body.find(&format!("/desk/cases/{case_id}\"")).expect("the case has a row");
+    let start = body[..at].rfind("<tr").unwrap();
+    let end = at + body[at..].find("</tr>").unwrap();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#x27;", "'").replace("&amp;", "&")
+}
+
+async fn queue_rows_say_everything_in_the_readers_language(app: TestApp) {
+    let w = World::build(&app).await;
+    let day = 86_400;
+    if now() % day > day - 60 {
+        // Ages count calendar days: stay clear of midnight.
+        tokio::time::sleep(std::time::Duration::from_secs((day + 1 - now() % day) as u64)).await;
+    }
+    let today = now() - now() % day;
+    let created = today - 3 * day + 3600;
+    let fresh_at = now();
+    // Urgent: its first response was due four hours after it came.
+    let late = case_in(&app, &w.pl, Category::LegalStatus, Priority::Urgent, created, "<b>Ганна</b> & Co").await;
+    sqlx::query("UPDATE cases SET assignee_id = $2 WHERE id = $1").bind(&late).bind(&w.vol_legal.0).execute(app.state.db.pool()).await.unwrap();
+    let fresh = case_in(&app, &w.pl, Category::Housing, Priority::Normal, fresh_at, "Барыс").await;
+    let reference = |id: &str| {
+        let id = id.to_owned();
+        let pool = app.state.db.pool().clone();
+        async move { sqlx::query_scalar::<_, String>("SELECT reference FROM cases WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap() }
+    };
+    let (late_ref, fresh_ref) = (reference(&late).await, reference(&fresh).await);
+    let due = |at: i64, lang: &str| {
+        let d = embassy_desk::domain::Date::from_unix(at);
+        let months: serde_json::Value = serde_json::from_str(match lang {
+            "be" => include_str!("../../locales/be.json"),
+            _ => include_str!("../../locales/en.json"),
+        })
+        .unwrap();
+        let month = months["month"][format!("m{}", d.month)].as_str().unwrap().to_owned();
+        let time = format!("{:02}:{:02}", at.rem_euclid(day) / 3600, at.rem_euclid(3600) / 60);
+        match lang {
+            "be" => format!("{} {month} {} г., {time} UTC", d.day, d.year),
+            _ => format!("{} {month} {}, {time} UTC", d.day, d.year),
+        }
+    };
+    let late_due = created + 4 * 3600;
+    let fresh_due = fresh_at + 72 * 3600;
+
+    let en = get(&app, "/desk", Some(&w.lead_pl.1), Some("en")).await;
+    assert_eq!(en.status, 200);
+    assert!(en.body.contains("&lt;b&gt;Ганна&lt;/b&gt; &amp; Co"), "the name is escaped, never markup");
+    assert!(!en.text().contains("<b>Ганна"));
+    assert_eq!(
+        row_text(&en.body, &late),
+        format!("{late_ref} <b>Ганна</b> & Co Legal status Urgent New 3 days Overdue {} vol.legal", due(late_due, "en"))
+    );
+    assert_eq!(row_text(&en.body, &fresh), format!("{fresh_ref} Барыс Housing Normal New Today {} Unassigned", due(fresh_due, "en")));
+    assert!(en.body.contains(r#"<tr class="overdue">"#), "overdue rows are marked for the eye too");
+
+    let be = get(&app, "/desk", Some(&w.lead_pl.1), Some("be")).await;
+    assert_eq!(
+        row_text(&be.body, &late),
+        format!("{late_ref} <b>Ганна</b> & Co Прававы статус Тэрмінова Новы 3 дні Пратэрмінавана {} vol.legal", due(late_due, "be"))
+    );
+    assert!(row_text(&be.body, &fresh).ends_with("Без выканаўцы"));
+}
+
 async fn queue_pages_filter_by_embassy_and_person(app: TestApp) {
     let w = World::build(&app).await;
     let lt = add_embassy(&app, "lt", "LT").await;
