@@ -6,7 +6,7 @@ use crate::{
     desk_support::{add_embassy, case_in, current_code, desk_cookie, person, sign_in, World, PASSWORD},
     helpers::{captured_logs, TestApp},
     on_both_backends,
-    requester::{count, form_body, get, open_request, post, sign_in as requester_sign_in},
+    requester::{count, form_body, get, html_unescape, open_request, post, sign_in as requester_sign_in},
 };
 use embassy_desk::{
     domain::{Category, Priority, Role, Status},
@@ -310,8 +310,7 @@ fn row_text(body: &str, case_id: &str) -> String {
             _ => {}
         }
     }
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#x27;", "'").replace("&amp;", "&")
+    html_unescape(&text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 async fn queue_rows_say_everything_in_the_readers_language(app: TestApp) {

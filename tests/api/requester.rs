@@ -71,7 +71,8 @@ impl Page {
     }
 }
 
-fn html_unescape(s: &str) -> String {
+/// Entities read back as the characters they stand for.
+pub fn html_unescape(s: &str) -> String {
     s.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&")
 }
 
