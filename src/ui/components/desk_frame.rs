@@ -1,11 +1,11 @@
 //! The frame of a desk page: a skip link, the header (site name; for a signed-in person the
 //! navigation, who they are and the two ways to sign out) and the main content.
 
-use super::messages::role_text;
+use super::messages::role_string;
 use crate::{
     api::desk::MeDto,
     domain::Role,
-    i18n::{t, t_string, use_i18n},
+    i18n::{t_string, use_i18n},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -20,34 +20,34 @@ pub fn DeskFrame(#[prop(optional)] me: Option<MeDto>, children: Children) -> imp
         let role = me.role;
         let embassy = me.embassy.map(|e| view! { " · "{e} });
         view! {
-            <nav class="desk-nav" aria-label=move || t_string!(i18n, desk.nav.label).to_string()>
+            <nav class="desk-nav" aria-label=t_string!(i18n, desk.nav.label)>
                 <ul>
-                    <li><a href="/desk" rel="external" aria-current=current("/desk")>{t!(i18n, desk.nav.queues)}</a></li>
+                    <li><a href="/desk" rel="external" aria-current=current("/desk")>{t_string!(i18n, desk.nav.queues)}</a></li>
                     {manages.then(|| view! {
-                        <li><a href="/desk/dashboard" rel="external" aria-current=current("/desk/dashboard")>{t!(i18n, desk.nav.dashboard)}</a></li>
-                        <li><a href="/desk/team" rel="external" aria-current=current("/desk/team")>{t!(i18n, desk.nav.team)}</a></li>
-                        <li><a href="/desk/audit" rel="external" aria-current=current("/desk/audit")>{t!(i18n, desk.nav.audit)}</a></li>
+                        <li><a href="/desk/dashboard" rel="external" aria-current=current("/desk/dashboard")>{t_string!(i18n, desk.nav.dashboard)}</a></li>
+                        <li><a href="/desk/team" rel="external" aria-current=current("/desk/team")>{t_string!(i18n, desk.nav.team)}</a></li>
+                        <li><a href="/desk/audit" rel="external" aria-current=current("/desk/audit")>{t_string!(i18n, desk.nav.audit)}</a></li>
                     })}
                 </ul>
             </nav>
             <div class="desk-who">
                 <p>
-                    {t!(i18n, desk.nav.signed_in_as)}" "<strong>{me.login}</strong>
-                    " · "{role_text(i18n, role)}{embassy}
+                    {t_string!(i18n, desk.nav.signed_in_as)}" "<strong>{me.login}</strong>
+                    " · "{role_string(i18n, role)}{embassy}
                 </p>
                 <form method="post" action="/desk/logout">
-                    <button type="submit">{t!(i18n, desk.nav.logout)}</button>
+                    <button type="submit">{t_string!(i18n, desk.nav.logout)}</button>
                 </form>
                 <form method="post" action="/desk/logout-everywhere">
-                    <button type="submit">{t!(i18n, desk.nav.logout_everywhere)}</button>
+                    <button type="submit">{t_string!(i18n, desk.nav.logout_everywhere)}</button>
                 </form>
             </div>
         }
     });
     view! {
-        <a class="skip-link" href="#main">{t!(i18n, desk.nav.skip)}</a>
+        <a class="skip-link" href="#main">{t_string!(i18n, desk.nav.skip)}</a>
         <header class="desk-header">
-            <a class="desk-site-name" href="/desk" rel="external">{t!(i18n, desk.site_name)}</a>
+            <a class="desk-site-name" href="/desk" rel="external">{t_string!(i18n, desk.site_name)}</a>
             {signed_in}
         </header>
         <main id="main" class="desk-page" tabindex="-1">{children()}</main>

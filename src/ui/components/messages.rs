@@ -232,11 +232,17 @@ pub fn priority_string(i18n: I18n, priority: Priority) -> String {
 
 /// What a person on the desk may do.
 pub fn role_text(i18n: I18n, role: Role) -> AnyView {
+    (move || role_string(i18n, role)).into_any()
+}
+
+/// [`role_text`] as plain text.
+pub fn role_string(i18n: I18n, role: Role) -> String {
     match role {
-        Role::Volunteer => t!(i18n, desk.role.volunteer).into_any(),
-        Role::Lead => t!(i18n, desk.role.lead).into_any(),
-        Role::Admin => t!(i18n, desk.role.admin).into_any(),
+        Role::Volunteer => t_string!(i18n, desk.role.volunteer),
+        Role::Lead => t_string!(i18n, desk.role.lead),
+        Role::Admin => t_string!(i18n, desk.role.admin),
     }
+    .to_string()
 }
 
 /// A calendar day (`YYYY-MM-DD`) as people of the page's language write it: "22 November

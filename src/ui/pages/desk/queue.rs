@@ -13,12 +13,12 @@ use crate::{
         desk::{load_queue_page, Assignee, CaseFilter, CaseRowDto, DeadlineDto, PersonOption, QueueDto, QueuePageDto},
     },
     domain::{percent_encode, Priority, Status},
-    i18n::{t, t_string, use_i18n},
+    i18n::{t_string, use_i18n},
     ui::components::{
         desk_frame::DeskFrame,
         inputs::options_of,
         desk_table::DeskTable,
-        messages::{category_short_string, date_text, desk_status_string, desk_status_text, priority_text},
+        messages::{category_short_string, date_text, desk_status_string, priority_string},
     },
 };
 use leptos::{either::Either, prelude::*};
@@ -33,7 +33,7 @@ pub fn DeskQueuePage() -> impl IntoView {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
             {move || page.get().map(|r| match r {
                 Ok(page) => view! { <DeskFrame me=page.me.clone()><QueueView page /></DeskFrame> }.into_any(),
-                Err(error) => view! { <DeskFrame><LoadProblem error>{t!(i18n, desk.queue.title)}</LoadProblem></DeskFrame> }.into_any(),
+                Err(error) => view! { <DeskFrame><LoadProblem error>{t_string!(i18n, desk.queue.title)}</LoadProblem></DeskFrame> }.into_any(),
             })}
         </Suspense>
     }
@@ -89,19 +89,19 @@ fn QueueView(page: QueuePageDto) -> impl IntoView {
     let next = page.next.as_deref().map(|after| next_page_href(&page.filter, after));
     let filter = page.filter.clone();
     view! {
-        <h1>{t!(i18n, desk.queue.title)}</h1>
+        <h1>{t_string!(i18n, desk.queue.title)}</h1>
         {page.nothing_to_take.then(|| view! { <p class="notice" role="status" id="nothing-to-take">{notice_text(i18n, "nothing_to_take")}</p> })}
         <form method="post" action="/desk" class="take-next">
             <input type="hidden" name="action" value="take-next" />
-            <button type="submit" class="primary big">{t!(i18n, desk.queue.take_next)}</button>
-            <p class="hint">{t!(i18n, desk.queue.take_next_hint)}</p>
+            <button type="submit" class="primary big">{t_string!(i18n, desk.queue.take_next)}</button>
+            <p class="hint">{t_string!(i18n, desk.queue.take_next_hint)}</p>
         </form>
         <div class="desk-columns">
             <div class="desk-main">
                 <FilterForm filter=page.filter.clone() queues=page.queues.clone() embassies=page.embassies.clone() people=page.people.clone() />
                 <CaseTable cases=page.cases filtered=filter != CaseFilter::default() />
                 {next.map(|href| view! {
-                    <p class="pager"><a href=href rel="external">{t!(i18n, desk.queue.next_page)}</a></p>
+                    <p class="pager"><a href=href rel="external">{t_string!(i18n, desk.queue.next_page)}</a></p>
                 })}
             </div>
             <div class="desk-side">
@@ -127,16 +127,16 @@ fn QueueList(queues: Vec<QueueDto>, current: Option<String>) -> impl IntoView {
                 .by_status
                 .into_iter()
                 .filter(|(_, n)| *n > 0)
-                .map(|(status, n)| view! { <li>{desk_status_text(i18n, status)}": "{n}</li> })
+                .map(|(status, n)| view! { <li>{desk_status_string(i18n, status)}": "{n}</li> })
                 .collect_view();
             view! {
                 <li>
                     <a href=href rel="external" aria-current=here>{queue.name}</a>
                     " "<span class="muted">"("{queue.embassy}")"</span>
                     <p class="queue-counts">
-                        {t!(i18n, desk.queue.open_count, count = move || open)}
+                        {t_string!(i18n, desk.queue.open_count, count = open).to_string()}
                         " · "
-                        {t!(i18n, desk.queue.unassigned_count, count = move || unassigned)}
+                        {t_string!(i18n, desk.queue.unassigned_count, count = unassigned).to_string()}
                     </p>
                     <ul class="by-status">{by_status}</ul>
                 </li>
@@ -145,9 +145,9 @@ fn QueueList(queues: Vec<QueueDto>, current: Option<String>) -> impl IntoView {
         .collect_view();
     view! {
         <section aria-labelledby="queues-title" class="queue-list">
-            <h2 id="queues-title">{t!(i18n, desk.queue.queues_title)}</h2>
+            <h2 id="queues-title">{t_string!(i18n, desk.queue.queues_title)}</h2>
             <ul>
-                <li><a href="/desk" rel="external" aria-current=all_current>{t!(i18n, desk.queue.all_queues)}</a></li>
+                <li><a href="/desk" rel="external" aria-current=all_current>{t_string!(i18n, desk.queue.all_queues)}</a></li>
                 {items}
             </ul>
         </section>
@@ -161,9 +161,9 @@ fn FilterForm(filter: CaseFilter, queues: Vec<QueueDto>, embassies: Vec<ChoiceDt
         let options = options_of(embassies.into_iter().map(|e| (e.id, e.name)), filter.embassy.as_deref());
         view! {
             <div class="field">
-                <label for="f-embassy">{t!(i18n, desk.dashboard.f_embassy)}</label>
+                <label for="f-embassy">{t_string!(i18n, desk.dashboard.f_embassy)}</label>
                 <select id="f-embassy" name="embassy">
-                    <option value="">{t!(i18n, desk.dashboard.all_embassies)}</option>
+                    <option value="">{t_string!(i18n, desk.dashboard.all_embassies)}</option>
                     {options}
                 </select>
             </div>
@@ -171,64 +171,64 @@ fn FilterForm(filter: CaseFilter, queues: Vec<QueueDto>, embassies: Vec<ChoiceDt
     });
     let people_options = (!people.is_empty()).then(|| {
         let options = options_of(people.into_iter().map(|p| (p.id, p.login)), filter.person.as_deref());
-        view! { <optgroup label=move || t_string!(i18n, desk.queue.assignee_people).to_string()>{options}</optgroup> }
+        view! { <optgroup label=t_string!(i18n, desk.queue.assignee_people)>{options}</optgroup> }
     });
     let queue_options = options_of(queues.into_iter().map(|q| (q.id, format!("{} ({})", q.name, q.embassy))), filter.queue.as_deref());
     let status_options = Status::ALL
         .into_iter()
-        .map(|s| view! { <option value=s.as_str() selected=filter.status == Some(s)>{desk_status_text(i18n, s)}</option> })
+        .map(|s| view! { <option value=s.as_str() selected=filter.status == Some(s)>{desk_status_string(i18n, s)}</option> })
         .collect_view();
     let priority_options = Priority::ALL
         .into_iter()
-        .map(|p| view! { <option value=p.as_str() selected=filter.priority == Some(p)>{priority_text(i18n, p)}</option> })
+        .map(|p| view! { <option value=p.as_str() selected=filter.priority == Some(p)>{priority_string(i18n, p)}</option> })
         .collect_view();
     let assignee_options = [Assignee::Anyone, Assignee::Me, Assignee::Unassigned]
         .into_iter()
         .map(|a| {
             let text = match a {
-                Assignee::Anyone => t!(i18n, desk.queue.assignee_anyone).into_any(),
-                Assignee::Me => t!(i18n, desk.queue.assignee_me).into_any(),
-                Assignee::Unassigned => t!(i18n, desk.queue.assignee_unassigned).into_any(),
+                Assignee::Anyone => t_string!(i18n, desk.queue.assignee_anyone),
+                Assignee::Me => t_string!(i18n, desk.queue.assignee_me),
+                Assignee::Unassigned => t_string!(i18n, desk.queue.assignee_unassigned),
             };
             view! { <option value=a.as_str() selected=filter.person.is_none() && filter.assignee == a>{text}</option> }
         })
         .collect_view();
     view! {
         <form method="get" action="/desk" class="filters" aria-labelledby="filter-title">
-            <h2 id="filter-title">{t!(i18n, desk.queue.filter_title)}</h2>
+            <h2 id="filter-title">{t_string!(i18n, desk.queue.filter_title)}</h2>
             <div class="filter-fields">
                 {embassy_field}
                 <div class="field">
-                    <label for="f-queue">{t!(i18n, desk.queue.f_queue)}</label>
+                    <label for="f-queue">{t_string!(i18n, desk.queue.f_queue)}</label>
                     <select id="f-queue" name="queue">
-                        <option value="">{t!(i18n, desk.queue.all_queues)}</option>
+                        <option value="">{t_string!(i18n, desk.queue.all_queues)}</option>
                         {queue_options}
                     </select>
                 </div>
                 <div class="field">
-                    <label for="f-status">{t!(i18n, desk.queue.f_status)}</label>
+                    <label for="f-status">{t_string!(i18n, desk.queue.f_status)}</label>
                     <select id="f-status" name="status">
-                        <option value="">{t!(i18n, desk.queue.open_statuses)}</option>
+                        <option value="">{t_string!(i18n, desk.queue.open_statuses)}</option>
                         {status_options}
                     </select>
                 </div>
                 <div class="field">
-                    <label for="f-priority">{t!(i18n, desk.queue.f_priority)}</label>
+                    <label for="f-priority">{t_string!(i18n, desk.queue.f_priority)}</label>
                     <select id="f-priority" name="priority">
-                        <option value="">{t!(i18n, desk.queue.any_priority)}</option>
+                        <option value="">{t_string!(i18n, desk.queue.any_priority)}</option>
                         {priority_options}
                     </select>
                 </div>
                 <div class="field">
-                    <label for="f-assignee">{t!(i18n, desk.queue.f_assignee)}</label>
+                    <label for="f-assignee">{t_string!(i18n, desk.queue.f_assignee)}</label>
                     <select id="f-assignee" name="assignee">{assignee_options}{people_options}</select>
                 </div>
                 <div class="choice">
                     <input type="checkbox" id="f-overdue" name="overdue" value="1" checked=filter.overdue />
-                    <label for="f-overdue">{t!(i18n, desk.queue.overdue_only)}</label>
+                    <label for="f-overdue">{t_string!(i18n, desk.queue.overdue_only)}</label>
                 </div>
             </div>
-            <button type="submit">{t!(i18n, desk.queue.apply)}</button>
+            <button type="submit">{t_string!(i18n, desk.queue.apply)}</button>
         </form>
     }
 }
@@ -238,26 +238,26 @@ fn CaseTable(cases: Vec<CaseRowDto>, filtered: bool) -> impl IntoView {
     let i18n = use_i18n();
     if cases.is_empty() {
         return view! {
-            <p class="empty" id="no-cases">{move || if filtered {
-                t!(i18n, desk.queue.no_cases_filtered).into_any()
+            <p class="empty" id="no-cases">{if filtered {
+                t_string!(i18n, desk.queue.no_cases_filtered)
             } else {
-                t!(i18n, desk.queue.no_cases).into_any()
+                t_string!(i18n, desk.queue.no_cases)
             }}</p>
         }
         .into_any();
     }
     let rows = cases.into_iter().map(|row| view! { <CaseRow row /> }).collect_view();
     view! {
-        <DeskTable caption_id="cases-caption" class="cases" caption=t!(i18n, desk.queue.cases_caption).into_any()
+        <DeskTable caption_id="cases-caption" class="cases" caption=t_string!(i18n, desk.queue.cases_caption).into_any()
             head=view! {
-                <th scope="col">{t!(i18n, desk.queue.col_reference)}</th>
-                <th scope="col">{t!(i18n, desk.queue.col_name)}</th>
-                <th scope="col">{t!(i18n, desk.queue.col_categories)}</th>
-                <th scope="col">{t!(i18n, desk.queue.col_priority)}</th>
-                <th scope="col">{t!(i18n, desk.queue.col_status)}</th>
-                <th scope="col">{t!(i18n, desk.queue.col_age)}</th>
-                <th scope="col">{t!(i18n, desk.queue.col_due)}</th>
-                <th scope="col">{t!(i18n, desk.queue.col_assignee)}</th>
+                <th scope="col">{t_string!(i18n, desk.queue.col_reference)}</th>
+                <th scope="col">{t_string!(i18n, desk.queue.col_name)}</th>
+                <th scope="col">{t_string!(i18n, desk.queue.col_categories)}</th>
+                <th scope="col">{t_string!(i18n, desk.queue.col_priority)}</th>
+                <th scope="col">{t_string!(i18n, desk.queue.col_status)}</th>
+                <th scope="col">{t_string!(i18n, desk.queue.col_age)}</th>
+                <th scope="col">{t_string!(i18n, desk.queue.col_due)}</th>
+                <th scope="col">{t_string!(i18n, desk.queue.col_assignee)}</th>
             }.into_any()>
             {rows}
         </DeskTable>
@@ -300,7 +300,7 @@ fn CaseRow(row: CaseRowDto) -> impl IntoView {
 fn DeadlinesSoon(deadlines: Vec<DeadlineDto>) -> impl IntoView {
     let i18n = use_i18n();
     let list = if deadlines.is_empty() {
-        view! { <p class="empty">{t!(i18n, desk.queue.no_deadlines)}</p> }.into_any()
+        view! { <p class="empty">{t_string!(i18n, desk.queue.no_deadlines)}</p> }.into_any()
     } else {
         let items = deadlines
             .into_iter()
@@ -319,7 +319,7 @@ fn DeadlinesSoon(deadlines: Vec<DeadlineDto>) -> impl IntoView {
     };
     view! {
         <section aria-labelledby="deadlines-title">
-            <h2 id="deadlines-title">{t!(i18n, desk.queue.deadlines_title)}</h2>
+            <h2 id="deadlines-title">{t_string!(i18n, desk.queue.deadlines_title)}</h2>
             {list}
         </section>
     }
