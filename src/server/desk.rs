@@ -738,31 +738,45 @@ pub struct DeadlineRow {
     pub done: bool,
 }
 
-/// Open deadlines due on or before `until` (past ones included) of cases in scope.
+/// How many deadlines the queue page shows.
+pub const DEADLINES_SHOWN: usize = 20;
+
+/// Open deadlines due on or before `until` (past ones included) of cases in scope, the
+/// earliest [`DEADLINES_SHOWN`]. The scope is part of the statement (a volunteer's queues
+/// too), so deadlines of other queues never crowd out the person's own.
 pub async fn deadlines_until(conn: &mut Conn, staff: &Staff, until: &str) -> Result<Vec<DeadlineRow>, DbError> {
     let mut sql = String::from(
         "SELECT d.id, d.case_id, c.reference, d.kind, d.due_on, c.embassy_id, c.queue_id FROM case_deadlines d JOIN cases c ON c.id = d.case_id \
          WHERE d.done_at IS NULL AND d.due_on <= $1",
     );
-    if staff.role != Role::Admin {
-        sql.push_str(" AND d.embassy_id = $2");
-    }
-    sql.push_str(" ORDER BY d.due_on, d.id LIMIT 200");
-    let mut query = sqlx::query(&sql).bind(until);
+    let mut query_args: Vec<&str> = vec![until];
     if staff.role != Role::Admin {
         let Some(embassy) = staff.embassy_id.as_deref() else { return Ok(Vec::new()) };
-        query = query.bind(embassy);
+        sql.push_str(" AND d.embassy_id = $2");
+        query_args.push(embassy);
+    }
+    if staff.role == Role::Volunteer {
+        if staff.queue_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        sql.push_str(" AND c.queue_id IN (");
+        push_params(&mut sql, query_args.len() + 1, staff.queue_ids.len());
+        sql.push(')');
+        query_args.extend(staff.queue_ids.iter().map(String::as_str));
+    }
+    sql.push_str(&format!(" ORDER BY d.due_on, d.id LIMIT {DEADLINES_SHOWN}"));
+    let mut query = sqlx::query(&sql);
+    for arg in query_args {
+        query = query.bind(arg);
     }
     let rows = query.fetch_all(&mut *conn).await?;
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let (embassy, queue): (String, String) = (row.try_get(5)?, row.try_get(6)?);
-        if !in_scope(staff, &embassy, &queue) {
-            continue;
-        }
-        out.push(DeadlineRow { id: row.try_get(0)?, case_id: row.try_get(1)?, reference: row.try_get(2)?, kind: row.try_get(3)?, due_on: row.try_get(4)?, done: false });
-        if out.len() == 20 {
-            break;
+        // The statement already keeps to the scope; this is the same rule the rest of the
+        // desk applies, kept as a second check.
+        if in_scope(staff, &embassy, &queue) {
+            out.push(DeadlineRow { id: row.try_get(0)?, case_id: row.try_get(1)?, reference: row.try_get(2)?, kind: row.try_get(3)?, due_on: row.try_get(4)?, done: false });
         }
     }
     Ok(out)

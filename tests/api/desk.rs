@@ -30,6 +30,7 @@ on_both_backends!(
     queue_pages_follow_priority_then_age_without_offset,
     queue_pages_filter_by_embassy_and_person,
     queue_rows_say_everything_in_the_readers_language,
+    deadlines_of_the_week_keep_to_the_readers_queues,
     take_next_never_gives_one_case_twice,
     views_and_changes_run_side_by_side,
     requesters_and_the_desk_work_side_by_side,
@@ -367,6 +368,66 @@ async fn queue_rows_say_everything_in_the_readers_language(app: TestApp) {
         format!("{late_ref} <b>Ганна</b> & Co Прававы статус Тэрмінова Новы 3 дні Пратэрмінавана {} vol.legal", due(late_due, "be"))
     );
     assert!(row_text(&be.body, &fresh).ends_with("Без выканаўцы"));
+}
+
+/// The deadlines listed under "Deadlines this week" on a queue page, as `(date, reference)`.
+fn deadlines_shown(body: &str) -> Vec<(String, String)> {
+    let Some(start) = body.find("<ul class=\"deadlines\">") else { return Vec::new() };
+    let list = &body[start..start + body[start..].find("</ul>").unwrap()];
+    list.split("<li>")
+        .skip(1)
+        .map(|item| {
+            let date = item.split("datetime=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+            let reference = item.rsplit("\">").next().unwrap().split('<').next().unwrap().to_owned();
+            (date, reference)
+        })
+        .collect()
+}
+
+async fn deadlines_of_the_week_keep_to_the_readers_queues(app: TestApp) {
+    let w = World::build(&app).await;
+    let legal = case_in(&app, &w.pl, Category::LegalStatus, Priority::Normal, now() - 3600, "Ala").await;
+    let housing = case_in(&app, &w.pl, Category::Housing, Priority::Normal, now() - 3600, "Ola").await;
+    let day = |offset: i64| embassy_desk::domain::Date::from_unix(now() + offset * 86_400).to_string();
+    // The housing queue has far more (and earlier) open deadlines than a page shows; the
+    // legal queue's one deadline comes after all of them.
+    let mut tx = app.state.db.pool().begin().await.unwrap();
+    let deadline = "INSERT INTO case_deadlines (id, case_id, embassy_id, kind, due_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    for i in 0..230 {
+        sqlx::query(deadline)
+            .bind(format!("d-housing-{i:03}"))
+            .bind(&housing)
+            .bind(&w.pl.embassy_id)
+            .bind("appeal")
+            .bind(day(-3 + i / 100))
+            .bind(&w.lead_pl.0)
+            .bind(now())
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    sqlx::query(deadline).bind("d-legal").bind(&legal).bind(&w.pl.embassy_id).bind("hearing").bind(day(2)).bind(&w.lead_pl.0).bind(now()).execute(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+    let reference = |id: &str| {
+        let id = id.to_owned();
+        let pool = app.state.db.pool().clone();
+        async move { sqlx::query_scalar::<_, String>("SELECT reference FROM cases WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap() }
+    };
+    let (legal_ref, housing_ref) = (reference(&legal).await, reference(&housing).await);
+
+    let shown = deadlines_shown(&get(&app, "/desk", Some(&w.vol_legal.1), Some("en")).await.body);
+    assert_eq!(shown, [(day(2), legal_ref.clone())], "the legal volunteer sees their queue's deadline, and nothing of housing");
+    let shown = deadlines_shown(&get(&app, "/desk", Some(&w.vol_housing.1), Some("en")).await.body);
+    assert_eq!(shown.len(), desk::DEADLINES_SHOWN, "a page shows the earliest ones");
+    assert!(shown.iter().all(|(date, r)| *date == day(-3) && *r == housing_ref), "past deadlines first: {shown:?}");
+    let shown = deadlines_shown(&get(&app, "/desk", Some(&w.lead_pl.1), Some("en")).await.body);
+    assert_eq!(shown.len(), desk::DEADLINES_SHOWN);
+    assert!(shown.iter().all(|(_, r)| *r == housing_ref));
+    assert!(deadlines_shown(&get(&app, "/desk", Some(&w.vol_lt.1), Some("en")).await.body).is_empty(), "another embassy's deadlines stay there");
+    // Done deadlines leave the list.
+    sqlx::query("UPDATE case_deadlines SET done_at = $1 WHERE case_id = $2").bind(now()).bind(&housing).execute(app.state.db.pool()).await.unwrap();
+    let shown = deadlines_shown(&get(&app, "/desk", Some(&w.lead_pl.1), Some("en")).await.body);
+    assert_eq!(shown, [(day(2), legal_ref)]);
 }
 
 async fn queue_pages_filter_by_embassy_and_person(app: TestApp) {
