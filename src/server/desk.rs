@@ -741,35 +741,37 @@ pub struct DeadlineRow {
 /// How many deadlines the queue page shows.
 pub const DEADLINES_SHOWN: usize = 20;
 
-/// Open deadlines due on or before `until` (past ones included) of cases in scope, the
-/// earliest [`DEADLINES_SHOWN`]. The scope is part of the statement (a volunteer's queues
-/// too), so deadlines of other queues never crowd out the person's own.
-pub async fn deadlines_until(conn: &mut Conn, staff: &Staff, until: &str) -> Result<Vec<DeadlineRow>, DbError> {
+/// The statement of [`deadlines_until`] for the person's scope, and its arguments after
+/// `until` (`$1`). `None` when the scope holds no queue.
+pub fn deadlines_query(staff: &Staff) -> Option<(String, Vec<Arg>)> {
     let mut sql = String::from(
         "SELECT d.id, d.case_id, c.reference, d.kind, d.due_on, c.embassy_id, c.queue_id FROM case_deadlines d JOIN cases c ON c.id = d.case_id \
          WHERE d.done_at IS NULL AND d.due_on <= $1",
     );
-    let mut query_args: Vec<&str> = vec![until];
+    let mut args = Vec::new();
     if staff.role != Role::Admin {
-        let Some(embassy) = staff.embassy_id.as_deref() else { return Ok(Vec::new()) };
+        args.push(Arg::Text(staff.embassy_id.clone()?));
         sql.push_str(" AND d.embassy_id = $2");
-        query_args.push(embassy);
     }
     if staff.role == Role::Volunteer {
         if staff.queue_ids.is_empty() {
-            return Ok(Vec::new());
+            return None;
         }
         sql.push_str(" AND c.queue_id IN (");
-        push_params(&mut sql, query_args.len() + 1, staff.queue_ids.len());
+        push_params(&mut sql, args.len() + 2, staff.queue_ids.len());
         sql.push(')');
-        query_args.extend(staff.queue_ids.iter().map(String::as_str));
+        args.extend(staff.queue_ids.iter().cloned().map(Arg::Text));
     }
     sql.push_str(&format!(" ORDER BY d.due_on, d.id LIMIT {DEADLINES_SHOWN}"));
-    let mut query = sqlx::query(&sql);
-    for arg in query_args {
-        query = query.bind(arg);
-    }
-    let rows = query.fetch_all(&mut *conn).await?;
+    Some((sql, args))
+}
+
+/// Open deadlines due on or before `until` (past ones included) of cases in scope, the
+/// earliest [`DEADLINES_SHOWN`]. The scope is part of the statement (a volunteer's queues
+/// too), so deadlines of other queues never crowd out the person's own.
+pub async fn deadlines_until(conn: &mut Conn, staff: &Staff, until: &str) -> Result<Vec<DeadlineRow>, DbError> {
+    let Some((sql, args)) = deadlines_query(staff) else { return Ok(Vec::new()) };
+    let rows = bind_args(sqlx::query(&sql).bind(until), &args).fetch_all(&mut *conn).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let (embassy, queue): (String, String) = (row.try_get(5)?, row.try_get(6)?);
