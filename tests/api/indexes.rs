@@ -9,7 +9,7 @@ use embassy_desk::{
         config::Backend,
         dashboard::{self, Range},
         dashboard_sql,
-        desk::{self, AssigneeFilter, Cursor, ListFilter},
+        desk::{self, Arg, AssigneeFilter, Cursor, ListFilter},
     },
 };
 use sqlx::Row;
@@ -33,7 +33,7 @@ async fn plan(app: &TestApp, sql: &str, args: &[Arg]) -> String {
     let mut q = sqlx::query(&explain);
     for a in args {
         q = match a {
-            Arg::Text(s) => q.bind(s.clone()),
+            Arg::Text(s) => q.bind(s.as_str()),
             Arg::Int(i) => q.bind(*i),
         };
     }
@@ -45,12 +45,6 @@ async fn plan(app: &TestApp, sql: &str, args: &[Arg]) -> String {
         sqlx::query("RESET enable_sort").execute(&mut *conn).await.unwrap();
     }
     lines.join("\n")
-}
-
-#[derive(Clone)]
-enum Arg {
-    Text(String),
-    Int(i64),
 }
 
 fn assert_indexed(backend: Backend, what: &str, plan: &str) {
@@ -104,10 +98,6 @@ async fn queue_queries_use_indexes(app: TestApp) {
         let staff = session_staff(&app, cookie).await;
         for (name, filter) in &filters {
             let Some((sql, args)) = desk::list_query(&staff, filter, 1_800_000_000, backend) else { continue };
-            let args: Vec<Arg> = args.iter().map(|a| match a {
-                desk::Arg::Text(s) => Arg::Text(s.clone()),
-                desk::Arg::Int(i) => Arg::Int(*i),
-            }).collect();
             let p = plan(&app, &sql, &args).await;
             assert_indexed(backend, &format!("{role}: {name}"), &p);
             checked += 1;
@@ -119,10 +109,7 @@ async fn queue_queries_use_indexes(app: TestApp) {
         let staff = session_staff(&app, cookie).await;
         let (sql, args) = desk::deadlines_query(&staff).expect("a scope with queues");
         let mut all = vec![Arg::Text("2027-01-01".into())];
-        all.extend(args.iter().map(|a| match a {
-            desk::Arg::Text(s) => Arg::Text(s.clone()),
-            desk::Arg::Int(i) => Arg::Int(*i),
-        }));
+        all.extend(args);
         let p = plan(&app, &sql, &all).await;
         let what = format!("{role}: deadlines of the week");
         assert_indexed(backend, &what, &p);
@@ -162,11 +149,7 @@ async fn dashboard_queries_use_indexes(app: TestApp) {
         let staff = session_staff(&app, cookie).await;
         let scope = dashboard::scope(&app.state.db, &staff, embassy, queue).await.unwrap();
         for q in dashboard_sql::all(&scope, range, at, &w.vol_legal.0, backend) {
-            let args: Vec<Arg> = q.args.iter().map(|a| match a {
-                desk::Arg::Text(s) => Arg::Text(s.clone()),
-                desk::Arg::Int(i) => Arg::Int(*i),
-            }).collect();
-            let p = plan(&app, &q.sql, &args).await;
+            let p = plan(&app, &q.sql, &q.args).await;
             let what = format!("{who}: {}", q.name);
             match backend {
                 Backend::Sqlite => {
