@@ -294,6 +294,11 @@ async fn queue_pages_follow_priority_then_age_without_offset(app: TestApp) {
 /// dashboard links its counts to these lists).
 /// The text of the queue row that links to this case: tags dropped, spaces collapsed,
 /// entities read back.
+/// The reference a case was given.
+async fn reference_of(app: &TestApp, case_id: &str) -> String {
+    sqlx::query_scalar("SELECT reference FROM cases WHERE id = $1").bind(case_id).fetch_one(app.state.db.pool()).await.unwrap()
+}
+
 fn row_text(body: &str, case_id: &str) -> String {
     let at = body.find(&format!("/desk/cases/{case_id}\"")).expect("the case has a row");
     let start = body[..at].rfind("<tr").unwrap();
@@ -328,12 +333,7 @@ async fn queue_rows_say_everything_in_the_readers_language(app: TestApp) {
     let late = case_in(&app, &w.pl, Category::LegalStatus, Priority::Urgent, created, "<b>Ганна</b> & Co").await;
     sqlx::query("UPDATE cases SET assignee_id = $2 WHERE id = $1").bind(&late).bind(&w.vol_legal.0).execute(app.state.db.pool()).await.unwrap();
     let fresh = case_in(&app, &w.pl, Category::Housing, Priority::Normal, fresh_at, "Барыс").await;
-    let reference = |id: &str| {
-        let id = id.to_owned();
-        let pool = app.state.db.pool().clone();
-        async move { sqlx::query_scalar::<_, String>("SELECT reference FROM cases WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap() }
-    };
-    let (late_ref, fresh_ref) = (reference(&late).await, reference(&fresh).await);
+    let (late_ref, fresh_ref) = (reference_of(&app, &late).await, reference_of(&app, &fresh).await);
     let due = |at: i64, lang: &str| {
         let d = embassy_desk::domain::Date::from_unix(at);
         let months: serde_json::Value = serde_json::from_str(match lang {
@@ -408,12 +408,7 @@ async fn deadlines_of_the_week_keep_to_the_readers_queues(app: TestApp) {
     }
     sqlx::query(deadline).bind("d-legal").bind(&legal).bind(&w.pl.embassy_id).bind("hearing").bind(day(2)).bind(&w.lead_pl.0).bind(now()).execute(&mut *tx).await.unwrap();
     tx.commit().await.unwrap();
-    let reference = |id: &str| {
-        let id = id.to_owned();
-        let pool = app.state.db.pool().clone();
-        async move { sqlx::query_scalar::<_, String>("SELECT reference FROM cases WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap() }
-    };
-    let (legal_ref, housing_ref) = (reference(&legal).await, reference(&housing).await);
+    let (legal_ref, housing_ref) = (reference_of(&app, &legal).await, reference_of(&app, &housing).await);
 
     let shown = deadlines_shown(&get(&app, "/desk", Some(&w.vol_legal.1), Some("en")).await.body);
     assert_eq!(shown, [(day(2), legal_ref.clone())], "the legal volunteer sees their queue's deadline, and nothing of housing");
