@@ -317,24 +317,6 @@ pub async fn embassy_choices(conn: &mut Conn) -> Result<Vec<(String, String)>, D
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>().map_err(DbError::from)
 }
 
-/// Leads and admins: the people whose cases the queue page can list — active volunteers and
-/// leads of the lead's embassy, or of every embassy (or `embassy`) for admins — as
-/// `(id, login)`. Volunteers get none.
-pub async fn case_holders(conn: &mut Conn, staff: &Staff, embassy: Option<&str>) -> Result<Vec<(String, String)>, DbError> {
-    let embassy = match staff.role {
-        Role::Volunteer => return Ok(Vec::new()),
-        Role::Lead => staff.embassy_id.as_deref(),
-        Role::Admin => embassy,
-    };
-    let rows = sqlx::query(
-        "SELECT id, login FROM people WHERE active = 1 AND role IN ('volunteer', 'lead') AND ($1 = '' OR embassy_id = $1) ORDER BY login",
-    )
-    .bind(embassy.unwrap_or_default())
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>().map_err(DbError::from)
-}
-
 /// Leads and admins assign, reassign and unassign (`None`).
 pub async fn assign(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, person: Option<&str>) -> Result<(), DeskError> {
     if !staff.is_lead_or_admin() {
@@ -546,9 +528,12 @@ pub enum Arg {
     Int(i64),
 }
 
-/// Builds the list query for `filter` within the person's scope: SQL and its arguments.
-/// `None` when the scope is empty (a volunteer without queues, a queue outside scope).
-pub fn list_query(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend) -> Option<(String, Vec<Arg>)> {
+/// The list statement for `filter` within the person's scope, sorted by priority, then age,
+/// one row more than a page; its arguments are appended to `args` (numbered after those
+/// already there). Its rows are [`PAGE_COLUMNS`] wide: the case (`META`), its assignee's
+/// login, its wrapped key and the sealed chosen name, and the part `'l'`. `None` when the
+/// scope is empty (a volunteer without queues, a queue outside scope).
+fn list_sql(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend, args: &mut Vec<Arg>) -> Option<String> {
     // Across all embassies (admins), SQLite's planner prefers probing the status index once
     // per open status and sorting; the partial index of open cases is already in order.
     let across = filter.queue.is_none() && filter.embassy.is_none() && filter.person.is_none();
@@ -560,13 +545,12 @@ pub fn list_query(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend)
     // Each listed row brings its requester's sealed chosen name and the case key wrapped for
     // the server (two primary-key probes per row), so the page is one statement.
     let mut sql = format!(
-        "SELECT {META}, p.login, k.wrapped, f.sealed FROM cases c{hint} LEFT JOIN people p ON p.id = c.assignee_id \
+        "SELECT {META}, p.login, k.wrapped, f.sealed, 'l' FROM cases c{hint} LEFT JOIN people p ON p.id = c.assignee_id \
          LEFT JOIN case_keys k ON k.case_id = c.id AND k.holder = '{holder}' \
          LEFT JOIN case_fields f ON f.case_id = c.id AND f.name = '{name}' WHERE ",
         holder = super::crypto::SERVER_HOLDER,
         name = CaseField::RequesterName.as_str(),
     );
-    let mut args: Vec<Arg> = Vec::new();
     let mut conds: Vec<String> = Vec::new();
     let bind = |args: &mut Vec<Arg>, a: Arg| {
         args.push(a);
@@ -575,7 +559,7 @@ pub fn list_query(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend)
     match staff.role {
         Role::Admin => {
             if let Some(embassy) = &filter.embassy {
-                conds.push(format!("c.embassy_id = {}", bind(&mut args, Arg::Text(embassy.clone()))));
+                conds.push(format!("c.embassy_id = {}", bind(args, Arg::Text(embassy.clone()))));
             }
         }
         Role::Lead | Role::Volunteer => {
@@ -583,7 +567,7 @@ pub fn list_query(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend)
             if filter.embassy.as_ref().is_some_and(|e| *e != embassy) {
                 return None;
             }
-            conds.push(format!("c.embassy_id = {}", bind(&mut args, Arg::Text(embassy))));
+            conds.push(format!("c.embassy_id = {}", bind(args, Arg::Text(embassy))));
         }
     }
     match &filter.queue {
@@ -591,43 +575,116 @@ pub fn list_query(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend)
             if staff.role == Role::Volunteer && !staff.queue_ids.contains(queue) {
                 return None;
             }
-            conds.push(format!("c.queue_id = {}", bind(&mut args, Arg::Text(queue.clone()))));
+            conds.push(format!("c.queue_id = {}", bind(args, Arg::Text(queue.clone()))));
         }
         None if staff.role == Role::Volunteer => {
             if staff.queue_ids.is_empty() {
                 return None;
             }
-            let list = staff.queue_ids.iter().map(|q| bind(&mut args, Arg::Text(q.clone()))).collect::<Vec<_>>().join(", ");
+            let list = staff.queue_ids.iter().map(|q| bind(args, Arg::Text(q.clone()))).collect::<Vec<_>>().join(", ");
             conds.push(format!("c.queue_id IN ({list})"));
         }
         None => {}
     }
     match filter.status {
-        Some(status) => conds.push(format!("c.status = {}", bind(&mut args, Arg::Text(status.as_str().to_owned())))),
+        Some(status) => conds.push(format!("c.status = {}", bind(args, Arg::Text(status.as_str().to_owned())))),
         None => conds.push(format!("c.{OPEN}")),
     }
     if let Some(priority) = filter.priority {
-        conds.push(format!("c.priority = {}", bind(&mut args, Arg::Int(priority.rank()))));
+        conds.push(format!("c.priority = {}", bind(args, Arg::Int(priority.rank()))));
     }
     match filter.assignee {
         AssigneeFilter::Anyone => {}
-        AssigneeFilter::Me => conds.push(format!("c.assignee_id = {}", bind(&mut args, Arg::Text(staff.id.clone())))),
+        AssigneeFilter::Me => conds.push(format!("c.assignee_id = {}", bind(args, Arg::Text(staff.id.clone())))),
         AssigneeFilter::Unassigned => conds.push("c.assignee_id IS NULL".into()),
     }
     if let Some(person) = &filter.person {
-        conds.push(format!("c.assignee_id = {}", bind(&mut args, Arg::Text(person.clone()))));
+        conds.push(format!("c.assignee_id = {}", bind(args, Arg::Text(person.clone()))));
     }
     if filter.overdue {
-        conds.push(format!("c.first_response_at IS NULL AND c.first_response_due_at < {}", bind(&mut args, Arg::Int(at))));
+        conds.push(format!("c.first_response_at IS NULL AND c.first_response_due_at < {}", bind(args, Arg::Int(at))));
     }
     if let Some(after) = &filter.after {
-        let p = bind(&mut args, Arg::Int(after.priority));
-        let t = bind(&mut args, Arg::Int(after.created_at));
-        let i = bind(&mut args, Arg::Text(after.id.clone()));
+        let p = bind(args, Arg::Int(after.priority));
+        let t = bind(args, Arg::Int(after.created_at));
+        let i = bind(args, Arg::Text(after.id.clone()));
         conds.push(format!("(c.priority, c.created_at, c.id) > ({p}, {t}, {i})"));
     }
     sql.push_str(&conds.join(" AND "));
     sql.push_str(&format!(" ORDER BY c.priority, c.created_at, c.id LIMIT {}", PAGE_SIZE + 1));
+    Some(sql)
+}
+
+/// Columns of every row of the queue page's statement ([`queue_page_query`]). Each part
+/// fills its own columns, NULL elsewhere, and names itself in the last one ([`PART`]).
+pub const PAGE_COLUMNS: usize = 16;
+const PART: usize = PAGE_COLUMNS - 1;
+
+/// Everything the queue page shows besides the person: read in one statement, audited.
+#[derive(Default)]
+pub struct QueuePage {
+    /// The queues in scope with their counts, in the embassies' and queues' order.
+    pub queues: Vec<QueueSummary>,
+    /// One page of the case list, in its order.
+    pub cases: Vec<ListedCase>,
+    /// Where the next page starts, if there is one.
+    pub next: Option<Cursor>,
+    /// Open deadlines of the coming week (and past ones) in scope, earliest first.
+    pub deadlines: Vec<DeadlineRow>,
+    /// Leads and admins: `(id, login)` of the active volunteers and leads whose cases the
+    /// list can show (the lead's embassy; the chosen embassy or all for admins), by login.
+    pub holders: Vec<(String, String)>,
+    /// Admins: `(id, name)` of every embassy, the default one last.
+    pub embassies: Vec<(String, String)>,
+}
+
+/// The queue page's one statement for `filter` within the person's scope, and its
+/// arguments. The list ([`list_sql`]) comes first; then, by `UNION ALL`, the queues in
+/// scope with their open counts (kept by the database's triggers, no row counting), the
+/// open deadlines due by `until` ([`deadlines_sql`]), for leads and admins the people
+/// whose cases can be listed, and for admins the embassies. Every statement is a round
+/// trip to the database's worker and back, so the page makes one instead of five.
+/// Each part keeps the index order its own statement would have; the rows of the parts are
+/// put in order in Rust. `None` when the list's scope is empty (see [`list_sql`]).
+pub fn queue_page_query(staff: &Staff, filter: &ListFilter, at: i64, until: &str, backend: Backend) -> Option<(String, Vec<Arg>)> {
+    let mut args = Vec::new();
+    let list = list_sql(staff, filter, at, backend, &mut args)?;
+    let mut sql = format!("SELECT * FROM ({list}) page_list");
+    let mut scope = String::from("1 = 1");
+    if staff.role != Role::Admin {
+        args.push(Arg::Text(staff.embassy_id.clone()?));
+        scope = format!("q.embassy_id = ${}", args.len());
+    }
+    if staff.role == Role::Volunteer {
+        args.push(Arg::Text(staff.id.clone()));
+        scope.push_str(&format!(" AND q.id IN (SELECT queue_id FROM queue_members WHERE person_id = ${})", args.len()));
+    }
+    // (queue id, embassy name, embassy id, queue name, category, status, assigned, embassy
+    // code, queue slug, count, default embassy)
+    sql.push_str(&format!(
+        " UNION ALL SELECT q.id, e.name, q.embassy_id, q.name, q.category, n.status, n.assigned, e.code, q.slug, n.n, e.is_default, NULL, NULL, NULL, NULL, 'q' \
+         FROM queues q JOIN embassies e ON e.id = q.embassy_id LEFT JOIN queue_counts n ON n.queue_id = q.id AND n.n > 0 AND n.{OPEN} WHERE {scope}"
+    ));
+    if let Some(deadlines) = deadlines_sql(staff, until, &mut args) {
+        sql.push_str(&format!(" UNION ALL SELECT * FROM ({deadlines}) page_deadlines"));
+    }
+    let holders_of = match staff.role {
+        Role::Volunteer => None,
+        Role::Lead => staff.embassy_id.clone(),
+        Role::Admin => Some(filter.embassy.clone().unwrap_or_default()),
+    };
+    if let Some(embassy) = holders_of {
+        args.push(Arg::Text(embassy));
+        let n = args.len();
+        sql.push_str(&format!(
+            " UNION ALL SELECT id, login, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'p' FROM people \
+             WHERE active = 1 AND role IN ('volunteer', 'lead') AND (${n} = '' OR embassy_id = ${n})"
+        ));
+    }
+    if staff.role == Role::Admin {
+        // (id, name, code, default)
+        sql.push_str(" UNION ALL SELECT id, name, NULL, NULL, NULL, NULL, NULL, code, NULL, NULL, is_default, NULL, NULL, NULL, NULL, 'e' FROM embassies");
+    }
     Some((sql, args))
 }
 
@@ -642,40 +699,93 @@ pub fn bind_args<'q>(mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::Any
     query
 }
 
-/// One page of the case list, with the cursor of the next page. Audited (`case.list`)
-/// before it is returned, since it decrypts each listed requester's chosen name.
-pub async fn list_cases(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<(Vec<ListedCase>, Option<Cursor>), DeskError> {
-    let at = now();
-    let Some((sql, args)) = list_query(staff, filter, at, db.backend()) else {
-        return if filter.queue.is_some() || filter.embassy.is_some() { Err(DeskError::NotFound) } else { Ok((Vec::new(), None)) };
+/// A listed case's row opened: its metadata and the requester's chosen name.
+fn open_listed(row: &AnyRow, keyring: &Keyring) -> Result<ListedCase, DeskError> {
+    let meta = decode_meta(row)?;
+    let wrapped: Option<Vec<u8>> = row.try_get(13)?;
+    let sealed: Option<Vec<u8>> = row.try_get(14)?;
+    // A case shredded by its requester has no key any more; its row shows no name.
+    let requester_name = match (wrapped, sealed) {
+        (Some(wrapped), Some(sealed)) => {
+            let key = keyring.unwrap_case_key(&meta.id, &wrapped)?;
+            let plain = key.open(&field_place(&meta.id, CaseField::RequesterName.as_str()), &sealed)?;
+            Zeroizing::new(String::from_utf8(plain.to_vec()).map_err(|_| CryptoError::Forged)?)
+        }
+        _ => Zeroizing::new(String::new()),
     };
-    if let Some(queue) = &filter.queue {
-        let embassy: Option<String> = sqlx::query_scalar("SELECT embassy_id FROM queues WHERE id = $1").bind(queue).fetch_optional(&mut *conn).await.map_err(DbError::from)?;
-        if !embassy.is_some_and(|e| in_scope(staff, &e, queue)) {
-            return Err(DeskError::NotFound);
+    Ok(ListedCase { assignee: row.try_get(12)?, meta, requester_name })
+}
+
+/// The queue page for `filter` ([`queue_page_query`]): one statement, then the list's
+/// audit row (`case.list`, since it decrypts each listed requester's chosen name) before
+/// anything is returned. A queue or embassy outside scope is `NotFound`.
+pub async fn queue_page(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<QueuePage, DeskError> {
+    let at = now();
+    let until = crate::domain::Date::from_unix(at + 7 * 86400).to_string();
+    let Some((sql, args)) = queue_page_query(staff, filter, at, &until, db.backend()) else {
+        return if filter.queue.is_some() || filter.embassy.is_some() { Err(DeskError::NotFound) } else { Ok(QueuePage::default()) };
+    };
+    let rows = bind_args(sqlx::query(&sql), &args).fetch_all(&mut *conn).await?;
+    let mut page = QueuePage::default();
+    let mut listed = Vec::new();
+    // `((default embassy, embassy code, queue slug, queue id), row)`
+    let mut queue_rows = Vec::new();
+    let mut embassies = Vec::new();
+    for row in &rows {
+        match row.try_get::<&str, _>(PART)? {
+            "l" => listed.push(row),
+            "q" => queue_rows.push(((row.try_get::<i64, _>(10)?, row.try_get::<String, _>(7)?, row.try_get::<String, _>(8)?, row.try_get::<String, _>(0)?), row)),
+            "d" => {
+                let (embassy, queue): (String, String) = (row.try_get(2)?, row.try_get(3)?);
+                // The statement already keeps to the scope; this is the same rule the rest
+                // of the desk applies, kept as a second check.
+                if in_scope(staff, &embassy, &queue) {
+                    let deadline = DeadlineRow { id: row.try_get(0)?, case_id: row.try_get(7)?, reference: row.try_get(1)?, kind: row.try_get(4)?, due_on: row.try_get(5)?, done: false };
+                    page.deadlines.push(deadline);
+                }
+            }
+            "p" => page.holders.push((row.try_get(0)?, row.try_get(1)?)),
+            "e" => embassies.push(((row.try_get::<i64, _>(10)?, row.try_get::<String, _>(7)?), (row.try_get(0)?, row.try_get(1)?))),
+            _ => {}
         }
     }
-    let rows = bind_args(sqlx::query(&sql), &args).fetch_all(&mut *conn).await?;
-    let mut listed = Vec::with_capacity(rows.len().min(PAGE_SIZE));
-    for row in rows.iter().take(PAGE_SIZE) {
-        let meta = decode_meta(row)?;
-        let wrapped: Option<Vec<u8>> = row.try_get(13)?;
-        let sealed: Option<Vec<u8>> = row.try_get(14)?;
-        // A case shredded by its requester has no key any more; its row shows no name.
-        let requester_name = match (wrapped, sealed) {
-            (Some(wrapped), Some(sealed)) => {
-                let key = keyring.unwrap_case_key(&meta.id, &wrapped)?;
-                let plain = key.open(&field_place(&meta.id, CaseField::RequesterName.as_str()), &sealed)?;
-                Zeroizing::new(String::from_utf8(plain.to_vec()).map_err(|_| CryptoError::Forged)?)
-            }
-            _ => Zeroizing::new(String::new()),
-        };
-        listed.push(ListedCase { meta, assignee: row.try_get(12)?, requester_name });
+    queue_rows.sort_by(|a, b| a.0.cmp(&b.0));
+    for (_, row) in queue_rows {
+        let id: String = row.try_get(0)?;
+        if page.queues.last().is_none_or(|q| q.id != id) {
+            let category: Option<String> = row.try_get(4)?;
+            page.queues.push(QueueSummary { id, embassy_id: row.try_get(2)?, embassy: row.try_get(1)?, name: row.try_get(3)?, category: category.as_deref().and_then(Category::parse), counts: Vec::new() });
+        }
+        let status: Option<String> = row.try_get(5)?;
+        if let Some(status) = status.as_deref().and_then(Status::parse) {
+            let (assigned, n): (i64, i64) = (row.try_get(6)?, row.try_get(9)?);
+            page.queues.last_mut().expect("pushed above").counts.push((status, assigned != 0, n));
+        }
     }
-    let next = (rows.len() > PAGE_SIZE).then(|| listed.last()).flatten().map(|l| Cursor { priority: l.meta.priority.rank(), created_at: l.meta.created_at, id: l.meta.id.clone() });
+    // The page's queue among the queues in scope, before anything is opened.
+    if filter.queue.as_ref().is_some_and(|queue| !page.queues.iter().any(|q| q.id == *queue)) {
+        return Err(DeskError::NotFound);
+    }
+    page.deadlines.sort_by(|a, b| (&a.due_on, &a.id).cmp(&(&b.due_on, &b.id)));
+    page.holders.sort_by(|a, b| a.1.cmp(&b.1));
+    embassies.sort_by(|a, b| a.0.cmp(&b.0));
+    page.embassies = embassies.into_iter().map(|(_, e)| e).collect();
+
+    let more = listed.len() > PAGE_SIZE;
+    let mut cases = listed.into_iter().map(|row| open_listed(row, keyring)).collect::<Result<Vec<_>, _>>()?;
+    cases.sort_by(|a, b| (a.meta.priority.rank(), a.meta.created_at, &a.meta.id).cmp(&(b.meta.priority.rank(), b.meta.created_at, &b.meta.id)));
+    cases.truncate(PAGE_SIZE);
+    page.next = more.then(|| cases.last()).flatten().map(|l| Cursor { priority: l.meta.priority.rank(), created_at: l.meta.created_at, id: l.meta.id.clone() });
+    page.cases = cases;
     let object = filter.queue.clone().or_else(|| staff.embassy_id.clone()).unwrap_or_else(|| "all".into());
     audit::record(db, conn, keyring, &AuditEvent::new(&staff.actor(), "case.list", Some(&object), Outcome::Ok)).await?;
-    Ok((listed, next))
+    Ok(page)
+}
+
+/// One page of the case list ([`queue_page`]'s), with the cursor of the next page.
+pub async fn list_cases(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<(Vec<ListedCase>, Option<Cursor>), DeskError> {
+    let page = queue_page(db, conn, keyring, staff, filter).await?;
+    Ok((page.cases, page.next))
 }
 
 /// A queue in scope with its counts of open cases by status and assignment.
@@ -687,45 +797,6 @@ pub struct QueueSummary {
     pub category: Option<Category>,
     /// `(status, assigned, count)` for open statuses.
     pub counts: Vec<(Status, bool, i64)>,
-}
-
-/// The queues in scope, with counts kept by the database's triggers (no row counting).
-pub async fn queues(conn: &mut Conn, staff: &Staff) -> Result<Vec<QueueSummary>, DbError> {
-    let (scope, arg): (&str, Option<String>) = match staff.role {
-        Role::Admin => ("1 = 1", None),
-        Role::Lead => ("q.embassy_id = $1", staff.embassy_id.clone()),
-        Role::Volunteer => ("q.embassy_id = $1 AND q.id IN (SELECT queue_id FROM queue_members WHERE person_id = $2)", staff.embassy_id.clone()),
-    };
-    let sql = format!(
-        "SELECT q.id, e.name, q.name, q.category, n.status, n.assigned, n.n, q.embassy_id FROM queues q JOIN embassies e ON e.id = q.embassy_id \
-         LEFT JOIN queue_counts n ON n.queue_id = q.id AND n.n > 0 AND n.{OPEN} WHERE {scope} ORDER BY e.is_default, e.code, q.slug"
-    );
-    let mut query = sqlx::query(&sql);
-    if let Some(arg) = &arg {
-        query = query.bind(arg.as_str());
-    }
-    if staff.role == Role::Volunteer {
-        query = query.bind(staff.id.as_str());
-    }
-    if staff.role != Role::Admin && arg.is_none() {
-        return Ok(Vec::new());
-    }
-    let rows = query.fetch_all(&mut *conn).await?;
-    let mut out: Vec<QueueSummary> = Vec::new();
-    for row in rows {
-        let id: String = row.try_get(0)?;
-        if out.last().is_none_or(|q| q.id != id) {
-            let category: Option<String> = row.try_get(3)?;
-            out.push(QueueSummary { id: id.clone(), embassy_id: row.try_get(7)?, embassy: row.try_get(1)?, name: row.try_get(2)?, category: category.as_deref().and_then(Category::parse), counts: Vec::new() });
-        }
-        let status: Option<String> = row.try_get(4)?;
-        if let Some(status) = status.as_deref().and_then(Status::parse) {
-            let assigned: i64 = row.try_get(5)?;
-            let n: i64 = row.try_get(6)?;
-            out.last_mut().expect("pushed above").counts.push((status, assigned != 0, n));
-        }
-    }
-    Ok(out)
 }
 
 /// An open deadline of a case in scope.
@@ -741,47 +812,37 @@ pub struct DeadlineRow {
 /// How many deadlines the queue page shows.
 pub const DEADLINES_SHOWN: usize = 20;
 
-/// The statement of [`deadlines_until`] for the person's scope, and its arguments after
-/// `until` (`$1`). `None` when the scope holds no queue.
-pub fn deadlines_query(staff: &Staff) -> Option<(String, Vec<Arg>)> {
-    let mut sql = String::from(
-        "SELECT d.id, d.case_id, c.reference, d.kind, d.due_on, c.embassy_id, c.queue_id FROM case_deadlines d JOIN cases c ON c.id = d.case_id \
-         WHERE d.done_at IS NULL AND d.due_on <= $1",
+/// The statement of the queue page's deadlines: open deadlines due on or before `until`
+/// (past ones included) of cases in scope, the earliest [`DEADLINES_SHOWN`], in index
+/// order. The scope is part of the statement (a volunteer's queues too), so deadlines of
+/// other queues never crowd out the person's own. Its arguments are appended to `args`;
+/// its rows are in the page's columns: (id, reference, embassy, queue, kind, due on, –,
+/// case id). `None` when the scope holds no queue.
+fn deadlines_sql(staff: &Staff, until: &str, args: &mut Vec<Arg>) -> Option<String> {
+    if staff.role == Role::Volunteer && staff.queue_ids.is_empty() {
+        return None;
+    }
+    // Typed NULLs: inside a subquery PostgreSQL would take a bare NULL for text, which
+    // the list's integer and byte columns beside it do not unite with.
+    let (int, bytes) = ("CAST(NULL AS BIGINT)", "CAST(NULL AS BYTEA)");
+    args.push(Arg::Text(until.to_owned()));
+    let mut sql = format!(
+        "SELECT d.id, c.reference, c.embassy_id, c.queue_id, d.kind, d.due_on, {int}, d.case_id, NULL, {int}, {int}, {int}, NULL, {bytes}, {bytes}, 'd' \
+         FROM case_deadlines d JOIN cases c ON c.id = d.case_id WHERE d.done_at IS NULL AND d.due_on <= ${}",
+        args.len()
     );
-    let mut args = Vec::new();
     if staff.role != Role::Admin {
         args.push(Arg::Text(staff.embassy_id.clone()?));
-        sql.push_str(" AND d.embassy_id = $2");
+        sql.push_str(&format!(" AND d.embassy_id = ${}", args.len()));
     }
     if staff.role == Role::Volunteer {
-        if staff.queue_ids.is_empty() {
-            return None;
-        }
         sql.push_str(" AND c.queue_id IN (");
-        push_params(&mut sql, args.len() + 2, staff.queue_ids.len());
+        push_params(&mut sql, args.len() + 1, staff.queue_ids.len());
         sql.push(')');
         args.extend(staff.queue_ids.iter().cloned().map(Arg::Text));
     }
     sql.push_str(&format!(" ORDER BY d.due_on, d.id LIMIT {DEADLINES_SHOWN}"));
-    Some((sql, args))
-}
-
-/// Open deadlines due on or before `until` (past ones included) of cases in scope, the
-/// earliest [`DEADLINES_SHOWN`]. The scope is part of the statement (a volunteer's queues
-/// too), so deadlines of other queues never crowd out the person's own.
-pub async fn deadlines_until(conn: &mut Conn, staff: &Staff, until: &str) -> Result<Vec<DeadlineRow>, DbError> {
-    let Some((sql, args)) = deadlines_query(staff) else { return Ok(Vec::new()) };
-    let rows = bind_args(sqlx::query(&sql).bind(until), &args).fetch_all(&mut *conn).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let (embassy, queue): (String, String) = (row.try_get(5)?, row.try_get(6)?);
-        // The statement already keeps to the scope; this is the same rule the rest of the
-        // desk applies, kept as a second check.
-        if in_scope(staff, &embassy, &queue) {
-            out.push(DeadlineRow { id: row.try_get(0)?, case_id: row.try_get(1)?, reference: row.try_get(2)?, kind: row.try_get(3)?, due_on: row.try_get(4)?, done: false });
-        }
-    }
-    Ok(out)
+    Some(sql)
 }
 
 /// A timeline entry in storage terms.

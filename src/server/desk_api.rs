@@ -62,15 +62,16 @@ fn list_filter(filter: &CaseFilter) -> Result<ListFilter, AppError> {
 }
 
 pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePageDto, AppError> {
-    // One connection for the whole page: the session, the queues, the list and its audit
-    // row, the deadlines and the filter's choices.
+    // One connection for the whole page: the session, then one statement for everything
+    // the page lists (`desk::queue_page`), then the list's audit row.
     let token = desk_token(state)?;
     let conn = &mut *state.db.acquire().await?;
     let staff = staff_of(state, conn, &token).await?;
     let list = list_filter(&filter)?;
     let at = now();
-    let queues = desk::queues(conn, &staff)
-        .await?
+    let page = desk::queue_page(&state.db, conn, &state.keyring, &staff, &list).await?;
+    let queues = page
+        .queues
         .into_iter()
         .filter(|q| list.embassy.as_ref().is_none_or(|e| *e == q.embassy_id))
         .map(|q| {
@@ -84,8 +85,9 @@ pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePag
             QueueDto { id: q.id, embassy: q.embassy, name: q.name, category: q.category, open, unassigned, by_status }
         })
         .collect();
-    let (rows, next) = desk::list_cases(&state.db, conn, &state.keyring, &staff, &list).await?;
-    let cases = rows
+    let today = crate::domain::Date::from_unix(at).days_since_epoch();
+    let cases = page
+        .cases
         .into_iter()
         .map(|l| CaseRowDto {
             overdue: l.meta.overdue(at),
@@ -95,22 +97,20 @@ pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePag
             priority: l.meta.priority,
             status: l.meta.status,
             created_at: l.meta.created_at,
-            age_days: crate::domain::Date::from_unix(at).days_since_epoch() - crate::domain::Date::from_unix(l.meta.created_at).days_since_epoch(),
+            age_days: today - crate::domain::Date::from_unix(l.meta.created_at).days_since_epoch(),
             due_at: l.meta.due_at,
             assignee: l.assignee,
             requester_name: l.requester_name.to_string(),
         })
         .collect();
-    let until = crate::domain::Date::from_unix(at + 7 * 86400).to_string();
-    let deadlines_soon = desk::deadlines_until(conn, &staff, &until)
-        .await?
+    let deadlines_soon = page
+        .deadlines
         .into_iter()
         .map(|d| DeadlineDto { id: d.id, case_id: d.case_id, reference: d.reference, kind: d.kind, due_on: d.due_on, done: d.done })
         .collect();
     let nothing_to_take = use_posted().is_some_and(|f| f.notice.as_deref() == Some("nothing_to_take"));
-    let option = |(id, login): (String, String)| PersonOption { id, login };
-    let people = desk::case_holders(conn, &staff, list.embassy.as_deref()).await?.into_iter().map(option).collect();
-    let embassies = if staff.role == Role::Admin { desk::embassy_choices(conn).await?.into_iter().map(|(id, name)| crate::api::dashboard::ChoiceDto { id, name }).collect() } else { Vec::new() };
+    let people = page.holders.into_iter().map(|(id, login)| PersonOption { id, login }).collect();
+    let embassies = page.embassies.into_iter().map(|(id, name)| crate::api::dashboard::ChoiceDto { id, name }).collect();
     Ok(QueuePageDto {
         embassies,
         people,
@@ -118,7 +118,7 @@ pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePag
         queues,
         filter,
         cases,
-        next: next.map(|c| c.encode()),
+        next: page.next.map(|c| c.encode()),
         deadlines_soon,
         nothing_to_take,
     })
