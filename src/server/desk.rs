@@ -530,9 +530,9 @@ pub enum Arg {
 
 /// The list statement for `filter` within the person's scope, sorted by priority, then age,
 /// one row more than a page; its arguments are appended to `args` (numbered after those
-/// already there). Its rows are [`PAGE_COLUMNS`] wide: the case (`META`), its assignee's
-/// login, its wrapped key and the sealed chosen name, and the part `'l'`. `None` when the
-/// scope is empty (a volunteer without queues, a queue outside scope).
+/// already there). Its rows are the case (`META`), its assignee's `login`, its `wrapped`
+/// key and the `sealed` chosen name. `None` when the scope is empty (a volunteer without
+/// queues, a queue outside scope).
 fn list_sql(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend, args: &mut Vec<Arg>) -> Option<String> {
     // Across all embassies (admins), SQLite's planner prefers probing the status index once
     // per open status and sorting; the partial index of open cases is already in order.
@@ -545,7 +545,7 @@ fn list_sql(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend, args:
     // Each listed row brings its requester's sealed chosen name and the case key wrapped for
     // the server (two primary-key probes per row), so the page is one statement.
     let mut sql = format!(
-        "SELECT {META}, p.login, k.wrapped, f.sealed, 'l' FROM cases c{hint} LEFT JOIN people p ON p.id = c.assignee_id \
+        "SELECT {META}, p.login, k.wrapped, f.sealed FROM cases c{hint} LEFT JOIN people p ON p.id = c.assignee_id \
          LEFT JOIN case_keys k ON k.case_id = c.id AND k.holder = '{holder}' \
          LEFT JOIN case_fields f ON f.case_id = c.id AND f.name = '{name}' WHERE ",
         holder = super::crypto::SERVER_HOLDER,
@@ -615,11 +615,6 @@ fn list_sql(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend, args:
     Some(sql)
 }
 
-/// Columns of every row of the queue page's statement ([`queue_page_query`]). Each part
-/// fills its own columns, NULL elsewhere, and names itself in the last one ([`PART`]).
-pub const PAGE_COLUMNS: usize = 16;
-const PART: usize = PAGE_COLUMNS - 1;
-
 /// Everything the queue page shows besides the person: read in one statement, audited.
 #[derive(Default)]
 pub struct QueuePage {
@@ -638,18 +633,45 @@ pub struct QueuePage {
     pub embassies: Vec<(String, String)>,
 }
 
+/// `(SELECT …)` of one JSON array holding the rows of `from`, each an array of `columns`.
+fn json_rows(backend: Backend, columns: &str, from: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("(SELECT json_group_array(json_array({columns})) FROM ({from}) x)"),
+        Backend::Postgres => format!("(SELECT COALESCE(json_agg(json_build_array({columns}))::text, '[]') FROM ({from}) x)"),
+    }
+}
+
+/// A byte column as hex text, for [`json_rows`]. SQLite gives `''` for NULL.
+fn hex_of(backend: Backend, column: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("hex({column})"),
+        Backend::Postgres => format!("encode({column}, 'hex')"),
+    }
+}
+
 /// The queue page's one statement for `filter` within the person's scope, and its
-/// arguments. The list ([`list_sql`]) comes first; then, by `UNION ALL`, the queues in
-/// scope with their open counts (kept by the database's triggers, no row counting), the
-/// open deadlines due by `until` ([`deadlines_sql`]), for leads and admins the people
-/// whose cases can be listed, and for admins the embassies. Every statement is a round
-/// trip to the database's worker and back, so the page makes one instead of five.
-/// Each part keeps the index order its own statement would have; the rows of the parts are
-/// put in order in Rust. `None` when the list's scope is empty (see [`list_sql`]).
+/// arguments: one row of JSON arrays, each the rows of one part. The list ([`list_sql`]);
+/// the queues in scope with their open counts (kept by the database's triggers, no row
+/// counting); the open deadlines due by `until` ([`deadlines_sql`]); for leads and admins
+/// the people whose cases can be listed; for admins the embassies.
+///
+/// On SQLite every statement, and every row of it, is handed from the connection's worker
+/// thread to the request's task, each hand-off a thread switch: a page of fifty cases and a
+/// few dozen queue counts as rows cost about fifty switches, a single row a handful. Each
+/// part keeps the index order its own statement would have; the parts' rows are put in
+/// order in Rust. `None` when the list's scope is empty (see [`list_sql`]).
 pub fn queue_page_query(staff: &Staff, filter: &ListFilter, at: i64, until: &str, backend: Backend) -> Option<(String, Vec<Arg>)> {
     let mut args = Vec::new();
     let list = list_sql(staff, filter, at, backend, &mut args)?;
-    let mut sql = format!("SELECT * FROM ({list}) page_list");
+    let list = json_rows(
+        backend,
+        &format!(
+            "id, reference, embassy_id, queue_id, categories, status, priority, language, assignee_id, created_at, first_response_due_at, first_response_at, login, {}, {}",
+            hex_of(backend, "wrapped"),
+            hex_of(backend, "sealed")
+        ),
+        &list,
+    );
     let mut scope = String::from("1 = 1");
     if staff.role != Role::Admin {
         args.push(Arg::Text(staff.embassy_id.clone()?));
@@ -659,33 +681,31 @@ pub fn queue_page_query(staff: &Staff, filter: &ListFilter, at: i64, until: &str
         args.push(Arg::Text(staff.id.clone()));
         scope.push_str(&format!(" AND q.id IN (SELECT queue_id FROM queue_members WHERE person_id = ${})", args.len()));
     }
-    // (queue id, embassy name, embassy id, queue name, category, status, assigned, embassy
-    // code, queue slug, count, default embassy)
-    sql.push_str(&format!(
-        " UNION ALL SELECT q.id, e.name, q.embassy_id, q.name, q.category, n.status, n.assigned, e.code, q.slug, n.n, e.is_default, NULL, NULL, NULL, NULL, 'q' \
-         FROM queues q JOIN embassies e ON e.id = q.embassy_id LEFT JOIN queue_counts n ON n.queue_id = q.id AND n.n > 0 AND n.{OPEN} WHERE {scope}"
-    ));
-    if let Some(deadlines) = deadlines_sql(staff, until, &mut args) {
-        sql.push_str(&format!(" UNION ALL SELECT * FROM ({deadlines}) page_deadlines"));
-    }
+    let queues = json_rows(
+        backend,
+        "id, embassy, embassy_id, name, category, status, assigned, n, code, slug, is_default",
+        &format!(
+            "SELECT q.id, e.name AS embassy, q.embassy_id, q.name, q.category, n.status, n.assigned, n.n, e.code, q.slug, e.is_default \
+             FROM queues q JOIN embassies e ON e.id = q.embassy_id LEFT JOIN queue_counts n ON n.queue_id = q.id AND n.n > 0 AND n.{OPEN} WHERE {scope}"
+        ),
+    );
+    let none = "'[]'".to_owned();
+    let deadlines = deadlines_sql(staff, until, &mut args).map_or_else(|| none.clone(), |sql| json_rows(backend, "id, case_id, reference, kind, due_on, embassy_id, queue_id", &sql));
     let holders_of = match staff.role {
         Role::Volunteer => None,
         Role::Lead => staff.embassy_id.clone(),
         Role::Admin => Some(filter.embassy.clone().unwrap_or_default()),
     };
-    if let Some(embassy) = holders_of {
-        args.push(Arg::Text(embassy));
-        let n = args.len();
-        sql.push_str(&format!(
-            " UNION ALL SELECT id, login, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'p' FROM people \
-             WHERE active = 1 AND role IN ('volunteer', 'lead') AND (${n} = '' OR embassy_id = ${n})"
-        ));
-    }
-    if staff.role == Role::Admin {
-        // (id, name, code, default)
-        sql.push_str(" UNION ALL SELECT id, name, NULL, NULL, NULL, NULL, NULL, code, NULL, NULL, is_default, NULL, NULL, NULL, NULL, 'e' FROM embassies");
-    }
-    Some((sql, args))
+    let holders = match holders_of {
+        Some(embassy) => {
+            args.push(Arg::Text(embassy));
+            let n = args.len();
+            json_rows(backend, "id, login", &format!("SELECT id, login FROM people WHERE active = 1 AND role IN ('volunteer', 'lead') AND (${n} = '' OR embassy_id = ${n})"))
+        }
+        None => none.clone(),
+    };
+    let embassies = if staff.role == Role::Admin { json_rows(backend, "id, name, code, is_default", "SELECT id, name, code, is_default FROM embassies") } else { none };
+    Some((format!("SELECT {list}, {queues}, {deadlines}, {holders}, {embassies}"), args))
 }
 
 /// Binds built arguments.
@@ -699,13 +719,43 @@ pub fn bind_args<'q>(mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::Any
     query
 }
 
-/// A listed case's row opened: its metadata and the requester's chosen name.
-fn open_listed(row: &AnyRow, keyring: &Keyring) -> Result<ListedCase, DeskError> {
-    let meta = decode_meta(row)?;
-    let wrapped: Option<Vec<u8>> = row.try_get(13)?;
-    let sealed: Option<Vec<u8>> = row.try_get(14)?;
+/// A listed case as [`queue_page_query`] gives it: `META`, the assignee's login, the
+/// wrapped key and the sealed chosen name in hex.
+type ListedJson = (String, String, String, String, String, String, i64, String, Option<String>, i64, Option<i64>, Option<i64>, Option<String>, Option<String>, Option<String>);
+/// `(id, embassy name, embassy id, name, category, status, assigned, count, embassy code, slug, default embassy)`
+type QueueJson = (String, String, String, String, Option<String>, Option<String>, Option<i64>, Option<i64>, String, String, i64);
+/// `(id, case id, reference, kind, due on, embassy id, queue id)`
+type DeadlineJson = (String, String, String, String, String, String, String);
+/// `(id, name, code, default)`
+type EmbassyJson = (String, String, String, i64);
+
+/// One part of the page's row. The parser's own message, which may quote the row, is
+/// left out of the error.
+fn part<T: serde::de::DeserializeOwned>(row: &AnyRow, at: usize) -> Result<Vec<T>, DeskError> {
+    let text: &str = row.try_get(at)?;
+    serde_json::from_str(text).map_err(|_| DeskError::Db(DbError::Sqlx(sqlx::Error::Decode(format!("part {at} of the queue page's row is not what its statement writes").into()))))
+}
+
+/// A listed case opened: its metadata and the requester's chosen name.
+fn open_listed(row: ListedJson, keyring: &Keyring) -> Result<ListedCase, DeskError> {
+    let (id, reference, embassy_id, queue_id, categories, status, priority, language, assignee_id, created_at, due_at, first_response_at, login, wrapped, sealed) = row;
+    let meta = CaseMeta {
+        id,
+        reference,
+        embassy_id,
+        queue_id,
+        categories: categories.split(',').filter_map(Category::parse).collect(),
+        status: Status::parse(&status).unwrap_or(Status::New),
+        priority: Priority::from_rank(priority).unwrap_or(Priority::Normal),
+        language,
+        assignee_id,
+        created_at,
+        due_at,
+        first_response_at,
+    };
+    let bytes = |hex: Option<String>| hex.filter(|h| !h.is_empty()).map(|h| super::crypto::from_hex(&h).ok_or(CryptoError::Forged)).transpose();
     // A case shredded by its requester has no key any more; its row shows no name.
-    let requester_name = match (wrapped, sealed) {
+    let requester_name = match (bytes(wrapped)?, bytes(sealed)?) {
         (Some(wrapped), Some(sealed)) => {
             let key = keyring.unwrap_case_key(&meta.id, &wrapped)?;
             let plain = key.open(&field_place(&meta.id, CaseField::RequesterName.as_str()), &sealed)?;
@@ -713,7 +763,7 @@ fn open_listed(row: &AnyRow, keyring: &Keyring) -> Result<ListedCase, DeskError>
         }
         _ => Zeroizing::new(String::new()),
     };
-    Ok(ListedCase { assignee: row.try_get(12)?, meta, requester_name })
+    Ok(ListedCase { assignee: login, meta, requester_name })
 }
 
 /// The queue page for `filter` ([`queue_page_query`]): one statement, then the list's
@@ -725,40 +775,16 @@ pub async fn queue_page(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Sta
     let Some((sql, args)) = queue_page_query(staff, filter, at, &until, db.backend()) else {
         return if filter.queue.is_some() || filter.embassy.is_some() { Err(DeskError::NotFound) } else { Ok(QueuePage::default()) };
     };
-    let rows = bind_args(sqlx::query(&sql), &args).fetch_all(&mut *conn).await?;
+    let row = bind_args(sqlx::query(&sql), &args).fetch_one(&mut *conn).await?;
     let mut page = QueuePage::default();
-    let mut listed = Vec::new();
-    // `((default embassy, embassy code, queue slug, queue id), row)`
-    let mut queue_rows = Vec::new();
-    let mut embassies = Vec::new();
-    for row in &rows {
-        match row.try_get::<&str, _>(PART)? {
-            "l" => listed.push(row),
-            "q" => queue_rows.push(((row.try_get::<i64, _>(10)?, row.try_get::<String, _>(7)?, row.try_get::<String, _>(8)?, row.try_get::<String, _>(0)?), row)),
-            "d" => {
-                let (embassy, queue): (String, String) = (row.try_get(2)?, row.try_get(3)?);
-                // The statement already keeps to the scope; this is the same rule the rest
-                // of the desk applies, kept as a second check.
-                if in_scope(staff, &embassy, &queue) {
-                    let deadline = DeadlineRow { id: row.try_get(0)?, case_id: row.try_get(7)?, reference: row.try_get(1)?, kind: row.try_get(4)?, due_on: row.try_get(5)?, done: false };
-                    page.deadlines.push(deadline);
-                }
-            }
-            "p" => page.holders.push((row.try_get(0)?, row.try_get(1)?)),
-            "e" => embassies.push(((row.try_get::<i64, _>(10)?, row.try_get::<String, _>(7)?), (row.try_get(0)?, row.try_get(1)?))),
-            _ => {}
-        }
-    }
-    queue_rows.sort_by(|a, b| a.0.cmp(&b.0));
-    for (_, row) in queue_rows {
-        let id: String = row.try_get(0)?;
+
+    let mut queue_rows: Vec<QueueJson> = part(&row, 1)?;
+    queue_rows.sort_by(|a, b| (a.10, &a.8, &a.9, &a.0).cmp(&(b.10, &b.8, &b.9, &b.0)));
+    for (id, embassy, embassy_id, name, category, status, assigned, n, ..) in queue_rows {
         if page.queues.last().is_none_or(|q| q.id != id) {
-            let category: Option<String> = row.try_get(4)?;
-            page.queues.push(QueueSummary { id, embassy_id: row.try_get(2)?, embassy: row.try_get(1)?, name: row.try_get(3)?, category: category.as_deref().and_then(Category::parse), counts: Vec::new() });
+            page.queues.push(QueueSummary { id, embassy_id, embassy, name, category: category.as_deref().and_then(Category::parse), counts: Vec::new() });
         }
-        let status: Option<String> = row.try_get(5)?;
-        if let Some(status) = status.as_deref().and_then(Status::parse) {
-            let (assigned, n): (i64, i64) = (row.try_get(6)?, row.try_get(9)?);
+        if let (Some(status), Some(assigned), Some(n)) = (status.as_deref().and_then(Status::parse), assigned, n) {
             page.queues.last_mut().expect("pushed above").counts.push((status, assigned != 0, n));
         }
     }
@@ -766,11 +792,21 @@ pub async fn queue_page(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Sta
     if filter.queue.as_ref().is_some_and(|queue| !page.queues.iter().any(|q| q.id == *queue)) {
         return Err(DeskError::NotFound);
     }
+    for (id, case_id, reference, kind, due_on, embassy, queue) in part::<DeadlineJson>(&row, 2)? {
+        // The statement already keeps to the scope; this is the same rule the rest of the
+        // desk applies, kept as a second check.
+        if in_scope(staff, &embassy, &queue) {
+            page.deadlines.push(DeadlineRow { id, case_id, reference, kind, due_on, done: false });
+        }
+    }
     page.deadlines.sort_by(|a, b| (&a.due_on, &a.id).cmp(&(&b.due_on, &b.id)));
+    page.holders = part(&row, 3)?;
     page.holders.sort_by(|a, b| a.1.cmp(&b.1));
-    embassies.sort_by(|a, b| a.0.cmp(&b.0));
-    page.embassies = embassies.into_iter().map(|(_, e)| e).collect();
+    let mut embassies: Vec<EmbassyJson> = part(&row, 4)?;
+    embassies.sort_by(|a, b| (a.3, &a.2).cmp(&(b.3, &b.2)));
+    page.embassies = embassies.into_iter().map(|(id, name, ..)| (id, name)).collect();
 
+    let listed: Vec<ListedJson> = part(&row, 0)?;
     let more = listed.len() > PAGE_SIZE;
     let mut cases = listed.into_iter().map(|row| open_listed(row, keyring)).collect::<Result<Vec<_>, _>>()?;
     cases.sort_by(|a, b| (a.meta.priority.rank(), a.meta.created_at, &a.meta.id).cmp(&(b.meta.priority.rank(), b.meta.created_at, &b.meta.id)));
@@ -815,20 +851,16 @@ pub const DEADLINES_SHOWN: usize = 20;
 /// The statement of the queue page's deadlines: open deadlines due on or before `until`
 /// (past ones included) of cases in scope, the earliest [`DEADLINES_SHOWN`], in index
 /// order. The scope is part of the statement (a volunteer's queues too), so deadlines of
-/// other queues never crowd out the person's own. Its arguments are appended to `args`;
-/// its rows are in the page's columns: (id, reference, embassy, queue, kind, due on, –,
-/// case id). `None` when the scope holds no queue.
+/// other queues never crowd out the person's own. Its arguments are appended to `args`.
+/// `None` when the scope holds no queue.
 fn deadlines_sql(staff: &Staff, until: &str, args: &mut Vec<Arg>) -> Option<String> {
     if staff.role == Role::Volunteer && staff.queue_ids.is_empty() {
         return None;
     }
-    // Typed NULLs: inside a subquery PostgreSQL would take a bare NULL for text, which
-    // the list's integer and byte columns beside it do not unite with.
-    let (int, bytes) = ("CAST(NULL AS BIGINT)", "CAST(NULL AS BYTEA)");
     args.push(Arg::Text(until.to_owned()));
     let mut sql = format!(
-        "SELECT d.id, c.reference, c.embassy_id, c.queue_id, d.kind, d.due_on, {int}, d.case_id, NULL, {int}, {int}, {int}, NULL, {bytes}, {bytes}, 'd' \
-         FROM case_deadlines d JOIN cases c ON c.id = d.case_id WHERE d.done_at IS NULL AND d.due_on <= ${}",
+        "SELECT d.id, d.case_id, c.reference, d.kind, d.due_on, c.embassy_id, c.queue_id FROM case_deadlines d JOIN cases c ON c.id = d.case_id \
+         WHERE d.done_at IS NULL AND d.due_on <= ${}",
         args.len()
     );
     if staff.role != Role::Admin {

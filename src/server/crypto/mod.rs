@@ -28,6 +28,16 @@ pub fn hex(bytes: &[u8]) -> String {
     })
 }
 
+/// The bytes of lower- or upper-case hex; `None` for anything else (odd length included).
+pub fn from_hex(text: &str) -> Option<Vec<u8>> {
+    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let text = text.as_bytes();
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    text.chunks(2).map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?)).collect()
+}
+
 /// A new bearer token (256 random bits, URL-safe base64) for a session cookie or a link.
 /// Only its [`token_hash`] is stored.
 pub fn random_token() -> String {
