@@ -62,11 +62,26 @@ fn assert_indexed(backend: Backend, what: &str, plan: &str) {
         Backend::Postgres => {
             assert!(!plan.contains("Seq Scan on cases"), "{what}: full scan of cases\n{plan}");
             assert!(!plan.contains("Seq Scan on case_keys") && !plan.contains("Seq Scan on case_fields"), "{what}: full scan of case keys or fields\n{plan}");
-            assert!(!plan.contains("Hash Join") && !plan.contains("Merge Join"), "{what}: joins whole tables\n{plan}");
+            assert!(!whole_table_join_of_cases(plan), "{what}: joins whole tables\n{plan}");
             assert!(!plan.contains("Sort"), "{what}: sorts rows\n{plan}");
             assert!(!plan.contains("Disabled"), "{what}: needs a disabled plan node\n{plan}");
         }
     }
+}
+
+/// Whether a hash or merge join in a PostgreSQL plan reads cases or their keys, fields or
+/// deadlines (the nodes below it, by indentation). Such a join reads a whole table where
+/// key probes would do; the queues in scope and their members are a few rows either way.
+fn whole_table_join_of_cases(plan: &str) -> bool {
+    let lines: Vec<&str> = plan.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    lines.iter().enumerate().any(|(i, line)| {
+        (line.contains("Hash Join") || line.contains("Merge Join"))
+            && lines[i + 1..]
+                .iter()
+                .take_while(|l| indent(l) > indent(line))
+                .any(|l| [" on cases ", " on case_keys ", " on case_fields ", " on case_deadlines "].iter().any(|t| l.contains(t)))
+    })
 }
 
 async fn queue_queries_use_indexes(app: TestApp) {

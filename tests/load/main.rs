@@ -10,6 +10,13 @@
 //! per second, default 500), `LOAD_SECS` (seconds measured, default 30; the first 3 seconds
 //! before them warm up and are not counted), `LOAD_METHOD` (`GET`, the default, or `POST`:
 //! each path's query string is then sent as a form body, as a server function call is).
+//!
+//! With `LOAD_OPEN_CASES` (comma-separated case ids) instead, it opens those cases in
+//! turn without HTTP, in this process, on the database and key file the `EMBASSY_DESK_*`
+//! settings name: what the case page's server function does for each call (one pooled
+//! connection, the session of `LOAD_COOKIE`, [`desk::view_case`] with its audit row), one
+//! at a time at `LOAD_RATE`, each latency again from the moment it was due. That is the
+//! cost of opening a case, apart from the HTTP round trip and the generator around it.
 
 use std::time::{Duration, Instant};
 
@@ -26,6 +33,9 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 fn main() {
+    if let Ok(ids) = std::env::var("LOAD_OPEN_CASES") {
+        return open_cases(ids.split(',').map(str::to_owned).collect());
+    }
     let Ok(base) = std::env::var("EMBASSY_DESK_LOAD_URL") else {
         println!("load: not run (set EMBASSY_DESK_LOAD_URL; see .ci/bench-desk)");
         return;
@@ -109,6 +119,50 @@ fn main() {
             percentile(&latencies, 100.0),
             percentile(&lags, 50.0),
             percentile(&lags, 99.0),
+        );
+    });
+}
+
+/// Opens the cases `ids` in turn at `LOAD_RATE` for `LOAD_SECS` (after 3 seconds of
+/// warm-up) without HTTP, and prints the latencies as the HTTP mode does.
+fn open_cases(ids: Vec<String>) {
+    use embassy_desk::server::{config::Config, desk, staff, startup};
+    let cookie = var("LOAD_COOKIE", "");
+    let token = cookie.trim().strip_prefix("desk=").expect("LOAD_COOKIE is the desk's session cookie, desk=…").to_owned();
+    let rate: u64 = var("LOAD_RATE", "50").parse().expect("LOAD_RATE is a number");
+    let secs: u64 = var("LOAD_SECS", "30").parse().expect("LOAD_SECS is a number");
+    let warmup = 3;
+    let runtime = embassy_desk::server::runtime_builder().build().unwrap();
+    runtime.block_on(async move {
+        let config = Config::from_env().expect("the EMBASSY_DESK_* settings of the benchmark's server");
+        let (keyring, _) = startup::open_keyring(&config).expect("the key file");
+        let db = startup::open_db(&config).await.expect("the database");
+        let period = Duration::from_nanos(1_000_000_000 / rate);
+        let total = rate * (secs + warmup);
+        let start = Instant::now() + Duration::from_millis(100);
+        let mut latencies = Vec::with_capacity((rate * secs) as usize);
+        for i in 0..total {
+            let due = start + period * i as u32;
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                // A thread's sleep: the runtime's timer would round up to a millisecond.
+                std::thread::sleep(wait);
+            }
+            let conn = &mut *db.acquire().await.expect("a connection");
+            let session = staff::resume_on(conn, db.backend(), &token).await.expect("the session").expect("a live session");
+            desk::view_case(&db, conn, &keyring, &session.staff, &ids[i as usize % ids.len()]).await.expect("the case opens");
+            if i >= rate * warmup {
+                latencies.push(due.elapsed());
+            }
+        }
+        latencies.sort();
+        println!(
+            "{} case opens without HTTP ({} cases in turn) at {rate}/s: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            latencies.len(),
+            ids.len(),
+            percentile(&latencies, 50.0),
+            percentile(&latencies, 90.0),
+            percentile(&latencies, 99.0),
+            percentile(&latencies, 100.0),
         );
     });
 }
