@@ -729,11 +729,11 @@ type DeadlineJson = (String, String, String, String, String, String, String);
 /// `(id, name, code, default)`
 type EmbassyJson = (String, String, String, i64);
 
-/// One part (a column of JSON arrays, see [`json_rows`]) of a one-row statement. The
-/// parser's own message, which may quote the row, is left out of the error.
+/// One part of the page's row. The parser's own message, which may quote the row, is
+/// left out of the error.
 fn part<T: serde::de::DeserializeOwned>(row: &AnyRow, at: usize) -> Result<Vec<T>, DeskError> {
     let text: &str = row.try_get(at)?;
-    serde_json::from_str(text).map_err(|_| DeskError::Db(DbError::Sqlx(sqlx::Error::Decode(format!("column {at} is not the JSON its statement writes").into()))))
+    serde_json::from_str(text).map_err(|_| DeskError::Db(DbError::Sqlx(sqlx::Error::Decode(format!("part {at} of the queue page's row is not what its statement writes").into()))))
 }
 
 /// A listed case opened: its metadata and the requester's chosen name.
@@ -906,7 +906,7 @@ pub struct CaseView {
 /// before anything is returned; a failed decryption is audited as failed.
 pub async fn view_case(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, case_id: &str) -> Result<CaseView, DeskError> {
     let id = CaseId::parse(case_id).ok_or(DeskError::NotFound)?;
-    let read = read_case(conn, db.backend(), keyring, staff, &id).await;
+    let read = read_case(conn, keyring, staff, &id).await;
     let outcome = match &read {
         Ok(_) => Outcome::Ok,
         Err(DeskError::Read(ReadError::Crypto(_))) => Outcome::Failed,
@@ -916,154 +916,130 @@ pub async fn view_case(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staf
     read
 }
 
-/// A whole case in one statement of one row, each column the JSON array of one part's rows
-/// (see [`queue_page_query`] for why one row): the case itself (`META`, its assignee's
-/// login, its wrapped key in hex), its sealed fields while it has a key, then its messages,
-/// notes, events and deadlines, with the logins of the people they name, and the queues it
-/// may move to. Admins may move a case to any embassy's queue, others within the case's
-/// embassy. Everything of a case outside scope is read but never opened.
-fn case_sql(any_embassy: bool, backend: Backend) -> String {
+/// A whole case in one statement. First the case itself, one row per sealed field: its
+/// metadata (`META`), its assignee's login, its wrapped key and the field's name and sealed
+/// value (columns 0–15, `part` 'c'). Then, from column [`T`] on: messages, notes, events and
+/// deadlines, and the queues it may move to, with the logins of the people they name —
+/// columns part, at, id, person, three of the part's own, sealed, the person's login, and for
+/// an assignment the old and new assignee's logins. Admins may move a case to any embassy's
+/// queue, others within the case's embassy. Everything of a case outside scope is read but
+/// never opened.
+fn case_sql(any_embassy: bool) -> String {
     let queues = if any_embassy { "" } else { "WHERE q.embassy_id = (SELECT embassy_id FROM cases WHERE id = $1)" };
-    let hex = |column: &str| hex_of(backend, column);
-    let parts = [
-        json_rows(
-            backend,
-            &format!(
-                "id, reference, embassy_id, queue_id, categories, status, priority, language, assignee_id, created_at, first_response_due_at, first_response_at, login, {}",
-                hex("wrapped")
-            ),
-            &format!("SELECT {META}, a.login, k.wrapped FROM cases c LEFT JOIN people a ON a.id = c.assignee_id LEFT JOIN case_keys k ON k.case_id = c.id AND k.holder = $2 WHERE c.id = $1"),
-        ),
-        json_rows(
-            backend,
-            &format!("name, {}", hex("sealed")),
-            "SELECT f.name, f.sealed FROM case_fields f JOIN case_keys k ON k.case_id = f.case_id AND k.holder = $2 WHERE f.case_id = $1",
-        ),
-        json_rows(
-            backend,
-            &format!("created_at, id, person_id, author, kind, {}, login", hex("sealed")),
-            "SELECT m.created_at, m.id, m.person_id, m.author, m.kind, m.sealed, p.login FROM case_messages m LEFT JOIN people p ON p.id = m.person_id WHERE m.case_id = $1",
-        ),
-        json_rows(
-            backend,
-            &format!("created_at, id, person_id, {}, login", hex("sealed")),
-            "SELECT n.created_at, n.id, n.person_id, n.sealed, p.login FROM case_notes n LEFT JOIN people p ON p.id = n.person_id WHERE n.case_id = $1",
-        ),
-        json_rows(
-            backend,
-            "at, id, person_id, kind, old_value, new_value, login, old_login, new_login",
-            "SELECT e.at, e.id, e.person_id, e.kind, e.old_value, e.new_value, p.login, po.login AS old_login, pn.login AS new_login \
-             FROM case_events e LEFT JOIN people p ON p.id = e.person_id \
-             LEFT JOIN people po ON e.kind = 'assignee' AND po.id = e.old_value LEFT JOIN people pn ON e.kind = 'assignee' AND pn.id = e.new_value \
-             WHERE e.case_id = $1",
-        ),
-        json_rows(backend, "done_at, id, kind, due_on", "SELECT d.done_at, d.id, d.kind, d.due_on FROM case_deadlines d WHERE d.case_id = $1"),
-        json_rows(backend, "id, name, code, slug", &format!("SELECT q.id, q.name, e.code, q.slug FROM queues q JOIN embassies e ON e.id = q.embassy_id {queues}")),
-    ];
-    format!("SELECT {}", parts.join(", "))
+    let none = "NULL, ".repeat(T);
+    format!(
+        "SELECT {META}, a.login, k.wrapped, f.name, f.sealed, 'c', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL \
+           FROM cases c LEFT JOIN people a ON a.id = c.assignee_id \
+           LEFT JOIN case_keys k ON k.case_id = c.id AND k.holder = $2 LEFT JOIN case_fields f ON f.case_id = c.id AND k.case_id IS NOT NULL \
+           WHERE c.id = $1 \
+         UNION ALL SELECT {none}'m', m.created_at, m.id, m.person_id, m.author, m.kind, NULL, m.sealed, p.login, NULL, NULL \
+           FROM case_messages m LEFT JOIN people p ON p.id = m.person_id WHERE m.case_id = $1 \
+         UNION ALL SELECT {none}'n', n.created_at, n.id, n.person_id, NULL, NULL, NULL, n.sealed, p.login, NULL, NULL \
+           FROM case_notes n LEFT JOIN people p ON p.id = n.person_id WHERE n.case_id = $1 \
+         UNION ALL SELECT {none}'e', e.at, e.id, e.person_id, e.kind, e.old_value, e.new_value, NULL, p.login, po.login, pn.login \
+           FROM case_events e LEFT JOIN people p ON p.id = e.person_id \
+           LEFT JOIN people po ON e.kind = 'assignee' AND po.id = e.old_value LEFT JOIN people pn ON e.kind = 'assignee' AND pn.id = e.new_value \
+           WHERE e.case_id = $1 \
+         UNION ALL SELECT {none}'d', d.done_at, d.id, NULL, d.kind, d.due_on, NULL, NULL, NULL, NULL, NULL FROM case_deadlines d WHERE d.case_id = $1 \
+         UNION ALL SELECT {none}'q', NULL, q.id, NULL, q.name, e.code, q.slug, NULL, NULL, NULL, NULL FROM queues q JOIN embassies e ON e.id = q.embassy_id {queues}"
+    )
 }
 
-/// Bytes from a part's hex column; `None` for NULL (SQLite's `hex` gives `''` for it).
-fn part_bytes(hex: Option<String>) -> Result<Option<Vec<u8>>, CryptoError> {
-    hex.filter(|h| !h.is_empty()).map(|h| super::crypto::from_hex(&h).ok_or(CryptoError::Forged)).transpose()
-}
+/// Where the timeline's columns begin in [`case_sql`]'s rows.
+const T: usize = 16;
 
 fn utf8(plain: &[u8]) -> Result<Zeroizing<String>, CryptoError> {
     Ok(Zeroizing::new(std::str::from_utf8(plain).map_err(|_| CryptoError::Forged)?.to_owned()))
 }
 
-/// The case's own row in [`case_sql`]: `META`, the assignee's login, the wrapped key.
-type CaseJson = (String, String, String, String, String, String, i64, String, Option<String>, i64, Option<i64>, Option<i64>, Option<String>, Option<String>);
-/// `(created at, id, person, author, kind, sealed, login)`
-type MessageJson = (i64, String, Option<String>, String, String, Option<String>, Option<String>);
-/// `(created at, id, person, sealed, login)`
-type NoteJson = (i64, String, Option<String>, Option<String>, Option<String>);
-/// `(at, id, person, kind, old, new, login, old assignee's login, new assignee's login)`
-type EventJson = (i64, String, Option<String>, String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
-
 /// Reads and opens a case: in one statement the case with its fields, its timeline and the
 /// queues it may move to ([`case_sql`]); for leads and admins two more, the people it may be
 /// assigned to and its access history.
-async fn read_case(conn: &mut Conn, backend: Backend, keyring: &Keyring, staff: &Staff, id: &CaseId) -> Result<CaseView, DeskError> {
+async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, id: &CaseId) -> Result<CaseView, DeskError> {
     let any_embassy = staff.role == Role::Admin;
-    let row = sqlx::query(&case_sql(any_embassy, backend)).bind(id.as_str()).bind(SERVER_HOLDER).fetch_one(&mut *conn).await?;
-    let Some(case) = part::<CaseJson>(&row, 0)?.pop() else { return Err(DeskError::NotFound) };
-    let (id, reference, embassy_id, queue_id, categories, status, priority, language, assignee_id, created_at, due_at, first_response_at, assignee_login, wrapped) = case;
-    let meta = CaseMeta {
-        id,
-        reference,
-        embassy_id,
-        queue_id,
-        categories: categories.split(',').filter_map(Category::parse).collect(),
-        status: Status::parse(&status).unwrap_or(Status::New),
-        priority: Priority::from_rank(priority).unwrap_or(Priority::Normal),
-        language,
-        assignee_id,
-        created_at,
-        due_at,
-        first_response_at,
-    };
+    let rows = sqlx::query(&case_sql(any_embassy)).bind(id.as_str()).bind(SERVER_HOLDER).fetch_all(&mut *conn).await?;
+    let (case_rows, rows): (Vec<AnyRow>, Vec<AnyRow>) = rows.into_iter().partition(|r| r.try_get::<&str, _>(T).is_ok_and(|part| part == "c"));
+    let Some(first) = case_rows.first() else { return Err(DeskError::NotFound) };
+    let meta = decode_meta(first)?;
     if !in_scope(staff, &meta.embassy_id, &meta.queue_id) {
         return Err(DeskError::NotFound);
     }
     let mut logins = HashMap::new();
-    if let (Some(assignee), Some(login)) = (&meta.assignee_id, assignee_login) {
+    if let (Some(assignee), Some(login)) = (&meta.assignee_id, first.try_get::<Option<String>, _>(12)?) {
         logins.insert(assignee.clone(), login);
     }
     // A case shredded by its requester has no key any more: its metadata and clear
     // timeline stay, nothing sealed is read.
-    let key = part_bytes(wrapped)?.map(|w| keyring.unwrap_case_key(&meta.id, &w)).transpose()?;
+    let wrapped: Option<Vec<u8>> = first.try_get(13)?;
+    let key = wrapped.map(|w| keyring.unwrap_case_key(&meta.id, &w)).transpose()?;
     let mut fields = Vec::new();
-    let mut timeline: Vec<(i64, u8, String, Option<String>, Happening)> = Vec::new();
     if let Some(key) = &key {
-        for (name, sealed) in part::<(String, Option<String>)>(&row, 1)? {
-            let sealed = part_bytes(sealed)?.ok_or(CryptoError::Forged)?;
+        for row in &case_rows {
+            let Some(name) = row.try_get::<Option<String>, _>(14)? else { continue };
+            let sealed: Vec<u8> = row.try_get(15)?;
             let value = utf8(&key.open(&field_place(&meta.id, &name), &sealed)?)?;
             fields.push((name, value));
         }
-        for (at, item, person, author, kind, sealed, login) in part::<MessageJson>(&row, 2)? {
-            let sealed = part_bytes(sealed)?.ok_or(CryptoError::Forged)?;
-            let body = utf8(&key.open(&follow_up::message_place(&meta.id, &item), &sealed)?)?;
-            if let (Some(person), Some(login)) = (&person, login) {
-                logins.insert(person.clone(), login);
-            }
-            let happening = Happening::Message { from_requester: author != Author::Volunteer.as_str(), information: kind == MessageKind::Information.as_str(), body };
-            timeline.push((at, 0, item, person, happening));
-        }
-        for (at, item, person, sealed, login) in part::<NoteJson>(&row, 3)? {
-            let sealed = part_bytes(sealed)?.ok_or(CryptoError::Forged)?;
-            let body = utf8(&key.open(&note_place(&meta.id, &item), &sealed)?)?;
-            if let (Some(person), Some(login)) = (&person, login) {
-                logins.insert(person.clone(), login);
-            }
-            timeline.push((at, 1, item, person, Happening::Note { body }));
-        }
     }
     fields.sort_by(|a, b| a.0.cmp(&b.0));
-    for (at, item, person, kind, old, new, login, old_login, new_login) in part::<EventJson>(&row, 4)? {
-        if let (Some(person), Some(login)) = (&person, login) {
+
+    let mut timeline: Vec<(i64, u8, String, Option<String>, Happening)> = Vec::new();
+    let mut deadlines = Vec::new();
+    // `(embassy code, slug, id, name)`
+    let mut queue_rows: Vec<(String, String, String, String)> = Vec::new();
+    for row in rows {
+        let part: String = row.try_get(T)?;
+        let item: String = row.try_get(T + 2)?;
+        let person: Option<String> = row.try_get(T + 3)?;
+        if let (Some(person), Some(login)) = (&person, row.try_get::<Option<String>, _>(T + 8)?) {
             logins.insert(person.clone(), login);
         }
-        if kind == "assignee" {
-            for (person, login) in [(&old, old_login), (&new, new_login)] {
-                if let (Some(person), Some(login)) = (person, login) {
-                    logins.insert(person.clone(), login);
-                }
+        let (rank, happening) = match (part.as_str(), &key) {
+            ("m", Some(key)) => {
+                let (author, kind): (String, String) = (row.try_get(T + 4)?, row.try_get(T + 5)?);
+                let body = utf8(&key.open(&follow_up::message_place(&meta.id, &item), &row.try_get::<Vec<u8>, _>(T + 7)?)?)?;
+                (0, Happening::Message { from_requester: author != Author::Volunteer.as_str(), information: kind == MessageKind::Information.as_str(), body })
             }
-        }
-        timeline.push((at, 2, item, person, Happening::Event { kind, old, new }));
+            ("n", Some(key)) => {
+                let body = utf8(&key.open(&note_place(&meta.id, &item), &row.try_get::<Vec<u8>, _>(T + 7)?)?)?;
+                (1, Happening::Note { body })
+            }
+            ("e", _) => {
+                let (kind, old, new): (String, Option<String>, Option<String>) = (row.try_get(T + 4)?, row.try_get(T + 5)?, row.try_get(T + 6)?);
+                if kind == "assignee" {
+                    for (person, login) in [(&old, row.try_get::<Option<String>, _>(T + 9)?), (&new, row.try_get::<Option<String>, _>(T + 10)?)] {
+                        if let (Some(person), Some(login)) = (person, login) {
+                            logins.insert(person.clone(), login);
+                        }
+                    }
+                }
+                (2, Happening::Event { kind, old, new })
+            }
+            ("d", _) => {
+                let done: Option<i64> = row.try_get(T + 1)?;
+                deadlines.push(DeadlineRow {
+                    id: item,
+                    case_id: meta.id.clone(),
+                    reference: meta.reference.clone(),
+                    kind: row.try_get(T + 4)?,
+                    due_on: row.try_get(T + 5)?,
+                    done: done.is_some(),
+                });
+                continue;
+            }
+            ("q", _) => {
+                queue_rows.push((row.try_get(T + 5)?, row.try_get(T + 6)?, item, row.try_get(T + 4)?));
+                continue;
+            }
+            _ => continue,
+        };
+        timeline.push((row.try_get(T + 1)?, rank, item, person, happening));
     }
     // Oldest first; at the same second messages, then notes, then events.
     timeline.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
     let timeline = timeline.into_iter().map(|(at, _, _, person, happening)| (at, person, happening)).collect();
-    let mut deadlines: Vec<DeadlineRow> = part::<(Option<i64>, String, String, String)>(&row, 5)?
-        .into_iter()
-        .map(|(done, id, kind, due_on)| DeadlineRow { id, case_id: meta.id.clone(), reference: meta.reference.clone(), kind, due_on, done: done.is_some() })
-        .collect();
     deadlines.sort_by(|a, b| (&a.due_on, &a.id).cmp(&(&b.due_on, &b.id)));
 
-    // `(embassy code, slug, id, name)`
-    let mut queue_rows: Vec<(String, String, String, String)> = part::<(String, String, String, String)>(&row, 6)?.into_iter().map(|(id, name, code, slug)| (code, slug, id, name)).collect();
     queue_rows.sort_unstable();
     let queue_name = queue_rows.iter().find(|q| q.2 == meta.queue_id).map(|q| q.3.clone()).unwrap_or_default();
     let queues = queue_rows.into_iter().map(|(code, _, id, name)| (id, if any_embassy { format!("{code} · {name}") } else { name })).collect();
