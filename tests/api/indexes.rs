@@ -84,6 +84,14 @@ fn whole_table_join_of_cases(plan: &str) -> bool {
     })
 }
 
+#[test]
+fn whole_table_joins_are_told_by_what_they_read() {
+    let over_cases = "Limit\n  ->  Hash Join\n        Hash Cond: (k.case_id = c.id)\n        ->  Seq Scan on case_keys k\n        ->  Hash\n              ->  Index Scan using cases_open on cases c\nResult";
+    assert!(whole_table_join_of_cases(over_cases));
+    let over_queues = "Aggregate\n  ->  Merge Join\n        ->  Index Scan using queues_pkey on queues q\n        ->  Index Scan using queue_members_pkey on queue_members m\n  ->  Index Scan using cases_open on cases c";
+    assert!(!whole_table_join_of_cases(over_queues));
+}
+
 async fn queue_queries_use_indexes(app: TestApp) {
     let w = World::build(&app).await;
     let backend = app.state.db.backend();
