@@ -96,23 +96,44 @@ impl CaseMeta {
 const META: &str = "c.id, c.reference, c.embassy_id, c.queue_id, c.categories, c.status, c.priority, c.language, c.assignee_id, \
                     c.created_at, c.first_response_due_at, c.first_response_at";
 
-fn decode_meta(row: &AnyRow) -> Result<CaseMeta, sqlx::Error> {
-    let categories: String = row.try_get(4)?;
-    let status: String = row.try_get(5)?;
-    Ok(CaseMeta {
-        id: row.try_get(0)?,
-        reference: row.try_get(1)?,
-        embassy_id: row.try_get(2)?,
-        queue_id: row.try_get(3)?,
+/// The columns of `META`, in order, as stored.
+type MetaColumns = (String, String, String, String, String, String, i64, String, Option<String>, i64, Option<i64>, Option<i64>);
+
+/// A case's metadata from its stored columns (a row of `META`, or the same columns as a
+/// one-row statement's JSON gives them).
+fn meta_from(columns: MetaColumns) -> CaseMeta {
+    let (id, reference, embassy_id, queue_id, categories, status, priority, language, assignee_id, created_at, due_at, first_response_at) = columns;
+    CaseMeta {
+        id,
+        reference,
+        embassy_id,
+        queue_id,
         categories: categories.split(',').filter_map(Category::parse).collect(),
         status: Status::parse(&status).unwrap_or(Status::New),
-        priority: Priority::from_rank(row.try_get(6)?).unwrap_or(Priority::Normal),
-        language: row.try_get(7)?,
-        assignee_id: row.try_get(8)?,
-        created_at: row.try_get(9)?,
-        due_at: row.try_get(10)?,
-        first_response_at: row.try_get(11)?,
-    })
+        priority: Priority::from_rank(priority).unwrap_or(Priority::Normal),
+        language,
+        assignee_id,
+        created_at,
+        due_at,
+        first_response_at,
+    }
+}
+
+fn decode_meta(row: &AnyRow) -> Result<CaseMeta, sqlx::Error> {
+    Ok(meta_from((
+        row.try_get(0)?,
+        row.try_get(1)?,
+        row.try_get(2)?,
+        row.try_get(3)?,
+        row.try_get(4)?,
+        row.try_get(5)?,
+        row.try_get(6)?,
+        row.try_get(7)?,
+        row.try_get(8)?,
+        row.try_get(9)?,
+        row.try_get(10)?,
+        row.try_get(11)?,
+    )))
 }
 
 /// Whether a case of `embassy_id` in `queue_id` is within the person's scope: admins see
@@ -738,21 +759,8 @@ fn part<T: serde::de::DeserializeOwned>(row: &AnyRow, at: usize) -> Result<Vec<T
 
 /// A listed case opened: its metadata and the requester's chosen name.
 fn open_listed(row: ListedJson, keyring: &Keyring) -> Result<ListedCase, DeskError> {
-    let (id, reference, embassy_id, queue_id, categories, status, priority, language, assignee_id, created_at, due_at, first_response_at, login, wrapped, sealed) = row;
-    let meta = CaseMeta {
-        id,
-        reference,
-        embassy_id,
-        queue_id,
-        categories: categories.split(',').filter_map(Category::parse).collect(),
-        status: Status::parse(&status).unwrap_or(Status::New),
-        priority: Priority::from_rank(priority).unwrap_or(Priority::Normal),
-        language,
-        assignee_id,
-        created_at,
-        due_at,
-        first_response_at,
-    };
+    let (id, reference, embassy, queue, categories, status, priority, language, assignee, created_at, due_at, first_response_at, login, wrapped, sealed) = row;
+    let meta = meta_from((id, reference, embassy, queue, categories, status, priority, language, assignee, created_at, due_at, first_response_at));
     let bytes = |hex: Option<String>| hex.filter(|h| !h.is_empty()).map(|h| super::crypto::from_hex(&h).ok_or(CryptoError::Forged)).transpose();
     // A case shredded by its requester has no key any more; its row shows no name.
     let requester_name = match (bytes(wrapped)?, bytes(sealed)?) {
