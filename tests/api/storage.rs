@@ -191,7 +191,39 @@ on_both_backends!(
     audit_chain_records_writes_and_detects_edits,
     concurrent_case_openings_all_land_with_an_unbroken_chain,
     events_recorded_alone_keep_the_chain_beside_other_writers,
+    a_request_cut_off_leaves_its_connection_clean,
 );
+
+/// A request dropped halfway (its client gone) gives its connection back as it stands: on
+/// SQLite straight to the kept ones, with no check. The next request on it must find no
+/// transaction still open and none of the cut-off statement's rows.
+async fn a_request_cut_off_leaves_its_connection_clean(app: TestApp) {
+    let db = &app.state.db;
+    {
+        let mut held = db.acquire().await.unwrap();
+        let mut tx = db.begin_on(&mut held).await.unwrap();
+        sqlx::query("INSERT INTO throttle (scope, window_start, count) VALUES ('cut-off', 1, 1)").execute(&mut *tx).await.unwrap();
+        drop(tx);
+    }
+    {
+        let mut held = db.acquire().await.unwrap();
+        let mut tx = db.begin_on(&mut held).await.expect("no transaction is left open on the connection");
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM throttle WHERE scope = 'cut-off'").fetch_one(&mut *tx).await.unwrap();
+        assert_eq!(left, 0, "the dropped transaction was rolled back");
+        tx.commit().await.unwrap();
+        let counting = sqlx::query_scalar::<_, i64>("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000000) SELECT i FROM n").fetch_all(&mut *held);
+        assert!(tokio::time::timeout(std::time::Duration::from_millis(5), counting).await.is_err(), "the statement is cut off");
+    }
+    let mut held = db.acquire().await.unwrap();
+    let answer: i64 = sqlx::query_scalar("SELECT 42").fetch_one(&mut *held).await.unwrap();
+    assert_eq!(answer, 42, "the next statement reads its own answer, not the cut-off one's rows");
+    let mut tx = db.begin_on(&mut held).await.unwrap();
+    sqlx::query("INSERT INTO throttle (scope, window_start, count) VALUES ('after', 1, 1)").execute(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+    drop(held);
+    let written: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM throttle WHERE scope = 'after'").fetch_one(db.pool()).await.unwrap();
+    assert_eq!(written, 1);
+}
 
 /// Views, lists and exports record their event alone (on SQLite one guarded insert from the
 /// head this process kept). Changes' transactions, a rolled-back change, and another

@@ -17,6 +17,9 @@ use std::{str::FromStr, sync::Once, time::Duration};
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
+/// SQLite connections in the pool, and kept for requests' reads beside it.
+const SQLITE_CONNECTIONS: usize = 4;
+
 /// Pragmas every SQLite connection runs: write-ahead log, enforced foreign keys, waiting
 /// instead of failing on a busy database, and overwriting deleted content.
 /// `journal_size_limit = 0` truncates the log after each checkpoint, so deleted content does
@@ -59,6 +62,75 @@ pub struct Db {
     /// The audit chain's head as this process last appended it (SQLite), so that an event
     /// with no other change is one statement; see `audit::record`.
     audit_head: std::sync::Arc<tokio::sync::Mutex<Option<(i64, Vec<u8>)>>>,
+    /// SQLite: the connections requests hold for their reads, kept out of the pool.
+    kept: std::sync::Arc<Kept>,
+}
+
+/// Connections taken from the pool once and kept (SQLite). The pool checks every connection
+/// given back to it with a round trip to the connection's thread, in a task of its own, so
+/// each request cost two more thread switches after its answer; a local file cannot drop a
+/// connection, so a kept one goes back on a list instead. A statement cut off by a dropped
+/// request is ended by the connection's thread before it takes the next one, and a
+/// transaction dropped unfinished has queued its rollback ahead of it.
+struct Kept {
+    idle: std::sync::Mutex<Vec<Conn>>,
+    slots: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+/// A connection held for one request's reads (and its audit row): from the kept ones on
+/// SQLite, from the pool on PostgreSQL, where a connection can break and the pool's check
+/// on return is wanted.
+pub struct Held {
+    conn: HeldConn,
+}
+
+enum HeldConn {
+    Pooled(sqlx::pool::PoolConnection<Any>),
+    Kept { conn: Option<Conn>, home: std::sync::Arc<Kept>, _slot: tokio::sync::OwnedSemaphorePermit },
+}
+
+impl std::fmt::Debug for Kept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Kept").field("free", &self.slots.available_permits()).finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Held {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.conn {
+            HeldConn::Pooled(_) => "Held(pooled)",
+            HeldConn::Kept { .. } => "Held(kept)",
+        })
+    }
+}
+
+impl std::ops::Deref for Held {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        match &self.conn {
+            HeldConn::Pooled(c) => c,
+            HeldConn::Kept { conn, .. } => conn.as_ref().expect("held until dropped"),
+        }
+    }
+}
+
+impl std::ops::DerefMut for Held {
+    fn deref_mut(&mut self) -> &mut Conn {
+        match &mut self.conn {
+            HeldConn::Pooled(c) => c,
+            HeldConn::Kept { conn, .. } => conn.as_mut().expect("held until dropped"),
+        }
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let HeldConn::Kept { conn, home, .. } = &mut self.conn {
+            if let (Some(conn), Ok(mut idle)) = (conn.take(), home.idle.lock()) {
+                idle.push(conn);
+            }
+        }
+    }
 }
 
 /// A transaction on either backend.
@@ -80,11 +152,12 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = match backend {
             // A local file cannot drop a connection: no ping before each use (each one is a
-            // round trip to the connection's worker thread). Four connections: their work
-            // takes turns on the shared cache anyway, and each one is a thread that every
-            // statement and row wakes (on two cores, eight cost about 30 % more CPU per page).
+            // round trip to the connection's worker thread). Four connections for requests'
+            // reads (kept, see `Kept`) and up to four for changes: their work takes turns on
+            // the shared cache anyway, and each one is a thread that every statement and row
+            // wakes (on two cores, eight busy ones cost about 30 % more CPU per page).
             Backend::Sqlite => AnyPoolOptions::new()
-                .max_connections(4)
+                .max_connections(SQLITE_CONNECTIONS as u32)
                 .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .after_connect(|conn, _meta| Box::pin(async move { conn.execute(SQLITE_PRAGMAS).await.map(|_| ()) })),
@@ -92,7 +165,8 @@ impl Db {
         }
         .connect_with(options)
         .await?;
-        Ok(Self { pool, backend, audit_head: Default::default() })
+        let kept = Kept { idle: Default::default(), slots: std::sync::Arc::new(tokio::sync::Semaphore::new(SQLITE_CONNECTIONS)) };
+        Ok(Self { pool, backend, audit_head: Default::default(), kept: std::sync::Arc::new(kept) })
     }
 
     /// Applies the migrations this binary embeds.
@@ -114,9 +188,20 @@ impl Db {
 
     /// One connection for a request's reads (and its audit row). Every connection given back
     /// to the pool costs a round trip (the pool checks it), so a page takes one and keeps it
-    /// rather than taking the pool once per statement. Nothing holding one takes another.
-    pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<Any>, DbError> {
-        Ok(self.pool.acquire().await?)
+    /// rather than taking the pool once per statement; on SQLite it comes from the kept ones
+    /// (see `Kept`), which go back without that check. Nothing holding one takes another.
+    pub async fn acquire(&self) -> Result<Held, DbError> {
+        if self.backend != Backend::Sqlite {
+            return Ok(Held { conn: HeldConn::Pooled(self.pool.acquire().await?) });
+        }
+        let slot = self.kept.slots.clone().acquire_owned().await.map_err(|_| sqlx::Error::PoolClosed)?;
+        let idle = self.kept.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let conn = match idle {
+            Some(conn) => conn,
+            // The pool may open another in its place: the kept ones are outside its count.
+            None => self.pool.acquire().await?.detach(),
+        };
+        Ok(Held { conn: HeldConn::Kept { conn: Some(conn), home: self.kept.clone(), _slot: slot } })
     }
 
     /// The audit chain's head as this process last appended it alone (`audit::record`).
@@ -171,6 +256,12 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        self.kept.slots.close();
+        let kept: Vec<Conn> = self.kept.idle.lock().map(|mut idle| idle.drain(..).collect()).unwrap_or_default();
+        for conn in kept {
+            use sqlx::Connection;
+            let _ = conn.close().await;
+        }
         self.pool.close().await;
     }
 }
