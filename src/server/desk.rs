@@ -119,21 +119,9 @@ fn meta_from(columns: MetaColumns) -> CaseMeta {
     }
 }
 
+/// A case's metadata from the first columns of a row (`META`, in order).
 fn decode_meta(row: &AnyRow) -> Result<CaseMeta, sqlx::Error> {
-    Ok(meta_from((
-        row.try_get(0)?,
-        row.try_get(1)?,
-        row.try_get(2)?,
-        row.try_get(3)?,
-        row.try_get(4)?,
-        row.try_get(5)?,
-        row.try_get(6)?,
-        row.try_get(7)?,
-        row.try_get(8)?,
-        row.try_get(9)?,
-        row.try_get(10)?,
-        row.try_get(11)?,
-    )))
+    Ok(meta_from(sqlx::FromRow::from_row(row)?))
 }
 
 /// Whether a case of `embassy_id` in `queue_id` is within the person's scope: admins see

@@ -67,11 +67,12 @@ pub struct Db {
 }
 
 /// Connections taken from the pool once and kept (SQLite). The pool checks every connection
-/// given back to it with a round trip to the connection's thread, in a task of its own, so
-/// each request cost two more thread switches after its answer; a local file cannot drop a
-/// connection, so a kept one goes back on a list instead. A statement cut off by a dropped
-/// request is ended by the connection's thread before it takes the next one, and a
-/// transaction dropped unfinished has queued its rollback ahead of it.
+/// given back to it with a round trip to the connection's thread, in a task of its own,
+/// after every request's answer; a local file cannot drop a connection, so a kept one goes
+/// back on a list instead. A statement cut off by a dropped request is ended by the
+/// connection's thread before it takes the next one, and a transaction dropped unfinished
+/// has queued its rollback ahead of it.
+#[derive(Debug)]
 struct Kept {
     idle: std::sync::Mutex<Vec<Conn>>,
     slots: std::sync::Arc<tokio::sync::Semaphore>,
@@ -80,28 +81,15 @@ struct Kept {
 /// A connection held for one request's reads (and its audit row): from the kept ones on
 /// SQLite, from the pool on PostgreSQL, where a connection can break and the pool's check
 /// on return is wanted.
+#[derive(Debug)]
 pub struct Held {
     conn: HeldConn,
 }
 
+#[derive(Debug)]
 enum HeldConn {
     Pooled(sqlx::pool::PoolConnection<Any>),
     Kept { conn: Option<Conn>, home: std::sync::Arc<Kept>, _slot: tokio::sync::OwnedSemaphorePermit },
-}
-
-impl std::fmt::Debug for Kept {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Kept").field("free", &self.slots.available_permits()).finish_non_exhaustive()
-    }
-}
-
-impl std::fmt::Debug for Held {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self.conn {
-            HeldConn::Pooled(_) => "Held(pooled)",
-            HeldConn::Kept { .. } => "Held(kept)",
-        })
-    }
 }
 
 impl std::ops::Deref for Held {
@@ -125,8 +113,10 @@ impl std::ops::DerefMut for Held {
 
 impl Drop for Held {
     fn drop(&mut self) {
+        // Once the database is closed, a connection still held is closed with its last
+        // handle here rather than kept.
         if let HeldConn::Kept { conn, home, .. } = &mut self.conn {
-            if let (Some(conn), Ok(mut idle)) = (conn.take(), home.idle.lock()) {
+            if let (Some(conn), false, Ok(mut idle)) = (conn.take(), home.slots.is_closed(), home.idle.lock()) {
                 idle.push(conn);
             }
         }
