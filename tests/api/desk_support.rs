@@ -63,10 +63,20 @@ pub async fn case_in(app: &TestApp, embassy: &EmbassyQueues, category: Category,
 /// The current TOTP code of a person who is enrolling or enrolled (read from their sealed
 /// secret with the server's keyring, as their authenticator app would compute it).
 pub async fn current_code(app: &TestApp, person_id: &str, step_offset: i64) -> String {
+    code_at_step(app, person_id, totp::step_of(now()) + step_offset).await
+}
+
+/// A person's TOTP code of time step `step`.
+pub async fn code_at_step(app: &TestApp, person_id: &str, step: i64) -> String {
     let sealed: Vec<u8> = sqlx::query_scalar("SELECT totp_secret FROM people WHERE id = $1").bind(person_id).fetch_one(app.state.db.pool()).await.unwrap();
     let place = Place { case: "", table: "people", column: "totp_secret", row: person_id };
     let secret = totp::TotpSecret::from_bytes(&app.state.keyring.open_secret(&place, &sealed).unwrap()).unwrap();
-    totp::code_at(&secret, totp::step_of(now()) + step_offset)
+    totp::code_at(&secret, step)
+}
+
+/// The time step of the last code the server accepted from a person.
+pub async fn last_used_step(app: &TestApp, person_id: &str) -> i64 {
+    sqlx::query_scalar("SELECT totp_last_step FROM people WHERE id = $1").bind(person_id).fetch_one(app.state.db.pool()).await.unwrap()
 }
 
 pub fn desk_cookie(page: &Page) -> String {
