@@ -2,12 +2,30 @@
 
 use crate::{
     domain::{intake::Rule, Category, Priority, Role, Status},
-    i18n::{t, t_string, Locale},
+    i18n::{t, t_string, td_string, Locale},
 };
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
 type I18n = I18nContext<Locale>;
+
+/// Where a string's language comes from: the page's context, read (and followed) at each
+/// call, or a [`Locale`] read once for many strings, as a table of fifty rows does.
+pub trait Lang: Copy {
+    fn locale(self) -> Locale;
+}
+
+impl Lang for I18n {
+    fn locale(self) -> Locale {
+        self.get_locale()
+    }
+}
+
+impl Lang for Locale {
+    fn locale(self) -> Locale {
+        self
+    }
+}
 
 /// What a broken rule means, in the page's language.
 pub fn rule_text(i18n: I18n, rule: Rule) -> AnyView {
@@ -121,28 +139,29 @@ pub fn choice_text(i18n: I18n, list: &str, value: &str) -> String {
 }
 
 /// A date and time as people of the page's language write it: "22 November 2026, 14:05 UTC".
-pub fn date_time_text(i18n: I18n, unix: i64) -> String {
+pub fn date_time_text(lang: impl Lang, unix: i64) -> String {
+    let locale = lang.locale();
     let date = crate::domain::Date::from_unix(unix);
     let secs = unix.rem_euclid(86_400);
     let month = match date.month {
-        1 => t_string!(i18n, month.m1),
-        2 => t_string!(i18n, month.m2),
-        3 => t_string!(i18n, month.m3),
-        4 => t_string!(i18n, month.m4),
-        5 => t_string!(i18n, month.m5),
-        6 => t_string!(i18n, month.m6),
-        7 => t_string!(i18n, month.m7),
-        8 => t_string!(i18n, month.m8),
-        9 => t_string!(i18n, month.m9),
-        10 => t_string!(i18n, month.m10),
-        11 => t_string!(i18n, month.m11),
-        _ => t_string!(i18n, month.m12),
+        1 => td_string!(locale, month.m1),
+        2 => td_string!(locale, month.m2),
+        3 => td_string!(locale, month.m3),
+        4 => td_string!(locale, month.m4),
+        5 => td_string!(locale, month.m5),
+        6 => td_string!(locale, month.m6),
+        7 => td_string!(locale, month.m7),
+        8 => td_string!(locale, month.m8),
+        9 => td_string!(locale, month.m9),
+        10 => td_string!(locale, month.m10),
+        11 => td_string!(locale, month.m11),
+        _ => td_string!(locale, month.m12),
     }
     .to_string();
     let day = date.day.to_string();
     let year = date.year.to_string();
     let time = format!("{:02}:{:02}", secs / 3600, secs % 3600 / 60);
-    t_string!(i18n, common.date_time, day, month, year, time).to_string()
+    td_string!(locale, common.date_time, day, month, year, time).to_string()
 }
 
 /// The label of a field, as the error summary names it.
@@ -183,14 +202,15 @@ pub fn desk_status_text(i18n: I18n, status: Status) -> AnyView {
 }
 
 /// [`desk_status_text`] as plain text, for rows that render once per load.
-pub fn desk_status_string(i18n: I18n, status: Status) -> String {
+pub fn desk_status_string(lang: impl Lang, status: Status) -> String {
+    let locale = lang.locale();
     match status {
-        Status::New => t_string!(i18n, desk.status.new_case),
-        Status::Triaged => t_string!(i18n, desk.status.triaged),
-        Status::InProgress => t_string!(i18n, desk.status.in_progress),
-        Status::WaitingForRequester => t_string!(i18n, desk.status.waiting),
-        Status::Resolved => t_string!(i18n, desk.status.resolved),
-        Status::Closed => t_string!(i18n, desk.status.closed),
+        Status::New => td_string!(locale, desk.status.new_case),
+        Status::Triaged => td_string!(locale, desk.status.triaged),
+        Status::InProgress => td_string!(locale, desk.status.in_progress),
+        Status::WaitingForRequester => td_string!(locale, desk.status.waiting),
+        Status::Resolved => td_string!(locale, desk.status.resolved),
+        Status::Closed => td_string!(locale, desk.status.closed),
     }
     .to_string()
 }
@@ -201,15 +221,16 @@ pub fn category_short_text(i18n: I18n, category: Category) -> AnyView {
 }
 
 /// [`category_short_text`] as plain text.
-pub fn category_short_string(i18n: I18n, category: Category) -> String {
+pub fn category_short_string(lang: impl Lang, category: Category) -> String {
+    let locale = lang.locale();
     match category {
-        Category::LegalStatus => t_string!(i18n, desk.category.legal_status),
-        Category::Documents => t_string!(i18n, desk.category.documents),
-        Category::Housing => t_string!(i18n, desk.category.housing),
-        Category::Work => t_string!(i18n, desk.category.work),
-        Category::Medical => t_string!(i18n, desk.category.medical),
-        Category::UrgentMoney => t_string!(i18n, desk.category.urgent_money),
-        Category::Other => t_string!(i18n, desk.category.other),
+        Category::LegalStatus => td_string!(locale, desk.category.legal_status),
+        Category::Documents => td_string!(locale, desk.category.documents),
+        Category::Housing => td_string!(locale, desk.category.housing),
+        Category::Work => td_string!(locale, desk.category.work),
+        Category::Medical => td_string!(locale, desk.category.medical),
+        Category::UrgentMoney => td_string!(locale, desk.category.urgent_money),
+        Category::Other => td_string!(locale, desk.category.other),
     }
     .to_string()
 }
@@ -220,12 +241,13 @@ pub fn priority_text(i18n: I18n, priority: Priority) -> AnyView {
 }
 
 /// [`priority_text`] as plain text.
-pub fn priority_string(i18n: I18n, priority: Priority) -> String {
+pub fn priority_string(lang: impl Lang, priority: Priority) -> String {
+    let locale = lang.locale();
     match priority {
-        Priority::Urgent => t_string!(i18n, desk.priority.urgent),
-        Priority::High => t_string!(i18n, desk.priority.high),
-        Priority::Normal => t_string!(i18n, desk.priority.normal),
-        Priority::Low => t_string!(i18n, desk.priority.low),
+        Priority::Urgent => td_string!(locale, desk.priority.urgent),
+        Priority::High => td_string!(locale, desk.priority.high),
+        Priority::Normal => td_string!(locale, desk.priority.normal),
+        Priority::Low => td_string!(locale, desk.priority.low),
     }
     .to_string()
 }
@@ -247,26 +269,27 @@ pub fn role_string(i18n: I18n, role: Role) -> String {
 
 /// A calendar day (`YYYY-MM-DD`) as people of the page's language write it: "22 November
 /// 2026". Anything that is not a real date is shown as it came.
-pub fn date_text(i18n: I18n, day: &str) -> String {
+pub fn date_text(lang: impl Lang, day: &str) -> String {
+    let locale = lang.locale();
     let Some(date) = crate::domain::Date::parse(day) else {
         return day.to_owned();
     };
     let month = match date.month {
-        1 => t_string!(i18n, month.m1),
-        2 => t_string!(i18n, month.m2),
-        3 => t_string!(i18n, month.m3),
-        4 => t_string!(i18n, month.m4),
-        5 => t_string!(i18n, month.m5),
-        6 => t_string!(i18n, month.m6),
-        7 => t_string!(i18n, month.m7),
-        8 => t_string!(i18n, month.m8),
-        9 => t_string!(i18n, month.m9),
-        10 => t_string!(i18n, month.m10),
-        11 => t_string!(i18n, month.m11),
-        _ => t_string!(i18n, month.m12),
+        1 => td_string!(locale, month.m1),
+        2 => td_string!(locale, month.m2),
+        3 => td_string!(locale, month.m3),
+        4 => td_string!(locale, month.m4),
+        5 => td_string!(locale, month.m5),
+        6 => td_string!(locale, month.m6),
+        7 => td_string!(locale, month.m7),
+        8 => td_string!(locale, month.m8),
+        9 => td_string!(locale, month.m9),
+        10 => td_string!(locale, month.m10),
+        11 => td_string!(locale, month.m11),
+        _ => td_string!(locale, month.m12),
     }
     .to_string();
     let day = date.day.to_string();
     let year = date.year.to_string();
-    t_string!(i18n, desk.date, day, month, year).to_string()
+    td_string!(locale, desk.date, day, month, year).to_string()
 }

@@ -3,26 +3,35 @@
 
 use crate::{
     domain::Priority,
-    i18n::{t_string, use_i18n},
-    ui::components::messages::{date_time_text, priority_string},
+    i18n::{td_string, use_i18n},
+    ui::components::messages::{date_time_text, priority_string, Lang},
 };
 use leptos::{either::Either, prelude::*};
 
 /// A priority as a badge whose text says it (colour only repeats it).
 #[component]
 pub fn PriorityBadge(priority: Priority) -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <span class=format!("badge priority-{}", priority.as_str())>{priority_string(i18n, priority)}</span> }
+    priority_badge(use_i18n(), priority)
+}
+
+/// [`PriorityBadge`] in the language `lang` gives.
+pub fn priority_badge(lang: impl Lang, priority: Priority) -> impl IntoView {
+    view! { <span class=format!("badge priority-{}", priority.as_str())>{priority_string(lang, priority)}</span> }
 }
 
 /// When a first response is due, with an "Overdue" badge once it has passed.
 #[component]
 pub fn DueText(due_at: Option<i64>, overdue: bool) -> impl IntoView {
-    let i18n = use_i18n();
+    due_text(use_i18n(), due_at, overdue)
+}
+
+/// [`DueText`] in the language `lang` gives.
+pub fn due_text(lang: impl Lang, due_at: Option<i64>, overdue: bool) -> impl IntoView {
+    let locale = lang.locale();
     match due_at {
         Some(at) => Either::Left(view! {
-            {overdue.then(|| view! { <span class="badge overdue">{t_string!(i18n, desk.queue.overdue).to_string()}</span>" " })}
-            <time>{date_time_text(i18n, at)}</time>
+            {overdue.then(|| view! { <span class="badge overdue">{td_string!(locale, desk.queue.overdue).to_string()}</span>" " })}
+            <time>{date_time_text(locale, at)}</time>
         }),
         None => Either::Right(view! { <span class="muted">"—"</span> }),
     }

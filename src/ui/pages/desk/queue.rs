@@ -3,7 +3,7 @@
 //! it survives reloads and can be bookmarked; it is sent as a plain GET form.
 
 use super::{
-    badges::{DueText, PriorityBadge},
+    badges::{due_text, priority_badge},
     text::{age_string, deadline_kind_text, notice_text},
     DeskLoading, LoadProblem,
 };
@@ -13,7 +13,7 @@ use crate::{
         desk::{load_queue_page, Assignee, CaseFilter, CaseRowDto, DeadlineDto, PersonOption, QueueDto, QueuePageDto},
     },
     domain::{percent_encode, Priority, Status},
-    i18n::{t_string, use_i18n},
+    i18n::{t_string, td_string, use_i18n, Locale},
     ui::components::{
         desk_frame::DeskFrame,
         inputs::options_of,
@@ -246,7 +246,9 @@ fn CaseTable(cases: Vec<CaseRowDto>, filtered: bool) -> impl IntoView {
         }
         .into_any();
     }
-    let rows = cases.into_iter().map(|row| view! { <CaseRow row /> }).collect_view();
+    // The language is read once for the fifty rows.
+    let locale = i18n.get_locale_untracked();
+    let rows = cases.into_iter().map(|row| case_row(locale, row)).collect_view();
     view! {
         <DeskTable caption_id="cases-caption" class="cases" caption=t_string!(i18n, desk.queue.cases_caption).into_any()
             head=view! {
@@ -266,31 +268,29 @@ fn CaseTable(cases: Vec<CaseRowDto>, filtered: bool) -> impl IntoView {
 }
 
 /// One case of the list. A page holds fifty of them, each rendered once per load (the
-/// language is chosen before rendering), so its text is plain strings and its branches
-/// `Either`: nothing in a row is reactive or boxed.
-#[component]
-fn CaseRow(row: CaseRowDto) -> impl IntoView {
-    let i18n = use_i18n();
+/// language is chosen before rendering), so its text is plain strings in `locale` and its
+/// branches `Either`: nothing in a row is reactive or boxed.
+fn case_row(locale: Locale, row: CaseRowDto) -> impl IntoView {
     let href = format!("/desk/cases/{}", row.id);
-    let categories = row.categories.iter().map(|c| category_short_string(i18n, *c)).collect::<Vec<_>>().join(", ");
+    let categories = row.categories.iter().map(|c| category_short_string(locale, *c)).collect::<Vec<_>>().join(", ");
     let name = if row.requester_name.is_empty() {
-        Either::Left(view! { <span class="muted">{t_string!(i18n, desk.queue.name_deleted).to_string()}</span> })
+        Either::Left(view! { <span class="muted">{td_string!(locale, desk.queue.name_deleted).to_string()}</span> })
     } else {
         Either::Right(row.requester_name)
     };
     let assignee = match row.assignee {
         Some(login) => Either::Left(login),
-        None => Either::Right(view! { <span class="muted">{t_string!(i18n, desk.queue.unassigned).to_string()}</span> }),
+        None => Either::Right(view! { <span class="muted">{td_string!(locale, desk.queue.unassigned).to_string()}</span> }),
     };
     view! {
         <tr class:overdue=row.overdue>
             <th scope="row"><a href=href rel="external" class="reference">{row.reference}</a></th>
             <td>{name}</td>
             <td>{categories}</td>
-            <td><PriorityBadge priority=row.priority /></td>
-            <td>{desk_status_string(i18n, row.status)}</td>
-            <td>{age_string(i18n, row.age_days)}</td>
-            <td><DueText due_at=row.due_at overdue=row.overdue /></td>
+            <td>{priority_badge(locale, row.priority)}</td>
+            <td>{desk_status_string(locale, row.status)}</td>
+            <td>{age_string(locale, row.age_days)}</td>
+            <td>{due_text(locale, row.due_at, row.overdue)}</td>
             <td>{assignee}</td>
         </tr>
     }

@@ -1,7 +1,10 @@
 //! Translations of the desk's own codes: the rules a refused form broke, notices, deadline
 //! kinds, intake answer keys, and how old a case is.
 
-use crate::i18n::{t, t_string, Locale};
+use crate::{
+    i18n::{t, td_string, Locale},
+    ui::components::messages::Lang,
+};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 
@@ -80,12 +83,13 @@ pub fn answer_label(i18n: I18n, key: &str) -> AnyView {
 }
 
 /// How long ago a case was opened, in whole days (counted by the server), as plain text.
-pub fn age_string(i18n: I18n, days: i64) -> String {
+pub fn age_string(lang: impl Lang, days: i64) -> String {
+    let locale = lang.locale();
     if days < 1 {
-        return t_string!(i18n, desk.queue.age_today).to_string();
+        return td_string!(locale, desk.queue.age_today).to_string();
     }
     let count = u32::try_from(days).unwrap_or(u32::MAX);
-    t_string!(i18n, desk.queue.age_days, count).to_string()
+    td_string!(locale, desk.queue.age_days, count).to_string()
 }
 
 /// [`age_string`] as a view that follows the page's language.
