@@ -138,12 +138,9 @@ pub fn choice_text(i18n: I18n, list: &str, value: &str) -> String {
     s.to_string()
 }
 
-/// A date and time as people of the page's language write it: "22 November 2026, 14:05 UTC".
-pub fn date_time_text(lang: impl Lang, unix: i64) -> String {
-    let locale = lang.locale();
-    let date = crate::domain::Date::from_unix(unix);
-    let secs = unix.rem_euclid(86_400);
-    let month = match date.month {
+/// The name of month `month` (1–12) as a date in `locale` writes it (genitive in be and ru).
+fn month_name(locale: Locale, month: u8) -> String {
+    match month {
         1 => td_string!(locale, month.m1),
         2 => td_string!(locale, month.m2),
         3 => td_string!(locale, month.m3),
@@ -157,7 +154,15 @@ pub fn date_time_text(lang: impl Lang, unix: i64) -> String {
         11 => td_string!(locale, month.m11),
         _ => td_string!(locale, month.m12),
     }
-    .to_string();
+    .to_string()
+}
+
+/// A date and time as people of the page's language write it: "22 November 2026, 14:05 UTC".
+pub fn date_time_text(lang: impl Lang, unix: i64) -> String {
+    let locale = lang.locale();
+    let date = crate::domain::Date::from_unix(unix);
+    let secs = unix.rem_euclid(86_400);
+    let month = month_name(locale, date.month);
     let day = date.day.to_string();
     let year = date.year.to_string();
     let time = format!("{:02}:{:02}", secs / 3600, secs % 3600 / 60);
@@ -274,21 +279,7 @@ pub fn date_text(lang: impl Lang, day: &str) -> String {
     let Some(date) = crate::domain::Date::parse(day) else {
         return day.to_owned();
     };
-    let month = match date.month {
-        1 => td_string!(locale, month.m1),
-        2 => td_string!(locale, month.m2),
-        3 => td_string!(locale, month.m3),
-        4 => td_string!(locale, month.m4),
-        5 => td_string!(locale, month.m5),
-        6 => td_string!(locale, month.m6),
-        7 => td_string!(locale, month.m7),
-        8 => td_string!(locale, month.m8),
-        9 => td_string!(locale, month.m9),
-        10 => td_string!(locale, month.m10),
-        11 => td_string!(locale, month.m11),
-        _ => td_string!(locale, month.m12),
-    }
-    .to_string();
+    let month = month_name(locale, date.month);
     let day = date.day.to_string();
     let year = date.year.to_string();
     td_string!(locale, desk.date, day, month, year).to_string()
