@@ -10,7 +10,7 @@ use super::{
     crypto::{CryptoError, Keyring, Place, SERVER_HOLDER},
     db::{now, Conn, Db, DbError, Tx},
     follow_up::{self, Author, MessageKind},
-    staff::Staff,
+    staff::{self, Staff},
 };
 use crate::domain::{CaseId, Category, Priority, Role, Status};
 use sqlx::{any::AnyRow, Row};
@@ -41,6 +41,10 @@ pub enum DeskError {
     Read(#[from] ReadError),
     #[error(transparent)]
     Db(#[from] DbError),
+    /// The session a page's statement was built for is not the one the statement found
+    /// ([`SessionCheck`]): nothing was opened or audited, and the session is read again.
+    #[error("session changed")]
+    Unverified,
 }
 
 impl From<sqlx::Error> for DeskError {
@@ -64,6 +68,7 @@ impl From<DeskError> for crate::api::AppError {
             DeskError::NotAllowed => AppError::Forbidden,
             DeskError::Invalid(field, code) => AppError::invalid(field, code),
             DeskError::Read(ReadError::Gone) => AppError::NotFound,
+            DeskError::Unverified => AppError::Unauthorized,
             other => AppError::internal(other),
         }
     }
@@ -535,6 +540,15 @@ pub struct ListedCase {
 pub enum Arg {
     Text(String),
     Int(i64),
+    Bytes(Vec<u8>),
+}
+
+/// A kept session a statement verifies by itself ([`staff::check_sql`]): the token's hash
+/// and the check text the session had when it was last read.
+#[derive(Clone, Copy)]
+pub struct SessionCheck<'a> {
+    pub hash: &'a [u8],
+    pub text: &'a str,
 }
 
 /// The list statement for `filter` within the person's scope, sorted by priority, then age,
@@ -668,8 +682,9 @@ fn hex_of(backend: Backend, column: &str) -> String {
 /// thread to the request's task, each hand-off a thread switch: a page of fifty cases and a
 /// few dozen queue counts as rows cost about fifty switches, a single row a handful. Each
 /// part keeps the index order its own statement would have; the parts' rows are put in
-/// order in Rust. `None` when the list's scope is empty (see [`list_sql`]).
-pub fn queue_page_query(staff: &Staff, filter: &ListFilter, at: i64, until: &str, backend: Backend) -> Option<(String, Vec<Arg>)> {
+/// order in Rust. With the token hash of a kept session, a sixth column verifies it
+/// ([`staff::check_sql`]). `None` when the list's scope is empty (see [`list_sql`]).
+pub fn queue_page_query(staff: &Staff, filter: &ListFilter, at: i64, until: &str, backend: Backend, session: Option<&[u8]>) -> Option<(String, Vec<Arg>)> {
     let mut args = Vec::new();
     let list = list_sql(staff, filter, at, backend, &mut args)?;
     let list = json_rows(
@@ -714,7 +729,14 @@ pub fn queue_page_query(staff: &Staff, filter: &ListFilter, at: i64, until: &str
         None => none.clone(),
     };
     let embassies = if staff.role == Role::Admin { json_rows(backend, "id, name, code, is_default", "SELECT id, name, code, is_default FROM embassies") } else { none };
-    Some((format!("SELECT {list}, {queues}, {deadlines}, {holders}, {embassies}"), args))
+    let check = match session {
+        Some(hash) => {
+            args.push(Arg::Bytes(hash.to_vec()));
+            format!(", {}", staff::check_sql(backend, &format!("${}", args.len())))
+        }
+        None => String::new(),
+    };
+    Some((format!("SELECT {list}, {queues}, {deadlines}, {holders}, {embassies}{check}"), args))
 }
 
 /// Binds built arguments.
@@ -723,6 +745,7 @@ pub fn bind_args<'q>(mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::Any
         query = match a {
             Arg::Text(s) => query.bind(s.as_str()),
             Arg::Int(i) => query.bind(*i),
+            Arg::Bytes(b) => query.bind(b.as_slice()),
         };
     }
     query
@@ -764,14 +787,24 @@ fn open_listed(row: ListedJson, keyring: &Keyring) -> Result<ListedCase, DeskErr
 
 /// The queue page for `filter` ([`queue_page_query`]): one statement, then the list's
 /// audit row (`case.list`, since it decrypts each listed requester's chosen name) before
-/// anything is returned. A queue or embassy outside scope is `NotFound`.
-pub async fn queue_page(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<QueuePage, DeskError> {
+/// anything is returned. A queue or embassy outside scope is `NotFound`. With a kept
+/// session (`check`), `staff` is that session's person and the statement verifies it:
+/// `Unverified` when it finds another (or none), and when there is no statement to run.
+pub async fn queue_page(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, filter: &ListFilter, check: Option<SessionCheck<'_>>) -> Result<QueuePage, DeskError> {
     let at = now();
     let until = crate::domain::Date::from_unix(at + 7 * 86400).to_string();
-    let Some((sql, args)) = queue_page_query(staff, filter, at, &until, db.backend()) else {
+    let Some((sql, args)) = queue_page_query(staff, filter, at, &until, db.backend(), check.map(|c| c.hash)) else {
+        if check.is_some() {
+            return Err(DeskError::Unverified);
+        }
         return if filter.queue.is_some() || filter.embassy.is_some() { Err(DeskError::NotFound) } else { Ok(QueuePage::default()) };
     };
     let row = bind_args(sqlx::query(&sql), &args).fetch_one(&mut *conn).await?;
+    if let Some(check) = check {
+        if row.try_get::<Option<&str>, _>(5)? != Some(check.text) {
+            return Err(DeskError::Unverified);
+        }
+    }
     let mut page = QueuePage::default();
 
     let mut queue_rows: Vec<QueueJson> = part(&row, 1)?;
@@ -816,7 +849,7 @@ pub async fn queue_page(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Sta
 
 /// One page of the case list ([`queue_page`]'s), with the cursor of the next page.
 pub async fn list_cases(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<(Vec<ListedCase>, Option<Cursor>), DeskError> {
-    let page = queue_page(db, conn, keyring, staff, filter).await?;
+    let page = queue_page(db, conn, keyring, staff, filter, None).await?;
     Ok((page.cases, page.next))
 }
 
@@ -899,10 +932,12 @@ pub struct CaseView {
 
 /// Opens a case for the desk: the case in scope (else `NotFound`), its fields, messages and
 /// notes decrypted, its events and deadlines. The decryption is audited (`case.view`)
-/// before anything is returned; a failed decryption is audited as failed.
-pub async fn view_case(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, case_id: &str) -> Result<CaseView, DeskError> {
-    let id = CaseId::parse(case_id).ok_or(DeskError::NotFound)?;
-    let read = read_case(conn, keyring, staff, &id).await;
+/// before anything is returned; a failed decryption is audited as failed. With a kept
+/// session (`check`), `staff` is its person and the statement verifies it: `Unverified`
+/// (nothing opened or audited) when it finds another session or none.
+pub async fn view_case(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, case_id: &str, check: Option<SessionCheck<'_>>) -> Result<CaseView, DeskError> {
+    let Some(id) = CaseId::parse(case_id) else { return Err(if check.is_some() { DeskError::Unverified } else { DeskError::NotFound }) };
+    let read = read_case(conn, db.backend(), keyring, staff, &id, check).await;
     let outcome = match &read {
         Ok(_) => Outcome::Ok,
         Err(DeskError::Read(ReadError::Crypto(_))) => Outcome::Failed,
@@ -919,10 +954,14 @@ pub async fn view_case(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staf
 /// columns part, at, id, person, three of the part's own, sealed, the person's login, and for
 /// an assignment the old and new assignee's logins. Admins may move a case to any embassy's
 /// queue, others within the case's embassy. Everything of a case outside scope is read but
-/// never opened.
-fn case_sql(any_embassy: bool) -> String {
+/// never opened. With `check`, one more row (part 's') holds in column `T + 2` the check
+/// text of the session whose token hash is `$3` ([`staff::check_sql`]).
+fn case_sql(any_embassy: bool, check: Option<Backend>) -> String {
     let queues = if any_embassy { "" } else { "WHERE q.embassy_id = (SELECT embassy_id FROM cases WHERE id = $1)" };
     let none = "NULL, ".repeat(T);
+    let session = check.map_or_else(String::new, |backend| {
+        format!(" UNION ALL SELECT {none}'s', NULL, {}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL", staff::check_sql(backend, "$3"))
+    });
     format!(
         "SELECT {META}, a.login, k.wrapped, f.name, f.sealed, 'c', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL \
            FROM cases c LEFT JOIN people a ON a.id = c.assignee_id \
@@ -937,7 +976,7 @@ fn case_sql(any_embassy: bool) -> String {
            LEFT JOIN people po ON e.kind = 'assignee' AND po.id = e.old_value LEFT JOIN people pn ON e.kind = 'assignee' AND pn.id = e.new_value \
            WHERE e.case_id = $1 \
          UNION ALL SELECT {none}'d', d.done_at, d.id, NULL, d.kind, d.due_on, NULL, NULL, NULL, NULL, NULL FROM case_deadlines d WHERE d.case_id = $1 \
-         UNION ALL SELECT {none}'q', NULL, q.id, NULL, q.name, e.code, q.slug, NULL, NULL, NULL, NULL FROM queues q JOIN embassies e ON e.id = q.embassy_id {queues}"
+         UNION ALL SELECT {none}'q', NULL, q.id, NULL, q.name, e.code, q.slug, NULL, NULL, NULL, NULL FROM queues q JOIN embassies e ON e.id = q.embassy_id {queues}{session}"
     )
 }
 
@@ -951,10 +990,22 @@ fn utf8(plain: &[u8]) -> Result<Zeroizing<String>, CryptoError> {
 /// Reads and opens a case: in one statement the case with its fields, its timeline and the
 /// queues it may move to ([`case_sql`]); for leads and admins two more, the people it may be
 /// assigned to and its access history.
-async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, id: &CaseId) -> Result<CaseView, DeskError> {
+async fn read_case(conn: &mut Conn, backend: Backend, keyring: &Keyring, staff: &Staff, id: &CaseId, check: Option<SessionCheck<'_>>) -> Result<CaseView, DeskError> {
     let any_embassy = staff.role == Role::Admin;
-    let rows = sqlx::query(&case_sql(any_embassy)).bind(id.as_str()).bind(SERVER_HOLDER).fetch_all(&mut *conn).await?;
-    let (case_rows, rows): (Vec<AnyRow>, Vec<AnyRow>) = rows.into_iter().partition(|r| r.try_get::<&str, _>(T).is_ok_and(|part| part == "c"));
+    let sql = case_sql(any_embassy, check.map(|_| backend));
+    let mut query = sqlx::query(&sql).bind(id.as_str()).bind(SERVER_HOLDER);
+    if let Some(check) = check {
+        query = query.bind(check.hash);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    let is = |r: &AnyRow, part: &str| r.try_get::<&str, _>(T).is_ok_and(|p| p == part);
+    if let Some(check) = check {
+        let found = rows.iter().find(|r| is(r, "s")).map(|r| r.try_get::<Option<&str>, _>(T + 2)).transpose()?.flatten();
+        if found != Some(check.text) {
+            return Err(DeskError::Unverified);
+        }
+    }
+    let (case_rows, rows): (Vec<AnyRow>, Vec<AnyRow>) = rows.into_iter().filter(|r| !is(r, "s")).partition(|r| is(r, "c"));
     let Some(first) = case_rows.first() else { return Err(DeskError::NotFound) };
     let meta = decode_meta(first)?;
     if !in_scope(staff, &meta.embassy_id, &meta.queue_id) {

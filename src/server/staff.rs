@@ -179,11 +179,38 @@ pub async fn resume(db: &Db, token: &str) -> Result<Option<Session>, DbError> {
 /// `resume` on a connection the caller holds (one statement, two when the idle timer is
 /// refreshed or the session has ended).
 pub async fn resume_on(conn: &mut Conn, backend: Backend, token: &str) -> Result<Option<Session>, DbError> {
+    Ok(resume_checked(conn, backend, token).await?.map(|(session, _)| session))
+}
+
+/// The session row and its person as one text, [`check_sql`]'s column: equal texts, equal
+/// session and person (stage, times, role, embassy, memberships, second factor).
+fn check_expr(backend: Backend) -> String {
+    match backend {
+        Backend::Sqlite => format!("json_array(s.stage, s.created_at, s.last_seen_at, {})", staff_columns(backend)),
+        Backend::Postgres => format!("json_build_array(s.stage, s.created_at, s.last_seen_at, {})::text", staff_columns(backend)),
+    }
+}
+
+/// A scalar subquery giving the check text of the session whose token hash is the
+/// statement's parameter `param` (`$n`), or NULL when there is no such session: a page's
+/// statement carries it to verify a [`SessionCache`] entry within the statement itself.
+pub fn check_sql(backend: Backend, param: &str) -> String {
+    format!(
+        "(SELECT {} FROM staff_sessions s LEFT JOIN people p ON p.id = s.person_id AND p.active = 1 \
+         LEFT JOIN embassies e ON e.id = p.embassy_id WHERE s.token_hash = {param})",
+        check_expr(backend)
+    )
+}
+
+/// `resume_on`, and for a full session left as it was read (its idle timer not refreshed)
+/// a [`Checked`] entry for the [`SessionCache`].
+async fn resume_checked(conn: &mut Conn, backend: Backend, token: &str) -> Result<Option<(Session, Option<Checked>)>, DbError> {
     let hash = token_hash(token);
     let sql = format!(
-        "SELECT s.stage, s.created_at, s.last_seen_at, {} FROM staff_sessions s \
+        "SELECT s.stage, s.created_at, s.last_seen_at, {}, {} FROM staff_sessions s \
          LEFT JOIN people p ON p.id = s.person_id AND p.active = 1 LEFT JOIN embassies e ON e.id = p.embassy_id WHERE s.token_hash = $1",
-        staff_columns(backend)
+        staff_columns(backend),
+        check_expr(backend)
     );
     let row = sqlx::query(&sql).bind(&hash).fetch_optional(&mut *conn).await?;
     let Some(row) = row else { return Ok(None) };
@@ -200,10 +227,91 @@ pub async fn resume_on(conn: &mut Conn, backend: Backend, token: &str) -> Result
         return Ok(None);
     }
     let staff = decode_staff(&row, 3)?;
-    if at - last_seen_at >= 60 {
+    let checked = if at - last_seen_at >= REFRESH_SECS {
         sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(at).bind(&hash).execute(&mut *conn).await?;
+        None
+    } else if stage == Stage::Full {
+        Some(Checked { staff: staff.clone(), check: row.try_get(3 + STAFF_COLUMNS)?, created_at, last_seen_at })
+    } else {
+        None
+    };
+    Ok(Some((Session { staff, stage }, checked)))
+}
+
+/// A session's idle timer is written again once this many seconds have passed since it last was.
+const REFRESH_SECS: i64 = 60;
+/// How many columns `staff_columns` selects.
+const STAFF_COLUMNS: usize = 8;
+
+/// A full session as a full read of it found it, with the text [`check_sql`] gives for it.
+#[derive(Clone)]
+pub struct Checked {
+    pub staff: Staff,
+    pub check: String,
+    created_at: i64,
+    last_seen_at: i64,
+}
+
+impl Checked {
+    /// Whether a request at `at` may use this entry (verified by its statement) instead of
+    /// reading the session first: the full read would neither end the session nor refresh
+    /// its idle timer.
+    fn usable_at(&self, at: i64) -> bool {
+        at - self.last_seen_at < REFRESH_SECS && at - self.created_at <= ABSOLUTE_SECS
     }
-    Ok(Some(Session { staff, stage }))
+}
+
+/// How many sessions the cache keeps; past that it starts again.
+const CACHED_SESSIONS: usize = 4096;
+
+/// Full sessions by token hash, as their last full read found them. An entry only tells a
+/// page which statement to build: the statement carries [`check_sql`], and nothing it read
+/// is opened, shown or audited unless that column equals the entry's `check`. A session
+/// ended, a person deactivated or re-scoped, by this process or any other, changes or
+/// empties the column, and the page falls back to reading the session ([`staff_of`]).
+///
+/// [`staff_of`]: crate::server::http::desk::staff_of
+#[derive(Clone, Default)]
+pub struct SessionCache(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<Vec<u8>, Checked>>>);
+
+impl SessionCache {
+    /// The entry for `token` a request at `at` may use, with the token's hash.
+    pub fn usable(&self, token: &str, at: i64) -> Option<(Vec<u8>, Checked)> {
+        let hash = token_hash(token);
+        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let checked = map.get(&hash).filter(|c| c.usable_at(at)).cloned()?;
+        Some((hash, checked))
+    }
+
+    /// Forgets `hash`'s entry (its statement's check did not match).
+    pub fn forget(&self, hash: &[u8]) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(hash);
+    }
+
+    /// How many sessions are kept.
+    pub fn kept(&self) -> usize {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    fn put(&self, hash: Vec<u8>, checked: Checked) {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= CACHED_SESSIONS && !map.contains_key(&hash) {
+            map.clear();
+        }
+        map.insert(hash, checked);
+    }
+}
+
+/// `resume_on`, keeping a full session read as it was in `cache` (and forgetting one that
+/// has ended).
+pub async fn resume_cached(conn: &mut Conn, backend: Backend, cache: &SessionCache, token: &str) -> Result<Option<Session>, DbError> {
+    let read = resume_checked(conn, backend, token).await?;
+    match &read {
+        Some((_, Some(checked))) => cache.put(token_hash(token), checked.clone()),
+        Some((_, None)) => {}
+        None => cache.forget(&token_hash(token)),
+    }
+    Ok(read.map(|(session, _)| session))
 }
 
 /// Ends one session (log-out).

@@ -26,6 +26,7 @@ on_both_backends!(
     sign_in_refuses_alike_and_throttles_per_account,
     second_factor_codes_are_single_use,
     log_out_everywhere_and_deactivation_end_sessions_at_once,
+    kept_sessions_are_verified_by_each_pages_statement,
     cases_outside_scope_are_not_found,
     queue_pages_follow_priority_then_age_without_offset,
     queue_pages_filter_by_embassy_and_person,
@@ -187,6 +188,62 @@ async fn log_out_everywhere_and_deactivation_end_sessions_at_once(app: TestApp) 
     assert_eq!(post(&app, "/desk/team", form_body(&[("action", "deactivate"), ("person", &w.vol_lt.0)]), Some(&w.lead_pl.1)).await.status, 404);
     assert_eq!(post(&app, "/desk/team", form_body(&[("action", "deactivate"), ("person", &w.vol_lt.0)]), Some(&w.vol_legal.1)).await.status, 303, "signed out above");
     assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'person.deactivate'").await, 1);
+}
+
+/// The queue page and case open verify a session read within the last minute inside their
+/// own statement; whatever changed it in the meantime, in this process or another, is seen
+/// before anything is opened, shown or audited.
+async fn kept_sessions_are_verified_by_each_pages_statement(app: TestApp) {
+    let w = World::build(&app).await;
+    let (db, keyring) = (&app.state.db, &app.state.keyring);
+    let case = case_in(&app, &w.pl, Category::LegalStatus, Priority::Normal, now() - 3600, "Сяргей").await;
+    let (person, cookie) = &w.vol_legal;
+    let token = cookie.strip_prefix("desk=").unwrap();
+    let case_path = format!("/desk/cases/{case}");
+    for _ in 0..2 {
+        let page = get(&app, "/desk", Some(cookie), Some("en")).await;
+        assert!(page.status == 200 && page.body.contains("Сяргей"), "{}", page.status);
+        assert!(app.state.sessions.usable(token, now()).is_some(), "the session is kept after its page");
+        let opened = get(&app, &case_path, Some(cookie), Some("en")).await;
+        assert!(opened.status == 200 && opened.body.contains("Сяргей"), "{}", opened.status);
+    }
+
+    // The kept session's check text is what the statements give for it, and any other text
+    // is refused before anything is opened or audited.
+    let (hash, kept) = app.state.sessions.usable(token, now()).unwrap();
+    let audited = || count(&app, "SELECT COUNT(*) FROM audit_log WHERE action IN ('case.list', 'case.view')");
+    let before = audited().await;
+    let conn = &mut *db.acquire().await.unwrap();
+    let right = desk::SessionCheck { hash: &hash, text: &kept.check };
+    let wrong = desk::SessionCheck { hash: &hash, text: "[]" };
+    let all = desk::ListFilter::default();
+    assert_eq!(desk::queue_page(db, conn, keyring, &kept.staff, &all, Some(right)).await.unwrap().cases.len(), 1);
+    assert!(matches!(desk::queue_page(db, conn, keyring, &kept.staff, &all, Some(wrong)).await, Err(DeskError::Unverified)));
+    assert_eq!(desk::view_case(db, conn, keyring, &kept.staff, &case, Some(right)).await.unwrap().meta.id, case);
+    assert!(matches!(desk::view_case(db, conn, keyring, &kept.staff, &case, Some(wrong)).await, Err(DeskError::Unverified)));
+    assert!(matches!(desk::view_case(db, conn, keyring, &kept.staff, "not-a-case", Some(wrong)).await, Err(DeskError::Unverified)));
+    assert_eq!(audited().await, before + 2, "only the verified reads are audited");
+
+    // Another process takes the volunteer out of their queue: the next pages show the
+    // scope the database holds now.
+    sqlx::query("DELETE FROM queue_members WHERE person_id = $1").bind(person).execute(db.pool()).await.unwrap();
+    let page = get(&app, "/desk", Some(cookie), Some("en")).await;
+    assert!(page.status == 200 && !page.body.contains("Сяргей"), "{}", page.status);
+    assert_eq!(get(&app, &case_path, Some(cookie), Some("en")).await.status, 404);
+    let queue = w.pl.queue_for(Some(Category::LegalStatus)).to_owned();
+    sqlx::query("INSERT INTO queue_members (queue_id, person_id) VALUES ($1, $2)").bind(&queue).bind(person).execute(db.pool()).await.unwrap();
+    assert_eq!(get(&app, &case_path, Some(cookie), Some("en")).await.status, 200);
+
+    // …and ends the session: refused at once, with nothing opened or audited.
+    let before = audited().await;
+    sqlx::query("DELETE FROM staff_sessions WHERE person_id = $1").bind(person).execute(db.pool()).await.unwrap();
+    assert_eq!(get(&app, "/desk", Some(cookie), Some("en")).await.status, 401);
+    assert!(app.state.sessions.usable(token, now()).is_none(), "an ended session is forgotten");
+    let page = get(&app, "/desk", Some(&w.vol_housing.1), Some("en")).await;
+    assert_eq!(page.status, 200);
+    sqlx::query("DELETE FROM staff_sessions WHERE person_id = $1").bind(&w.vol_housing.0).execute(db.pool()).await.unwrap();
+    assert_eq!(get(&app, &case_path, Some(&w.vol_housing.1), Some("en")).await.status, 401);
+    assert_eq!(audited().await, before + 1, "the housing volunteer's one page");
 }
 
 /// The staff behind a desk cookie.
@@ -548,7 +605,7 @@ async fn views_and_changes_run_side_by_side(app: TestApp) {
                 let case = &cases[(task + round) % cases.len()];
                 let (rows, _) = desk::list_cases(&db, &mut *db.acquire().await.unwrap(), &keyring, &staff, &desk::ListFilter::default()).await.expect("list");
                 assert!(rows.iter().any(|r| r.requester_name.starts_with("Імя")));
-                let view = desk::view_case(&db, &mut *db.acquire().await.unwrap(), &keyring, &staff, case).await.expect("case view");
+                let view = desk::view_case(&db, &mut *db.acquire().await.unwrap(), &keyring, &staff, case, None).await.expect("case view");
                 assert_eq!(&view.meta.id, case);
                 // A volunteer may not change a case someone else holds, nor take it: refused,
                 // but never a database error.
@@ -764,7 +821,7 @@ async fn a_case_view_holds_its_whole_story(app: TestApp) {
         assert_eq!(post(&app, &path, form_body(&body), Some(&w.vol_legal.1)).await.status, 303, "{action}");
     }
 
-    let view = desk::view_case(db, &mut *db.acquire().await.unwrap(), keyring, &lead, &case).await.unwrap();
+    let view = desk::view_case(db, &mut *db.acquire().await.unwrap(), keyring, &lead, &case, None).await.unwrap();
     let fields: Vec<(&str, &str)> = view.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     assert!(fields.contains(&("requester_name", "Ян")) && fields.contains(&("narrative", "story of Ян")), "{fields:?}");
     assert!(fields.windows(2).all(|p| p[0].0 < p[1].0), "fields by name");
@@ -799,15 +856,15 @@ async fn a_case_view_holds_its_whole_story(app: TestApp) {
     assert!(access.windows(2).all(|p| p[0].0 >= p[1].0), "newest first");
 
     // A volunteer of the queue: no access history, no one to assign; others: not found.
-    let seen = desk::view_case(db, &mut *db.acquire().await.unwrap(), keyring, &volunteer, &case).await.unwrap();
+    let seen = desk::view_case(db, &mut *db.acquire().await.unwrap(), keyring, &volunteer, &case, None).await.unwrap();
     assert!(seen.access.is_none() && seen.assignable.is_empty());
     assert_eq!(seen.fields.len(), view.fields.len());
     for outsider in [&w.vol_housing.1, &w.lead_lt.1, &w.vol_lt.1] {
         let outsider = session_staff(&app, outsider).await;
-        assert!(matches!(desk::view_case(db, &mut *db.acquire().await.unwrap(), keyring, &outsider, &case).await, Err(DeskError::NotFound)));
+        assert!(matches!(desk::view_case(db, &mut *db.acquire().await.unwrap(), keyring, &outsider, &case, None).await, Err(DeskError::NotFound)));
     }
     // An admin sees every embassy's queues, named with their embassy.
-    let everywhere = desk::view_case(db, &mut *db.acquire().await.unwrap(), keyring, &admin, &case).await.unwrap();
+    let everywhere = desk::view_case(db, &mut *db.acquire().await.unwrap(), keyring, &admin, &case, None).await.unwrap();
     let all_queues: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM queues").fetch_one(db.pool()).await.unwrap();
     assert_eq!(everywhere.queues.len() as i64, all_queues);
     assert!(everywhere.queues.contains(&(view.meta.queue_id.clone(), format!("pl · {queue_name}"))));
@@ -815,7 +872,7 @@ async fn a_case_view_holds_its_whole_story(app: TestApp) {
 
     // Deleted by the requester: the clear timeline and deadlines stay, nothing sealed is read.
     assert!(cases::shred_case(db, keyring, &embassy_desk::domain::CaseId::parse(&case).unwrap(), "requester").await.unwrap());
-    let gone = desk::view_case(db, &mut *db.acquire().await.unwrap(), keyring, &lead, &case).await.unwrap();
+    let gone = desk::view_case(db, &mut *db.acquire().await.unwrap(), keyring, &lead, &case, None).await.unwrap();
     assert!(gone.deleted && gone.fields.is_empty());
     assert!(gone.timeline.iter().all(|(_, _, h)| matches!(h, Happening::Event { .. })));
     assert!(gone.timeline.iter().any(|(_, _, h)| matches!(h, Happening::Event { kind, .. } if kind == "assignee")));

@@ -149,7 +149,7 @@ fn open_cases(ids: Vec<String>) {
             }
             let conn = &mut *db.acquire().await.expect("a connection");
             let session = staff::resume_on(conn, db.backend(), &token).await.expect("the session").expect("a live session");
-            desk::view_case(&db, conn, &keyring, &session.staff, &ids[i as usize % ids.len()]).await.expect("the case opens");
+            desk::view_case(&db, conn, &keyring, &session.staff, &ids[i as usize % ids.len()], None).await.expect("the case opens");
             if i >= rate * warmup {
                 latencies.push(due.elapsed());
             }

@@ -104,9 +104,9 @@ pub fn desk_token(state: &AppState) -> Result<String, AppError> {
 }
 
 /// The person of the full session behind `token`, read on the connection the page or
-/// server function holds; else `Unauthorized`.
+/// server function holds (and kept in `state.sessions`); else `Unauthorized`.
 pub async fn staff_of(state: &AppState, conn: &mut Conn, token: &str) -> Result<staff::Staff, AppError> {
-    match staff::resume_on(conn, state.db.backend(), token).await? {
+    match staff::resume_cached(conn, state.db.backend(), &state.sessions, token).await? {
         Some(session) if session.stage == Stage::Full => Ok(session.staff),
         _ => Err(AppError::Unauthorized),
     }
