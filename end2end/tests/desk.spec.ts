@@ -66,139 +66,154 @@ async function openRequest(page: Page, country: string) {
 }
 
 test('a lead invites a volunteer who enrols, signs in, takes the next case, notes and replies', async ({ browser }, info) => {
-  test.setTimeout(150_000);
+  // A long flow on a shared machine: about 45 s here with both projects side by side. Each
+  // step is named in the report, and a hanging action fails at once (actionTimeout).
+  test.setTimeout(300_000);
   const js = info.project.use.javaScriptEnabled !== false;
   const embassy = embassyOf(js);
   const suffix = Math.random().toString(36).slice(2, 8);
   cli(['add-embassy', embassy.code]);
 
-  // A requester asks for help in that country.
   const requesterContext = await browser.newContext({ javaScriptEnabled: js });
   const requester = await requesterContext.newPage();
-  const { reference, code } = await openRequest(requester, embassy.country);
+  const { reference, code } = await test.step('a requester asks for help in that country', () => openRequest(requester, embassy.country));
 
-  // The lead joins by the operator's invitation and enrols a second factor.
   const leadContext = await browser.newContext({ javaScriptEnabled: js });
   const lead = await leadContext.newPage();
   const problems: string[] = [];
   collectProblems(lead, problems);
-  await join(lead, browser, js, invitationPath('lead', embassy.code), `lead-${suffix}`, true);
-  await expect(lead.locator('#cases-caption')).toBeVisible();
-  await expectNoAxeViolationsHere(lead, browser, js, 'queue page (lead)');
+  await test.step("the lead joins by the operator's invitation and enrols a second factor", async () => {
+    await join(lead, browser, js, invitationPath('lead', embassy.code), `lead-${suffix}`, true);
+    await expect(lead.locator('#cases-caption')).toBeVisible();
+    await expectNoAxeViolationsHere(lead, browser, js, 'queue page (lead)');
+  });
 
-  // The lead requires a second factor of volunteers, then invites one into legal status.
-  await lead.goto('/desk/team');
-  await expectNoAxeViolationsHere(lead, browser, js, 'team page');
-  const sla = lead.locator('form:has(input[name=action][value=sla])').first();
-  await sla.locator('input[name=volunteers_need_totp]').check();
-  await sla.locator('button[type=submit]').click();
-  await expect(lead).toHaveURL(/\/desk\/team\?saved=sla$/);
-  await expect(lead.locator('form:has(input[name=action][value=sla])').first().locator('input[name=volunteers_need_totp]')).toBeChecked();
-  await lead.locator('#invite-role').selectOption('volunteer');
-  await lead.locator('#invite-queues').getByLabel(/legal/i).check();
-  await lead.locator('#invite-form button[type=submit]').click();
-  const link = await lead.locator('#new-link').inputValue();
-  expect(link).toContain('/desk/join/');
-  await expectNoAxeViolationsHere(lead, browser, js, 'team page with a new link');
+  const link = await test.step('the lead requires a second factor of volunteers, then invites one into legal status', async () => {
+    await lead.goto('/desk/team');
+    await expectNoAxeViolationsHere(lead, browser, js, 'team page');
+    const sla = lead.locator('form:has(input[name=action][value=sla])').first();
+    await sla.locator('input[name=volunteers_need_totp]').check();
+    await sla.locator('button[type=submit]').click();
+    await expect(lead).toHaveURL(/\/desk\/team\?saved=sla$/);
+    await expect(lead.locator('form:has(input[name=action][value=sla])').first().locator('input[name=volunteers_need_totp]')).toBeChecked();
+    await lead.locator('#invite-role').selectOption('volunteer');
+    await lead.locator('#invite-queues').getByLabel(/legal/i).check();
+    await lead.locator('#invite-form button[type=submit]').click();
+    const link = await lead.locator('#new-link').inputValue();
+    expect(link).toContain('/desk/join/');
+    await expectNoAxeViolationsHere(lead, browser, js, 'team page with a new link');
+    return link;
+  });
 
-  // The volunteer joins, must enrol, then signs in again (a later code: used ones are refused).
   const volunteerContext = await browser.newContext({ javaScriptEnabled: js });
   const volunteer = await volunteerContext.newPage();
   collectProblems(volunteer, problems);
-  const secret = await join(volunteer, browser, js, new URL(link).pathname, `vol-${suffix}`, false);
-  await volunteer.locator('form[action="/desk/logout"] button').click();
-  await expect(volunteer).toHaveURL(/\/desk\/login/);
-  await expectNoAxeViolationsHere(volunteer, browser, js, 'sign-in page');
-  await volunteer.locator('#login').fill(`vol-${suffix}`);
-  await volunteer.locator('#password').fill('a calm and long passphrase 7');
-  await volunteer.locator('#login-form button[type=submit]').click();
-  await expect(volunteer).toHaveURL(/\/desk\/second-factor$/);
-  await volunteer.locator('#code').fill(totp(secret, 1));
-  await volunteer.locator('#code-form button[type=submit]').click();
-  await expect(volunteer).toHaveURL(/\/desk$/);
+  await test.step('the volunteer joins, must enrol, then signs in again (a later code: used ones are refused)', async () => {
+    const secret = await join(volunteer, browser, js, new URL(link).pathname, `vol-${suffix}`, false);
+    await volunteer.locator('form[action="/desk/logout"] button').click();
+    await expect(volunteer).toHaveURL(/\/desk\/login/);
+    await expectNoAxeViolationsHere(volunteer, browser, js, 'sign-in page');
+    await volunteer.locator('#login').fill(`vol-${suffix}`);
+    await volunteer.locator('#password').fill('a calm and long passphrase 7');
+    await volunteer.locator('#login-form button[type=submit]').click();
+    await expect(volunteer).toHaveURL(/\/desk\/second-factor$/);
+    await volunteer.locator('#code').fill(totp(secret, 1));
+    await volunteer.locator('#code-form button[type=submit]').click();
+    await expect(volunteer).toHaveURL(/\/desk$/);
+  });
 
-  // Take next, by keyboard alone: the requester's case opens.
-  await tabTo(volunteer, 'form.take-next button');
-  await volunteer.keyboard.press('Enter');
-  await expect(volunteer).toHaveURL(/\/desk\/cases\/[0-9a-f-]{36}/);
-  await expect(volunteer.locator('body')).toContainText(reference);
-  await expect(volunteer.locator('body')).toContainText('My residence permit expires next month.');
-  await expectNoAxeViolationsHere(volunteer, browser, js, 'case page');
+  await test.step("take next, by keyboard alone: the requester's case opens", async () => {
+    await tabTo(volunteer, 'form.take-next button');
+    await volunteer.keyboard.press('Enter');
+    await expect(volunteer).toHaveURL(/\/desk\/cases\/[0-9a-f-]{36}/);
+    await expect(volunteer.locator('body')).toContainText(reference);
+    await expect(volunteer.locator('body')).toContainText('My residence permit expires next month.');
+    await expectNoAxeViolationsHere(volunteer, browser, js, 'case page');
+  });
 
-  // A note, typed and sent by keyboard alone; then a reply.
-  await tabTo(volunteer, '#note-body');
-  await volunteer.keyboard.type('Check whether the permit can be extended locally.');
-  await volunteer.keyboard.press('Tab');
-  await volunteer.keyboard.press('Enter');
-  await expect(volunteer).toHaveURL(/saved=note/);
-  await volunteer.locator('#reply-body').fill('Please come on Tuesday with your passport.');
-  await volunteer.locator('#reply-form button[type=submit]').click();
-  await expect(volunteer).toHaveURL(/saved=reply/);
-  await expect(volunteer.locator('body')).toContainText('Check whether the permit can be extended locally.');
-  await expect(volunteer.locator('body')).toContainText('Please come on Tuesday with your passport.');
+  await test.step('a note, typed and sent by keyboard alone; then a reply', async () => {
+    await tabTo(volunteer, '#note-body');
+    await volunteer.keyboard.type('Check whether the permit can be extended locally.');
+    await volunteer.keyboard.press('Tab');
+    await volunteer.keyboard.press('Enter');
+    await expect(volunteer).toHaveURL(/saved=note/);
+    await volunteer.locator('#reply-body').fill('Please come on Tuesday with your passport.');
+    await volunteer.locator('#reply-form button[type=submit]').click();
+    await expect(volunteer).toHaveURL(/saved=reply/);
+    await expect(volunteer.locator('body')).toContainText('Check whether the permit can be extended locally.');
+    await expect(volunteer.locator('body')).toContainText('Please come on Tuesday with your passport.');
+  });
 
-  // The requester sees the reply and not the note.
-  await requester.goto('/follow-up');
-  await requester.locator('#reference').fill(reference);
-  await requester.locator('#code').fill(code);
-  await requester.locator('button.primary').click();
-  await expect(requester.locator('#thread')).toContainText('Please come on Tuesday with your passport.');
-  await expect(requester.locator('body')).not.toContainText('extended locally');
+  await test.step('the requester sees the reply and not the note', async () => {
+    await requester.goto('/follow-up');
+    await requester.locator('#reference').fill(reference);
+    await requester.locator('#code').fill(code);
+    await requester.locator('button.primary').click();
+    await expect(requester.locator('#thread')).toContainText('Please come on Tuesday with your passport.');
+    await expect(requester.locator('body')).not.toContainText('extended locally');
+  });
 
-  // The lead sees who opened the case.
-  await lead.goto(volunteer.url().replace(/\?.*$/, ''));
-  await expect(lead.locator('#access-history')).toContainText(`vol-${suffix}`);
-  await expectNoAxeViolationsHere(lead, browser, js, 'case page (lead)');
+  await test.step('the lead sees who opened the case', async () => {
+    await lead.goto(volunteer.url().replace(/\?.*$/, ''));
+    await expect(lead.locator('#access-history')).toContainText(`vol-${suffix}`);
+    await expectNoAxeViolationsHere(lead, browser, js, 'case page (lead)');
+  });
 
-  // The dashboard: the legal-status queue's open case, one number away from the queue.
-  await lead.locator('nav.desk-nav a[href="/desk/dashboard"]').click();
-  await expect(lead).toHaveURL(/\/desk\/dashboard$/);
-  await expect(lead.locator('#weeks-table')).toBeVisible();
-  await expectNoAxeViolationsHere(lead, browser, js, 'dashboard');
-  const legalQueue = await lead.locator('#d-queue option', { hasText: /legal/i }).getAttribute('value');
-  await lead.locator('#d-queue').selectOption(legalQueue!);
-  await lead.locator('#dashboard-form button[type=submit]').click();
-  await expect(lead).toHaveURL(new RegExp(`/desk/dashboard\\?.*queue=${legalQueue}`));
-  const open = lead.locator('dl.glance a.count').first();
-  await expect(open).toHaveText('1');
-  await open.click();
-  await expect(lead).toHaveURL(new RegExp(`/desk\\?queue=${legalQueue}$`));
-  await expect(lead.locator('table.cases')).toContainText(reference);
+  const legalQueue = await test.step("the dashboard: the legal-status queue's open case, one number away from the queue", async () => {
+    await lead.locator('nav.desk-nav a[href="/desk/dashboard"]').click();
+    await expect(lead).toHaveURL(/\/desk\/dashboard$/);
+    await expect(lead.locator('#weeks-table')).toBeVisible();
+    await expectNoAxeViolationsHere(lead, browser, js, 'dashboard');
+    const legalQueue = await lead.locator('#d-queue option', { hasText: /legal/i }).getAttribute('value');
+    await lead.locator('#d-queue').selectOption(legalQueue!);
+    await lead.locator('#dashboard-form button[type=submit]').click();
+    await expect(lead).toHaveURL(new RegExp(`/desk/dashboard\\?.*queue=${legalQueue}`));
+    const open = lead.locator('dl.glance a.count').first();
+    await expect(open).toHaveText('1');
+    await open.click();
+    await expect(lead).toHaveURL(new RegExp(`/desk\\?queue=${legalQueue}$`));
+    await expect(lead.locator('table.cases')).toContainText(reference);
+    return legalQueue!;
+  });
 
-  // The volunteer's open case, one number away from their own list.
-  await lead.goto(`/desk/dashboard?queue=${legalQueue}`);
-  const theirs = lead.locator('table.workload tr', { hasText: `vol-${suffix}` }).locator('a.count').first();
-  await expect(theirs).toHaveText('1');
-  await theirs.click();
-  await expect(lead).toHaveURL(new RegExp(`/desk\\?queue=${legalQueue}&assignee=[0-9a-f-]{36}$`));
-  await expect(lead.locator('table.cases')).toContainText(reference);
-  await expect(lead.locator('#f-assignee option:checked')).toHaveText(`vol-${suffix}`);
-  await expectNoAxeViolationsHere(lead, browser, js, "one person's cases");
+  await test.step("the volunteer's open case, one number away from their own list", async () => {
+    await lead.goto(`/desk/dashboard?queue=${legalQueue}`);
+    const theirs = lead.locator('table.workload tr', { hasText: `vol-${suffix}` }).locator('a.count').first();
+    await expect(theirs).toHaveText('1');
+    await theirs.click();
+    await expect(lead).toHaveURL(new RegExp(`/desk\\?queue=${legalQueue}&assignee=[0-9a-f-]{36}$`));
+    await expect(lead.locator('table.cases')).toContainText(reference);
+    await expect(lead.locator('#f-assignee option:checked')).toHaveText(`vol-${suffix}`);
+    await expectNoAxeViolationsHere(lead, browser, js, "one person's cases");
+  });
 
-  // The figures as CSV: aggregates only.
-  await lead.goto(`/desk/dashboard?queue=${legalQueue}`);
-  const [download] = await Promise.all([lead.waitForEvent('download'), lead.locator('#export-csv').click()]);
-  const csv = readFileSync((await download.path())!, 'utf8');
-  expect(csv.split('\n')[0]).toBe('section,embassy,queue,key,value');
-  expect(csv).toContain('open_by_status,');
-  expect(csv).not.toContain('Tsimafei');
-  expect(csv).not.toContain(`vol-${suffix}`);
+  await test.step('the figures as CSV: aggregates only', async () => {
+    await lead.goto(`/desk/dashboard?queue=${legalQueue}`);
+    const [download] = await Promise.all([lead.waitForEvent('download'), lead.locator('#export-csv').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\n')[0]).toBe('section,embassy,queue,key,value');
+    expect(csv).toContain('open_by_status,');
+    expect(csv).not.toContain('Tsimafei');
+    expect(csv).not.toContain(`vol-${suffix}`);
+  });
 
-  // The audit log shows the volunteer's view of the case, and the chain can be checked.
-  await lead.goto(`/desk/audit?reference=${reference}`);
-  await expect(lead.locator('#audit-rows')).toContainText(`vol-${suffix}`);
-  await lead.getByRole('button', { name: 'Check now' }).click();
-  await expect(lead).toHaveURL(/\/desk\/audit\?saved=check$/);
-  await expect(lead.locator('#chain-status')).toContainText('The log verifies');
-  await expectNoAxeViolationsHere(lead, browser, js, 'audit log');
+  await test.step("the audit log shows the volunteer's view of the case, and the chain can be checked", async () => {
+    await lead.goto(`/desk/audit?reference=${reference}`);
+    await expect(lead.locator('#audit-rows')).toContainText(`vol-${suffix}`);
+    await lead.getByRole('button', { name: 'Check now' }).click();
+    await expect(lead).toHaveURL(/\/desk\/audit\?saved=check$/);
+    await expect(lead.locator('#chain-status')).toContainText('The log verifies');
+    await expectNoAxeViolationsHere(lead, browser, js, 'audit log');
+  });
 
-  // Deactivating the volunteer ends their session: their next page asks them to sign in.
-  await lead.goto('/desk/team');
-  await lead.getByRole('button', { name: new RegExp(`Deactivate.*vol-${suffix}`) }).click();
-  await expect(lead).toHaveURL(/\/desk\/team\?saved=deactivate$/);
-  await volunteer.goto('/desk');
-  await expect(volunteer.locator('a[href="/desk/login"]')).toBeVisible();
-  await expect(volunteer.locator('form.take-next')).toHaveCount(0);
+  await test.step('deactivating the volunteer ends their session: their next page asks them to sign in', async () => {
+    await lead.goto('/desk/team');
+    await lead.getByRole('button', { name: new RegExp(`Deactivate.*vol-${suffix}`) }).click();
+    await expect(lead).toHaveURL(/\/desk\/team\?saved=deactivate$/);
+    await volunteer.goto('/desk');
+    await expect(volunteer.locator('a[href="/desk/login"]')).toBeVisible();
+    await expect(volunteer.locator('form.take-next')).toHaveCount(0);
+  });
   expect(problems).toEqual([]);
   await Promise.all([requesterContext.close(), leadContext.close(), volunteerContext.close()]);
 });
