@@ -307,6 +307,47 @@ mod tests {
         assert_eq!(super::with_shared_cache("sqlite://./d/desk.sqlite?cache=private"), "sqlite://./d/desk.sqlite?cache=private");
     }
 
+    /// Migration 10 rebuilds the case keys and sealed fields without a rowid: every row
+    /// written before it comes through unchanged, and deleting a case still shreds its rows.
+    #[tokio::test]
+    async fn sealed_rows_survive_their_tables_rebuilt_without_rowid() {
+        use super::{Backend, Db, SQLITE_MIGRATIONS};
+        use sqlx::Executor;
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/desk.sqlite?mode=rwc", dir.path().display());
+        let db = Db::connect(&url, Backend::Sqlite).await.unwrap();
+        let before = sqlx::migrate::Migrator { migrations: SQLITE_MIGRATIONS.migrations.iter().filter(|m| m.version < 10).cloned().collect(), ..sqlx::migrate::Migrator::DEFAULT };
+        before.run(db.pool()).await.unwrap();
+        db.pool()
+            .execute(
+                "INSERT INTO embassies (id, code, country, name, created_at) VALUES ('e1', 'pl', 'PL', 'Poland', 1); \
+                 INSERT INTO queues (id, embassy_id, slug, name, created_at) VALUES ('q1', 'e1', 'general', 'General', 1); \
+                 INSERT INTO cases (id, reference, embassy_id, queue_id, categories, status, priority, language, created_at, updated_at) \
+                   VALUES ('c1', 'R-1', 'e1', 'q1', 'legal', 'new', 2, 'be', 1, 1), ('c2', 'R-2', 'e1', 'q1', 'work', 'new', 2, 'ru', 2, 2); \
+                 INSERT INTO case_keys (case_id, holder, wrapped, created_at) VALUES ('c1', 'server', x'0102', 1), ('c2', 'server', x'0304', 2); \
+                 INSERT INTO case_fields (case_id, name, sealed) VALUES ('c1', 'requester_name', x'aa'), ('c1', 'story', x'bbcc'), ('c2', 'requester_name', x'dd');",
+            )
+            .await
+            .unwrap();
+        db.migrate().await.unwrap();
+        for table in ["case_keys", "case_fields"] {
+            let sql: String = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $1").bind(table).fetch_one(db.pool()).await.unwrap();
+            assert!(sql.ends_with("WITHOUT ROWID"), "{table}: {sql}");
+        }
+        let keys: Vec<(String, String, Vec<u8>, i64)> = sqlx::query_as("SELECT case_id, holder, wrapped, created_at FROM case_keys ORDER BY case_id").fetch_all(db.pool()).await.unwrap();
+        assert_eq!(keys, vec![("c1".into(), "server".into(), vec![1, 2], 1), ("c2".into(), "server".into(), vec![3, 4], 2)]);
+        let fields: Vec<(String, String, Vec<u8>)> = sqlx::query_as("SELECT case_id, name, sealed FROM case_fields ORDER BY case_id, name").fetch_all(db.pool()).await.unwrap();
+        assert_eq!(
+            fields,
+            vec![("c1".into(), "requester_name".into(), vec![0xaa]), ("c1".into(), "story".into(), vec![0xbb, 0xcc]), ("c2".into(), "requester_name".into(), vec![0xdd])]
+        );
+        // The foreign keys came along: a case's rows go with it, and none without a case.
+        db.pool().execute("DELETE FROM cases WHERE id = 'c1'").await.unwrap();
+        let left: Vec<(String,)> = sqlx::query_as("SELECT case_id FROM case_keys UNION ALL SELECT case_id FROM case_fields").fetch_all(db.pool()).await.unwrap();
+        assert_eq!(left, vec![("c2".into(),), ("c2".into(),)]);
+        assert!(db.pool().execute("INSERT INTO case_fields (case_id, name, sealed) VALUES ('nobody', 'story', x'00')").await.is_err());
+    }
+
     #[test]
     fn value_groups_are_numbered_in_order() {
         let mut sql = String::from("INSERT INTO t (a, b) VALUES ");
