@@ -30,12 +30,35 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// The bytes of lower- or upper-case hex; `None` for anything else (odd length included).
 pub fn from_hex(text: &str) -> Option<Vec<u8>> {
-    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    // The queue page reads two hex values for each of its fifty rows: a table, not a parse.
+    const DIGITS: [u8; 256] = {
+        let mut table = [u8::MAX; 256];
+        let mut i = 0;
+        while i < 10 {
+            table[b'0' as usize + i] = i as u8;
+            i += 1;
+        }
+        let mut i = 0;
+        while i < 6 {
+            table[b'a' as usize + i] = 10 + i as u8;
+            table[b'A' as usize + i] = 10 + i as u8;
+            i += 1;
+        }
+        table
+    };
     let text = text.as_bytes();
     if text.len() % 2 != 0 {
         return None;
     }
-    text.chunks(2).map(|pair| Some(digit(pair[0])? << 4 | digit(pair[1])?)).collect()
+    let mut bytes = Vec::with_capacity(text.len() / 2);
+    for pair in text.chunks_exact(2) {
+        let (high, low) = (DIGITS[pair[0] as usize], DIGITS[pair[1] as usize]);
+        if high > 15 || low > 15 {
+            return None;
+        }
+        bytes.push(high << 4 | low);
+    }
+    Some(bytes)
 }
 
 /// A new bearer token (256 random bits, URL-safe base64) for a session cookie or a link.

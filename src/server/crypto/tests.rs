@@ -209,3 +209,20 @@ fn hex_is_lower_case_two_digits_a_byte() {
     assert_eq!(hex(&[0x00, 0xab, 0x10, 0xff]), "00ab10ff");
     assert_eq!(hex(&[]), "");
 }
+
+#[test]
+fn from_hex_reads_either_case_and_refuses_anything_else() {
+    assert_eq!(from_hex("00ab10FF"), Some(vec![0x00, 0xab, 0x10, 0xff]));
+    assert_eq!(from_hex(""), Some(vec![]));
+    assert_eq!(from_hex("abc"), None);
+    assert_eq!(from_hex("0g"), None);
+    assert_eq!(from_hex("+1"), None);
+}
+
+proptest! {
+    #[test]
+    fn from_hex_reads_what_hex_writes(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        prop_assert_eq!(from_hex(&hex(&bytes)), Some(bytes.clone()));
+        prop_assert_eq!(from_hex(&hex(&bytes).to_uppercase()), Some(bytes));
+    }
+}
