@@ -30,21 +30,12 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// The bytes of lower- or upper-case hex; `None` for anything else (odd length included).
 pub fn from_hex(text: &str) -> Option<Vec<u8>> {
-    // The queue page reads two hex values for each of its fifty rows: a table, not a parse.
-    const DIGITS: [u8; 256] = {
-        let mut table = [u8::MAX; 256];
-        let mut i = 0;
-        while i < 10 {
-            table[b'0' as usize + i] = i as u8;
-            i += 1;
-        }
-        let mut i = 0;
-        while i < 6 {
-            table[b'a' as usize + i] = 10 + i as u8;
-            table[b'A' as usize + i] = 10 + i as u8;
-            i += 1;
-        }
-        table
+    // The queue page decodes two hex values for each of its fifty rows.
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
     };
     let text = text.as_bytes();
     if text.len() % 2 != 0 {
@@ -52,11 +43,7 @@ pub fn from_hex(text: &str) -> Option<Vec<u8>> {
     }
     let mut bytes = Vec::with_capacity(text.len() / 2);
     for pair in text.chunks_exact(2) {
-        let (high, low) = (DIGITS[pair[0] as usize], DIGITS[pair[1] as usize]);
-        if high > 15 || low > 15 {
-            return None;
-        }
-        bytes.push(high << 4 | low);
+        bytes.push(digit(pair[0])? << 4 | digit(pair[1])?);
     }
     Some(bytes)
 }
