@@ -200,7 +200,15 @@ test('a lead invites a volunteer who enrols, signs in, takes the next case, note
   await test.step("the audit log shows the volunteer's view of the case, and the chain can be checked", async () => {
     await lead.goto(`/desk/audit?reference=${reference}`);
     await expect(lead.locator('#audit-rows')).toContainText(`vol-${suffix}`);
-    await lead.getByRole('button', { name: 'Check now' }).click();
+    // This click has timed out now and then, on a page whose rows were already shown: when it
+    // does, the failure carries what the lead's page held at that moment.
+    await lead
+      .getByRole('button', { name: 'Check now' })
+      .click()
+      .catch(async (error) => {
+        const held = await lead.locator('body').ariaSnapshot().catch(() => '(no snapshot)');
+        throw new Error(`${error}\nthe lead's page at ${lead.url()}:\n${held}`);
+      });
     await expect(lead).toHaveURL(/\/desk\/audit\?saved=check$/);
     await expect(lead.locator('#chain-status')).toContainText('The log verifies');
     await expectNoAxeViolationsHere(lead, browser, js, 'audit log');
