@@ -18,6 +18,10 @@
 //! [`desk::view_case`] with its audit row), one at a time at `LOAD_RATE`, each latency again
 //! from the moment it was due. That is the cost of opening a case, apart from the HTTP round
 //! trip and the generator around it.
+//!
+//! With `LOAD_SEAL_SIZES` (comma-separated byte counts) instead, it times sealing and opening
+//! one value of each size with a case's key, as the desk does for every answer, name and
+//! message: the median of five rounds of at least a quarter of a second each.
 
 use std::time::{Duration, Instant};
 
@@ -34,6 +38,9 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 fn main() {
+    if let Ok(sizes) = std::env::var("LOAD_SEAL_SIZES") {
+        return seal_sizes(sizes.split(',').map(|s| s.trim().parse().expect("LOAD_SEAL_SIZES are byte counts")).collect());
+    }
     if let Ok(ids) = std::env::var("LOAD_OPEN_CASES") {
         return open_cases(ids.split(',').map(str::to_owned).collect());
     }
@@ -178,4 +185,35 @@ fn open_cases(ids: Vec<String>) {
             percentile(&latencies, 100.0),
         );
     });
+}
+
+/// Times [`DataKey::seal`] and [`DataKey::open`] on a value of each of `sizes` bytes and
+/// prints nanoseconds per call (the median of five rounds).
+fn seal_sizes(sizes: Vec<usize>) {
+    use embassy_desk::server::crypto::{DataKey, Place};
+    use std::hint::black_box;
+    let key = DataKey::generate();
+    let place = Place { case: "6f1c0a52-3b5e-4c1d-9f0e-2a7b8c9d0e1f", table: "case_fields", column: "value", row: "narrative" };
+    // Nanoseconds per call of `call`: rounds of at least 250 ms, the median of five.
+    let time = |call: &mut dyn FnMut()| {
+        let mut rounds: Vec<f64> = (0..5)
+            .map(|_| {
+                let (start, mut calls) = (Instant::now(), 0u64);
+                while calls < 1000 || start.elapsed() < Duration::from_millis(250) {
+                    call();
+                    calls += 1;
+                }
+                start.elapsed().as_nanos() as f64 / calls as f64
+            })
+            .collect();
+        rounds.sort_by(f64::total_cmp);
+        rounds[2]
+    };
+    for size in sizes {
+        let plain = vec![b'x'; size];
+        let sealed = key.seal(&place, &plain);
+        let seal = time(&mut || drop(black_box(key.seal(black_box(&place), black_box(&plain)))));
+        let open = time(&mut || drop(black_box(key.open(black_box(&place), black_box(&sealed)).expect("opens"))));
+        println!("{size} bytes: seal {seal:.0} ns, open {open:.0} ns");
+    }
 }

@@ -226,3 +226,13 @@ proptest! {
         prop_assert_eq!(from_hex(&hex(&bytes).to_uppercase()), Some(bytes));
     }
 }
+
+/// `.cargo/config.toml` builds Poly1305 portable on x86, where most of what the desk opens
+/// is short; a `RUSTFLAGS` of one's own replaces that file's flags and lands here.
+#[test]
+fn poly1305_is_built_portable_on_x86() {
+    assert!(
+        cfg!(poly1305_force_soft) || !cfg!(any(target_arch = "x86_64", target_arch = "x86")),
+        "build with --cfg poly1305_force_soft (.cargo/config.toml; a RUSTFLAGS variable replaces it)"
+    );
+}
