@@ -185,6 +185,12 @@ test('a lead invites a volunteer who enrols, signs in, takes the next case, note
     await expect(lead.locator('table.cases')).toContainText(reference);
     await expect(lead.locator('#f-assignee option:checked')).toHaveText(`vol-${suffix}`);
     await expectNoAxeViolationsHere(lead, browser, js, "one person's cases");
+    // The server sends the rows as finished HTML; the page, once alive, keeps them and their links.
+    await lead.waitForLoadState('networkidle');
+    await expect(lead.locator('table.cases tbody tr')).toHaveCount(1);
+    await lead.locator('table.cases tbody a.reference').click();
+    await expect(lead).toHaveURL(/\/desk\/cases\/[0-9a-f-]{36}$/);
+    await expect(lead.locator('body')).toContainText(reference);
   });
 
   await test.step('the figures as CSV: aggregates only', async () => {

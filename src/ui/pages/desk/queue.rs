@@ -29,10 +29,25 @@ pub fn DeskQueuePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let page = Resource::new(move || query.with(filter_from_query), load_queue_page);
+    // On the server, the HTML of the fifty rows (most of what the page renders) once per
+    // page of cases and language: the Suspense below runs its children twice for each
+    // request, once to find loads nested in them and once to render. In the browser, the
+    // rows the server sent stay as they are while the page hydrates (`Some` empty HTML:
+    // nothing to set), and any later render builds them as views (`None`).
+    #[cfg(feature = "ssr")]
+    let rows = Memo::new(move |_| {
+        let locale = i18n.get_locale();
+        page.with(|page| match page {
+            Some(Ok(page)) => Some(case_rows_html(locale, &page.cases)),
+            _ => None,
+        })
+    });
+    #[cfg(not(feature = "ssr"))]
+    let rows = Signal::derive(|| Owner::current_shared_context().is_some_and(|context| context.during_hydration()).then(String::new));
     view! {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
             {move || page.get().map(|r| match r {
-                Ok(page) => view! { <DeskFrame me=page.me.clone()><QueueView page /></DeskFrame> }.into_any(),
+                Ok(page) => view! { <DeskFrame me=page.me.clone()><QueueView page rows=rows.get() /></DeskFrame> }.into_any(),
                 Err(error) => view! { <DeskFrame><LoadProblem error>{t_string!(i18n, desk.queue.title)}</LoadProblem></DeskFrame> }.into_any(),
             })}
         </Suspense>
@@ -84,7 +99,7 @@ fn next_page_href(filter: &CaseFilter, after: &str) -> String {
 }
 
 #[component]
-fn QueueView(page: QueuePageDto) -> impl IntoView {
+fn QueueView(page: QueuePageDto, rows: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let next = page.next.as_deref().map(|after| next_page_href(&page.filter, after));
     let filter = page.filter.clone();
@@ -99,7 +114,7 @@ fn QueueView(page: QueuePageDto) -> impl IntoView {
         <div class="desk-columns">
             <div class="desk-main">
                 <FilterForm filter=page.filter.clone() queues=page.queues.clone() embassies=page.embassies.clone() people=page.people.clone() />
-                <CaseTable cases=page.cases filtered=filter != CaseFilter::default() />
+                <CaseTable cases=page.cases rows filtered=filter != CaseFilter::default() />
                 {next.map(|href| view! {
                     <p class="pager"><a href=href rel="external">{t_string!(i18n, desk.queue.next_page)}</a></p>
                 })}
@@ -233,8 +248,9 @@ fn FilterForm(filter: CaseFilter, queues: Vec<QueueDto>, embassies: Vec<ChoiceDt
     }
 }
 
+/// The page's cases, as rows built here or as `rows`, their HTML ([`case_rows_html`]).
 #[component]
-fn CaseTable(cases: Vec<CaseRowDto>, filtered: bool) -> impl IntoView {
+fn CaseTable(cases: Vec<CaseRowDto>, rows: Option<String>, filtered: bool) -> impl IntoView {
     let i18n = use_i18n();
     if cases.is_empty() {
         return view! {
@@ -246,45 +262,53 @@ fn CaseTable(cases: Vec<CaseRowDto>, filtered: bool) -> impl IntoView {
         }
         .into_any();
     }
-    // The language is read once for the fifty rows.
-    let locale = i18n.get_locale_untracked();
-    let rows = cases.into_iter().map(|row| case_row(locale, row)).collect_view();
-    view! {
-        <DeskTable caption_id="cases-caption" class="cases" caption=t_string!(i18n, desk.queue.cases_caption).into_any()
-            head=view! {
-                <th scope="col">{t_string!(i18n, desk.queue.col_reference)}</th>
-                <th scope="col">{t_string!(i18n, desk.queue.col_name)}</th>
-                <th scope="col">{t_string!(i18n, desk.queue.col_categories)}</th>
-                <th scope="col">{t_string!(i18n, desk.queue.col_priority)}</th>
-                <th scope="col">{t_string!(i18n, desk.queue.col_status)}</th>
-                <th scope="col">{t_string!(i18n, desk.queue.col_age)}</th>
-                <th scope="col">{t_string!(i18n, desk.queue.col_due)}</th>
-                <th scope="col">{t_string!(i18n, desk.queue.col_assignee)}</th>
-            }.into_any()>
-            {rows}
-        </DeskTable>
+    let head = view! {
+        <th scope="col">{t_string!(i18n, desk.queue.col_reference)}</th>
+        <th scope="col">{t_string!(i18n, desk.queue.col_name)}</th>
+        <th scope="col">{t_string!(i18n, desk.queue.col_categories)}</th>
+        <th scope="col">{t_string!(i18n, desk.queue.col_priority)}</th>
+        <th scope="col">{t_string!(i18n, desk.queue.col_status)}</th>
+        <th scope="col">{t_string!(i18n, desk.queue.col_age)}</th>
+        <th scope="col">{t_string!(i18n, desk.queue.col_due)}</th>
+        <th scope="col">{t_string!(i18n, desk.queue.col_assignee)}</th>
     }
-    .into_any()
+    .into_any();
+    let caption = t_string!(i18n, desk.queue.cases_caption).into_any();
+    match rows {
+        Some(html) => view! { <DeskTable caption_id="cases-caption" class="cases" caption head rows_html=html /> }.into_any(),
+        None => {
+            // The language is read once for the fifty rows.
+            let locale = i18n.get_locale_untracked();
+            let rows = cases.iter().map(|row| case_row(locale, row)).collect_view();
+            view! { <DeskTable caption_id="cases-caption" class="cases" caption head>{rows}</DeskTable> }.into_any()
+        }
+    }
+}
+
+/// The HTML of the rows of `cases`, in `locale` (read once for all of them).
+#[cfg(feature = "ssr")]
+fn case_rows_html(locale: Locale, cases: &[CaseRowDto]) -> String {
+    crate::ui::components::desk_table::rows_html(cases.iter().map(|row| case_row(locale, row)))
 }
 
 /// One case of the list. A page holds fifty of them, each rendered once per load (the
 /// language is chosen before rendering), so its text is plain strings in `locale` and its
 /// branches `Either`: nothing in a row is reactive or boxed.
-fn case_row(locale: Locale, row: CaseRowDto) -> impl IntoView {
+fn case_row(locale: Locale, row: &CaseRowDto) -> impl IntoView {
     let href = format!("/desk/cases/{}", row.id);
     let categories = row.categories.iter().map(|c| category_short_string(locale, *c)).collect::<Vec<_>>().join(", ");
     let name = if row.requester_name.is_empty() {
         Either::Left(view! { <span class="muted">{td_string!(locale, desk.queue.name_deleted).to_string()}</span> })
     } else {
-        Either::Right(row.requester_name)
+        Either::Right(row.requester_name.clone())
     };
-    let assignee = match row.assignee {
+    let assignee = match row.assignee.clone() {
         Some(login) => Either::Left(login),
         None => Either::Right(view! { <span class="muted">{td_string!(locale, desk.queue.unassigned).to_string()}</span> }),
     };
     view! {
         <tr class:overdue=row.overdue>
-            <th scope="row"><a href=href rel="external" class="reference">{row.reference}</a></th>
+            <th scope="row"><a href=href rel="external" class="reference">{row.reference.clone()}</a></th>
             <td>{name}</td>
             <td>{categories}</td>
             <td>{priority_badge(locale, row.priority)}</td>
