@@ -213,7 +213,10 @@ test('a lead invites a volunteer who enrols, signs in, takes the next case, note
       .click()
       .catch(async (error) => {
         const held = await lead.locator('body').ariaSnapshot().catch(() => '(no snapshot)');
-        throw new Error(`${error}\nthe lead's page at ${lead.url()}:\n${held}`);
+        // Once it was in Belarusian: whether a language cookie made it so tells where to look.
+        const lang = await lead.locator('html').getAttribute('lang').catch(() => '?');
+        const cookie = (await leadContext.cookies()).find((c) => c.name === 'lang')?.value ?? 'none';
+        throw new Error(`${error}\nthe lead's page (html lang ${lang}, lang cookie ${cookie}) at ${lead.url()}:\n${held}`);
       });
     await expect(lead).toHaveURL(/\/desk\/audit\?saved=check$/);
     await expect(lead.locator('#chain-status')).toContainText('The log verifies');
