@@ -41,9 +41,5 @@ pub fn DeskTable(
 /// views and does not write HTML.
 #[cfg(feature = "ssr")]
 pub fn rows_html<V: RenderHtml>(rows: impl IntoIterator<Item = V>) -> String {
-    let mut html = String::new();
-    for row in rows {
-        html.push_str(&row.to_html());
-    }
-    html
+    rows.into_iter().map(RenderHtml::to_html).collect()
 }
