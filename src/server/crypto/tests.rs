@@ -217,6 +217,14 @@ fn from_hex_reads_either_case_and_refuses_anything_else() {
     assert_eq!(from_hex("abc"), None);
     assert_eq!(from_hex("0g"), None);
     assert_eq!(from_hex("+1"), None);
+    // Every byte, in either place of a pair: only the 22 hex digits are read.
+    for b in 0..=255u8 {
+        let digit = b.is_ascii_hexdigit();
+        for pair in [[b, b'0'], [b'0', b]] {
+            let text = String::from_utf8_lossy(&pair).into_owned();
+            assert_eq!(from_hex(&text).is_some(), digit && text.len() == 2, "{pair:?}");
+        }
+    }
 }
 
 proptest! {
