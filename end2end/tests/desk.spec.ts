@@ -1,4 +1,4 @@
-import { test, expect, Page, Browser } from '@playwright/test';
+import { test, expect, Page, Browser, Request } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { expectNoAxeViolationsHere } from '../support/axe';
 import { cli, invitationPath, totp } from '../support/desk';
@@ -27,6 +27,20 @@ async function tabTo(page: Page, selector: string, max = 60) {
     if (await page.locator(selector).evaluate((el) => el === document.activeElement)) return;
   }
   throw new Error(`${selector} never got the focus`);
+}
+
+// A desk page loaded in full hydrates from the data it carries. Data the browser cannot read
+// back is loaded again from the server instead, silently: no desk data may be requested.
+async function expectHydratedFromPage(page: Page, path: string) {
+  const loads: string[] = [];
+  const seen = (request: Request) => {
+    if (request.url().includes('/api/desk/')) loads.push(`${request.method()} ${request.url()}`);
+  };
+  page.on('request', seen);
+  await page.goto(path);
+  await page.waitForLoadState('networkidle');
+  page.off('request', seen);
+  expect(loads, path).toEqual([]);
 }
 
 // Joins by an invitation link: login and password, then enrolment with the secret the page
@@ -157,6 +171,14 @@ test('a lead invites a volunteer who enrols, signs in, takes the next case, note
     await lead.goto(volunteer.url().replace(/\?.*$/, ''));
     await expect(lead.locator('#access-history')).toContainText(`vol-${suffix}`);
     await expectNoAxeViolationsHere(lead, browser, js, 'case page (lead)');
+  });
+
+  await test.step('each desk page, loaded in full, hydrates from the data it carries (with JavaScript)', async () => {
+    if (!js) return;
+    const casePath = volunteer.url().replace(/\?.*$/, '');
+    for (const path of ['/desk', casePath, '/desk/team', '/desk/dashboard', `/desk/audit?reference=${reference}`]) {
+      await expectHydratedFromPage(lead, path);
+    }
   });
 
   const legalQueue = await test.step("the dashboard: the legal-status queue's open case, one number away from the queue", async () => {

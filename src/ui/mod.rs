@@ -2,4 +2,5 @@
 
 pub mod browser;
 pub mod components;
+pub mod page_data;
 pub mod pages;

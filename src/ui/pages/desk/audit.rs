@@ -12,6 +12,7 @@ use crate::{
     i18n::{t, use_i18n},
     ui::components::{desk_frame::DeskFrame, desk_table::DeskTable, messages::date_time_text},
 };
+use crate::ui::page_data::PageData;
 use leptos::prelude::*;
 use leptos_router::{hooks::use_query_map, params::ParamsMap};
 
@@ -19,7 +20,7 @@ use leptos_router::{hooks::use_query_map, params::ParamsMap};
 pub fn DeskAuditPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let page = Resource::new(move || query.with(query_from), load_audit_page);
+    let page = Resource::<_, PageData>::new_with_options(move || query.with(query_from), load_audit_page, false);
     view! {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
             {move || page.get().map(|r| match r {

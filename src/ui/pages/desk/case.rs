@@ -17,6 +17,7 @@ use crate::{
         messages::{category_short_text, date_text, date_time_text, desk_status_text, priority_text},
     },
 };
+use crate::ui::page_data::PageData;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -24,7 +25,7 @@ use leptos_router::hooks::use_params_map;
 pub fn DeskCasePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let page = Resource::new(move || params.with(|p| p.get("id").unwrap_or_default()), load_case_page);
+    let page = Resource::<_, PageData>::new_with_options(move || params.with(|p| p.get("id").unwrap_or_default()), load_case_page, false);
     view! {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
             {move || page.get().map(|r| match r {

@@ -20,6 +20,7 @@ use crate::{
         messages::{date_text, desk_status_text, role_text},
     },
 };
+use crate::ui::page_data::PageData;
 use leptos::prelude::*;
 use leptos_router::{hooks::use_query_map, params::ParamsMap};
 
@@ -27,7 +28,7 @@ use leptos_router::{hooks::use_query_map, params::ParamsMap};
 pub fn DeskDashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let page = Resource::new(move || query.with(filter_from_query), load_dashboard);
+    let page = Resource::<_, PageData>::new_with_options(move || query.with(filter_from_query), load_dashboard, false);
     view! {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
             {move || page.get().map(|r| match r {

@@ -21,6 +21,7 @@ use crate::{
         messages::{category_short_string, date_text, desk_status_string, priority_string},
     },
 };
+use crate::ui::page_data::PageData;
 use leptos::{either::Either, prelude::*};
 use leptos_router::{hooks::use_query_map, params::ParamsMap};
 
@@ -28,7 +29,7 @@ use leptos_router::{hooks::use_query_map, params::ParamsMap};
 pub fn DeskQueuePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let page = Resource::new(move || query.with(filter_from_query), load_queue_page);
+    let page = Resource::<_, PageData>::new_with_options(move || query.with(filter_from_query), load_queue_page, false);
     // On the server, the HTML of the fifty rows (most of what the page renders) once per
     // page of cases and language: the Suspense below runs its children twice for each
     // request, once to find loads nested in them and once to render. In the browser, the

@@ -17,6 +17,7 @@ use crate::{
         messages::{date_time_text, role_text},
     },
 };
+use crate::ui::page_data::PageData;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -24,7 +25,7 @@ use leptos_router::hooks::use_query_map;
 pub fn DeskTeamPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let page = Resource::new(move || query.with(|q| q.get("person").filter(|p| !p.is_empty())), load_team_page);
+    let page = Resource::<_, PageData>::new_with_options(move || query.with(|q| q.get("person").filter(|p| !p.is_empty())), load_team_page, false);
     view! {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
             {move || page.get().map(|r| match r {
