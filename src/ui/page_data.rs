@@ -6,8 +6,25 @@
 //! [`PageData`] writes the same values with postcard, a compact binary form of their serde
 //! derives, which Leptos carries as base64: about half the characters and nothing to escape.
 
-use leptos::server::codee::{Decoder, Encoder};
+use leptos::{
+    prelude::Resource,
+    server::codee::{Decoder, Encoder},
+};
 use serde::{de::DeserializeOwned, Serialize};
+use std::future::Future;
+
+/// A desk page's load: `fetcher` of what `source` tracks, carried in the page as [`PageData`]
+/// for the browser to hydrate from. The page streams as any other: its first bytes do not
+/// wait for the load.
+#[track_caller]
+pub fn page_resource<S, T, Fut>(source: impl Fn() -> S + Send + Sync + 'static, fetcher: impl Fn(S) -> Fut + Send + Sync + 'static) -> Resource<T, PageData>
+where
+    S: Send + Sync + Clone + PartialEq + 'static,
+    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+{
+    Resource::new_with_options(source, fetcher, false)
+}
 
 /// The serde values as postcard bytes (carried in the page as base64).
 ///

@@ -222,7 +222,7 @@ fn from_hex_reads_either_case_and_refuses_anything_else() {
         let digit = b.is_ascii_hexdigit();
         for pair in [[b, b'0'], [b'0', b]] {
             let text = String::from_utf8_lossy(&pair).into_owned();
-            assert_eq!(from_hex(&text).is_some(), digit && text.len() == 2, "{pair:?}");
+            assert_eq!(from_hex(&text).is_some(), digit, "{pair:?}");
         }
     }
 }

@@ -10,9 +10,11 @@ use crate::{
     api::audit::{load_audit_page, AuditPageDto, AuditQuery, AuditRowDto, ChainDto, ACTIONS},
     domain::percent_encode,
     i18n::{t, use_i18n},
-    ui::components::{desk_frame::DeskFrame, desk_table::DeskTable, messages::date_time_text},
+    ui::{
+        components::{desk_frame::DeskFrame, desk_table::DeskTable, messages::date_time_text},
+        page_data::page_resource,
+    },
 };
-use crate::ui::page_data::PageData;
 use leptos::prelude::*;
 use leptos_router::{hooks::use_query_map, params::ParamsMap};
 
@@ -20,7 +22,7 @@ use leptos_router::{hooks::use_query_map, params::ParamsMap};
 pub fn DeskAuditPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let page = Resource::<_, PageData>::new_with_options(move || query.with(query_from), load_audit_page, false);
+    let page = page_resource(move || query.with(query_from), load_audit_page);
     view! {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
             {move || page.get().map(|r| match r {

@@ -11,13 +11,15 @@ use super::{
 use crate::{
     api::desk::{load_case_page, AccessDto, AnswerDto, CasePageDto, TimelineEntry, TimelineKind},
     i18n::{t, use_i18n},
-    ui::components::{
-        desk_frame::DeskFrame,
-        desk_table::DeskTable,
-        messages::{category_short_text, date_text, date_time_text, desk_status_text, priority_text},
+    ui::{
+        components::{
+            desk_frame::DeskFrame,
+            desk_table::DeskTable,
+            messages::{category_short_text, date_text, date_time_text, desk_status_text, priority_text},
+        },
+        page_data::page_resource,
     },
 };
-use crate::ui::page_data::PageData;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -25,7 +27,7 @@ use leptos_router::hooks::use_params_map;
 pub fn DeskCasePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let page = Resource::<_, PageData>::new_with_options(move || params.with(|p| p.get("id").unwrap_or_default()), load_case_page, false);
+    let page = page_resource(move || params.with(|p| p.get("id").unwrap_or_default()), load_case_page);
     view! {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
             {move || page.get().map(|r| match r {

@@ -13,14 +13,16 @@ use crate::{
     api::dashboard::{load_dashboard, DashboardDto, DashboardFilter, MedianDto, QueueLoadDto, WorkloadDto},
     domain::{percent_encode, Date, Role},
     i18n::{t, use_i18n},
-    ui::components::{
-        desk_frame::DeskFrame,
-        inputs::options_of,
-        desk_table::DeskTable,
-        messages::{date_text, desk_status_text, role_text},
+    ui::{
+        components::{
+            desk_frame::DeskFrame,
+            inputs::options_of,
+            desk_table::DeskTable,
+            messages::{date_text, desk_status_text, role_text},
+        },
+        page_data::page_resource,
     },
 };
-use crate::ui::page_data::PageData;
 use leptos::prelude::*;
 use leptos_router::{hooks::use_query_map, params::ParamsMap};
 
@@ -28,7 +30,7 @@ use leptos_router::{hooks::use_query_map, params::ParamsMap};
 pub fn DeskDashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let page = Resource::<_, PageData>::new_with_options(move || query.with(filter_from_query), load_dashboard, false);
+    let page = page_resource(move || query.with(filter_from_query), load_dashboard);
     view! {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
             {move || page.get().map(|r| match r {

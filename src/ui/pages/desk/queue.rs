@@ -14,14 +14,16 @@ use crate::{
     },
     domain::{percent_encode, Priority, Status},
     i18n::{t_string, td_string, use_i18n, Locale},
-    ui::components::{
-        desk_frame::DeskFrame,
-        inputs::options_of,
-        desk_table::DeskTable,
-        messages::{category_short_string, date_text, desk_status_string, priority_string},
+    ui::{
+        components::{
+            desk_frame::DeskFrame,
+            inputs::options_of,
+            desk_table::DeskTable,
+            messages::{category_short_string, date_text, desk_status_string, priority_string},
+        },
+        page_data::page_resource,
     },
 };
-use crate::ui::page_data::PageData;
 use leptos::{either::Either, prelude::*};
 use leptos_router::{hooks::use_query_map, params::ParamsMap};
 
@@ -29,7 +31,7 @@ use leptos_router::{hooks::use_query_map, params::ParamsMap};
 pub fn DeskQueuePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let page = Resource::<_, PageData>::new_with_options(move || query.with(filter_from_query), load_queue_page, false);
+    let page = page_resource(move || query.with(filter_from_query), load_queue_page);
     // On the server, the HTML of the fifty rows (most of what the page renders) once per
     // page of cases and language: the Suspense below runs its children twice for each
     // request, once to find loads nested in them and once to render. In the browser, the

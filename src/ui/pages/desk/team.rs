@@ -11,13 +11,15 @@ use crate::{
     api::desk::{load_team_page, PersonDto, TeamPageDto},
     domain::Role,
     i18n::{t, use_i18n},
-    ui::components::{
-        desk_frame::DeskFrame,
-        desk_table::DeskTable,
-        messages::{date_time_text, role_text},
+    ui::{
+        components::{
+            desk_frame::DeskFrame,
+            desk_table::DeskTable,
+            messages::{date_time_text, role_text},
+        },
+        page_data::page_resource,
     },
 };
-use crate::ui::page_data::PageData;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -25,7 +27,7 @@ use leptos_router::hooks::use_query_map;
 pub fn DeskTeamPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let page = Resource::<_, PageData>::new_with_options(move || query.with(|q| q.get("person").filter(|p| !p.is_empty())), load_team_page, false);
+    let page = page_resource(move || query.with(|q| q.get("person").filter(|p| !p.is_empty())), load_team_page);
     view! {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
             {move || page.get().map(|r| match r {
