@@ -32,28 +32,39 @@ pub fn DeskQueuePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let page = page_resource(move || query.with(filter_from_query), load_queue_page);
-    // On the server, the HTML of the fifty rows (most of what the page renders) once per
-    // page of cases and language: the Suspense below runs its children twice for each
-    // request, once to find loads nested in them and once to render. In the browser, the
-    // rows the server sent stay as they are while the page hydrates (`Some` empty HTML:
-    // nothing to set), and any later render builds them as views (`None`).
+    // On the server, the page's body is written as HTML once per page of cases and language:
+    // the Suspense below runs its children twice for each request (once to find loads nested
+    // in them, once to render), and its renderer resolves nested views as futures, each
+    // moved as it is polled, which costs far more than writing the same views at once.
+    // Nothing in the body is reactive or has a handler. In the browser, the body the server
+    // sent stays as it is while the page hydrates (`Some` empty HTML: nothing to set), and
+    // any later render builds it as views (`None`).
     #[cfg(feature = "ssr")]
-    let rows = Memo::new(move |_| {
-        let locale = i18n.get_locale();
+    let body = Memo::new(move |_| {
+        let _language = i18n.get_locale();
         page.with(|page| match page {
-            Some(Ok(page)) => Some(case_rows_html(locale, &page.cases)),
+            Some(Ok(page)) => Some(view! { <QueueView page=page.clone() /> }.to_html()),
             _ => None,
         })
     });
     #[cfg(not(feature = "ssr"))]
-    let rows = Signal::derive(|| Owner::current_shared_context().is_some_and(|context| context.during_hydration()).then(String::new));
+    let body = Signal::derive(|| Owner::current_shared_context().is_some_and(|context| context.during_hydration()).then(String::new));
     view! {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
             {move || page.get().map(|r| match r {
-                Ok(page) => view! { <DeskFrame me=page.me.clone()><QueueView page rows=rows.get() /></DeskFrame> }.into_any(),
+                Ok(page) => view! { <DeskFrame me=page.me.clone()><QueueBody page html=body.get() /></DeskFrame> }.into_any(),
                 Err(error) => view! { <DeskFrame><LoadProblem error>{t_string!(i18n, desk.queue.title)}</LoadProblem></DeskFrame> }.into_any(),
             })}
         </Suspense>
+    }
+}
+
+/// The page's body: `html`, its HTML written beforehand, or built here from `page`.
+#[component]
+fn QueueBody(page: QueuePageDto, html: Option<String>) -> impl IntoView {
+    match html {
+        Some(html) => Either::Left(view! { <div class="queue-page" inner_html=html></div> }),
+        None => Either::Right(view! { <div class="queue-page"><QueueView page /></div> }),
     }
 }
 
@@ -102,7 +113,7 @@ fn next_page_href(filter: &CaseFilter, after: &str) -> String {
 }
 
 #[component]
-fn QueueView(page: QueuePageDto, rows: Option<String>) -> impl IntoView {
+fn QueueView(page: QueuePageDto) -> impl IntoView {
     let i18n = use_i18n();
     let next = page.next.as_deref().map(|after| next_page_href(&page.filter, after));
     let filter = page.filter.clone();
@@ -117,7 +128,7 @@ fn QueueView(page: QueuePageDto, rows: Option<String>) -> impl IntoView {
         <div class="desk-columns">
             <div class="desk-main">
                 <FilterForm filter=page.filter.clone() queues=page.queues.clone() embassies=page.embassies.clone() people=page.people.clone() />
-                <CaseTable cases=page.cases rows filtered=filter != CaseFilter::default() />
+                <CaseTable cases=page.cases filtered=filter != CaseFilter::default() />
                 {next.map(|href| view! {
                     <p class="pager"><a href=href rel="external">{t_string!(i18n, desk.queue.next_page)}</a></p>
                 })}
@@ -251,9 +262,9 @@ fn FilterForm(filter: CaseFilter, queues: Vec<QueueDto>, embassies: Vec<ChoiceDt
     }
 }
 
-/// The page's cases, as rows built here or as `rows`, their HTML ([`case_rows_html`]).
+/// The page's cases.
 #[component]
-fn CaseTable(cases: Vec<CaseRowDto>, rows: Option<String>, filtered: bool) -> impl IntoView {
+fn CaseTable(cases: Vec<CaseRowDto>, filtered: bool) -> impl IntoView {
     let i18n = use_i18n();
     if cases.is_empty() {
         return view! {
@@ -277,21 +288,10 @@ fn CaseTable(cases: Vec<CaseRowDto>, rows: Option<String>, filtered: bool) -> im
     }
     .into_any();
     let caption = t_string!(i18n, desk.queue.cases_caption).into_any();
-    match rows {
-        Some(html) => view! { <DeskTable caption_id="cases-caption" class="cases" caption head rows_html=html /> }.into_any(),
-        None => {
-            // The language is read once for the fifty rows.
-            let locale = i18n.get_locale_untracked();
-            let rows = cases.iter().map(|row| case_row(locale, row)).collect_view();
-            view! { <DeskTable caption_id="cases-caption" class="cases" caption head>{rows}</DeskTable> }.into_any()
-        }
-    }
-}
-
-/// The HTML of the rows of `cases`, in `locale` (read once for all of them).
-#[cfg(feature = "ssr")]
-fn case_rows_html(locale: Locale, cases: &[CaseRowDto]) -> String {
-    crate::ui::components::desk_table::rows_html(cases.iter().map(|row| case_row(locale, row)))
+    // The language is read once for the fifty rows.
+    let locale = i18n.get_locale_untracked();
+    let rows = cases.iter().map(|row| case_row(locale, row)).collect_view();
+    view! { <DeskTable caption_id="cases-caption" class="cases" caption head>{rows}</DeskTable> }.into_any()
 }
 
 /// One case of the list. A page holds fifty of them, each rendered once per load (the
