@@ -51,20 +51,22 @@ pub fn DeskQueuePage() -> impl IntoView {
     let body = Signal::derive(|| Owner::current_shared_context().is_some_and(|context| context.during_hydration()).then(String::new));
     view! {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
-            {move || page.get().map(|r| match r {
-                Ok(page) => view! { <DeskFrame me=page.me.clone()><QueueBody page html=body.get() /></DeskFrame> }.into_any(),
-                Err(error) => view! { <DeskFrame><LoadProblem error>{t_string!(i18n, desk.queue.title)}</LoadProblem></DeskFrame> }.into_any(),
-            })}
+            // Read in place: on the server only `me` is taken from the page, whose body is
+            // already HTML; the browser clones the page when it builds the body as views.
+            {move || page.with(|r| r.as_ref().map(|r| match r {
+                Ok(page) => {
+                    let body = match body.get() {
+                        Some(html) => Either::Left(view! { <div class="queue-page" inner_html=html></div> }),
+                        None => Either::Right(view! { <div class="queue-page"><QueueView page=page.clone() /></div> }),
+                    };
+                    view! { <DeskFrame me=page.me.clone()>{body}</DeskFrame> }.into_any()
+                }
+                Err(error) => {
+                    let error = error.clone();
+                    view! { <DeskFrame><LoadProblem error>{t_string!(i18n, desk.queue.title)}</LoadProblem></DeskFrame> }.into_any()
+                }
+            }))}
         </Suspense>
-    }
-}
-
-/// The page's body: `html`, its HTML written beforehand, or built here from `page`.
-#[component]
-fn QueueBody(page: QueuePageDto, html: Option<String>) -> impl IntoView {
-    match html {
-        Some(html) => Either::Left(view! { <div class="queue-page" inner_html=html></div> }),
-        None => Either::Right(view! { <div class="queue-page"><QueueView page /></div> }),
     }
 }
 
