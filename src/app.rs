@@ -18,7 +18,7 @@ use crate::{
     },
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -26,11 +26,21 @@ use leptos_router::{
 
 /// The document around every page. Runs on the server only. `<html lang>` is set by the
 /// i18n provider to the language the page is rendered in.
+///
+/// A page is rendered once, as HTML; nothing outside an `#[island]` is hydrated, so no page
+/// carries its data for the browser. The scripts that load the islands are written by the
+/// page that has one ([`IslandScripts`](crate::ui::components::island_scripts::IslandScripts)).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The page's Content-Security-Policy allows exactly the scripts that carry this
-    // response's nonce (the hydration script); everything else is same-origin.
+    // response's nonce (the islands' loader); everything else is same-origin.
     #[cfg(feature = "ssr")]
     crate::server::http::headers::set_page_csp(&options);
+    // Islands mode: outside an island nothing is rendered for hydration (no resource is
+    // serialised, no hydration marker written).
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    provide_context(options.clone());
     view! {
         <!DOCTYPE html>
         <html>
@@ -39,8 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="referrer" content="no-referrer" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
-                <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <AutoReload options />
                 <MetaTags />
             </head>
             <body>
@@ -59,7 +68,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <I18nContextProvider cookie_name="lang">
-            <Stylesheet id="leptos" href="/pkg/embassy-desk.css" />
+            {use_context::<LeptosOptions>().map(|options| view! { <HashedStylesheet id="leptos" options /> })}
             // Neutral on purpose: a title in browser history must not say what was asked.
             <Title text="Help desk" />
             <Router>

@@ -1,7 +1,8 @@
 //! embassy-desk: the confidential case desk of the People's Embassies of Belarus.
 //!
-//! The crate builds twice: the server binary (`ssr`) and the hydrating WASM library
-//! (`hydrate`). Server-only code lives in [`server`] and is gated here, once.
+//! The crate builds twice: the server binary (`ssr`), which renders every page, and the
+//! WASM library (`hydrate`), which holds only the `#[island]` components: the parts of a
+//! page the browser runs. Server-only code lives in [`server`] and is gated here, once.
 #![recursion_limit = "256"]
 
 pub mod api;
@@ -16,10 +17,11 @@ pub mod server;
 // The `i18n` module generated from `locales/*.json` by build.rs (leptos_i18n).
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
-/// Entry point of the WASM bundle: attaches the client to the server-rendered page.
+/// Entry point of the WASM bundle: brings the islands of the server-rendered page to life.
+/// Everything else on the page stays the HTML the server sent.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

@@ -99,6 +99,7 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .output_name("embassy-desk")
         .site_root(config.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
+        .hash_files(http::assets::hashed_build())
         .site_addr(config.listen)
         .env(env)
         .build()

@@ -2,5 +2,4 @@
 
 pub mod browser;
 pub mod components;
-pub mod page_data;
 pub mod pages;

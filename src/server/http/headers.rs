@@ -37,6 +37,15 @@ pub async fn add_security_headers(State(config): State<SecurityHeaders>, request
     let mut response = ensure_page_policy(response).await;
     let cacheable = is_cacheable_asset(&response);
     let h = response.headers_mut();
+    // Built files say how long they keep (`assets`); other static files may be kept but
+    // must be revalidated; everything else is never stored.
+    let cache = if !cacheable {
+        Some("no-store")
+    } else if h.contains_key(header::CACHE_CONTROL) {
+        None
+    } else {
+        Some("no-cache")
+    };
     let mut set = |name: HeaderName, value: &'static str| {
         h.insert(name, HeaderValue::from_static(value));
     };
@@ -46,8 +55,9 @@ pub async fn add_security_headers(State(config): State<SecurityHeaders>, request
     set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
     set(HeaderName::from_static("cross-origin-resource-policy"), "same-origin");
     set(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), payment=(), usb=()");
-    // Static assets may be kept but must be revalidated; everything else is never stored.
-    set(header::CACHE_CONTROL, if cacheable { "no-cache" } else { "no-store" });
+    if let Some(cache) = cache {
+        set(header::CACHE_CONTROL, cache);
+    }
     if config.hsts {
         set(header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains");
     }
@@ -73,6 +83,11 @@ async fn ensure_page_policy(response: Response) -> Response {
         parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// The policy of a page that runs no script (no island on it).
+pub fn scriptless_page_policy() -> String {
+    page_policy(None, "").replace("script-src 'self' 'wasm-unsafe-eval'", "script-src 'none'")
 }
 
 /// The policy of a page: same-origin everything, plus inline scripts carrying `nonce`.

@@ -1,11 +1,14 @@
 //! The HTTP application: Leptos routes and server functions behind the layers every
 //! response passes through — security headers, panic containment, request spans, CSRF
-//! rejection and a body size limit.
+//! rejection, a body size limit and the compression of pages.
 
+pub mod assets;
+pub mod compression;
 pub mod csrf;
 pub mod desk;
 pub mod error;
 pub mod headers;
+pub mod inert_scripts;
 pub mod requester;
 pub mod trace;
 
@@ -46,15 +49,20 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), page)
         .merge(requester::routes())
         .merge(desk::routes())
+        .merge(assets::pkg_routes(&state))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .with_state(state)
         // Innermost first: the body limit and CSRF check run before any handler; the span
-        // wraps them; panics become an opaque 500; headers go on every response.
+        // wraps them; panics become an opaque 500; headers go on every response; pages are
+        // compressed last, once their policy is set from the HTML as written.
         .layer(middleware::from_fn(requester::remember_language))
         .layer(middleware::from_fn(error::server_fn_status))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(middleware::from_fn_with_state(same_site, csrf::reject_cross_site))
         .layer(middleware::from_fn(trace::request_span))
         .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(middleware::from_fn(inert_scripts::drop_from_pages_without_islands))
         .layer(middleware::from_fn_with_state(headers, headers::add_security_headers))
+        .layer(middleware::from_fn(compression::mark_secret_answers))
+        .layer(compression::layer())
 }

@@ -6,6 +6,7 @@ pub mod error_summary;
 pub mod field;
 pub mod inputs;
 pub mod intake;
+pub mod island_scripts;
 pub mod lang_switch;
 pub mod messages;
 pub mod page_frame;

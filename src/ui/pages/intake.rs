@@ -5,11 +5,13 @@ use crate::{
     api::intake::load_intake,
     i18n::{t, use_i18n},
     ui::components::{
-        intake::{form::IntakeForm, receipt::Receipt},
+        intake::{form::IntakeFormIsland, receipt::Receipt},
+        island_scripts::IslandScripts,
         page_frame::PageFrame,
     },
 };
 use leptos::prelude::*;
+use leptos_i18n::Locale as _;
 
 #[component]
 pub fn IntakePage() -> impl IntoView {
@@ -21,7 +23,11 @@ pub fn IntakePage() -> impl IntoView {
                 {move || view.get().map(|result| match result {
                     Ok(v) => match v.receipt.clone() {
                         Some(receipt) => view! { <Receipt receipt /> }.into_any(),
-                        None => view! { <IntakeForm view=v /> }.into_any(),
+                        None => view! {
+                            <IntakeFormIsland form=v.form errors=v.errors token=v.token notice=v.notice
+                                lang=i18n.get_locale_untracked().as_str().to_owned() />
+                            <IslandScripts />
+                        }.into_any(),
                     },
                     Err(_) => view! { <p class="notice" role="alert">{t!(i18n, common.failure)}</p> }.into_any(),
                 })}

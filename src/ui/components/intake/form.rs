@@ -1,12 +1,14 @@
-//! The intake form. One page, every section present: without JavaScript the sections of
-//! categories not chosen are simply ignored by the server; with JavaScript they are hidden
-//! until their category is ticked, and the same rules run in the browser before sending.
+//! The intake form, the one island of the product: the server renders it in full, and the
+//! browser, when it runs the WASM bundle, brings it to life. One page, every section
+//! present: without JavaScript the sections of categories not chosen are simply ignored by
+//! the server; with JavaScript they are hidden until their category is ticked, and the same
+//! rules (`domain::intake`) run in the browser before sending.
 
 use super::sections::{CategorySections, PrivacyNotice};
 use crate::{
-    api::intake::{IntakeNotice, IntakeView},
-    domain::intake::{Field, FieldError, CATEGORY_NAMES, CONTACT_CHANNELS, HOST_COUNTRIES, LANGUAGES, OTHER_COUNTRY, URGENCIES},
-    i18n::{t, use_i18n},
+    api::intake::IntakeNotice,
+    domain::intake::{Field, FieldError, IntakeForm, CATEGORY_NAMES, CONTACT_CHANNELS, HOST_COUNTRIES, LANGUAGES, OTHER_COUNTRY, URGENCIES},
+    i18n::{t, use_i18n, I18nSubContextProvider},
     ui::{
         browser,
         components::{
@@ -25,10 +27,23 @@ fn country_options() -> &'static [&'static str] {
     ALL.get_or_init(|| HOST_COUNTRIES.iter().copied().chain([OTHER_COUNTRY]).collect())
 }
 
+/// The form as typed (empty on a first visit), the problems the server found, the one-time
+/// form token, a notice, and the language (`be`, `ru`, `en`) the page is rendered in. These
+/// are the island's props: the page carries them for the browser, so they hold nothing the
+/// requester did not type or the form does not already show.
+#[island]
+pub fn IntakeFormIsland(form: IntakeForm, errors: Vec<FieldError>, token: String, notice: Option<IntakeNotice>, lang: String) -> impl IntoView {
+    let locale = crate::locale::from_code(&lang).unwrap_or_default();
+    view! {
+        <I18nSubContextProvider initial_locale=Signal::stored(locale)>
+            <Form form=form.clone() errors=errors.clone() token=token.clone() notice />
+        </I18nSubContextProvider>
+    }
+}
+
 #[component]
-pub fn IntakeForm(view: IntakeView) -> impl IntoView {
+fn Form(form: IntakeForm, errors: Vec<FieldError>, token: String, notice: Option<IntakeNotice>) -> impl IntoView {
     let i18n = use_i18n();
-    let IntakeView { form, errors, token, notice, .. } = view;
     let errors: RwSignal<Vec<FieldError>> = RwSignal::new(errors);
     let chosen = RwSignal::new(form.categories.clone());
     let country = RwSignal::new(form.country.clone());

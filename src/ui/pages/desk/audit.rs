@@ -12,7 +12,6 @@ use crate::{
     i18n::{t, use_i18n},
     ui::{
         components::{desk_frame::DeskFrame, desk_table::DeskTable, messages::date_time_text},
-        page_data::page_resource,
     },
 };
 use leptos::prelude::*;
@@ -22,7 +21,7 @@ use leptos_router::{hooks::use_query_map, params::ParamsMap};
 pub fn DeskAuditPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let page = page_resource(move || query.with(query_from), load_audit_page);
+    let page = Resource::new(move || query.with(query_from), load_audit_page);
     view! {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
             {move || page.get().map(|r| match r {

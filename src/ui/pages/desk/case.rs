@@ -17,7 +17,6 @@ use crate::{
             desk_table::DeskTable,
             messages::{category_short_text, date_text, date_time_text, desk_status_text, priority_text},
         },
-        page_data::page_resource,
     },
 };
 use leptos::prelude::*;
@@ -27,7 +26,7 @@ use leptos_router::hooks::use_params_map;
 pub fn DeskCasePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let page = page_resource(move || params.with(|p| p.get("id").unwrap_or_default()), load_case_page);
+    let page = Resource::new(move || params.with(|p| p.get("id").unwrap_or_default()), load_case_page);
     view! {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
             {move || page.get().map(|r| match r {

@@ -20,7 +20,6 @@ use crate::{
             desk_table::DeskTable,
             messages::{date_text, desk_status_text, role_text},
         },
-        page_data::page_resource,
     },
 };
 use leptos::prelude::*;
@@ -30,7 +29,7 @@ use leptos_router::{hooks::use_query_map, params::ParamsMap};
 pub fn DeskDashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let page = page_resource(move || query.with(filter_from_query), load_dashboard);
+    let page = Resource::new(move || query.with(filter_from_query), load_dashboard);
     view! {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
             {move || page.get().map(|r| match r {

@@ -21,7 +21,6 @@ use crate::{
             desk_table::DeskTable,
             messages::{category_short_string, date_text, desk_status_string, priority_string},
         },
-        page_data::page_resource,
     },
 };
 use leptos::{either::Either, prelude::*};
@@ -31,41 +30,13 @@ use leptos_router::{hooks::use_query_map, params::ParamsMap};
 pub fn DeskQueuePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let page = page_resource(move || query.with(filter_from_query), load_queue_page);
-    // On the server, the page's body is written as HTML once per page of cases and language:
-    // the Suspense below runs its children twice for each request (once to find loads nested
-    // in them, once to render), and its renderer resolves nested views as futures, each
-    // moved as it is polled, which costs far more than writing the same views at once.
-    // Nothing in the body is reactive or has a handler. In the browser, the body the server
-    // sent stays as it is while the page hydrates (`Some` empty HTML: nothing to set), and
-    // any later render builds it as views (`None`).
-    #[cfg(feature = "ssr")]
-    let body = Memo::new(move |_| {
-        let _language = i18n.get_locale();
-        page.with(|page| match page {
-            Some(Ok(page)) => Some(view! { <QueueView page=page.clone() /> }.to_html()),
-            _ => None,
-        })
-    });
-    #[cfg(not(feature = "ssr"))]
-    let body = Signal::derive(|| Owner::current_shared_context().is_some_and(|context| context.during_hydration()).then(String::new));
+    let page = Resource::new(move || query.with(filter_from_query), load_queue_page);
     view! {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
-            // Read in place: on the server only `me` is taken from the page, whose body is
-            // already HTML; the browser clones the page when it builds the body as views.
-            {move || page.with(|r| r.as_ref().map(|r| match r {
-                Ok(page) => {
-                    let body = match body.get() {
-                        Some(html) => Either::Left(view! { <div class="queue-page" inner_html=html></div> }),
-                        None => Either::Right(view! { <div class="queue-page"><QueueView page=page.clone() /></div> }),
-                    };
-                    view! { <DeskFrame me=page.me.clone()>{body}</DeskFrame> }.into_any()
-                }
-                Err(error) => {
-                    let error = error.clone();
-                    view! { <DeskFrame><LoadProblem error>{t_string!(i18n, desk.queue.title)}</LoadProblem></DeskFrame> }.into_any()
-                }
-            }))}
+            {move || page.get().map(|r| match r {
+                Ok(page) => view! { <DeskFrame me=page.me.clone()><div class="queue-page"><QueueView page /></div></DeskFrame> }.into_any(),
+                Err(error) => view! { <DeskFrame><LoadProblem error>{t_string!(i18n, desk.queue.title)}</LoadProblem></DeskFrame> }.into_any(),
+            })}
         </Suspense>
     }
 }

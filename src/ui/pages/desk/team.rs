@@ -17,7 +17,6 @@ use crate::{
             desk_table::DeskTable,
             messages::{date_time_text, role_text},
         },
-        page_data::page_resource,
     },
 };
 use leptos::prelude::*;
@@ -27,7 +26,7 @@ use leptos_router::hooks::use_query_map;
 pub fn DeskTeamPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let page = page_resource(move || query.with(|q| q.get("person").filter(|p| !p.is_empty())), load_team_page);
+    let page = Resource::new(move || query.with(|q| q.get("person").filter(|p| !p.is_empty())), load_team_page);
     view! {
         <Suspense fallback=|| view! { <DeskFrame><DeskLoading /></DeskFrame> }>
             {move || page.get().map(|r| match r {
