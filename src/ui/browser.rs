@@ -25,7 +25,7 @@ pub fn read_intake(ev: &SubmitEvent) -> Option<IntakeForm> {
         document_kind: one("document_kind"),
         document_expiry: one("document_expiry"),
         household_size: one("household_size"),
-        children: one("children"),
+        children: one("children_count"),
         housing_until: one("housing_until"),
         work_permit: one("work_permit"),
         work_field: one("work_field"),

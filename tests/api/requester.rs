@@ -23,7 +23,7 @@ pub fn valid_form() -> Vec<(&'static str, String)> {
         ("legal_status", "visa"),
         ("permit_expiry", "2030-01-31"),
         ("household_size", "3"),
-        ("children", "1"),
+        ("children_count", "1"),
         ("description", "Мне трэба дапамога з картай побыту."),
         ("name", "Алеся"),
         ("language", "be"),

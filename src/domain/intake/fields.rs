@@ -85,7 +85,9 @@ impl Field {
             Field::DocumentKind => "document_kind",
             Field::DocumentExpiry => "document_expiry",
             Field::HouseholdSize => "household_size",
-            Field::Children => "children",
+            // Not `children`: a form control of that name hides the form element's own
+            // `children`, which the islands' loader walks.
+            Field::Children => "children_count",
             Field::HousingUntil => "housing_until",
             Field::WorkPermit => "work_permit",
             Field::WorkField => "work_field",

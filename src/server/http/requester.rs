@@ -118,7 +118,7 @@ impl Posted {
             document_kind: self.one("document_kind"),
             document_expiry: self.one("document_expiry"),
             household_size: self.one("household_size"),
-            children: self.one("children"),
+            children: self.one("children_count"),
             housing_until: self.one("housing_until"),
             work_permit: self.one("work_permit"),
             work_field: self.one("work_field"),
