@@ -79,3 +79,26 @@ async fn every_kind_of_response_carries_security_headers(app: TestApp) {
 }
 
 on_both_backends!(every_kind_of_response_carries_security_headers);
+
+/// Pages go compressed, unless the answer may carry a one-time secret (BREACH): answers to
+/// posts (the receipt), the invitation and second-factor pages. A page without an island
+/// allows no script at all.
+async fn pages_are_compressed_unless_they_may_carry_a_secret(app: TestApp) {
+    let accept = [("accept-encoding", "br, gzip")];
+    let intake = send(&app, Method::GET, "/", &accept, vec![]).await;
+    assert_eq!((intake.status().as_u16(), header(&intake, "content-encoding")), (200, "br"));
+    let gzip = send(&app, Method::GET, "/follow-up", &[("accept-encoding", "gzip")], vec![]).await;
+    assert_eq!(header(&gzip, "content-encoding"), "gzip");
+    assert!(header(&gzip, "content-security-policy").contains("script-src 'none'"), "no island, no script");
+
+    let answer = send(&app, Method::POST, "/", &[accept[0], ("sec-fetch-site", "same-origin"), ("content-type", "application/x-www-form-urlencoded")], b"name=x".to_vec()).await;
+    assert_eq!(answer.status(), 422, "the form again, with its problems");
+    assert!(answer.headers().get("content-encoding").is_none(), "the answer to a post goes uncompressed");
+    assert!(answer.text().await.unwrap().contains("<form"));
+    for path in ["/desk/join/abcdef", "/desk/second-factor"] {
+        let page = send(&app, Method::GET, path, &accept, vec![]).await;
+        assert!(page.headers().get("content-encoding").is_none(), "{path} goes uncompressed");
+    }
+}
+
+on_both_backends!(pages_are_compressed_unless_they_may_carry_a_secret);
