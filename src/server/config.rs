@@ -68,7 +68,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("EMBASSY_DESK_PUBLIC_URL", "http://<listen address>", "address people use to reach the desk (links, CSRF origin)"),
     ("EMBASSY_DESK_RETENTION_DAYS", "365", "days a closed case is kept before it is purged"),
     ("EMBASSY_DESK_ENV", "development", "development or production"),
-    ("EMBASSY_DESK_SITE_ROOT", "target/site", "built static assets (WASM, JS, CSS)"),
+    ("EMBASSY_DESK_SITE_ROOT", "target/site", "built static assets (WASM, JS, CSS); the build's hash.txt stays beside the binary"),
     ("EMBASSY_DESK_MAX_BODY_BYTES", "2097152", "largest request body accepted"),
 ];
 
