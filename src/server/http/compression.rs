@@ -7,7 +7,7 @@
 
 use axum::{
     extract::Request,
-    http::{header, Extensions, HeaderMap, Method, StatusCode, Version},
+    http::{Extensions, HeaderMap, Method, StatusCode, Version},
     middleware::Next,
     response::Response,
 };
@@ -36,11 +36,13 @@ pub async fn mark_secret_answers(request: Request, next: Next) -> Response {
 }
 
 fn is_page(_: StatusCode, _: Version, headers: &HeaderMap, extensions: &Extensions) -> bool {
-    let html = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
-    html && extensions.get::<Uncompressed>().is_none()
+    super::headers::is_page(headers) && extensions.get::<Uncompressed>().is_none()
 }
 
 /// Compresses pages (see the module's rule), above a size where it pays.
 pub fn layer() -> CompressionLayer<impl Predicate> {
-    CompressionLayer::new().compress_when(SizeAbove::new(256).and(is_page as fn(StatusCode, Version, &HeaderMap, &Extensions) -> bool))
+    CompressionLayer::new().compress_when(
+        SizeAbove::new(256)
+            .and(is_page as fn(StatusCode, Version, &HeaderMap, &Extensions) -> bool),
+    )
 }

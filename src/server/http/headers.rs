@@ -69,8 +69,7 @@ pub async fn add_security_headers(State(config): State<SecurityHeaders>, request
 /// here, from the nonce its own inline scripts carry — never the strict policy, which would
 /// block its stylesheet and scripts.
 async fn ensure_page_policy(response: Response) -> Response {
-    let is_html = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
-    if !is_html || response.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
+    if !is_page(response.headers()) || response.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -83,6 +82,11 @@ async fn ensure_page_policy(response: Response) -> Response {
         parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Whether a response with these headers is an HTML page.
+pub fn is_page(headers: &axum::http::HeaderMap) -> bool {
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"))
 }
 
 /// The policy of a page that runs no script (no island on it).

@@ -3,7 +3,7 @@
 //! the i18n provider); on a page with no `<leptos-island>` they are taken out, and the
 //! page's policy allows no script at all.
 
-use super::headers::scriptless_page_policy;
+use super::headers::{is_page, scriptless_page_policy};
 use axum::{
     body::Body,
     extract::Request,
@@ -21,8 +21,7 @@ const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
 
 pub async fn drop_from_pages_without_islands(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    let is_html = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
-    if !is_html {
+    if !is_page(response.headers()) {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -36,7 +35,9 @@ pub async fn drop_from_pages_without_islands(request: Request, next: Next) -> Re
     let page = without_inert_scripts(html);
     parts.headers.remove(header::CONTENT_LENGTH);
     if let Ok(policy) = HeaderValue::from_str(&scriptless_page_policy()) {
-        parts.headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+        parts
+            .headers
+            .insert(header::CONTENT_SECURITY_POLICY, policy);
     }
     Response::from_parts(parts, Body::from(page))
 }
@@ -47,10 +48,14 @@ fn without_inert_scripts(html: &str) -> String {
     let mut page = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
-        let Some(length) = rest[start..].find(END) else { break };
+        let Some(length) = rest[start..].find(END) else {
+            break;
+        };
         let end = start + length + END.len();
         let element = &rest[start..end];
-        let body = element.split_once('>').map_or("", |(_, body)| &body[..body.len() - END.len()]);
+        let body = element
+            .split_once('>')
+            .map_or("", |(_, body)| &body[..body.len() - END.len()]);
         page.push_str(&rest[..start]);
         if !INERT.contains(&body) {
             page.push_str(element);
@@ -71,7 +76,13 @@ mod tests {
                     <body><p>a</p><script></script><script nonce=\"n1\">__INCOMPLETE_CHUNKS=[];</script>\
                     <script>__RESOLVED_RESOURCES[0] = \"data\";</script></body>";
         assert_eq!(without_inert_scripts(page), "<head></head><body><p>a</p><script>__RESOLVED_RESOURCES[0] = \"data\";</script></body>");
-        assert_eq!(without_inert_scripts("<p>no script</p>"), "<p>no script</p>");
-        assert_eq!(without_inert_scripts("<script>unclosed"), "<script>unclosed");
+        assert_eq!(
+            without_inert_scripts("<p>no script</p>"),
+            "<p>no script</p>"
+        );
+        assert_eq!(
+            without_inert_scripts("<script>unclosed"),
+            "<script>unclosed"
+        );
     }
 }
