@@ -3,7 +3,6 @@
 //! addresses or free text.
 
 use super::{
-    config::Backend,
     crypto::Keyring,
     db::{now, Conn, Db, DbError},
 };
@@ -117,33 +116,8 @@ pub async fn append(tx: &mut Transaction<'_, Any>, keyring: &Keyring, event: &Au
 
 /// Appends an event that goes with no other change (a case view, a list, an export), as
 /// a transaction of its own.
-///
-/// On SQLite that is one statement: the process keeps the head it last appended, and the
-/// row is inserted only while the stored head is still that one (the insert moves the head
-/// with it, by trigger). When something else appended in between (a change's transaction,
-/// the command line), the head is read again and the row tried once more.
-pub async fn record(db: &Db, conn: &mut Conn, keyring: &Keyring, event: &AuditEvent<'_>) -> Result<i64, DbError> {
-    if db.backend() == Backend::Sqlite {
-        let mut kept = db.audit_head().lock().await;
-        for _ in 0..3 {
-            let (last, previous) = match kept.take() {
-                Some(head) => head,
-                None => head(&mut *conn).await?,
-            };
-            let row = RowFields::of(event, last + 1, keyring);
-            let mac = row.mac(keyring, &previous).expect("the active key is in the keyring");
-            let guarded = sqlx::query(
-                "INSERT INTO audit_log (seq, at, actor, action, object_id, outcome, key_id, mac) \
-                 SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM audit_head WHERE id = 1 AND seq = $9",
-            );
-            let done = row.bind(guarded, &mac).bind(last).execute(&mut *conn).await?;
-            if done.rows_affected() == 1 {
-                *kept = Some((row.seq, mac.to_vec()));
-                return Ok(row.seq);
-            }
-        }
-    }
-    let mut tx = db.begin_on(conn).await?;
+pub async fn record(db: &Db, keyring: &Keyring, event: &AuditEvent<'_>) -> Result<i64, DbError> {
+    let mut tx = db.begin().await?;
     let seq = append(&mut tx, keyring, event).await?;
     tx.commit().await?;
     Ok(seq)

@@ -183,6 +183,6 @@ pub async fn dashboard_csv(state: &AppState, staff: &Staff, filter: DashboardFil
     }
 
     let object = (scope.embassy_ids.len() == 1).then(|| scope.embassy_ids[0].clone());
-    audit::record(&state.db, &mut *state.db.acquire().await?, &state.keyring, &AuditEvent::new(&staff.actor(), "dashboard.export", object.as_deref(), Outcome::Ok)).await?;
+    audit::record(&state.db, &state.keyring, &AuditEvent::new(&staff.actor(), "dashboard.export", object.as_deref(), Outcome::Ok)).await?;
     Ok((format!("dashboard-{}-{}.csv", range.from, range.to), out))
 }

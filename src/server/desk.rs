@@ -10,11 +10,11 @@ use super::{
     crypto::{CryptoError, Keyring, Place, SERVER_HOLDER},
     db::{now, Conn, Db, DbError, Tx},
     follow_up::{self, Author, MessageKind},
-    staff::{self, Staff},
+    staff::Staff,
 };
 use crate::domain::{CaseId, Category, Priority, Role, Status};
-use sqlx::{any::AnyRow, Row};
 use std::collections::HashMap;
+use sqlx::Row;
 use zeroize::Zeroizing;
 
 /// The SQL condition of an open case. Written exactly like the partial indexes' condition,
@@ -41,10 +41,6 @@ pub enum DeskError {
     Read(#[from] ReadError),
     #[error(transparent)]
     Db(#[from] DbError),
-    /// The session a page's statement was built for is not the one the statement found
-    /// ([`SessionCheck`]): nothing was opened or audited, and the session is read again.
-    #[error("session changed")]
-    Unverified,
 }
 
 impl From<sqlx::Error> for DeskError {
@@ -68,7 +64,6 @@ impl From<DeskError> for crate::api::AppError {
             DeskError::NotAllowed => AppError::Forbidden,
             DeskError::Invalid(field, code) => AppError::invalid(field, code),
             DeskError::Read(ReadError::Gone) => AppError::NotFound,
-            DeskError::Unverified => AppError::Unauthorized,
             other => AppError::internal(other),
         }
     }
@@ -101,32 +96,40 @@ impl CaseMeta {
 const META: &str = "c.id, c.reference, c.embassy_id, c.queue_id, c.categories, c.status, c.priority, c.language, c.assignee_id, \
                     c.created_at, c.first_response_due_at, c.first_response_at";
 
-/// The columns of `META`, in order, as stored.
-type MetaColumns = (String, String, String, String, String, String, i64, String, Option<String>, i64, Option<i64>, Option<i64>);
-
-/// A case's metadata from its stored columns (a row of `META`, or the same columns as a
-/// one-row statement's JSON gives them).
-fn meta_from(columns: MetaColumns) -> CaseMeta {
-    let (id, reference, embassy_id, queue_id, categories, status, priority, language, assignee_id, created_at, due_at, first_response_at) = columns;
-    CaseMeta {
-        id,
-        reference,
-        embassy_id,
-        queue_id,
-        categories: categories.split(',').filter_map(Category::parse).collect(),
-        status: Status::parse(&status).unwrap_or(Status::New),
-        priority: Priority::from_rank(priority).unwrap_or(Priority::Normal),
-        language,
-        assignee_id,
-        created_at,
-        due_at,
-        first_response_at,
-    }
+/// A case's clear metadata as stored (the columns of `META`).
+#[derive(sqlx::FromRow)]
+struct MetaRow {
+    id: String,
+    reference: String,
+    embassy_id: String,
+    queue_id: String,
+    categories: String,
+    status: String,
+    priority: i64,
+    language: String,
+    assignee_id: Option<String>,
+    created_at: i64,
+    first_response_due_at: Option<i64>,
+    first_response_at: Option<i64>,
 }
 
-/// A case's metadata from the first columns of a row (`META`, in order).
-fn decode_meta(row: &AnyRow) -> Result<CaseMeta, sqlx::Error> {
-    Ok(meta_from(sqlx::FromRow::from_row(row)?))
+impl From<MetaRow> for CaseMeta {
+    fn from(row: MetaRow) -> Self {
+        CaseMeta {
+            id: row.id,
+            reference: row.reference,
+            embassy_id: row.embassy_id,
+            queue_id: row.queue_id,
+            categories: row.categories.split(',').filter_map(Category::parse).collect(),
+            status: Status::parse(&row.status).unwrap_or(Status::New),
+            priority: Priority::from_rank(row.priority).unwrap_or(Priority::Normal),
+            language: row.language,
+            assignee_id: row.assignee_id,
+            created_at: row.created_at,
+            due_at: row.first_response_due_at,
+            first_response_at: row.first_response_at,
+        }
+    }
 }
 
 /// Whether a case of `embassy_id` in `queue_id` is within the person's scope: admins see
@@ -143,9 +146,8 @@ pub fn in_scope(staff: &Staff, embassy_id: &str, queue_id: &str) -> bool {
 /// ids and cases outside scope alike.
 pub async fn case_in_scope(conn: &mut Conn, staff: &Staff, id: &str) -> Result<Option<CaseMeta>, DbError> {
     let Some(id) = CaseId::parse(id) else { return Ok(None) };
-    let row = sqlx::query(&format!("SELECT {META} FROM cases c WHERE c.id = $1")).bind(id.as_str()).fetch_optional(&mut *conn).await?;
-    let Some(row) = row else { return Ok(None) };
-    let meta = decode_meta(&row)?;
+    let row: Option<MetaRow> = sqlx::query_as(&format!("SELECT {META} FROM cases c WHERE c.id = $1")).bind(id.as_str()).fetch_optional(&mut *conn).await?;
+    let Some(meta) = row.map(CaseMeta::from) else { return Ok(None) };
     Ok(in_scope(staff, &meta.embassy_id, &meta.queue_id).then_some(meta))
 }
 
@@ -543,20 +545,12 @@ pub enum Arg {
     Bytes(Vec<u8>),
 }
 
-/// A kept session a statement verifies by itself ([`staff::check_sql`]): the token's hash
-/// and the check text the session had when it was last read.
-#[derive(Clone, Copy)]
-pub struct SessionCheck<'a> {
-    pub hash: &'a [u8],
-    pub text: &'a str,
-}
-
 /// The list statement for `filter` within the person's scope, sorted by priority, then age,
 /// one row more than a page; its arguments are appended to `args` (numbered after those
 /// already there). Its rows are the case (`META`), its assignee's `login`, its `wrapped`
 /// key and the `sealed` chosen name. `None` when the scope is empty (a volunteer without
 /// queues, a queue outside scope).
-fn list_sql(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend, args: &mut Vec<Arg>) -> Option<String> {
+pub fn list_sql(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend, args: &mut Vec<Arg>) -> Option<String> {
     // Across all embassies (admins), SQLite's planner prefers probing the status index once
     // per open status and sorting; the partial index of open cases is already in order.
     let across = filter.queue.is_none() && filter.embassy.is_none() && filter.person.is_none();
@@ -638,7 +632,7 @@ fn list_sql(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend, args:
     Some(sql)
 }
 
-/// Everything the queue page shows besides the person: read in one statement, audited.
+/// Everything the queue page shows besides the person.
 #[derive(Default)]
 pub struct QueuePage {
     /// The queues in scope with their counts, in the embassies' and queues' order.
@@ -656,90 +650,7 @@ pub struct QueuePage {
     pub embassies: Vec<(String, String)>,
 }
 
-/// `(SELECT …)` of one JSON array holding the rows of `from`, each an array of `columns`.
-fn json_rows(backend: Backend, columns: &str, from: &str) -> String {
-    match backend {
-        Backend::Sqlite => format!("(SELECT json_group_array(json_array({columns})) FROM ({from}) x)"),
-        Backend::Postgres => format!("(SELECT COALESCE(json_agg(json_build_array({columns}))::text, '[]') FROM ({from}) x)"),
-    }
-}
-
-/// A byte column as hex text, for [`json_rows`]. SQLite gives `''` for NULL.
-fn hex_of(backend: Backend, column: &str) -> String {
-    match backend {
-        Backend::Sqlite => format!("hex({column})"),
-        Backend::Postgres => format!("encode({column}, 'hex')"),
-    }
-}
-
-/// The queue page's one statement for `filter` within the person's scope, and its
-/// arguments: one row of JSON arrays, each the rows of one part. The list ([`list_sql`]);
-/// the queues in scope with their open counts (kept by the database's triggers, no row
-/// counting); the open deadlines due by `until` ([`deadlines_sql`]); for leads and admins
-/// the people whose cases can be listed; for admins the embassies.
-///
-/// On SQLite every statement, and every row of it, is handed from the connection's worker
-/// thread to the request's task, each hand-off a thread switch: a page of fifty cases and a
-/// few dozen queue counts as rows cost about fifty switches, a single row a handful. Each
-/// part keeps the index order its own statement would have; the parts' rows are put in
-/// order in Rust. With the token hash of a kept session, a sixth column verifies it
-/// ([`staff::check_sql`]). `None` when the list's scope is empty (see [`list_sql`]).
-pub fn queue_page_query(staff: &Staff, filter: &ListFilter, at: i64, until: &str, backend: Backend, session: Option<&[u8]>) -> Option<(String, Vec<Arg>)> {
-    let mut args = Vec::new();
-    let list = list_sql(staff, filter, at, backend, &mut args)?;
-    let list = json_rows(
-        backend,
-        &format!(
-            "id, reference, embassy_id, queue_id, categories, status, priority, language, assignee_id, created_at, first_response_due_at, first_response_at, login, {}, {}",
-            hex_of(backend, "wrapped"),
-            hex_of(backend, "sealed")
-        ),
-        &list,
-    );
-    let mut scope = String::from("1 = 1");
-    if staff.role != Role::Admin {
-        args.push(Arg::Text(staff.embassy_id.clone()?));
-        scope = format!("q.embassy_id = ${}", args.len());
-    }
-    if staff.role == Role::Volunteer {
-        args.push(Arg::Text(staff.id.clone()));
-        scope.push_str(&format!(" AND q.id IN (SELECT queue_id FROM queue_members WHERE person_id = ${})", args.len()));
-    }
-    let queues = json_rows(
-        backend,
-        "id, embassy, embassy_id, name, category, status, assigned, n, code, slug, is_default",
-        &format!(
-            "SELECT q.id, e.name AS embassy, q.embassy_id, q.name, q.category, n.status, n.assigned, n.n, e.code, q.slug, e.is_default \
-             FROM queues q JOIN embassies e ON e.id = q.embassy_id LEFT JOIN queue_counts n ON n.queue_id = q.id AND n.n > 0 AND n.{OPEN} WHERE {scope}"
-        ),
-    );
-    let none = "'[]'".to_owned();
-    let deadlines = deadlines_sql(staff, until, &mut args).map_or_else(|| none.clone(), |sql| json_rows(backend, "id, case_id, reference, kind, due_on, embassy_id, queue_id", &sql));
-    let holders_of = match staff.role {
-        Role::Volunteer => None,
-        Role::Lead => staff.embassy_id.clone(),
-        Role::Admin => Some(filter.embassy.clone().unwrap_or_default()),
-    };
-    let holders = match holders_of {
-        Some(embassy) => {
-            args.push(Arg::Text(embassy));
-            let n = args.len();
-            json_rows(backend, "id, login", &format!("SELECT id, login FROM people WHERE active = 1 AND role IN ('volunteer', 'lead') AND (${n} = '' OR embassy_id = ${n})"))
-        }
-        None => none.clone(),
-    };
-    let embassies = if staff.role == Role::Admin { json_rows(backend, "id, name, code, is_default", "SELECT id, name, code, is_default FROM embassies") } else { none };
-    let check = match session {
-        Some(hash) => {
-            args.push(Arg::Bytes(hash.to_vec()));
-            format!(", {}", staff::check_sql(backend, &format!("${}", args.len())))
-        }
-        None => String::new(),
-    };
-    Some((format!("SELECT {list}, {queues}, {deadlines}, {holders}, {embassies}{check}"), args))
-}
-
-/// Binds built arguments.
+/// Binds built arguments to a statement.
 pub fn bind_args<'q>(mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>, args: &'q [Arg]) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
     for a in args {
         query = match a {
@@ -751,105 +662,143 @@ pub fn bind_args<'q>(mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::Any
     query
 }
 
-/// A listed case as [`queue_page_query`] gives it: `META`, the assignee's login, the
-/// wrapped key and the sealed chosen name in hex.
-type ListedJson = (String, String, String, String, String, String, i64, String, Option<String>, i64, Option<i64>, Option<i64>, Option<String>, Option<String>, Option<String>);
-/// `(id, embassy name, embassy id, name, category, status, assigned, count, embassy code, slug, default embassy)`
-type QueueJson = (String, String, String, String, Option<String>, Option<String>, Option<i64>, Option<i64>, String, String, i64);
-/// `(id, case id, reference, kind, due on, embassy id, queue id)`
-type DeadlineJson = (String, String, String, String, String, String, String);
-/// `(id, name, code, default)`
-type EmbassyJson = (String, String, String, i64);
-
-/// One part of the page's row. The parser's own message, which may quote the row, is
-/// left out of the error.
-fn part<T: serde::de::DeserializeOwned>(row: &AnyRow, at: usize) -> Result<Vec<T>, DeskError> {
-    let text: &str = row.try_get(at)?;
-    serde_json::from_str(text).map_err(|_| DeskError::Db(DbError::Sqlx(sqlx::Error::Decode(format!("part {at} of the queue page's row is not what its statement writes").into()))))
+/// Binds built arguments to a statement read into `O`.
+pub fn bind_args_as<'q, O>(mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>, args: &'q [Arg]) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    for a in args {
+        query = match a {
+            Arg::Text(s) => query.bind(s.as_str()),
+            Arg::Int(i) => query.bind(*i),
+            Arg::Bytes(b) => query.bind(b.as_slice()),
+        };
+    }
+    query
 }
 
-/// A listed case opened: its metadata and the requester's chosen name.
-fn open_listed(row: ListedJson, keyring: &Keyring) -> Result<ListedCase, DeskError> {
-    let (id, reference, embassy, queue, categories, status, priority, language, assignee, created_at, due_at, first_response_at, login, wrapped, sealed) = row;
-    let meta = meta_from((id, reference, embassy, queue, categories, status, priority, language, assignee, created_at, due_at, first_response_at));
-    let bytes = |hex: Option<String>| hex.filter(|h| !h.is_empty()).map(|h| super::crypto::from_hex(&h).ok_or(CryptoError::Forged)).transpose();
-    // A case shredded by its requester has no key any more; its row shows no name.
-    let requester_name = match (bytes(wrapped)?, bytes(sealed)?) {
-        (Some(wrapped), Some(sealed)) => {
-            let key = keyring.unwrap_case_key(&meta.id, &wrapped)?;
-            let plain = key.open(&field_place(&meta.id, CaseField::RequesterName.as_str()), &sealed)?;
-            Zeroizing::new(String::from_utf8(plain.to_vec()).map_err(|_| CryptoError::Forged)?)
+/// A row of the case list ([`list_sql`]): the case, its assignee's login, its key wrapped
+/// for the server and the requester's sealed chosen name.
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    #[sqlx(flatten)]
+    meta: MetaRow,
+    login: Option<String>,
+    wrapped: Option<Vec<u8>>,
+    sealed: Option<Vec<u8>>,
+}
+
+impl ListedRow {
+    /// The case with the requester's chosen name opened. A case shredded by its requester
+    /// has no key any more; its row shows no name.
+    fn open(self, keyring: &Keyring) -> Result<ListedCase, DeskError> {
+        let meta = CaseMeta::from(self.meta);
+        let requester_name = match (self.wrapped, self.sealed) {
+            (Some(wrapped), Some(sealed)) => {
+                let key = keyring.unwrap_case_key(&meta.id, &wrapped)?;
+                utf8(&key.open(&field_place(&meta.id, CaseField::RequesterName.as_str()), &sealed)?)?
+            }
+            _ => Zeroizing::new(String::new()),
+        };
+        Ok(ListedCase { assignee: self.login, meta, requester_name })
+    }
+}
+
+/// A queue in scope with one of its open counts (none for a queue without open cases).
+#[derive(sqlx::FromRow)]
+struct QueueCountRow {
+    id: String,
+    embassy: String,
+    embassy_id: String,
+    name: String,
+    category: Option<String>,
+    status: Option<String>,
+    assigned: Option<i64>,
+    n: Option<i64>,
+}
+
+/// The queues in scope with their open counts (kept by the database's triggers, no
+/// counting of cases), in the embassies' and queues' order.
+async fn queues_in_scope(db: &Db, staff: &Staff) -> Result<Vec<QueueSummary>, DeskError> {
+    let mut args = Vec::new();
+    let mut scope = String::from("1 = 1");
+    if staff.role != Role::Admin {
+        let Some(embassy) = staff.embassy_id.clone() else { return Ok(Vec::new()) };
+        args.push(Arg::Text(embassy));
+        scope = "q.embassy_id = $1".into();
+    }
+    if staff.role == Role::Volunteer {
+        args.push(Arg::Text(staff.id.clone()));
+        scope.push_str(" AND q.id IN (SELECT queue_id FROM queue_members WHERE person_id = $2)");
+    }
+    let sql = format!(
+        "SELECT q.id, e.name AS embassy, q.embassy_id, q.name, q.category, n.status, n.assigned, n.n \
+         FROM queues q JOIN embassies e ON e.id = q.embassy_id LEFT JOIN queue_counts n ON n.queue_id = q.id AND n.n > 0 AND n.{OPEN} \
+         WHERE {scope} ORDER BY e.is_default, e.code, q.slug, q.id"
+    );
+    let rows: Vec<QueueCountRow> = bind_args_as(sqlx::query_as(&sql), &args).fetch_all(db.pool()).await?;
+    let mut queues: Vec<QueueSummary> = Vec::new();
+    for row in rows {
+        if queues.last().is_none_or(|q| q.id != row.id) {
+            queues.push(QueueSummary {
+                id: row.id,
+                embassy_id: row.embassy_id,
+                embassy: row.embassy,
+                name: row.name,
+                category: row.category.as_deref().and_then(Category::parse),
+                counts: Vec::new(),
+            });
         }
-        _ => Zeroizing::new(String::new()),
-    };
-    Ok(ListedCase { assignee: login, meta, requester_name })
+        if let (Some(status), Some(assigned), Some(n)) = (row.status.as_deref().and_then(Status::parse), row.assigned, row.n) {
+            queues.last_mut().expect("pushed above").counts.push((status, assigned != 0, n));
+        }
+    }
+    Ok(queues)
 }
 
-/// The queue page for `filter` ([`queue_page_query`]): one statement, then the list's
-/// audit row (`case.list`, since it decrypts each listed requester's chosen name) before
-/// anything is returned. A queue or embassy outside scope is `NotFound`. With a kept
-/// session (`check`), `staff` is that session's person and the statement verifies it:
-/// `Unverified` when it finds another (or none), and when there is no statement to run.
-pub async fn queue_page(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, filter: &ListFilter, check: Option<SessionCheck<'_>>) -> Result<QueuePage, DeskError> {
+/// The queue page for `filter`: the queues in scope, one page of the list with each
+/// requester's chosen name opened, the deadlines of the week, and the filter's choices;
+/// then the list's audit row (`case.list`, since it decrypts the listed names) before
+/// anything is returned. A queue or embassy outside scope is `NotFound`.
+pub async fn queue_page(db: &Db, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<QueuePage, DeskError> {
     let at = now();
-    let until = crate::domain::Date::from_unix(at + 7 * 86400).to_string();
-    let Some((sql, args)) = queue_page_query(staff, filter, at, &until, db.backend(), check.map(|c| c.hash)) else {
-        if check.is_some() {
-            return Err(DeskError::Unverified);
-        }
-        return if filter.queue.is_some() || filter.embassy.is_some() { Err(DeskError::NotFound) } else { Ok(QueuePage::default()) };
-    };
-    let row = bind_args(sqlx::query(&sql), &args).fetch_one(&mut *conn).await?;
-    if let Some(check) = check {
-        if row.try_get::<Option<&str>, _>(5)? != Some(check.text) {
-            return Err(DeskError::Unverified);
-        }
-    }
-    let mut page = QueuePage::default();
-
-    let mut queue_rows: Vec<QueueJson> = part(&row, 1)?;
-    queue_rows.sort_by(|a, b| (a.10, &a.8, &a.9, &a.0).cmp(&(b.10, &b.8, &b.9, &b.0)));
-    for (id, embassy, embassy_id, name, category, status, assigned, n, ..) in queue_rows {
-        if page.queues.last().is_none_or(|q| q.id != id) {
-            page.queues.push(QueueSummary { id, embassy_id, embassy, name, category: category.as_deref().and_then(Category::parse), counts: Vec::new() });
-        }
-        if let (Some(status), Some(assigned), Some(n)) = (status.as_deref().and_then(Status::parse), assigned, n) {
-            page.queues.last_mut().expect("pushed above").counts.push((status, assigned != 0, n));
-        }
-    }
-    // The page's queue among the queues in scope, before anything is opened.
+    let mut page = QueuePage { queues: queues_in_scope(db, staff).await?, ..QueuePage::default() };
     if filter.queue.as_ref().is_some_and(|queue| !page.queues.iter().any(|q| q.id == *queue)) {
         return Err(DeskError::NotFound);
     }
-    for (id, case_id, reference, kind, due_on, embassy, queue) in part::<DeadlineJson>(&row, 2)? {
-        // The statement already keeps to the scope; this is the same rule the rest of the
-        // desk applies, kept as a second check.
-        if in_scope(staff, &embassy, &queue) {
-            page.deadlines.push(DeadlineRow { id, case_id, reference, kind, due_on, done: false });
-        }
-    }
-    page.deadlines.sort_by(|a, b| (&a.due_on, &a.id).cmp(&(&b.due_on, &b.id)));
-    page.holders = part(&row, 3)?;
-    page.holders.sort_by(|a, b| a.1.cmp(&b.1));
-    let mut embassies: Vec<EmbassyJson> = part(&row, 4)?;
-    embassies.sort_by(|a, b| (a.3, &a.2).cmp(&(b.3, &b.2)));
-    page.embassies = embassies.into_iter().map(|(id, name, ..)| (id, name)).collect();
-
-    let listed: Vec<ListedJson> = part(&row, 0)?;
+    let mut args = Vec::new();
+    let Some(sql) = list_sql(staff, filter, at, db.backend(), &mut args) else {
+        return if filter.queue.is_some() || filter.embassy.is_some() { Err(DeskError::NotFound) } else { Ok(page) };
+    };
+    let listed: Vec<ListedRow> = bind_args_as(sqlx::query_as(&sql), &args).fetch_all(db.pool()).await?;
     let more = listed.len() > PAGE_SIZE;
-    let mut cases = listed.into_iter().map(|row| open_listed(row, keyring)).collect::<Result<Vec<_>, _>>()?;
-    cases.sort_by(|a, b| (a.meta.priority.rank(), a.meta.created_at, &a.meta.id).cmp(&(b.meta.priority.rank(), b.meta.created_at, &b.meta.id)));
-    cases.truncate(PAGE_SIZE);
-    page.next = more.then(|| cases.last()).flatten().map(|l| Cursor { priority: l.meta.priority.rank(), created_at: l.meta.created_at, id: l.meta.id.clone() });
-    page.cases = cases;
+    page.cases = listed.into_iter().take(PAGE_SIZE).map(|row| row.open(keyring)).collect::<Result<_, _>>()?;
+    page.next = more.then(|| page.cases.last()).flatten().map(|l| Cursor { priority: l.meta.priority.rank(), created_at: l.meta.created_at, id: l.meta.id.clone() });
+
+    let until = crate::domain::Date::from_unix(at + 7 * 86400).to_string();
+    let mut args = Vec::new();
+    if let Some(sql) = deadlines_sql(staff, &until, &mut args) {
+        page.deadlines = bind_args_as(sqlx::query_as(&sql), &args).fetch_all(db.pool()).await?;
+    }
+    let holders_of = match staff.role {
+        Role::Volunteer => None,
+        Role::Lead => staff.embassy_id.clone(),
+        Role::Admin => Some(filter.embassy.clone().unwrap_or_default()),
+    };
+    if let Some(embassy) = holders_of {
+        page.holders = sqlx::query_as("SELECT id, login FROM people WHERE active = 1 AND role IN ('volunteer', 'lead') AND ($1 = '' OR embassy_id = $1) ORDER BY login")
+            .bind(embassy)
+            .fetch_all(db.pool())
+            .await?;
+    }
+    if staff.role == Role::Admin {
+        page.embassies = sqlx::query_as("SELECT id, name FROM embassies ORDER BY is_default, code").fetch_all(db.pool()).await?;
+    }
     let object = filter.queue.clone().or_else(|| staff.embassy_id.clone()).unwrap_or_else(|| "all".into());
-    audit::record(db, conn, keyring, &AuditEvent::new(&staff.actor(), "case.list", Some(&object), Outcome::Ok)).await?;
+    audit::record(db, keyring, &AuditEvent::new(&staff.actor(), "case.list", Some(&object), Outcome::Ok)).await?;
     Ok(page)
 }
 
 /// One page of the case list ([`queue_page`]'s), with the cursor of the next page.
-pub async fn list_cases(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<(Vec<ListedCase>, Option<Cursor>), DeskError> {
-    let page = queue_page(db, conn, keyring, staff, filter, None).await?;
+pub async fn list_cases(db: &Db, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<(Vec<ListedCase>, Option<Cursor>), DeskError> {
+    let page = queue_page(db, keyring, staff, filter).await?;
     Ok((page.cases, page.next))
 }
 
@@ -864,14 +813,16 @@ pub struct QueueSummary {
     pub counts: Vec<(Status, bool, i64)>,
 }
 
-/// An open deadline of a case in scope.
+/// A deadline of a case.
+#[derive(sqlx::FromRow)]
 pub struct DeadlineRow {
     pub id: String,
     pub case_id: String,
     pub reference: String,
     pub kind: String,
     pub due_on: String,
-    pub done: bool,
+    /// When it was marked done; `None` while it is open.
+    pub done_at: Option<i64>,
 }
 
 /// How many deadlines the queue page shows.
@@ -882,13 +833,13 @@ pub const DEADLINES_SHOWN: usize = 20;
 /// order. The scope is part of the statement (a volunteer's queues too), so deadlines of
 /// other queues never crowd out the person's own. Its arguments are appended to `args`.
 /// `None` when the scope holds no queue.
-fn deadlines_sql(staff: &Staff, until: &str, args: &mut Vec<Arg>) -> Option<String> {
+pub fn deadlines_sql(staff: &Staff, until: &str, args: &mut Vec<Arg>) -> Option<String> {
     if staff.role == Role::Volunteer && staff.queue_ids.is_empty() {
         return None;
     }
     args.push(Arg::Text(until.to_owned()));
     let mut sql = format!(
-        "SELECT d.id, d.case_id, c.reference, d.kind, d.due_on, c.embassy_id, c.queue_id FROM case_deadlines d JOIN cases c ON c.id = d.case_id \
+        "SELECT d.id, d.case_id, c.reference, d.kind, d.due_on, d.done_at FROM case_deadlines d JOIN cases c ON c.id = d.case_id \
          WHERE d.done_at IS NULL AND d.due_on <= ${}",
         args.len()
     );
@@ -932,187 +883,208 @@ pub struct CaseView {
 
 /// Opens a case for the desk: the case in scope (else `NotFound`), its fields, messages and
 /// notes decrypted, its events and deadlines. The decryption is audited (`case.view`)
-/// before anything is returned; a failed decryption is audited as failed. With a kept
-/// session (`check`), `staff` is its person and the statement verifies it: `Unverified`
-/// (nothing opened or audited) when it finds another session or none.
-pub async fn view_case(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, case_id: &str, check: Option<SessionCheck<'_>>) -> Result<CaseView, DeskError> {
-    let Some(id) = CaseId::parse(case_id) else { return Err(if check.is_some() { DeskError::Unverified } else { DeskError::NotFound }) };
-    let read = read_case(conn, db.backend(), keyring, staff, &id, check).await;
+/// before anything is returned; a failed decryption is audited as failed.
+pub async fn view_case(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str) -> Result<CaseView, DeskError> {
+    let Some(id) = CaseId::parse(case_id) else { return Err(DeskError::NotFound) };
+    let read = read_case(db, keyring, staff, &id).await;
     let outcome = match &read {
         Ok(_) => Outcome::Ok,
         Err(DeskError::Read(ReadError::Crypto(_))) => Outcome::Failed,
         Err(_) => return read,
     };
-    audit::record(db, conn, keyring, &AuditEvent::new(&staff.actor(), "case.view", Some(id.as_str()), outcome)).await?;
+    audit::record(db, keyring, &AuditEvent::new(&staff.actor(), "case.view", Some(id.as_str()), outcome)).await?;
     read
 }
-
-/// A whole case in one statement. First the case itself, one row per sealed field: its
-/// metadata (`META`), its assignee's login, its wrapped key and the field's name and sealed
-/// value (columns 0–15, `part` 'c'). Then, from column [`T`] on: messages, notes, events and
-/// deadlines, and the queues it may move to, with the logins of the people they name —
-/// columns part, at, id, person, three of the part's own, sealed, the person's login, and for
-/// an assignment the old and new assignee's logins. Admins may move a case to any embassy's
-/// queue, others within the case's embassy. Everything of a case outside scope is read but
-/// never opened. With `check`, one more row (part 's') holds in column `T + 2` the check
-/// text of the session whose token hash is `$3` ([`staff::check_sql`]).
-fn case_sql(any_embassy: bool, check: Option<Backend>) -> String {
-    let queues = if any_embassy { "" } else { "WHERE q.embassy_id = (SELECT embassy_id FROM cases WHERE id = $1)" };
-    let none = "NULL, ".repeat(T);
-    let session = check.map_or_else(String::new, |backend| {
-        format!(" UNION ALL SELECT {none}'s', NULL, {}, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL", staff::check_sql(backend, "$3"))
-    });
-    format!(
-        "SELECT {META}, a.login, k.wrapped, f.name, f.sealed, 'c', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL \
-           FROM cases c LEFT JOIN people a ON a.id = c.assignee_id \
-           LEFT JOIN case_keys k ON k.case_id = c.id AND k.holder = $2 LEFT JOIN case_fields f ON f.case_id = c.id AND k.case_id IS NOT NULL \
-           WHERE c.id = $1 \
-         UNION ALL SELECT {none}'m', m.created_at, m.id, m.person_id, m.author, m.kind, NULL, m.sealed, p.login, NULL, NULL \
-           FROM case_messages m LEFT JOIN people p ON p.id = m.person_id WHERE m.case_id = $1 \
-         UNION ALL SELECT {none}'n', n.created_at, n.id, n.person_id, NULL, NULL, NULL, n.sealed, p.login, NULL, NULL \
-           FROM case_notes n LEFT JOIN people p ON p.id = n.person_id WHERE n.case_id = $1 \
-         UNION ALL SELECT {none}'e', e.at, e.id, e.person_id, e.kind, e.old_value, e.new_value, NULL, p.login, po.login, pn.login \
-           FROM case_events e LEFT JOIN people p ON p.id = e.person_id \
-           LEFT JOIN people po ON e.kind = 'assignee' AND po.id = e.old_value LEFT JOIN people pn ON e.kind = 'assignee' AND pn.id = e.new_value \
-           WHERE e.case_id = $1 \
-         UNION ALL SELECT {none}'d', d.done_at, d.id, NULL, d.kind, d.due_on, NULL, NULL, NULL, NULL, NULL FROM case_deadlines d WHERE d.case_id = $1 \
-         UNION ALL SELECT {none}'q', NULL, q.id, NULL, q.name, e.code, q.slug, NULL, NULL, NULL, NULL FROM queues q JOIN embassies e ON e.id = q.embassy_id {queues}{session}"
-    )
-}
-
-/// Where the timeline's columns begin in [`case_sql`]'s rows.
-const T: usize = 16;
 
 fn utf8(plain: &[u8]) -> Result<Zeroizing<String>, CryptoError> {
     Ok(Zeroizing::new(std::str::from_utf8(plain).map_err(|_| CryptoError::Forged)?.to_owned()))
 }
 
-/// Reads and opens a case: in one statement the case with its fields, its timeline and the
-/// queues it may move to ([`case_sql`]); for leads and admins two more, the people it may be
-/// assigned to and its access history.
-async fn read_case(conn: &mut Conn, backend: Backend, keyring: &Keyring, staff: &Staff, id: &CaseId, check: Option<SessionCheck<'_>>) -> Result<CaseView, DeskError> {
-    let any_embassy = staff.role == Role::Admin;
-    let sql = case_sql(any_embassy, check.map(|_| backend));
-    let mut query = sqlx::query(&sql).bind(id.as_str()).bind(SERVER_HOLDER);
-    if let Some(check) = check {
-        query = query.bind(check.hash);
-    }
-    let rows = query.fetch_all(&mut *conn).await?;
-    let is = |r: &AnyRow, part: &str| r.try_get::<&str, _>(T).is_ok_and(|p| p == part);
-    if let Some(check) = check {
-        let found = rows.iter().find(|r| is(r, "s")).map(|r| r.try_get::<Option<&str>, _>(T + 2)).transpose()?.flatten();
-        if found != Some(check.text) {
-            return Err(DeskError::Unverified);
-        }
-    }
-    let (case_rows, rows): (Vec<AnyRow>, Vec<AnyRow>) = rows.into_iter().filter(|r| !is(r, "s")).partition(|r| is(r, "c"));
-    let Some(first) = case_rows.first() else { return Err(DeskError::NotFound) };
-    let meta = decode_meta(first)?;
+/// A case with its assignee's login and its key wrapped for the server.
+#[derive(sqlx::FromRow)]
+struct CaseRow {
+    #[sqlx(flatten)]
+    meta: MetaRow,
+    assignee_login: Option<String>,
+    wrapped: Option<Vec<u8>>,
+}
+
+#[derive(sqlx::FromRow)]
+struct FieldRow {
+    name: String,
+    sealed: Vec<u8>,
+}
+
+/// A message or a note: `author` and `kind` are the message's (a note has neither).
+#[derive(sqlx::FromRow)]
+struct WrittenRow {
+    id: String,
+    at: i64,
+    person_id: Option<String>,
+    login: Option<String>,
+    author: Option<String>,
+    kind: Option<String>,
+    sealed: Vec<u8>,
+}
+
+/// A clear timeline event, with the logins of the people it names.
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    id: String,
+    at: i64,
+    person_id: Option<String>,
+    login: Option<String>,
+    kind: String,
+    old_value: Option<String>,
+    new_value: Option<String>,
+    old_login: Option<String>,
+    new_login: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct QueueChoiceRow {
+    id: String,
+    name: String,
+    code: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct AccessRow {
+    at: i64,
+    actor: String,
+    action: String,
+    outcome: String,
+    person_id: Option<String>,
+    login: Option<String>,
+}
+
+/// Reads and opens a case, statement by statement: the case, then (once it is known to be
+/// in scope) its fields, messages, notes, events, deadlines and the queues it may move to;
+/// for leads and admins the people it may be assigned to and its access history.
+async fn read_case(db: &Db, keyring: &Keyring, staff: &Staff, id: &CaseId) -> Result<CaseView, DeskError> {
+    let pool = db.pool();
+    let id = id.as_str();
+    let case: Option<CaseRow> = sqlx::query_as(&format!(
+        "SELECT {META}, a.login AS assignee_login, k.wrapped FROM cases c LEFT JOIN people a ON a.id = c.assignee_id \
+         LEFT JOIN case_keys k ON k.case_id = c.id AND k.holder = $2 WHERE c.id = $1"
+    ))
+    .bind(id)
+    .bind(SERVER_HOLDER)
+    .fetch_optional(pool)
+    .await?;
+    let Some(case) = case else { return Err(DeskError::NotFound) };
+    let meta = CaseMeta::from(case.meta);
     if !in_scope(staff, &meta.embassy_id, &meta.queue_id) {
         return Err(DeskError::NotFound);
     }
     let mut logins = HashMap::new();
-    if let (Some(assignee), Some(login)) = (&meta.assignee_id, first.try_get::<Option<String>, _>(12)?) {
+    if let (Some(assignee), Some(login)) = (&meta.assignee_id, case.assignee_login) {
         logins.insert(assignee.clone(), login);
     }
     // A case shredded by its requester has no key any more: its metadata and clear
     // timeline stay, nothing sealed is read.
-    let wrapped: Option<Vec<u8>> = first.try_get(13)?;
-    let key = wrapped.map(|w| keyring.unwrap_case_key(&meta.id, &w)).transpose()?;
+    let key = case.wrapped.map(|w| keyring.unwrap_case_key(&meta.id, &w)).transpose()?;
     let mut fields = Vec::new();
-    if let Some(key) = &key {
-        for row in &case_rows {
-            let Some(name) = row.try_get::<Option<String>, _>(14)? else { continue };
-            let sealed: Vec<u8> = row.try_get(15)?;
-            let value = utf8(&key.open(&field_place(&meta.id, &name), &sealed)?)?;
-            fields.push((name, value));
-        }
-    }
-    fields.sort_by(|a, b| a.0.cmp(&b.0));
-
+    // `(at, rank, id, person, what)`: at the same second messages, then notes, then events.
     let mut timeline: Vec<(i64, u8, String, Option<String>, Happening)> = Vec::new();
-    let mut deadlines = Vec::new();
-    // `(embassy code, slug, id, name)`
-    let mut queue_rows: Vec<(String, String, String, String)> = Vec::new();
-    for row in rows {
-        let part: String = row.try_get(T)?;
-        let item: String = row.try_get(T + 2)?;
-        let person: Option<String> = row.try_get(T + 3)?;
-        if let (Some(person), Some(login)) = (&person, row.try_get::<Option<String>, _>(T + 8)?) {
-            logins.insert(person.clone(), login);
+    if let Some(key) = &key {
+        let rows: Vec<FieldRow> = sqlx::query_as("SELECT name, sealed FROM case_fields WHERE case_id = $1 ORDER BY name").bind(id).fetch_all(pool).await?;
+        for row in rows {
+            let value = utf8(&key.open(&field_place(&meta.id, &row.name), &row.sealed)?)?;
+            fields.push((row.name, value));
         }
-        let (rank, happening) = match (part.as_str(), &key) {
-            ("m", Some(key)) => {
-                let (author, kind): (String, String) = (row.try_get(T + 4)?, row.try_get(T + 5)?);
-                let body = utf8(&key.open(&follow_up::message_place(&meta.id, &item), &row.try_get::<Vec<u8>, _>(T + 7)?)?)?;
-                (0, Happening::Message { from_requester: author != Author::Volunteer.as_str(), information: kind == MessageKind::Information.as_str(), body })
-            }
-            ("n", Some(key)) => {
-                let body = utf8(&key.open(&note_place(&meta.id, &item), &row.try_get::<Vec<u8>, _>(T + 7)?)?)?;
-                (1, Happening::Note { body })
-            }
-            ("e", _) => {
-                let (kind, old, new): (String, Option<String>, Option<String>) = (row.try_get(T + 4)?, row.try_get(T + 5)?, row.try_get(T + 6)?);
-                if kind == "assignee" {
-                    for (person, login) in [(&old, row.try_get::<Option<String>, _>(T + 9)?), (&new, row.try_get::<Option<String>, _>(T + 10)?)] {
-                        if let (Some(person), Some(login)) = (person, login) {
-                            logins.insert(person.clone(), login);
-                        }
-                    }
-                }
-                (2, Happening::Event { kind, old, new })
-            }
-            ("d", _) => {
-                let done: Option<i64> = row.try_get(T + 1)?;
-                deadlines.push(DeadlineRow {
-                    id: item,
-                    case_id: meta.id.clone(),
-                    reference: meta.reference.clone(),
-                    kind: row.try_get(T + 4)?,
-                    due_on: row.try_get(T + 5)?,
-                    done: done.is_some(),
-                });
-                continue;
-            }
-            ("q", _) => {
-                queue_rows.push((row.try_get(T + 5)?, row.try_get(T + 6)?, item, row.try_get(T + 4)?));
-                continue;
-            }
-            _ => continue,
-        };
-        timeline.push((row.try_get(T + 1)?, rank, item, person, happening));
+        let messages: Vec<WrittenRow> = sqlx::query_as(
+            "SELECT m.id, m.created_at AS at, m.person_id, p.login, m.author, m.kind, m.sealed FROM case_messages m \
+             LEFT JOIN people p ON p.id = m.person_id WHERE m.case_id = $1",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        for m in messages {
+            let body = utf8(&key.open(&follow_up::message_place(&meta.id, &m.id), &m.sealed)?)?;
+            let from_requester = m.author.as_deref() != Some(Author::Volunteer.as_str());
+            let information = m.kind.as_deref() == Some(MessageKind::Information.as_str());
+            remember(&mut logins, &m.person_id, m.login);
+            timeline.push((m.at, 0, m.id, m.person_id, Happening::Message { from_requester, information, body }));
+        }
+        let notes: Vec<WrittenRow> = sqlx::query_as(
+            "SELECT n.id, n.created_at AS at, n.person_id, p.login, NULL AS author, NULL AS kind, n.sealed FROM case_notes n \
+             LEFT JOIN people p ON p.id = n.person_id WHERE n.case_id = $1",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        for n in notes {
+            let body = utf8(&key.open(&note_place(&meta.id, &n.id), &n.sealed)?)?;
+            remember(&mut logins, &n.person_id, n.login);
+            timeline.push((n.at, 1, n.id, n.person_id, Happening::Note { body }));
+        }
     }
-    // Oldest first; at the same second messages, then notes, then events.
+    let events: Vec<EventRow> = sqlx::query_as(
+        "SELECT e.id, e.at, e.person_id, p.login, e.kind, e.old_value, e.new_value, po.login AS old_login, pn.login AS new_login \
+         FROM case_events e LEFT JOIN people p ON p.id = e.person_id \
+         LEFT JOIN people po ON e.kind = 'assignee' AND po.id = e.old_value LEFT JOIN people pn ON e.kind = 'assignee' AND pn.id = e.new_value \
+         WHERE e.case_id = $1",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    for e in events {
+        remember(&mut logins, &e.person_id, e.login);
+        remember(&mut logins, &e.old_value, e.old_login);
+        remember(&mut logins, &e.new_value, e.new_login);
+        timeline.push((e.at, 2, e.id, e.person_id, Happening::Event { kind: e.kind, old: e.old_value, new: e.new_value }));
+    }
     timeline.sort_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)));
     let timeline = timeline.into_iter().map(|(at, _, _, person, happening)| (at, person, happening)).collect();
-    deadlines.sort_by(|a, b| (&a.due_on, &a.id).cmp(&(&b.due_on, &b.id)));
+    let deadlines: Vec<DeadlineRow> = sqlx::query_as(
+        "SELECT d.id, d.case_id, c.reference, d.kind, d.due_on, d.done_at \
+         FROM case_deadlines d JOIN cases c ON c.id = d.case_id WHERE d.case_id = $1 ORDER BY d.due_on, d.id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
 
-    queue_rows.sort_unstable();
-    let queue_name = queue_rows.iter().find(|q| q.2 == meta.queue_id).map(|q| q.3.clone()).unwrap_or_default();
-    let queues = queue_rows.into_iter().map(|(code, _, id, name)| (id, if any_embassy { format!("{code} · {name}") } else { name })).collect();
+    // Admins may move a case to any embassy's queue, others within the case's embassy.
+    let any_embassy = staff.role == Role::Admin;
+    let within = if any_embassy { "" } else { "WHERE q.embassy_id = $1" };
+    let sql = format!("SELECT q.id, q.name, e.code FROM queues q JOIN embassies e ON e.id = q.embassy_id {within} ORDER BY e.code, q.slug, q.id");
+    let mut choices = sqlx::query_as::<_, QueueChoiceRow>(&sql);
+    if !any_embassy {
+        choices = choices.bind(&meta.embassy_id);
+    }
+    let choices = choices.fetch_all(pool).await?;
+    let queue_name = choices.iter().find(|q| q.id == meta.queue_id).map(|q| q.name.clone()).unwrap_or_default();
+    let queues = choices.into_iter().map(|q| (q.id, if any_embassy { format!("{} · {}", q.code, q.name) } else { q.name })).collect();
 
-    let assignable = if staff.is_lead_or_admin() { assignable(conn, &meta).await? } else { Vec::new() };
-    let access = if staff.is_lead_or_admin() {
-        let rows = sqlx::query(
-            "SELECT a.at, a.actor, a.action, a.outcome, p.id, p.login FROM audit_log a LEFT JOIN people p ON p.id = substr(a.actor, 8) \
+    let (assignable, access) = if staff.is_lead_or_admin() {
+        let assignable = assignable(&mut *db.acquire().await?, &meta).await?;
+        let rows: Vec<AccessRow> = sqlx::query_as(
+            "SELECT a.at, a.actor, a.action, a.outcome, p.id AS person_id, p.login FROM audit_log a LEFT JOIN people p ON p.id = substr(a.actor, 8) \
              WHERE a.object_id = $1 ORDER BY a.seq DESC LIMIT 200",
         )
         .bind(&meta.id)
-        .fetch_all(&mut *conn)
+        .fetch_all(pool)
         .await?;
         let mut access = Vec::with_capacity(rows.len());
         for r in rows {
-            let actor: String = r.try_get(1)?;
-            if let (Some(person), Some(login)) = (r.try_get::<Option<String>, _>(4)?, r.try_get::<Option<String>, _>(5)?) {
-                if actor.strip_prefix("person:") == Some(person.as_str()) {
+            if let (Some(person), Some(login)) = (r.person_id, r.login) {
+                if r.actor.strip_prefix("person:") == Some(person.as_str()) {
                     logins.insert(person, login);
                 }
             }
-            access.push((r.try_get::<i64, _>(0)?, actor, r.try_get::<String, _>(2)?, r.try_get::<String, _>(3)?));
+            access.push((r.at, r.actor, r.action, r.outcome));
         }
-        Some(access)
+        (assignable, Some(access))
     } else {
-        None
+        (Vec::new(), None)
     };
     Ok(CaseView { meta, queue_name, deleted: key.is_none(), fields, timeline, deadlines, assignable, queues, access, logins })
+}
+
+/// Notes the login of a person a row names.
+fn remember(logins: &mut HashMap<String, String>, person: &Option<String>, login: Option<String>) {
+    if let (Some(person), Some(login)) = (person, login) {
+        logins.insert(person.clone(), login);
+    }
 }

@@ -5,7 +5,7 @@
 use super::{
     db::now,
     desk::{self, Cursor, Happening, ListFilter},
-    http::desk::{current_staff, desk_token, pending_staff, staff_of},
+    http::desk::{current_staff, pending_staff},
     staff::{self, Staff},
     totp, AppState,
 };
@@ -61,53 +61,11 @@ fn list_filter(filter: &CaseFilter) -> Result<ListFilter, AppError> {
     })
 }
 
-/// `(staff, page)`: `$page`, a `Result<_, AppError>` of `$staff` and `$check`, for the
-/// session behind `$token`. A session read within the last minute is verified by the page's
-/// own statement (`$check` is its [`desk::SessionCheck`]; the page answers `Unauthorized`
-/// when the statement finds another session or none). Any other session, or one that check
-/// refused, is read first and `$page` runs for it without a check.
-macro_rules! verified {
-    ($state:expr, $conn:expr, $token:expr, |$staff:ident, $check:ident| $page:expr) => {{
-        let mut done = None;
-        if let Some((hash, kept)) = $state.sessions.usable($token, now()) {
-            let $check = Some(desk::SessionCheck { hash: &hash, text: &kept.check });
-            let $staff = &kept.staff;
-            match $page {
-                Err(AppError::Unauthorized) => $state.sessions.forget(&hash),
-                page => done = Some((kept.staff, page?)),
-            }
-        }
-        match done {
-            Some(done) => done,
-            None => {
-                let staff = staff_of($state, $conn, $token).await?;
-                let page = {
-                    let $check = None;
-                    let $staff = &staff;
-                    $page?
-                };
-                (staff, page)
-            }
-        }
-    }};
-}
-
 pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePageDto, AppError> {
-    // One connection for the whole page: (the session, unless the page's statement verifies
-    // it,) one statement for everything the page lists (`desk::queue_page`), then the list's
-    // audit row.
-    let token = desk_token(state)?;
-    let conn = &mut *state.db.acquire().await?;
-    let (staff, page) = verified!(state, conn, &token, |staff, check| {
-        // A refused filter is only answered once the session is known.
-        match (list_filter(&filter), check) {
-            (Err(_), Some(_)) => Err(AppError::Unauthorized),
-            (Err(e), None) => Err(e),
-            (Ok(list), _) => desk::queue_page(&state.db, conn, &state.keyring, staff, &list, check).await.map_err(AppError::from),
-        }
-    });
-    let at = now();
+    let staff = current_staff(state).await?;
     let list = list_filter(&filter)?;
+    let page = desk::queue_page(&state.db, &state.keyring, &staff, &list).await?;
+    let at = now();
     let queues = page
         .queues
         .into_iter()
@@ -144,7 +102,7 @@ pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePag
     let deadlines_soon = page
         .deadlines
         .into_iter()
-        .map(|d| DeadlineDto { id: d.id, case_id: d.case_id, reference: d.reference, kind: d.kind, due_on: d.due_on, done: d.done })
+        .map(|d| DeadlineDto { id: d.id, case_id: d.case_id, reference: d.reference, kind: d.kind, due_on: d.due_on, done: d.done_at.is_some() })
         .collect();
     let nothing_to_take = use_posted().is_some_and(|f| f.notice.as_deref() == Some("nothing_to_take"));
     let people = page.holders.into_iter().map(|(id, login)| PersonOption { id, login }).collect();
@@ -189,9 +147,8 @@ fn timeline_kind(h: Happening, queue_names: &[(String, String)], login: &dyn Fn(
 }
 
 pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> Result<CasePageDto, AppError> {
-    let token = desk_token(state)?;
-    let conn = &mut *state.db.acquire().await?;
-    let (staff, view) = verified!(state, conn, &token, |staff, check| desk::view_case(&state.db, conn, &state.keyring, staff, id, check).await.map_err(AppError::from));
+    let staff = current_staff(state).await?;
+    let view = desk::view_case(&state.db, &state.keyring, &staff, id).await?;
     let at = now();
     let logins = view.logins.clone();
     let login = |id: &str| logins.get(id).cloned().unwrap_or_else(|| "—".into());
@@ -231,7 +188,7 @@ pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> R
         answers: view.fields.iter().map(|(k, v)| AnswerDto { key: k.clone(), value: v.to_string() }).collect(),
         deleted: view.deleted,
         timeline,
-        deadlines: view.deadlines.into_iter().map(|d| DeadlineDto { id: d.id, case_id: d.case_id, reference: d.reference, kind: d.kind, due_on: d.due_on, done: d.done }).collect(),
+        deadlines: view.deadlines.into_iter().map(|d| DeadlineDto { id: d.id, case_id: d.case_id, reference: d.reference, kind: d.kind, due_on: d.due_on, done: d.done_at.is_some() }).collect(),
         next_statuses: if may_work { Status::ALL.into_iter().filter(|s| meta.status.can_become(*s)).collect() } else { Vec::new() },
         assignable: view.assignable.into_iter().map(|(id, login)| PersonOption { id, login }).collect(),
         queues: view.queues.into_iter().map(|(id, name)| QueueOption { id, name }).collect(),

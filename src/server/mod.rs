@@ -56,8 +56,6 @@ pub struct AppState {
     pub chain: audit_view::ChainWatch,
     /// The settled middles of the dashboard's median windows.
     pub medians: dashboard_medians::MedianCache,
-    /// Full sessions as last read, which pages verify inside their own statement.
-    pub sessions: staff::SessionCache,
 }
 
 impl FromRef<AppState> for LeptosOptions {

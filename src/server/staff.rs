@@ -14,7 +14,7 @@ use super::{
 use crate::domain::Role;
 use rand::RngCore;
 use secrecy::SecretString;
-use sqlx::{any::AnyRow, Row};
+use sqlx::Row;
 use std::sync::LazyLock;
 
 /// A desk session ends after this long without a request…
@@ -108,8 +108,8 @@ async fn decoy_hash() -> Result<String, DbError> {
         .map_err(|e| DbError::Sqlx(sqlx::Error::Protocol(e.to_string())))
 }
 
-/// The columns of a person as `Staff`, from `people p LEFT JOIN embassies e`, with their
-/// memberships folded into one column: a session costs one statement.
+/// The columns of a person as a [`StaffRow`], from `people p LEFT JOIN embassies e`, with
+/// their memberships folded into one column.
 fn staff_columns(backend: Backend) -> String {
     let memberships = match backend {
         Backend::Sqlite => "group_concat(m.queue_id, ',')",
@@ -117,35 +117,47 @@ fn staff_columns(backend: Backend) -> String {
     };
     format!(
         "p.id, p.login, p.role, p.embassy_id, \
-         CASE WHEN p.totp_secret IS NOT NULL AND p.totp_last_step IS NOT NULL THEN 1 ELSE 0 END, \
-         COALESCE(e.volunteers_need_totp, 0), e.name, (SELECT {memberships} FROM queue_members m WHERE m.person_id = p.id)"
+         CASE WHEN p.totp_secret IS NOT NULL AND p.totp_last_step IS NOT NULL THEN 1 ELSE 0 END AS has_totp, \
+         COALESCE(e.volunteers_need_totp, 0) AS embassy_needs_totp, e.name AS embassy_name, \
+         (SELECT {memberships} FROM queue_members m WHERE m.person_id = p.id) AS queue_ids"
     )
 }
 
-/// `Staff` from the row of `staff_columns`, starting at column `at`.
-fn decode_staff(row: &AnyRow, at: usize) -> Result<Staff, sqlx::Error> {
-    let role = Role::parse(&row.try_get::<String, _>(at + 2)?).unwrap_or(Role::Volunteer);
-    let has_totp = row.try_get::<i64, _>(at + 4)? != 0;
-    let embassy_needs: i64 = row.try_get(at + 5)?;
-    let memberships: Option<String> = row.try_get(at + 7)?;
-    let mut queue_ids: Vec<String> = memberships.iter().flat_map(|m| m.split(',')).filter(|q| !q.is_empty()).map(str::to_owned).collect();
-    queue_ids.sort();
-    Ok(Staff {
-        id: row.try_get(at)?,
-        login: row.try_get(at + 1)?,
-        role,
-        embassy_id: row.try_get(at + 3)?,
-        embassy_name: row.try_get(at + 6)?,
-        queue_ids,
-        has_totp,
-        needs_totp: role != Role::Volunteer || embassy_needs != 0,
-    })
+/// A person as [`staff_columns`] reads them.
+#[derive(sqlx::FromRow)]
+struct StaffRow {
+    id: String,
+    login: String,
+    role: String,
+    embassy_id: Option<String>,
+    has_totp: i64,
+    embassy_needs_totp: i64,
+    embassy_name: Option<String>,
+    queue_ids: Option<String>,
+}
+
+impl From<StaffRow> for Staff {
+    fn from(row: StaffRow) -> Self {
+        let role = Role::parse(&row.role).unwrap_or(Role::Volunteer);
+        let mut queue_ids: Vec<String> = row.queue_ids.iter().flat_map(|m| m.split(',')).filter(|q| !q.is_empty()).map(str::to_owned).collect();
+        queue_ids.sort();
+        Staff {
+            id: row.id,
+            login: row.login,
+            role,
+            embassy_id: row.embassy_id,
+            embassy_name: row.embassy_name,
+            queue_ids,
+            has_totp: row.has_totp != 0,
+            needs_totp: role != Role::Volunteer || row.embassy_needs_totp != 0,
+        }
+    }
 }
 
 async fn load_staff(conn: &mut Conn, backend: Backend, person_id: &str) -> Result<Option<Staff>, DbError> {
     let sql = format!("SELECT {} FROM people p LEFT JOIN embassies e ON e.id = p.embassy_id WHERE p.id = $1 AND p.active = 1", staff_columns(backend));
-    let row = sqlx::query(&sql).bind(person_id).fetch_optional(&mut *conn).await?;
-    Ok(row.map(|row| decode_staff(&row, 0)).transpose()?)
+    let row: Option<StaffRow> = sqlx::query_as(&sql).bind(person_id).fetch_optional(&mut *conn).await?;
+    Ok(row.map(Staff::from))
 }
 
 async fn insert_session(tx: &mut Tx, person_id: &str, stage: Stage) -> Result<String, DbError> {
@@ -170,148 +182,46 @@ async fn insert_session(tx: &mut Tx, person_id: &str, stage: Stage) -> Result<St
     Ok(token)
 }
 
-/// The session behind `token`, refreshing its idle timer; `None` when it is unknown, idle,
-/// expired, or its person was deactivated.
-pub async fn resume(db: &Db, token: &str) -> Result<Option<Session>, DbError> {
-    resume_on(&mut *db.acquire().await?, db.backend(), token).await
-}
-
-/// `resume` on a connection the caller holds (one statement, two when the idle timer is
-/// refreshed or the session has ended).
-pub async fn resume_on(conn: &mut Conn, backend: Backend, token: &str) -> Result<Option<Session>, DbError> {
-    Ok(resume_checked(conn, backend, token).await?.map(|(session, _)| session))
-}
-
-/// The session row and its person as one text, [`check_sql`]'s column: equal texts, equal
-/// session and person (stage, times, role, embassy, memberships, second factor).
-fn check_expr(backend: Backend) -> String {
-    match backend {
-        Backend::Sqlite => format!("json_array(s.stage, s.created_at, s.last_seen_at, {})", staff_columns(backend)),
-        Backend::Postgres => format!("json_build_array(s.stage, s.created_at, s.last_seen_at, {})::text", staff_columns(backend)),
-    }
-}
-
-/// A scalar subquery giving the check text of the session whose token hash is the
-/// statement's parameter `param` (`$n`), or NULL when there is no such session: a page's
-/// statement carries it to verify a [`SessionCache`] entry within the statement itself.
-pub fn check_sql(backend: Backend, param: &str) -> String {
-    format!(
-        "(SELECT {} FROM staff_sessions s LEFT JOIN people p ON p.id = s.person_id AND p.active = 1 \
-         LEFT JOIN embassies e ON e.id = p.embassy_id WHERE s.token_hash = {param})",
-        check_expr(backend)
-    )
-}
-
-/// `resume_on`, and for a full session left as it was read (its idle timer not refreshed)
-/// a [`Checked`] entry for the [`SessionCache`].
-async fn resume_checked(conn: &mut Conn, backend: Backend, token: &str) -> Result<Option<(Session, Option<Checked>)>, DbError> {
-    let hash = token_hash(token);
-    let sql = format!(
-        "SELECT s.stage, s.created_at, s.last_seen_at, {}, {} FROM staff_sessions s \
-         LEFT JOIN people p ON p.id = s.person_id AND p.active = 1 LEFT JOIN embassies e ON e.id = p.embassy_id WHERE s.token_hash = $1",
-        staff_columns(backend),
-        check_expr(backend)
-    );
-    let row = sqlx::query(&sql).bind(&hash).fetch_optional(&mut *conn).await?;
-    let Some(row) = row else { return Ok(None) };
-    let (stage, created_at, last_seen_at): (String, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-    let stage = if stage == "full" { Stage::Full } else { Stage::Password };
-    let at = now();
-    let lifetime = if stage == Stage::Full { ABSOLUTE_SECS } else { HALF_SIGNED_SECS };
-    if at - last_seen_at > IDLE_SECS || at - created_at > lifetime {
-        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1").bind(&hash).execute(&mut *conn).await?;
-        return Ok(None);
-    }
-    // A deactivated person's sessions are deleted with them; one left behind still leads nowhere.
-    if row.try_get::<Option<String>, _>(3)?.is_none() {
-        return Ok(None);
-    }
-    let staff = decode_staff(&row, 3)?;
-    let checked = if at - last_seen_at >= REFRESH_SECS {
-        sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(at).bind(&hash).execute(&mut *conn).await?;
-        None
-    } else if stage == Stage::Full {
-        Some(Checked { staff: staff.clone(), check: row.try_get(3 + STAFF_COLUMNS)?, created_at, last_seen_at })
-    } else {
-        None
-    };
-    Ok(Some((Session { staff, stage }, checked)))
+/// A session row with its (active) person.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    stage: String,
+    created_at: i64,
+    last_seen_at: i64,
+    #[sqlx(flatten)]
+    staff: StaffRow,
 }
 
 /// A session's idle timer is written again once this many seconds have passed since it last was.
 const REFRESH_SECS: i64 = 60;
-/// How many columns `staff_columns` selects.
-const STAFF_COLUMNS: usize = 8;
 
-/// A full session as a full read of it found it, with the text [`check_sql`] gives for it.
-#[derive(Clone)]
-pub struct Checked {
-    pub staff: Staff,
-    pub check: String,
-    created_at: i64,
-    last_seen_at: i64,
+/// The statement reading the session whose token hash is `$1`, with its active person.
+pub fn session_sql(backend: Backend) -> String {
+    format!(
+        "SELECT s.stage, s.created_at, s.last_seen_at, {} FROM staff_sessions s \
+         JOIN people p ON p.id = s.person_id AND p.active = 1 LEFT JOIN embassies e ON e.id = p.embassy_id WHERE s.token_hash = $1",
+        staff_columns(backend)
+    )
 }
 
-impl Checked {
-    /// Whether a request at `at` may use this entry (verified by its statement) instead of
-    /// reading the session first: the full read would neither end the session nor refresh
-    /// its idle timer.
-    fn usable_at(&self, at: i64) -> bool {
-        at - self.last_seen_at < REFRESH_SECS && at - self.created_at <= ABSOLUTE_SECS
+/// The session behind `token`, refreshing its idle timer; `None` when it is unknown, idle,
+/// expired, or its person was deactivated. One statement by the token's keyed hash (the
+/// table's primary key); a second when the idle timer is refreshed or the session has ended.
+pub async fn resume(db: &Db, token: &str) -> Result<Option<Session>, DbError> {
+    let hash = token_hash(token);
+    let sql = session_sql(db.backend());
+    let Some(row): Option<SessionRow> = sqlx::query_as(&sql).bind(&hash).fetch_optional(db.pool()).await? else { return Ok(None) };
+    let stage = if row.stage == Stage::Full.as_str() { Stage::Full } else { Stage::Password };
+    let at = now();
+    let lifetime = if stage == Stage::Full { ABSOLUTE_SECS } else { HALF_SIGNED_SECS };
+    if at - row.last_seen_at > IDLE_SECS || at - row.created_at > lifetime {
+        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1").bind(&hash).execute(db.pool()).await?;
+        return Ok(None);
     }
-}
-
-/// How many sessions the cache keeps; past that it starts again.
-const CACHED_SESSIONS: usize = 4096;
-
-/// Full sessions by token hash, as their last full read found them. An entry only tells a
-/// page which statement to build: the statement carries [`check_sql`], and nothing it read
-/// is opened, shown or audited unless that column equals the entry's `check`. A session
-/// ended, a person deactivated or re-scoped, by this process or any other, changes or
-/// empties the column, and the page falls back to reading the session ([`staff_of`]).
-///
-/// [`staff_of`]: crate::server::http::desk::staff_of
-#[derive(Clone, Default)]
-pub struct SessionCache(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<Vec<u8>, Checked>>>);
-
-impl SessionCache {
-    /// The entry for `token` a request at `at` may use, with the token's hash.
-    pub fn usable(&self, token: &str, at: i64) -> Option<(Vec<u8>, Checked)> {
-        let hash = token_hash(token);
-        let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let checked = map.get(&hash).filter(|c| c.usable_at(at)).cloned()?;
-        Some((hash, checked))
+    if at - row.last_seen_at >= REFRESH_SECS {
+        sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(at).bind(&hash).execute(db.pool()).await?;
     }
-
-    /// Forgets `hash`'s entry (its statement's check did not match).
-    pub fn forget(&self, hash: &[u8]) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(hash);
-    }
-
-    /// How many sessions are kept.
-    pub fn kept(&self) -> usize {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).len()
-    }
-
-    fn put(&self, hash: Vec<u8>, checked: Checked) {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() >= CACHED_SESSIONS && !map.contains_key(&hash) {
-            map.clear();
-        }
-        map.insert(hash, checked);
-    }
-}
-
-/// `resume_on`, keeping a full session read as it was in `cache` (and forgetting one that
-/// has ended).
-pub async fn resume_cached(conn: &mut Conn, backend: Backend, cache: &SessionCache, token: &str) -> Result<Option<Session>, DbError> {
-    let read = resume_checked(conn, backend, token).await?;
-    match &read {
-        Some((_, Some(checked))) => cache.put(token_hash(token), checked.clone()),
-        Some((_, None)) => {}
-        None => cache.forget(&token_hash(token)),
-    }
-    Ok(read.map(|(session, _)| session))
+    Ok(Some(Session { staff: row.staff.into(), stage }))
 }
 
 /// Ends one session (log-out).

@@ -112,7 +112,7 @@ pub async fn prepare(config: Config) -> Result<(AppState, StartupNotes), Startup
     let db = open_db(&config).await?;
     db::key_checks::verify_and_record(&db, &keyring).await?;
     db::embassies::ensure_default_desk(&db, &keyring).await?;
-    let state = AppState { leptos_options: leptos_options(&config), config: Arc::new(config), db, keyring: Arc::new(keyring), chain: Default::default(), medians: Default::default(), sessions: Default::default() };
+    let state = AppState { leptos_options: leptos_options(&config), config: Arc::new(config), db, keyring: Arc::new(keyring), chain: Default::default(), medians: Default::default() };
     Ok((state, StartupNotes { key_file_created }))
 }
 

@@ -194,8 +194,8 @@ on_both_backends!(
     a_request_cut_off_leaves_its_connection_clean,
 );
 
-/// A request dropped halfway (its client gone) gives its connection back as it stands: on
-/// SQLite straight to the kept ones, with no check. The next request on it must find no
+/// A request dropped halfway (its client gone) gives its connection back to the pool as it
+/// stands (on SQLite with no check before its next use). The next request on it must find no
 /// transaction still open and none of the cut-off statement's rows.
 async fn a_request_cut_off_leaves_its_connection_clean(app: TestApp) {
     let db = &app.state.db;
@@ -226,8 +226,7 @@ async fn a_request_cut_off_leaves_its_connection_clean(app: TestApp) {
     assert_eq!(written, 1);
 }
 
-/// Views, lists and exports record their event alone (on SQLite one guarded insert from the
-/// head this process kept). Changes' transactions, a rolled-back change, and another
+/// Views, lists and exports record their event alone, in a transaction of their own. Changes' transactions, a rolled-back change, and another
 /// handle on the same database (as the command line is) append in between, one at a time
 /// and all at once: every event lands once, numbered in order, and the chain verifies.
 async fn events_recorded_alone_keep_the_chain_beside_other_writers(app: TestApp) {
@@ -245,19 +244,19 @@ async fn events_recorded_alone_keep_the_chain_beside_other_writers(app: TestApp)
         }
         seq
     };
-    let mut numbers = vec![audit::record(db, &mut *db.acquire().await.unwrap(), keyring, &event("case.view")).await.unwrap()];
+    let mut numbers = vec![audit::record(db, keyring, &event("case.view")).await.unwrap()];
     numbers.push(in_transaction("case.note.add", true).await);
-    numbers.push(audit::record(&other, &mut *other.acquire().await.unwrap(), keyring, &event("case.view")).await.unwrap());
-    numbers.push(audit::record(db, &mut *db.acquire().await.unwrap(), keyring, &event("case.list")).await.unwrap());
+    numbers.push(audit::record(&other, keyring, &event("case.view")).await.unwrap());
+    numbers.push(audit::record(db, keyring, &event("case.list")).await.unwrap());
     in_transaction("case.status", false).await;
-    numbers.push(audit::record(db, &mut *db.acquire().await.unwrap(), keyring, &event("case.view")).await.unwrap());
-    numbers.push(audit::record(db, &mut *db.acquire().await.unwrap(), keyring, &event("case.view")).await.unwrap());
+    numbers.push(audit::record(db, keyring, &event("case.view")).await.unwrap());
+    numbers.push(audit::record(db, keyring, &event("case.view")).await.unwrap());
     assert_eq!(numbers, (start + 1..=start + 6).collect::<Vec<_>>());
     assert_eq!(audit::verify(db, keyring).await.unwrap(), Ok(start + 6));
 
     let alone = (0..30).map(|i| {
         let handle = if i % 3 == 0 { &other } else { db };
-        async move { audit::record(handle, &mut *handle.acquire().await.unwrap(), keyring, &event("case.view")).await }
+        async move { audit::record(handle, keyring, &event("case.view")).await }
     });
     let changes = (0..10).map(|_| in_transaction("case.note.add", true));
     let (alone, changes) = futures::future::join(futures::future::join_all(alone), futures::future::join_all(changes)).await;

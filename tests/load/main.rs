@@ -13,9 +13,8 @@
 //!
 //! With `LOAD_OPEN_CASES` (comma-separated case ids) instead, it opens those cases in
 //! turn without HTTP, in this process, on the database and key file the `EMBASSY_DESK_*`
-//! settings name: what the case page's server function does for each call (one pooled
-//! connection, the session of `LOAD_COOKIE` kept and verified as the server keeps it,
-//! [`desk::view_case`] with its audit row), one at a time at `LOAD_RATE`, each latency again
+//! settings name: what the case page's server function does for each call (the session of
+//! `LOAD_COOKIE`, [`desk::view_case`] with its audit row), one at a time at `LOAD_RATE`, each latency again
 //! from the moment it was due. That is the cost of opening a case, apart from the HTTP round
 //! trip and the generator around it.
 //!
@@ -145,7 +144,6 @@ fn open_cases(ids: Vec<String>) {
         let config = Config::from_env().expect("the EMBASSY_DESK_* settings of the benchmark's server");
         let (keyring, _) = startup::open_keyring(&config).expect("the key file");
         let db = startup::open_db(&config).await.expect("the database");
-        let sessions = staff::SessionCache::default();
         let period = Duration::from_nanos(1_000_000_000 / rate);
         let total = rate * (secs + warmup);
         let start = Instant::now() + Duration::from_millis(100);
@@ -156,20 +154,10 @@ fn open_cases(ids: Vec<String>) {
                 // A thread's sleep: the runtime's timer would round up to a millisecond.
                 std::thread::sleep(wait);
             }
-            let conn = &mut *db.acquire().await.expect("a connection");
             let id = &ids[i as usize % ids.len()];
-            // As the server function: a session read within the last minute is verified by
-            // the case's statement, any other read first.
-            let opened = match sessions.usable(&token, embassy_desk::server::db::now()) {
-                Some((hash, kept)) => desk::view_case(&db, conn, &keyring, &kept.staff, id, Some(desk::SessionCheck { hash: &hash, text: &kept.check })).await.map(drop),
-                None => Err(desk::DeskError::Unverified),
-            };
-            if let Err(desk::DeskError::Unverified) = opened {
-                let session = staff::resume_cached(conn, db.backend(), &sessions, &token).await.expect("the session").expect("a live session");
-                desk::view_case(&db, conn, &keyring, &session.staff, id, None).await.expect("the case opens");
-            } else {
-                opened.expect("the case opens");
-            }
+            // As the server function: the session, then the case with its audit row.
+            let session = staff::resume(&db, &token).await.expect("the session").expect("a live session");
+            desk::view_case(&db, &keyring, &session.staff, id).await.expect("the case opens");
             if i >= rate * warmup {
                 latencies.push(due.elapsed());
             }

@@ -28,26 +28,6 @@ pub fn hex(bytes: &[u8]) -> String {
     })
 }
 
-/// The bytes of lower- or upper-case hex; `None` for anything else (odd length included).
-pub fn from_hex(text: &str) -> Option<Vec<u8>> {
-    // The queue page decodes two hex values for each of its fifty rows.
-    let digit = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    };
-    let text = text.as_bytes();
-    if text.len() % 2 != 0 {
-        return None;
-    }
-    let mut bytes = Vec::with_capacity(text.len() / 2);
-    for pair in text.chunks_exact(2) {
-        bytes.push(digit(pair[0])? << 4 | digit(pair[1])?);
-    }
-    Some(bytes)
-}
-
 /// A new bearer token (256 random bits, URL-safe base64) for a session cookie or a link.
 /// Only its [`token_hash`] is stored.
 pub fn random_token() -> String {

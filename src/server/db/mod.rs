@@ -17,8 +17,8 @@ use std::{str::FromStr, sync::Once, time::Duration};
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 
-/// SQLite connections in the pool, and kept for requests' reads beside it.
-const SQLITE_CONNECTIONS: usize = 4;
+/// SQLite connections in the pool.
+const SQLITE_CONNECTIONS: u32 = 4;
 
 /// Pragmas every SQLite connection runs: write-ahead log, enforced foreign keys, waiting
 /// instead of failing on a busy database, and overwriting deleted content.
@@ -59,68 +59,6 @@ impl From<DbError> for crate::api::AppError {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
-    /// The audit chain's head as this process last appended it (SQLite), so that an event
-    /// with no other change is one statement; see `audit::record`.
-    audit_head: std::sync::Arc<tokio::sync::Mutex<Option<(i64, Vec<u8>)>>>,
-    /// SQLite: the connections requests hold for their reads, kept out of the pool.
-    kept: std::sync::Arc<Kept>,
-}
-
-/// Connections taken from the pool once and kept (SQLite). The pool checks every connection
-/// given back to it with a round trip to the connection's thread, in a task of its own,
-/// after every request's answer; a local file cannot drop a connection, so a kept one goes
-/// back on a list instead. A statement cut off by a dropped request is ended by the
-/// connection's thread before it takes the next one, and a transaction dropped unfinished
-/// has queued its rollback ahead of it.
-#[derive(Debug)]
-struct Kept {
-    idle: std::sync::Mutex<Vec<Conn>>,
-    slots: std::sync::Arc<tokio::sync::Semaphore>,
-}
-
-/// A connection held for one request's reads (and its audit row): from the kept ones on
-/// SQLite, from the pool on PostgreSQL, where a connection can break and the pool's check
-/// on return is wanted.
-#[derive(Debug)]
-pub struct Held {
-    conn: HeldConn,
-}
-
-#[derive(Debug)]
-enum HeldConn {
-    Pooled(sqlx::pool::PoolConnection<Any>),
-    Kept { conn: Option<Conn>, home: std::sync::Arc<Kept>, _slot: tokio::sync::OwnedSemaphorePermit },
-}
-
-impl std::ops::Deref for Held {
-    type Target = Conn;
-    fn deref(&self) -> &Conn {
-        match &self.conn {
-            HeldConn::Pooled(c) => c,
-            HeldConn::Kept { conn, .. } => conn.as_ref().expect("held until dropped"),
-        }
-    }
-}
-
-impl std::ops::DerefMut for Held {
-    fn deref_mut(&mut self) -> &mut Conn {
-        match &mut self.conn {
-            HeldConn::Pooled(c) => c,
-            HeldConn::Kept { conn, .. } => conn.as_mut().expect("held until dropped"),
-        }
-    }
-}
-
-impl Drop for Held {
-    fn drop(&mut self) {
-        // Once the database is closed, a connection still held is closed with its last
-        // handle here rather than kept.
-        if let HeldConn::Kept { conn, home, .. } = &mut self.conn {
-            if let (Some(conn), false, Ok(mut idle)) = (conn.take(), home.slots.is_closed(), home.idle.lock()) {
-                idle.push(conn);
-            }
-        }
-    }
 }
 
 /// A transaction on either backend.
@@ -142,12 +80,10 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url)?;
         let pool = match backend {
             // A local file cannot drop a connection: no ping before each use (each one is a
-            // round trip to the connection's worker thread). Four connections for requests'
-            // reads (kept, see `Kept`) and up to four for changes: their work takes turns on
-            // the shared cache anyway, and each one is a thread that every statement and row
-            // wakes (on two cores, eight busy ones cost about 30 % more CPU per page).
+            // round trip to the connection's worker thread). A few connections: their work
+            // takes turns on the shared cache anyway.
             Backend::Sqlite => AnyPoolOptions::new()
-                .max_connections(SQLITE_CONNECTIONS as u32)
+                .max_connections(SQLITE_CONNECTIONS)
                 .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .after_connect(|conn, _meta| Box::pin(async move { conn.execute(SQLITE_PRAGMAS).await.map(|_| ()) })),
@@ -155,8 +91,7 @@ impl Db {
         }
         .connect_with(options)
         .await?;
-        let kept = Kept { idle: Default::default(), slots: std::sync::Arc::new(tokio::sync::Semaphore::new(SQLITE_CONNECTIONS)) };
-        Ok(Self { pool, backend, audit_head: Default::default(), kept: std::sync::Arc::new(kept) })
+        Ok(Self { pool, backend })
     }
 
     /// Applies the migrations this binary embeds.
@@ -176,27 +111,9 @@ impl Db {
         &self.pool
     }
 
-    /// One connection for a request's reads (and its audit row). Every connection given back
-    /// to the pool costs a round trip (the pool checks it), so a page takes one and keeps it
-    /// rather than taking the pool once per statement; on SQLite it comes from the kept ones
-    /// (see `Kept`), which go back without that check. Nothing holding one takes another.
-    pub async fn acquire(&self) -> Result<Held, DbError> {
-        if self.backend != Backend::Sqlite {
-            return Ok(Held { conn: HeldConn::Pooled(self.pool.acquire().await?) });
-        }
-        let slot = self.kept.slots.clone().acquire_owned().await.map_err(|_| sqlx::Error::PoolClosed)?;
-        let idle = self.kept.idle.lock().ok().and_then(|mut idle| idle.pop());
-        let conn = match idle {
-            Some(conn) => conn,
-            // The pool may open another in its place: the kept ones are outside its count.
-            None => self.pool.acquire().await?.detach(),
-        };
-        Ok(Held { conn: HeldConn::Kept { conn: Some(conn), home: self.kept.clone(), _slot: slot } })
-    }
-
-    /// The audit chain's head as this process last appended it alone (`audit::record`).
-    pub(crate) fn audit_head(&self) -> &tokio::sync::Mutex<Option<(i64, Vec<u8>)>> {
-        &self.audit_head
+    /// One connection from the pool, for a few statements in a row.
+    pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<Any>, DbError> {
+        Ok(self.pool.acquire().await?)
     }
 
     /// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN
@@ -246,12 +163,6 @@ impl Db {
     }
 
     pub async fn close(&self) {
-        self.kept.slots.close();
-        let kept: Vec<Conn> = self.kept.idle.lock().map(|mut idle| idle.drain(..).collect()).unwrap_or_default();
-        for conn in kept {
-            use sqlx::Connection;
-            let _ = conn.close().await;
-        }
         self.pool.close().await;
     }
 }

@@ -14,7 +14,7 @@ use crate::{
     server::{
         audit::{self, AuditEvent, Outcome},
         dashboard_api,
-        db::{self, Conn, DbError},
+        db::{self, DbError},
         desk::{self, DeskError},
         staff::{self, Session, SignIn, Stage},
         team, AppState,
@@ -93,7 +93,10 @@ pub async fn session_of(state: &AppState, headers: &HeaderMap) -> Result<Option<
 /// `Unauthorized`.
 pub async fn current_staff(state: &AppState) -> Result<staff::Staff, AppError> {
     let token = desk_token(state)?;
-    staff_of(state, &mut *state.db.acquire().await?, &token).await
+    match staff::resume(&state.db, &token).await? {
+        Some(session) if session.stage == Stage::Full => Ok(session.staff),
+        _ => Err(AppError::Unauthorized),
+    }
 }
 
 /// The desk session token of a page render or server function; `Unauthorized` without
@@ -101,15 +104,6 @@ pub async fn current_staff(state: &AppState) -> Result<staff::Staff, AppError> {
 pub fn desk_token(state: &AppState) -> Result<String, AppError> {
     let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::Unauthorized)?;
     cookie_value(&parts.headers, cookie_name(state)).map(str::to_owned).ok_or(AppError::Unauthorized)
-}
-
-/// The person of the full session behind `token`, read on the connection the page or
-/// server function holds (and kept in `state.sessions`); else `Unauthorized`.
-pub async fn staff_of(state: &AppState, conn: &mut Conn, token: &str) -> Result<staff::Staff, AppError> {
-    match staff::resume_cached(conn, state.db.backend(), &state.sessions, token).await? {
-        Some(session) if session.stage == Stage::Full => Ok(session.staff),
-        _ => Err(AppError::Unauthorized),
-    }
 }
 
 /// The dashboard's figures as CSV (aggregates only), for leads and admins; audited.
