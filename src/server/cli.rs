@@ -246,7 +246,7 @@ fn read_password(from_stdin: bool, login: &str) -> Result<SecretString, String> 
         Ok(()) => Ok(password),
         Err(PasswordRule::TooShort) => Err(format!("the password must have at least {MIN_CHARS} characters (a passphrase of several words is best)")),
         Err(PasswordRule::TooLong) => Err(format!("the password must have at most {MAX_CHARS} characters")),
-        Err(PasswordRule::Common) => Err("this password is on the list of common passwords; choose another".into()),
+        Err(PasswordRule::Common) => Err("this password is too easy to guess; choose a longer one, or several words".into()),
         Err(PasswordRule::ContainsLogin) => Err("the password must not contain the login".into()),
     }
 }
