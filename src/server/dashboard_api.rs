@@ -15,7 +15,6 @@ use crate::{
     api::{dashboard::*, desk::FormState, AppError},
     domain::Date,
 };
-use std::fmt::Write as _;
 
 /// The range the filter asks for, and the `(field, rule)` errors of a bad one (then the
 /// default range is counted).
@@ -127,13 +126,13 @@ pub async fn dashboard_page(state: &AppState, filter: DashboardFilter) -> Result
     })
 }
 
-/// Quotes a CSV field when it needs it, and defuses a leading formula character.
-fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_owned() };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
+/// A field as a spreadsheet may take it: a leading formula character (`=`, `+`, `-`, `@`,
+/// tab or carriage return) is defused with a quote, so that a name cannot run as a formula.
+fn defused(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}").into()
     } else {
-        value
+        value.into()
     }
 }
 
@@ -149,10 +148,14 @@ pub async fn dashboard_csv(state: &AppState, staff: &Staff, filter: DashboardFil
         _ => "all".to_owned(),
     };
     let queue_label = scope.queue.as_ref().and_then(|q| scope.queues.iter().find(|x| &x.id == q)).map_or("all".to_owned(), |q| q.name.clone());
-    let mut out = String::from("section,embassy,queue,key,value\n");
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut failed = None;
     let mut row = |section: &str, embassy: &str, queue: &str, key: &str, value: String| {
-        let _ = writeln!(out, "{},{},{},{},{}", csv_field(section), csv_field(embassy), csv_field(queue), csv_field(key), csv_field(&value));
+        if let Err(e) = out.write_record([section, embassy, queue, key, value.as_str()].map(defused).iter().map(|f| f.as_ref())) {
+            failed.get_or_insert(e);
+        }
     };
+    row("section", "embassy", "queue", "key", "value".into());
     row("range", &embassy_label, &queue_label, "from", range.from.to_string());
     row("range", &embassy_label, &queue_label, "to", range.to.to_string());
     for q in &figures.queues {
@@ -182,7 +185,22 @@ pub async fn dashboard_csv(state: &AppState, staff: &Staff, filter: DashboardFil
         row("category", &embassy_label, &queue_label, category.as_str(), n.to_string());
     }
 
+    if let Some(e) = failed {
+        return Err(AppError::internal(e));
+    }
+    let out = out.into_inner().map_err(|e| AppError::internal(e.into_error()))?;
+    let out = String::from_utf8(out).map_err(AppError::internal)?;
     let object = (scope.embassy_ids.len() == 1).then(|| scope.embassy_ids[0].clone());
     audit::record(&state.db, &state.keyring, &AuditEvent::new(&staff.actor(), "dashboard.export", object.as_deref(), Outcome::Ok)).await?;
     Ok((format!("dashboard-{}-{}.csv", range.from, range.to), out))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn spreadsheet_formulas_are_defused() {
+        for (value, written) in [("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("Warsaw", "Warsaw"), ("", "")] {
+            assert_eq!(super::defused(value), written);
+        }
+    }
 }

@@ -356,19 +356,6 @@ pub async fn second_factor(db: &Db, keyring: &Keyring, token: &str, staff: &Staf
     Ok(SignIn::Session { token, stage: Stage::Full })
 }
 
-/// Lets a person without a required factor into the desk after the password step: volunteers
-/// of embassies that do not require one.
-pub async fn skip_second_factor(db: &Db, token: &str, staff: &Staff) -> Result<Option<String>, DbError> {
-    if staff.needs_totp || staff.has_totp {
-        return Ok(None);
-    }
-    let mut tx = db.begin().await?;
-    sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1").bind(token_hash(token)).execute(&mut *tx).await?;
-    let token = insert_session(&mut tx, &staff.id, Stage::Full).await?;
-    tx.commit().await?;
-    Ok(Some(token))
-}
-
 /// An invitation, as its link shows it.
 #[derive(Clone, Debug)]
 pub struct Invitation {
