@@ -114,6 +114,24 @@ async fn errors_are_in_the_chosen_language(app: TestApp) {
     assert_eq!(page.status, 422);
     assert!(page.body.contains("<html lang=\"be\""));
     assert!(page.body.contains("Калі ласка"), "a Belarusian error message");
+    assert_eq!(page.text_of("error-summary-title").as_deref(), Some("Калі ласка, праверце гэтыя адказы"));
+    let city_error = &page.body[page.body.find("id=\"city-error\"").expect("the city's error")..];
+    assert!(city_error[..city_error.find("</p>").unwrap()].contains("Калі ласка, запоўніце гэтае поле."), "next to the field");
+}
+
+async fn the_forms_island_carries_the_messages_of_the_pages_language_only(app: TestApp) {
+    let page = get(&app, "/", Some("lang=ru"), None).await;
+    let start = page.body.find("<leptos-island").expect("the form's island");
+    let island = &page.body[start..start + page.body[start..].find('>').unwrap()];
+    assert!(island.contains("data-props="));
+    for message in ["Пожалуйста, заполните это поле.", "Пожалуйста, введите число, например 3."] {
+        assert!(island.contains(message), "{message}");
+    }
+    for other in ["Калі ласка, запоўніце гэтае поле.", "Please fill this in."] {
+        assert!(!page.body.contains(other), "{other}");
+    }
+    let token = page.input_value("form_token").unwrap();
+    assert!(!island.contains(&token), "what the form holds is in the form, not in the props");
 }
 
 async fn a_replayed_post_opens_no_second_case(app: TestApp) {
@@ -197,6 +215,7 @@ on_both_backends!(
     urgency_sets_the_priority,
     bad_input_comes_back_with_errors_and_everything_typed,
     errors_are_in_the_chosen_language,
+    the_forms_island_carries_the_messages_of_the_pages_language_only,
     a_replayed_post_opens_no_second_case,
     forged_or_missing_tokens_keep_what_was_typed,
     switching_language_keeps_what_was_typed,

@@ -73,6 +73,32 @@ pub enum Field {
 }
 
 impl Field {
+    /// The fields of the intake form, in the order the form shows them.
+    pub const INTAKE: [Field; 22] = [
+        Field::Categories,
+        Field::Country,
+        Field::OtherCountry,
+        Field::City,
+        Field::LegalStatus,
+        Field::PermitExpiry,
+        Field::LegalDeadline,
+        Field::DocumentKind,
+        Field::DocumentExpiry,
+        Field::HouseholdSize,
+        Field::Children,
+        Field::HousingUntil,
+        Field::WorkPermit,
+        Field::WorkField,
+        Field::MedicalKind,
+        Field::Urgency,
+        Field::Description,
+        Field::Name,
+        Field::Language,
+        Field::ContactChannel,
+        Field::ContactHandle,
+        Field::Consent,
+    ];
+
     pub const fn name(self) -> &'static str {
         match self {
             Field::Categories => "categories",
@@ -123,6 +149,26 @@ pub enum Rule {
     InvalidHandle,
     ConsentRequired,
     ControlCharacters,
+}
+
+impl Rule {
+    /// Every rule.
+    pub const ALL: [Rule; 14] = [
+        Rule::Required,
+        Rule::ChooseOne,
+        Rule::TooLong,
+        Rule::InvalidChoice,
+        Rule::InvalidDate,
+        Rule::DateInPast,
+        Rule::NotANumber,
+        Rule::OutOfRange,
+        Rule::ChildrenExceedHousehold,
+        Rule::InvalidEmail,
+        Rule::InvalidPhone,
+        Rule::InvalidHandle,
+        Rule::ConsentRequired,
+        Rule::ControlCharacters,
+    ];
 }
 
 /// One broken rule on one field.

@@ -182,3 +182,58 @@ fn messages_are_checked() {
     assert_eq!(validate_message("").unwrap_err().rule, Rule::Required);
     assert_eq!(validate_message(&"a".repeat(limits::MESSAGE + 1)).unwrap_err().rule, Rule::TooLong);
 }
+
+#[test]
+fn the_lists_of_rules_and_intake_fields_are_whole() {
+    // A rule added to the enum must be added to `Rule::ALL` (the browser is given a message
+    // for each rule in it): this match stops compiling until it is.
+    let position = |rule: Rule| match rule {
+        Rule::Required => 0,
+        Rule::ChooseOne => 1,
+        Rule::TooLong => 2,
+        Rule::InvalidChoice => 3,
+        Rule::InvalidDate => 4,
+        Rule::DateInPast => 5,
+        Rule::NotANumber => 6,
+        Rule::OutOfRange => 7,
+        Rule::ChildrenExceedHousehold => 8,
+        Rule::InvalidEmail => 9,
+        Rule::InvalidPhone => 10,
+        Rule::InvalidHandle => 11,
+        Rule::ConsentRequired => 12,
+        Rule::ControlCharacters => 13,
+    };
+    for (i, rule) in Rule::ALL.iter().enumerate() {
+        assert_eq!(position(*rule), i, "{rule:?}");
+    }
+    // Every field the intake rules can name is an intake field (the browser writes errors
+    // for those), and each is listed once.
+    let mut wrong = filled();
+    wrong.categories = CATEGORY_NAMES.iter().map(|c| c.to_string()).chain(["nonsense".into()]).collect();
+    wrong.country = "other".into();
+    wrong.other_country = "x".repeat(limits::OTHER_COUNTRY + 1);
+    wrong.city = "\u{7}".into();
+    wrong.legal_status = "nonsense".into();
+    wrong.permit_expiry = "nonsense".into();
+    wrong.legal_deadline = "nonsense".into();
+    wrong.document_kind = "nonsense".into();
+    wrong.document_expiry = "nonsense".into();
+    wrong.household_size = "many".into();
+    wrong.children = "many".into();
+    wrong.housing_until = "nonsense".into();
+    wrong.work_permit = "nonsense".into();
+    wrong.work_field = "\u{7}".into();
+    wrong.medical_kind = "nonsense".into();
+    wrong.urgency = vec!["nonsense".into()];
+    wrong.description = String::new();
+    wrong.name = String::new();
+    wrong.language = "nonsense".into();
+    wrong.contact_handle = "not a handle".into();
+    wrong.consent = false;
+    let named: Vec<Field> = rules(&wrong).into_iter().chain(rules(&IntakeForm::default())).map(|(field, _)| field).collect();
+    for field in Field::INTAKE {
+        assert!(named.contains(&field), "{field:?} not reached");
+        assert_eq!(Field::INTAKE.iter().filter(|f| **f == field).count(), 1, "{field:?}");
+    }
+    assert!(named.iter().all(|field| Field::INTAKE.contains(field)), "{named:?}");
+}

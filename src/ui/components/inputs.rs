@@ -124,7 +124,6 @@ pub fn Choices(
     options: &'static [&'static str],
     children: Children,
     #[prop(default = "checkbox")] kind: &'static str,
-    #[prop(optional)] on_toggle: Option<Callback<(String, bool)>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let name = field.name();
@@ -141,11 +140,6 @@ pub fn Choices(
                         name=name
                         value=*option
                         checked=checked
-                        on:change=move |ev| {
-                            if let Some(cb) = on_toggle {
-                                cb.run((option.to_string(), event_target_checked(&ev)));
-                            }
-                        }
                     />
                     <label for=id>{move || choice_text(i18n, name, option)}</label>
                 </div>

@@ -29,22 +29,29 @@ impl Lang for Locale {
 
 /// What a broken rule means, in the page's language.
 pub fn rule_text(i18n: I18n, rule: Rule) -> AnyView {
+    (move || rule_string(i18n, rule)).into_any()
+}
+
+/// [`rule_text`] as plain text.
+pub fn rule_string(lang: impl Lang, rule: Rule) -> String {
+    let locale = lang.locale();
     match rule {
-        Rule::Required => t!(i18n, errors.required).into_any(),
-        Rule::ChooseOne => t!(i18n, errors.choose_one).into_any(),
-        Rule::TooLong => t!(i18n, errors.too_long).into_any(),
-        Rule::InvalidChoice => t!(i18n, errors.invalid_choice).into_any(),
-        Rule::InvalidDate => t!(i18n, errors.invalid_date).into_any(),
-        Rule::DateInPast => t!(i18n, errors.date_in_past).into_any(),
-        Rule::NotANumber => t!(i18n, errors.not_a_number).into_any(),
-        Rule::OutOfRange => t!(i18n, errors.out_of_range).into_any(),
-        Rule::ChildrenExceedHousehold => t!(i18n, errors.children_exceed_household).into_any(),
-        Rule::InvalidEmail => t!(i18n, errors.invalid_email).into_any(),
-        Rule::InvalidPhone => t!(i18n, errors.invalid_phone).into_any(),
-        Rule::InvalidHandle => t!(i18n, errors.invalid_handle).into_any(),
-        Rule::ConsentRequired => t!(i18n, errors.consent_required).into_any(),
-        Rule::ControlCharacters => t!(i18n, errors.control_characters).into_any(),
+        Rule::Required => td_string!(locale, errors.required),
+        Rule::ChooseOne => td_string!(locale, errors.choose_one),
+        Rule::TooLong => td_string!(locale, errors.too_long),
+        Rule::InvalidChoice => td_string!(locale, errors.invalid_choice),
+        Rule::InvalidDate => td_string!(locale, errors.invalid_date),
+        Rule::DateInPast => td_string!(locale, errors.date_in_past),
+        Rule::NotANumber => td_string!(locale, errors.not_a_number),
+        Rule::OutOfRange => td_string!(locale, errors.out_of_range),
+        Rule::ChildrenExceedHousehold => td_string!(locale, errors.children_exceed_household),
+        Rule::InvalidEmail => td_string!(locale, errors.invalid_email),
+        Rule::InvalidPhone => td_string!(locale, errors.invalid_phone),
+        Rule::InvalidHandle => td_string!(locale, errors.invalid_handle),
+        Rule::ConsentRequired => td_string!(locale, errors.consent_required),
+        Rule::ControlCharacters => td_string!(locale, errors.control_characters),
     }
+    .to_string()
 }
 
 /// A case status as the requester reads it.
@@ -171,34 +178,41 @@ pub fn date_time_text(lang: impl Lang, unix: i64) -> String {
 
 /// The label of a field, as the error summary names it.
 pub fn field_label(i18n: I18n, field: crate::domain::intake::Field) -> AnyView {
+    (move || field_label_string(i18n, field)).into_any()
+}
+
+/// [`field_label`] as plain text.
+pub fn field_label_string(lang: impl Lang, field: crate::domain::intake::Field) -> String {
     use crate::domain::intake::Field as F;
+    let locale = lang.locale();
     match field {
-        F::Categories => t!(i18n, intake.categories).into_any(),
-        F::Country => t!(i18n, intake.country).into_any(),
-        F::OtherCountry => t!(i18n, intake.other_country).into_any(),
-        F::City => t!(i18n, intake.city).into_any(),
-        F::LegalStatus => t!(i18n, intake.legal_status).into_any(),
-        F::PermitExpiry => t!(i18n, intake.permit_expiry).into_any(),
-        F::LegalDeadline => t!(i18n, intake.legal_deadline).into_any(),
-        F::DocumentKind => t!(i18n, intake.document_kind).into_any(),
-        F::DocumentExpiry => t!(i18n, intake.document_expiry).into_any(),
-        F::HouseholdSize => t!(i18n, intake.household_size).into_any(),
-        F::Children => t!(i18n, intake.children).into_any(),
-        F::HousingUntil => t!(i18n, intake.housing_until).into_any(),
-        F::WorkPermit => t!(i18n, intake.work_permit).into_any(),
-        F::WorkField => t!(i18n, intake.work_field).into_any(),
-        F::MedicalKind => t!(i18n, intake.medical_kind).into_any(),
-        F::Urgency => t!(i18n, intake.urgency).into_any(),
-        F::Description => t!(i18n, intake.description).into_any(),
-        F::Name => t!(i18n, intake.name).into_any(),
-        F::Language => t!(i18n, intake.language).into_any(),
-        F::ContactChannel => t!(i18n, intake.contact_channel).into_any(),
-        F::ContactHandle => t!(i18n, intake.contact_handle).into_any(),
-        F::Consent => t!(i18n, intake.consent_short).into_any(),
-        F::Message => t!(i18n, follow_up.message).into_any(),
-        F::Reference => t!(i18n, follow_up.reference).into_any(),
-        F::Code => t!(i18n, follow_up.code).into_any(),
+        F::Categories => td_string!(locale, intake.categories),
+        F::Country => td_string!(locale, intake.country),
+        F::OtherCountry => td_string!(locale, intake.other_country),
+        F::City => td_string!(locale, intake.city),
+        F::LegalStatus => td_string!(locale, intake.legal_status),
+        F::PermitExpiry => td_string!(locale, intake.permit_expiry),
+        F::LegalDeadline => td_string!(locale, intake.legal_deadline),
+        F::DocumentKind => td_string!(locale, intake.document_kind),
+        F::DocumentExpiry => td_string!(locale, intake.document_expiry),
+        F::HouseholdSize => td_string!(locale, intake.household_size),
+        F::Children => td_string!(locale, intake.children),
+        F::HousingUntil => td_string!(locale, intake.housing_until),
+        F::WorkPermit => td_string!(locale, intake.work_permit),
+        F::WorkField => td_string!(locale, intake.work_field),
+        F::MedicalKind => td_string!(locale, intake.medical_kind),
+        F::Urgency => td_string!(locale, intake.urgency),
+        F::Description => td_string!(locale, intake.description),
+        F::Name => td_string!(locale, intake.name),
+        F::Language => td_string!(locale, intake.language),
+        F::ContactChannel => td_string!(locale, intake.contact_channel),
+        F::ContactHandle => td_string!(locale, intake.contact_handle),
+        F::Consent => td_string!(locale, intake.consent_short),
+        F::Message => td_string!(locale, follow_up.message),
+        F::Reference => td_string!(locale, follow_up.reference),
+        F::Code => td_string!(locale, follow_up.code),
     }
+    .to_string()
 }
 
 /// A case status as the desk names it (short; the requester's wording is [`status_text`]).

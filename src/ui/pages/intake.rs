@@ -5,13 +5,12 @@ use crate::{
     api::intake::load_intake,
     i18n::{t, use_i18n},
     ui::components::{
-        intake::{form::IntakeFormIsland, receipt::Receipt},
+        intake::{form::IntakeFormView, receipt::Receipt},
         island_scripts::IslandScripts,
         page_frame::PageFrame,
     },
 };
 use leptos::prelude::*;
-use leptos_i18n::Locale as _;
 
 #[component]
 pub fn IntakePage() -> impl IntoView {
@@ -24,8 +23,7 @@ pub fn IntakePage() -> impl IntoView {
                     Ok(v) => match v.receipt.clone() {
                         Some(receipt) => view! { <Receipt receipt /> }.into_any(),
                         None => view! {
-                            <IntakeFormIsland form=v.form errors=v.errors token=v.token notice=v.notice
-                                lang=i18n.get_locale_untracked().as_str().to_owned() />
+                            <IntakeFormView form=v.form errors=v.errors token=v.token notice=v.notice />
                             <IslandScripts />
                         }.into_any(),
                     },

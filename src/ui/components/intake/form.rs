@@ -1,68 +1,72 @@
-//! The intake form, the one island of the product: the server renders it in full, and the
-//! browser, when it runs the WASM bundle, brings it to life. One page, every section
-//! present: without JavaScript the sections of categories not chosen are simply ignored by
-//! the server; with JavaScript they are hidden until their category is ticked, and the same
-//! rules (`domain::intake`) run in the browser before sending.
+//! The intake form, the one island of the product. The server renders the whole form, in
+//! the page's language; the island is only the `<form>` element around it, so the browser's
+//! bundle holds the behaviour and none of the form's markup or translations. Without
+//! JavaScript the sections of categories not chosen are simply ignored by the server; with
+//! JavaScript they are hidden until their category is ticked, and the same rules
+//! (`domain::intake`) run in the browser before sending.
 
 use super::sections::{CategorySections, PrivacyNotice};
 use crate::{
     api::intake::IntakeNotice,
-    domain::intake::{Field, FieldError, IntakeForm, CATEGORY_NAMES, CONTACT_CHANNELS, HOST_COUNTRIES, LANGUAGES, OTHER_COUNTRY, URGENCIES},
-    i18n::{t, use_i18n, I18nSubContextProvider},
+    domain::intake::{Field, FieldError, IntakeForm, Rule, CATEGORY_NAMES, CONTACT_CHANNELS, HOST_COUNTRIES, LANGUAGES, OTHER_COUNTRY, URGENCIES},
+    i18n::{t, td_string, use_i18n},
     ui::{
         browser,
         components::{
             error_summary::ErrorSummary,
+            field::{described_by, invalid, FieldErrorText},
             inputs::{Choices, Select, TextArea, TextInput},
             lang_switch::{DefaultSubmit, LangSwitch},
+            messages::{choice_text, field_label_string, rule_string, Lang},
         },
     },
 };
-use leptos_i18n::Locale as _;
 use leptos::{ev::SubmitEvent, prelude::*};
+use leptos_i18n::Locale as _;
+use serde::{Deserialize, Serialize};
 
-/// Country choices: the host countries, then "another country".
-fn country_options() -> &'static [&'static str] {
-    static ALL: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    ALL.get_or_init(|| HOST_COUNTRIES.iter().copied().chain([OTHER_COUNTRY]).collect())
+/// What the browser writes when its checks fail, in the page's language: the error
+/// summary's title, the prefix read out before each error, each rule's message (in the
+/// order of [`Rule::ALL`]) and each field's name (in the order of [`Field::INTAKE`]). The
+/// page carries it as the island's props.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorTexts {
+    pub title: String,
+    pub prefix: String,
+    pub rules: Vec<String>,
+    pub labels: Vec<String>,
 }
 
-/// The form as typed (empty on a first visit), the problems the server found, the one-time
-/// form token, a notice, and the language (`be`, `ru`, `en`) the page is rendered in. These
-/// are the island's props: the page carries them for the browser, so they hold nothing the
-/// requester did not type or the form does not already show.
-#[island]
-pub fn IntakeFormIsland(form: IntakeForm, errors: Vec<FieldError>, token: String, notice: Option<IntakeNotice>, lang: String) -> impl IntoView {
-    let locale = crate::locale::from_code(&lang).unwrap_or_default();
-    view! {
-        <I18nSubContextProvider initial_locale=Signal::stored(locale)>
-            <Form form=form.clone() errors=errors.clone() token=token.clone() notice />
-        </I18nSubContextProvider>
+impl ErrorTexts {
+    /// The texts in `lang`.
+    pub fn new(lang: impl Lang) -> Self {
+        ErrorTexts {
+            title: td_string!(lang.locale(), errors.summary_title).to_string(),
+            prefix: td_string!(lang.locale(), errors.prefix).to_string(),
+            rules: Rule::ALL.iter().map(|&rule| rule_string(lang, rule)).collect(),
+            labels: Field::INTAKE.iter().map(|&field| field_label_string(lang, field)).collect(),
+        }
+    }
+
+    /// The message of `rule`.
+    pub fn rule(&self, rule: Rule) -> &str {
+        Rule::ALL.iter().position(|r| *r == rule).and_then(|i| self.rules.get(i)).map_or("", String::as_str)
+    }
+
+    /// The name of `field`.
+    pub fn label(&self, field: Field) -> &str {
+        Field::INTAKE.iter().position(|f| *f == field).and_then(|i| self.labels.get(i)).map_or("", String::as_str)
     }
 }
 
-#[component]
-fn Form(form: IntakeForm, errors: Vec<FieldError>, token: String, notice: Option<IntakeNotice>) -> impl IntoView {
-    let i18n = use_i18n();
-    let errors: RwSignal<Vec<FieldError>> = RwSignal::new(errors);
-    let chosen = RwSignal::new(form.categories.clone());
-    let country = RwSignal::new(form.country.clone());
-    let channel = RwSignal::new(form.contact_channel.clone());
+/// The `<form>` element around the server-rendered form: shows the sections and questions
+/// that apply to what is chosen, and checks the form before it is sent.
+#[island]
+pub fn IntakeFormIsland(texts: ErrorTexts, children: Children) -> impl IntoView {
     // Sections are hidden only once the browser can show them again. On a slow connection
     // the requester may tick, choose and type before the page comes alive: the form as it
     // stands then, not as it was sent, decides what is shown.
-    let js = RwSignal::new(false);
-    Effect::new(move |_| {
-        if let Some(get) = browser::form_values("intake") {
-            let one = |name| get(name).into_iter().next().unwrap_or_default();
-            chosen.set(get("categories"));
-            country.set(one("country"));
-            channel.set(one("contact_channel"));
-        }
-        js.set(true);
-    });
-
-    let language = if form.language.is_empty() { i18n.get_locale_untracked().as_str().to_owned() } else { form.language.clone() };
+    Effect::new(|_| browser::show_what_applies(FORM_ID));
     let on_submit = move |ev: SubmitEvent| {
         if browser::is_language_switch(&ev) {
             return;
@@ -70,32 +74,39 @@ fn Form(form: IntakeForm, errors: Vec<FieldError>, token: String, notice: Option
         if let Some(typed) = browser::read_intake(&ev) {
             if let Err(found) = typed.validate(browser::today()) {
                 ev.prevent_default();
-                errors.set(found);
-                browser::focus("error-summary");
+                browser::show_errors(FORM_ID, &found, &texts);
             }
         }
     };
-    let toggle_category = Callback::new(move |(value, on): (String, bool)| {
-        chosen.update(|c| {
-            c.retain(|x| *x != value);
-            if on {
-                c.push(value);
-            }
-        })
-    });
-    let pick_channel = Callback::new(move |(value, on): (String, bool)| {
-        if on {
-            channel.set(value)
-        }
-    });
-    let on_country = move |ev| country.set(event_target_value(&ev));
-    let hide_other_country = move || js.get() && country.get() != OTHER_COUNTRY;
-    let hide_handle = move || js.get() && (channel.get().is_empty() || channel.get() == "site");
+    view! {
+        <form id=FORM_ID method="post" action="/" novalidate on:submit=on_submit on:change=|_| browser::show_what_applies(FORM_ID)>
+            {children()}
+        </form>
+    }
+}
+
+const FORM_ID: &str = "intake";
+
+/// Country choices: the host countries, then "another country".
+fn country_options() -> &'static [&'static str] {
+    static ALL: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| HOST_COUNTRIES.iter().copied().chain([OTHER_COUNTRY]).collect())
+}
+
+/// The intake form: the form as typed (empty on a first visit), the problems the server
+/// found, the one-time form token and a notice.
+#[component]
+pub fn IntakeFormView(form: IntakeForm, errors: Vec<FieldError>, token: String, notice: Option<IntakeNotice>) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.get_locale_untracked();
+    let texts = ErrorTexts::new(locale);
+    let errors: RwSignal<Vec<FieldError>> = RwSignal::new(errors);
+    let language = if form.language.is_empty() { locale.as_str().to_owned() } else { form.language.clone() };
 
     view! {
-        <form id="intake" method="post" action="/" novalidate on:submit=on_submit>
+        <IntakeFormIsland texts>
             <DefaultSubmit>{t!(i18n, intake.submit)}</DefaultSubmit>
-            <LangSwitch form="intake" />
+            <LangSwitch form=FORM_ID />
             <h1>{t!(i18n, intake.title)}</h1>
             <p class="lead">{t!(i18n, intake.lead)}</p>
             {match notice {
@@ -110,9 +121,9 @@ fn Form(form: IntakeForm, errors: Vec<FieldError>, token: String, notice: Option
             }}
             <ErrorSummary errors />
             <input type="hidden" name="form_token" value=token />
-            <input type="hidden" name="ui_lang" value=move || i18n.get_locale().as_str() />
+            <input type="hidden" name="ui_lang" value=locale.as_str() />
 
-            <Choices field=Field::Categories errors chosen=form.categories.clone() options=CATEGORY_NAMES on_toggle=toggle_category>
+            <Choices field=Field::Categories errors chosen=form.categories.clone() options=CATEGORY_NAMES>
                 {t!(i18n, intake.categories)}
             </Choices>
 
@@ -120,19 +131,18 @@ fn Form(form: IntakeForm, errors: Vec<FieldError>, token: String, notice: Option
                 <legend>{t!(i18n, intake.where_now)}</legend>
                 <div class="field">
                     <label for="country">{t!(i18n, intake.country)}</label>
-                    <crate::ui::components::field::FieldErrorText field=Field::Country errors />
+                    <FieldErrorText field=Field::Country errors />
                     <select id="country" name="country" aria-required="true"
-                        aria-invalid=crate::ui::components::field::invalid(errors, Field::Country)
-                        aria-describedby=crate::ui::components::field::described_by(errors, Field::Country, None)
-                        on:change=on_country>
+                        aria-invalid=invalid(errors, Field::Country)
+                        aria-describedby=described_by(errors, Field::Country, None)>
                         <option value="" selected=form.country.is_empty()>{t!(i18n, common.choose)}</option>
                         {country_options().iter().map(|code| {
                             let selected = form.country == *code;
-                            view! { <option value=*code selected=selected>{move || crate::ui::components::messages::choice_text(i18n, "country", code)}</option> }
+                            view! { <option value=*code selected=selected>{move || choice_text(i18n, "country", code)}</option> }
                         }).collect_view()}
                     </select>
                 </div>
-                <div hidden=hide_other_country>
+                <div id=browser::OTHER_COUNTRY_GROUP>
                     <TextInput field=Field::OtherCountry errors value=form.other_country.clone()
                         hint=("other_country-hint", t!(i18n, intake.other_country_hint).into_any())>
                         {t!(i18n, intake.other_country)}
@@ -143,7 +153,7 @@ fn Form(form: IntakeForm, errors: Vec<FieldError>, token: String, notice: Option
                 </TextInput>
             </fieldset>
 
-            <CategorySections form=form.clone() errors chosen js />
+            <CategorySections form=form.clone() errors />
 
             <Choices field=Field::Urgency errors chosen=form.urgency.clone() options=URGENCIES>
                 {t!(i18n, intake.urgency)}
@@ -163,10 +173,10 @@ fn Form(form: IntakeForm, errors: Vec<FieldError>, token: String, notice: Option
                 <Select field=Field::Language errors value=language options=LANGUAGES required=true>
                     {t!(i18n, intake.language)}
                 </Select>
-                <Choices field=Field::ContactChannel errors chosen=vec![form.contact_channel.clone()] options=CONTACT_CHANNELS kind="radio" on_toggle=pick_channel>
+                <Choices field=Field::ContactChannel errors chosen=vec![form.contact_channel.clone()] options=CONTACT_CHANNELS kind="radio">
                     {t!(i18n, intake.contact_channel)}
                 </Choices>
-                <div hidden=hide_handle>
+                <div id=browser::CONTACT_HANDLE_GROUP>
                     <TextInput field=Field::ContactHandle errors value=form.contact_handle.clone()
                         hint=("contact_handle-hint", t!(i18n, intake.contact_handle_hint).into_any())>
                         {t!(i18n, intake.contact_handle)}
@@ -176,15 +186,39 @@ fn Form(form: IntakeForm, errors: Vec<FieldError>, token: String, notice: Option
 
             <PrivacyNotice />
             <div class="field consent">
-                <crate::ui::components::field::FieldErrorText field=Field::Consent errors />
+                <FieldErrorText field=Field::Consent errors />
                 <div class="choice">
                     <input type="checkbox" id="consent" name="consent" value="yes" checked=form.consent
-                        aria-invalid=crate::ui::components::field::invalid(errors, Field::Consent)
-                        aria-describedby=crate::ui::components::field::described_by(errors, Field::Consent, None) />
+                        aria-invalid=invalid(errors, Field::Consent)
+                        aria-describedby=described_by(errors, Field::Consent, None) />
                     <label for="consent">{t!(i18n, intake.consent)}</label>
                 </div>
             </div>
             <button type="submit" class="primary">{t!(i18n, intake.submit)}</button>
-        </form>
+        </IntakeFormIsland>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorTexts;
+    use crate::{
+        domain::intake::{Field, Rule},
+        i18n::Locale,
+    };
+
+    #[test]
+    fn the_browser_is_given_each_rule_and_field_in_the_pages_language() {
+        let texts = ErrorTexts::new(Locale::en);
+        assert_eq!(texts.rule(Rule::NotANumber), "Please give a number, for example 3.");
+        assert_eq!(texts.rule(Rule::ControlCharacters), "This contains characters that cannot be stored. Please retype it.");
+        assert_eq!(texts.label(Field::Categories), "What do you need help with? Choose one or more.");
+        assert_eq!(texts.label(Field::Consent), "Consent");
+        assert_eq!(texts.label(Field::Message), "", "not a field of this form");
+        let be = ErrorTexts::new(Locale::be);
+        assert_eq!(be.rule(Rule::Required), "Калі ласка, запоўніце гэтае поле.");
+        assert_eq!(be.title, "Калі ласка, праверце гэтыя адказы");
+        assert!(Rule::ALL.iter().all(|rule| !be.rule(*rule).is_empty()));
+        assert!(Field::INTAKE.iter().all(|field| !be.label(*field).is_empty()));
     }
 }

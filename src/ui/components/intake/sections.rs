@@ -6,30 +6,33 @@ use crate::{
         Category,
     },
     i18n::{t, use_i18n},
-    ui::components::inputs::{Select, TextInput},
+    ui::{
+        browser,
+        components::inputs::{Select, TextInput},
+    },
 };
 use leptos::prelude::*;
 
 /// One category's questions: shown without JavaScript always (with a note that they apply
-/// only to that category), with JavaScript only when the category is ticked.
+/// only to that category), with JavaScript only when the category is ticked (the island
+/// hides the section and the note: [`browser::show_what_applies`]).
 #[component]
-fn Section(category: Category, chosen: RwSignal<Vec<String>>, js: RwSignal<bool>, title: AnyView, children: Children) -> impl IntoView {
+fn Section(category: Category, title: AnyView, children: Children) -> impl IntoView {
     let i18n = use_i18n();
-    let hidden = move || js.get() && !chosen.with(|c| c.iter().any(|x| x == category.as_str()));
     view! {
-        <fieldset class="group section" id=format!("section-{}", category.as_str()) hidden=hidden>
+        <fieldset class="group section" id=browser::section_id(category.as_str())>
             <legend>{title}</legend>
-            <p class="hint" hidden=move || js.get()>{t!(i18n, intake.section_only_if)}</p>
+            <p class="hint" id=browser::section_note_id(category.as_str())>{t!(i18n, intake.section_only_if)}</p>
             {children()}
         </fieldset>
     }
 }
 
 #[component]
-pub fn CategorySections(form: IntakeForm, errors: RwSignal<Vec<FieldError>>, chosen: RwSignal<Vec<String>>, js: RwSignal<bool>) -> impl IntoView {
+pub fn CategorySections(form: IntakeForm, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Section category=Category::LegalStatus chosen js title=t!(i18n, category.legal_status).into_any()>
+        <Section category=Category::LegalStatus title=t!(i18n, category.legal_status).into_any()>
             <Select field=Field::LegalStatus errors value=form.legal_status.clone() options=LEGAL_STATUSES>
                 {t!(i18n, intake.legal_status)}
             </Select>
@@ -42,7 +45,7 @@ pub fn CategorySections(form: IntakeForm, errors: RwSignal<Vec<FieldError>>, cho
                 {t!(i18n, intake.legal_deadline)}
             </TextInput>
         </Section>
-        <Section category=Category::Documents chosen js title=t!(i18n, category.documents).into_any()>
+        <Section category=Category::Documents title=t!(i18n, category.documents).into_any()>
             <Select field=Field::DocumentKind errors value=form.document_kind.clone() options=DOCUMENT_KINDS>
                 {t!(i18n, intake.document_kind)}
             </Select>
@@ -51,7 +54,7 @@ pub fn CategorySections(form: IntakeForm, errors: RwSignal<Vec<FieldError>>, cho
                 {t!(i18n, intake.document_expiry)}
             </TextInput>
         </Section>
-        <Section category=Category::Housing chosen js title=t!(i18n, category.housing).into_any()>
+        <Section category=Category::Housing title=t!(i18n, category.housing).into_any()>
             <TextInput field=Field::HouseholdSize errors value=form.household_size.clone() inputmode="numeric">
                 {t!(i18n, intake.household_size)}
             </TextInput>
@@ -63,7 +66,7 @@ pub fn CategorySections(form: IntakeForm, errors: RwSignal<Vec<FieldError>>, cho
                 {t!(i18n, intake.housing_until)}
             </TextInput>
         </Section>
-        <Section category=Category::Work chosen js title=t!(i18n, category.work).into_any()>
+        <Section category=Category::Work title=t!(i18n, category.work).into_any()>
             <Select field=Field::WorkPermit errors value=form.work_permit.clone() options=WORK_PERMITS>
                 {t!(i18n, intake.work_permit)}
             </Select>
@@ -71,7 +74,7 @@ pub fn CategorySections(form: IntakeForm, errors: RwSignal<Vec<FieldError>>, cho
                 {t!(i18n, intake.work_field)}
             </TextInput>
         </Section>
-        <Section category=Category::Medical chosen js title=t!(i18n, category.medical).into_any()>
+        <Section category=Category::Medical title=t!(i18n, category.medical).into_any()>
             <Select field=Field::MedicalKind errors value=form.medical_kind.clone() options=MEDICAL_KINDS>
                 {t!(i18n, intake.medical_kind)}
             </Select>
