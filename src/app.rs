@@ -5,9 +5,7 @@ use crate::{
     locale::ApplyChosenLocale,
     ui::pages::{
         desk::{
-            audit::DeskAuditPage,
-            dashboard::DeskDashboardPage,
-            case::DeskCasePage, join::DeskJoinPage, login::DeskLoginPage, queue::DeskQueuePage,
+            audit::DeskAuditPage, case::DeskCasePage, dashboard::DeskDashboardPage, join::DeskJoinPage, login::DeskLoginPage, queue::DeskQueuePage,
             second_factor::DeskSecondFactorPage, team::DeskTeamPage,
         },
         follow_up_case::FollowUpCasePage,

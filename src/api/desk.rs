@@ -224,17 +224,42 @@ pub struct TimelineEntry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TimelineKind {
     Opened,
-    Status { from: Status, to: Status },
-    Priority { from: Priority, to: Priority },
-    Queue { from: String, to: String },
-    Categories { to: Vec<Category> },
-    Assigned { to: Option<String> },
-    Deadline { kind: String, due_on: String },
-    DeadlineDone { kind: String, due_on: String },
+    Status {
+        from: Status,
+        to: Status,
+    },
+    Priority {
+        from: Priority,
+        to: Priority,
+    },
+    Queue {
+        from: String,
+        to: String,
+    },
+    Categories {
+        to: Vec<Category>,
+    },
+    Assigned {
+        to: Option<String>,
+    },
+    Deadline {
+        kind: String,
+        due_on: String,
+    },
+    DeadlineDone {
+        kind: String,
+        due_on: String,
+    },
     /// Internal note: never shown to the requester.
-    Note { body: String },
+    Note {
+        body: String,
+    },
     /// A message to or from the requester.
-    Message { from_requester: bool, information: bool, body: String },
+    Message {
+        from_requester: bool,
+        information: bool,
+        body: String,
+    },
 }
 
 /// One intake answer, decrypted, with its key (translated by the page).

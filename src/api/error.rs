@@ -1,11 +1,11 @@
 //! The one error type that crosses the wire. Clients see a kind and, for validation, the
 //! field and a message key — never an internal cause.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
+use serde::{Deserialize, Serialize};
 
 /// What went wrong, as far as the client may know.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

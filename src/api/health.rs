@@ -2,8 +2,8 @@
 
 use super::AppError;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
 
 /// What a monitor may learn: that the service is up. Nothing about its contents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

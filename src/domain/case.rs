@@ -16,14 +16,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::New,
-        Status::Triaged,
-        Status::InProgress,
-        Status::WaitingForRequester,
-        Status::Resolved,
-        Status::Closed,
-    ];
+    pub const ALL: [Status; 6] = [Status::New, Status::Triaged, Status::InProgress, Status::WaitingForRequester, Status::Resolved, Status::Closed];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -80,15 +73,8 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 7] = [
-        Category::LegalStatus,
-        Category::Documents,
-        Category::Housing,
-        Category::Work,
-        Category::Medical,
-        Category::UrgentMoney,
-        Category::Other,
-    ];
+    pub const ALL: [Category; 7] =
+        [Category::LegalStatus, Category::Documents, Category::Housing, Category::Work, Category::Medical, Category::UrgentMoney, Category::Other];
 
     pub const fn as_str(self) -> &'static str {
         match self {

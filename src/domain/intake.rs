@@ -213,11 +213,8 @@ impl IntakeForm {
         let mut allowed_countries: Vec<&str> = HOST_COUNTRIES.to_vec();
         allowed_countries.push(OTHER_COUNTRY);
         let country = choice(e, Field::Country, &self.country, &allowed_countries, true);
-        let other_country = if country.as_deref() == Some(OTHER_COUNTRY) {
-            text(e, Field::OtherCountry, &self.other_country, limits::OTHER_COUNTRY, true)
-        } else {
-            None
-        };
+        let other_country =
+            if country.as_deref() == Some(OTHER_COUNTRY) { text(e, Field::OtherCountry, &self.other_country, limits::OTHER_COUNTRY, true) } else { None };
         let city = text(e, Field::City, &self.city, limits::CITY, true);
 
         let mut answers = SectionAnswers::default();

@@ -12,7 +12,7 @@ pub mod role;
 
 pub use case::{Category, Priority, Status};
 pub use date::Date;
-pub use query::percent_encode;
 pub use ids::{CaseId, CaseRef};
+pub use query::percent_encode;
 pub use receipt::ReceiptCode;
 pub use role::Role;

@@ -120,7 +120,8 @@ pub async fn list(db: &Db, staff: &Staff, filter: &AuditFilter) -> Result<(Vec<S
     };
     let mut conds: Vec<String> = Vec::new();
     if let Some(login) = &filter.login {
-        let id: Option<String> = sqlx::query_scalar("SELECT id FROM people WHERE login = $1").bind(login).fetch_optional(db.pool()).await.map_err(DbError::from)?;
+        let id: Option<String> =
+            sqlx::query_scalar("SELECT id FROM people WHERE login = $1").bind(login).fetch_optional(db.pool()).await.map_err(DbError::from)?;
         let Some(id) = id else { return Ok((Vec::new(), None)) };
         conds.push(format!("a.actor = {}", bind(&mut args, Arg::Text(staff::actor_of(&id)))));
     }
@@ -128,7 +129,8 @@ pub async fn list(db: &Db, staff: &Staff, filter: &AuditFilter) -> Result<(Vec<S
         conds.push(format!("a.action = {}", bind(&mut args, Arg::Text(action.clone()))));
     }
     if let Some(reference) = &filter.reference {
-        let id: Option<String> = sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1").bind(reference).fetch_optional(db.pool()).await.map_err(DbError::from)?;
+        let id: Option<String> =
+            sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1").bind(reference).fetch_optional(db.pool()).await.map_err(DbError::from)?;
         let Some(id) = id else { return Ok((Vec::new(), None)) };
         conds.push(format!("a.object_id = {}", bind(&mut args, Arg::Text(id))));
     }

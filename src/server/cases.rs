@@ -99,11 +99,7 @@ fn new_reference() -> CaseRef {
 pub fn seal(keyring: &Keyring, new: NewCase) -> SealedCase {
     let id = CaseId::parse(&uuid::Uuid::new_v4().to_string()).expect("uuid v4 is hyphenated lower-case");
     let data_key = DataKey::generate();
-    let fields = new
-        .fields
-        .iter()
-        .map(|(name, value)| (*name, data_key.seal(&field_place(id.as_str(), name.as_str()), value.as_bytes())))
-        .collect();
+    let fields = new.fields.iter().map(|(name, value)| (*name, data_key.seal(&field_place(id.as_str(), name.as_str()), value.as_bytes()))).collect();
     SealedCase {
         wrapped_key: keyring.wrap_case_key(id.as_str(), &data_key),
         reference: new_reference(),
@@ -178,7 +174,14 @@ pub async fn read_fields(db: &Db, keyring: &Keyring, case_id: &CaseId, actor: &s
 
 /// Ends the transaction of a read (a decryption) with its audit row: `ok`, `not_found` (no
 /// key: unknown or destroyed) or `failed` (tampering); returns the read's result.
-pub async fn audit_read<T>(mut tx: db::Tx, keyring: &Keyring, case_id: &CaseId, actor: &str, action: &str, result: Result<T, ReadError>) -> Result<T, ReadError> {
+pub async fn audit_read<T>(
+    mut tx: db::Tx,
+    keyring: &Keyring,
+    case_id: &CaseId,
+    actor: &str,
+    action: &str,
+    result: Result<T, ReadError>,
+) -> Result<T, ReadError> {
     let outcome = match &result {
         Ok(_) => Outcome::Ok,
         Err(ReadError::Gone) => Outcome::NotFound,

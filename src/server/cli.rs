@@ -152,10 +152,15 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
         }
         Command::Invite { role, embassy, queues } => invite(config, &role, embassy.as_deref(), &queues).await.map(|()| ExitCode::SUCCESS),
         Command::AddEmbassy { code } => {
-            let (_, country, name) = db::embassies::KNOWN.iter().find(|(c, _, _)| *c == code).ok_or_else(|| format!("unknown embassy code {code:?}; known: pl, lt, de, cz, lv, ee, ge, ua, nl, fr, gb, us"))?;
+            let (_, country, name) = db::embassies::KNOWN
+                .iter()
+                .find(|(c, _, _)| *c == code)
+                .ok_or_else(|| format!("unknown embassy code {code:?}; known: pl, lt, de, cz, lv, ee, ge, ua, nl, fr, gb, us"))?;
             let (state, _) = startup::prepare(config).await.map_err(|e| s(&e))?;
             let mut tx = state.db.begin().await.map_err(|e| s(&e))?;
-            db::embassies::ensure(&mut tx, &state.keyring, "cli", &code, country, &format!("People's Embassy of Belarus in {name}"), false).await.map_err(|e| s(&e))?;
+            db::embassies::ensure(&mut tx, &state.keyring, "cli", &code, country, &format!("People's Embassy of Belarus in {name}"), false)
+                .await
+                .map_err(|e| s(&e))?;
             tx.commit().await.map_err(|e| s(&e))?;
             println!("embassy {code} is ready");
             Ok(ExitCode::SUCCESS)
@@ -187,7 +192,9 @@ async fn serve(config: Config) -> Result<(), String> {
     if admins == 0 {
         let exe = std::env::args().next().unwrap_or_else(|| "embassy-desk".into());
         match write_setup_link(&state).await {
-            Ok(path) => println!("No admin account exists yet. A one-time setup link (valid 72 hours) is in {}; open it to create the first admin.", path.display()),
+            Ok(path) => {
+                println!("No admin account exists yet. A one-time setup link (valid 72 hours) is in {}; open it to create the first admin.", path.display())
+            }
             Err(e) => println!("No admin account exists yet (the setup link could not be written: {e})."),
         }
         println!("Or create the first admin on the command line (in another terminal, same directory):");
@@ -285,8 +292,11 @@ async fn invite(config: Config, role: &str, embassy: Option<&str>, queues: &[Str
     };
     let mut queue_ids = Vec::new();
     if let Some(embassy_id) = &embassy_id {
-        let all: Vec<(String, String)> =
-            sqlx::query_as("SELECT id, slug FROM queues WHERE embassy_id = $1 ORDER BY slug").bind(embassy_id).fetch_all(state.db.pool()).await.map_err(|e| e.to_string())?;
+        let all: Vec<(String, String)> = sqlx::query_as("SELECT id, slug FROM queues WHERE embassy_id = $1 ORDER BY slug")
+            .bind(embassy_id)
+            .fetch_all(state.db.pool())
+            .await
+            .map_err(|e| e.to_string())?;
         for name in queues {
             if name == "all" {
                 queue_ids = all.iter().map(|(id, _)| id.clone()).collect();
@@ -299,7 +309,8 @@ async fn invite(config: Config, role: &str, embassy: Option<&str>, queues: &[Str
     if role == Role::Volunteer && queue_ids.is_empty() {
         return Err("volunteers need --queues (names, or all)".into());
     }
-    let token = super::staff::operator_invitation(&state.db, &state.keyring, "cli", role, embassy_id.as_deref(), &queue_ids).await.map_err(|e| e.to_string())?;
+    let token =
+        super::staff::operator_invitation(&state.db, &state.keyring, "cli", role, embassy_id.as_deref(), &queue_ids).await.map_err(|e| e.to_string())?;
     println!("{}/desk/join/{token}", state.config.public_url.trim_end_matches('/'));
     Ok(())
 }

@@ -93,8 +93,7 @@ impl Config {
         };
         let data_dir = PathBuf::from(get("EMBASSY_DESK_DATA_DIR").unwrap_or_else(|| "./data".into()));
         let key_file = get("EMBASSY_DESK_KEY_FILE").map(PathBuf::from).unwrap_or_else(|| data_dir.join("keyring"));
-        let database_url = get("DATABASE_URL")
-            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("embassy-desk.sqlite").display()));
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("embassy-desk.sqlite").display()));
         let backend = if database_url.starts_with("sqlite:") {
             Backend::Sqlite
         } else if database_url.starts_with("postgres://") || database_url.starts_with("postgresql://") {
@@ -117,15 +116,21 @@ impl Config {
             return Err(bad("EMBASSY_DESK_PUBLIC_URL", "must use https:// in production (http is accepted only for .onion and localhost)"));
         }
         let retention_days = match get("EMBASSY_DESK_RETENTION_DAYS") {
-            Some(v) => v.trim().parse::<u32>().ok().filter(|d| (1..=3650).contains(d)).ok_or_else(|| {
-                bad("EMBASSY_DESK_RETENTION_DAYS", format!("must be a whole number of days from 1 to 3650, got {v:?}"))
-            })?,
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|d| (1..=3650).contains(d))
+                .ok_or_else(|| bad("EMBASSY_DESK_RETENTION_DAYS", format!("must be a whole number of days from 1 to 3650, got {v:?}")))?,
             None => 365,
         };
         let max_body_bytes = match get("EMBASSY_DESK_MAX_BODY_BYTES") {
-            Some(v) => v.trim().parse::<usize>().ok().filter(|b| (1024..=1 << 30).contains(b)).ok_or_else(|| {
-                bad("EMBASSY_DESK_MAX_BODY_BYTES", format!("must be a number of bytes from 1024 to 1073741824, got {v:?}"))
-            })?,
+            Some(v) => v
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|b| (1024..=1 << 30).contains(b))
+                .ok_or_else(|| bad("EMBASSY_DESK_MAX_BODY_BYTES", format!("must be a number of bytes from 1024 to 1073741824, got {v:?}")))?,
             None => 2 * 1024 * 1024,
         };
         Ok(Self {

@@ -214,8 +214,11 @@ async fn queue_figures(db: &Db, scope: &Scope) -> Result<Vec<QueueFigures>, DbEr
                 (a, b) => a.or(b),
             };
         }
-        let by_status =
-            Status::ALL.into_iter().filter(|s| s.is_open()).map(|s| (s, counts.get(&(queue.id.clone(), s.as_str().to_owned())).copied().unwrap_or(0))).collect();
+        let by_status = Status::ALL
+            .into_iter()
+            .filter(|s| s.is_open())
+            .map(|s| (s, counts.get(&(queue.id.clone(), s.as_str().to_owned())).copied().unwrap_or(0)))
+            .collect();
         out.push(QueueFigures { queue: queue.clone(), by_status, unassigned: unassigned.get(&queue.id).copied().unwrap_or(0), oldest_unassigned_at: oldest });
     }
     Ok(out)

@@ -163,7 +163,13 @@ pub async fn dashboard_csv(state: &AppState, staff: &Staff, filter: DashboardFil
             row("open_by_status", &q.queue.embassy, &q.queue.name, status.as_str(), n.to_string());
         }
         row("unassigned", &q.queue.embassy, &q.queue.name, "count", q.unassigned.to_string());
-        row("unassigned", &q.queue.embassy, &q.queue.name, "oldest_opened_on", q.oldest_unassigned_at.map(|t| Date::from_unix(t).to_string()).unwrap_or_default());
+        row(
+            "unassigned",
+            &q.queue.embassy,
+            &q.queue.name,
+            "oldest_opened_on",
+            q.oldest_unassigned_at.map(|t| Date::from_unix(t).to_string()).unwrap_or_default(),
+        );
     }
     for w in &figures.weeks {
         row("week", &embassy_label, &queue_label, &format!("{} opened", w.monday), w.opened.to_string());
@@ -199,7 +205,16 @@ pub async fn dashboard_csv(state: &AppState, staff: &Staff, filter: DashboardFil
 mod tests {
     #[test]
     fn spreadsheet_formulas_are_defused() {
-        for (value, written) in [("=HYPERLINK(1)", "'=HYPERLINK(1)"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("Warsaw", "Warsaw"), ("", "")] {
+        for (value, written) in [
+            ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+            ("+1", "'+1"),
+            ("-1", "'-1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("Warsaw", "Warsaw"),
+            ("", ""),
+        ] {
             assert_eq!(super::defused(value), written);
         }
     }

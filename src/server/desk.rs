@@ -13,8 +13,8 @@ use super::{
     staff::Staff,
 };
 use crate::domain::{CaseId, Category, Priority, Role, Status};
-use std::collections::HashMap;
 use sqlx::Row;
+use std::collections::HashMap;
 use zeroize::Zeroizing;
 
 /// The SQL condition of an open case. Written exactly like the partial indexes' condition,
@@ -651,7 +651,10 @@ pub struct QueuePage {
 }
 
 /// Binds built arguments to a statement.
-pub fn bind_args<'q>(mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>, args: &'q [Arg]) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+pub fn bind_args<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    args: &'q [Arg],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
     for a in args {
         query = match a {
             Arg::Text(s) => query.bind(s.as_str()),
@@ -663,7 +666,10 @@ pub fn bind_args<'q>(mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::Any
 }
 
 /// Binds built arguments to a statement read into `O`.
-pub fn bind_args_as<'q, O>(mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>, args: &'q [Arg]) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+pub fn bind_args_as<'q, O>(
+    mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    args: &'q [Arg],
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
     for a in args {
         query = match a {
             Arg::Text(s) => query.bind(s.as_str()),
@@ -770,7 +776,8 @@ pub async fn queue_page(db: &Db, keyring: &Keyring, staff: &Staff, filter: &List
     let listed: Vec<ListedRow> = bind_args_as(sqlx::query_as(&sql), &args).fetch_all(db.pool()).await?;
     let more = listed.len() > PAGE_SIZE;
     page.cases = listed.into_iter().take(PAGE_SIZE).map(|row| row.open(keyring)).collect::<Result<_, _>>()?;
-    page.next = more.then(|| page.cases.last()).flatten().map(|l| Cursor { priority: l.meta.priority.rank(), created_at: l.meta.created_at, id: l.meta.id.clone() });
+    page.next =
+        more.then(|| page.cases.last()).flatten().map(|l| Cursor { priority: l.meta.priority.rank(), created_at: l.meta.created_at, id: l.meta.id.clone() });
 
     let until = crate::domain::Date::from_unix(at + 7 * 86400).to_string();
     let mut args = Vec::new();
@@ -783,10 +790,11 @@ pub async fn queue_page(db: &Db, keyring: &Keyring, staff: &Staff, filter: &List
         Role::Admin => Some(filter.embassy.clone().unwrap_or_default()),
     };
     if let Some(embassy) = holders_of {
-        page.holders = sqlx::query_as("SELECT id, login FROM people WHERE active = 1 AND role IN ('volunteer', 'lead') AND ($1 = '' OR embassy_id = $1) ORDER BY login")
-            .bind(embassy)
-            .fetch_all(db.pool())
-            .await?;
+        page.holders =
+            sqlx::query_as("SELECT id, login FROM people WHERE active = 1 AND role IN ('volunteer', 'lead') AND ($1 = '' OR embassy_id = $1) ORDER BY login")
+                .bind(embassy)
+                .fetch_all(db.pool())
+                .await?;
     }
     if staff.role == Role::Admin {
         page.embassies = sqlx::query_as("SELECT id, name FROM embassies ORDER BY is_default, code").fetch_all(db.pool()).await?;

@@ -73,11 +73,8 @@ pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePag
         .map(|q| {
             let open = q.counts.iter().map(|(_, _, n)| n).sum();
             let unassigned = q.counts.iter().filter(|(_, assigned, _)| !assigned).map(|(_, _, n)| n).sum();
-            let by_status = Status::ALL
-                .into_iter()
-                .filter(|s| s.is_open())
-                .map(|s| (s, q.counts.iter().filter(|(st, _, _)| *st == s).map(|(_, _, n)| n).sum()))
-                .collect();
+            let by_status =
+                Status::ALL.into_iter().filter(|s| s.is_open()).map(|s| (s, q.counts.iter().filter(|(st, _, _)| *st == s).map(|(_, _, n)| n).sum())).collect();
             QueueDto { id: q.id, embassy: q.embassy, name: q.name, category: q.category, open, unassigned, by_status }
         })
         .collect();
@@ -188,7 +185,11 @@ pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> R
         answers: view.fields.iter().map(|(k, v)| AnswerDto { key: k.clone(), value: v.to_string() }).collect(),
         deleted: view.deleted,
         timeline,
-        deadlines: view.deadlines.into_iter().map(|d| DeadlineDto { id: d.id, case_id: d.case_id, reference: d.reference, kind: d.kind, due_on: d.due_on, done: d.done_at.is_some() }).collect(),
+        deadlines: view
+            .deadlines
+            .into_iter()
+            .map(|d| DeadlineDto { id: d.id, case_id: d.case_id, reference: d.reference, kind: d.kind, due_on: d.due_on, done: d.done_at.is_some() })
+            .collect(),
         next_statuses: if may_work { Status::ALL.into_iter().filter(|s| meta.status.can_become(*s)).collect() } else { Vec::new() },
         assignable: view.assignable.into_iter().map(|(id, login)| PersonOption { id, login }).collect(),
         queues: view.queues.into_iter().map(|(id, name)| QueueOption { id, name }).collect(),
@@ -226,7 +227,8 @@ pub async fn team_page(state: &AppState, link: Option<String>, person: Option<St
         query = query.bind(&embassy_arg);
     }
     let rows = query.fetch_all(db).await.map_err(dberr)?;
-    let memberships = sqlx::query("SELECT m.person_id, q.name FROM queue_members m JOIN queues q ON q.id = m.queue_id ORDER BY q.slug").fetch_all(db).await.map_err(dberr)?;
+    let memberships =
+        sqlx::query("SELECT m.person_id, q.name FROM queue_members m JOIN queues q ON q.id = m.queue_id ORDER BY q.slug").fetch_all(db).await.map_err(dberr)?;
     let mut people = Vec::new();
     for r in rows {
         let id: String = r.try_get(0).map_err(dberr)?;
@@ -291,7 +293,11 @@ pub async fn team_page(state: &AppState, link: Option<String>, person: Option<St
 async fn person_edit(state: &AppState, staff: &Staff, person_id: &str) -> Result<PersonEditDto, AppError> {
     let mut conn = state.db.pool().acquire().await.map_err(super::db::DbError::from)?;
     let person = super::team::changeable(&mut conn, staff, person_id).await?.ok_or(AppError::NotFound)?;
-    let rows = sqlx::query("SELECT id, name FROM queues WHERE embassy_id = $1 ORDER BY slug").bind(&person.embassy_id).fetch_all(&mut *conn).await.map_err(super::db::DbError::from)?;
+    let rows = sqlx::query("SELECT id, name FROM queues WHERE embassy_id = $1 ORDER BY slug")
+        .bind(&person.embassy_id)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(super::db::DbError::from)?;
     drop(conn);
     let queues = rows
         .iter()

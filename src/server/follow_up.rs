@@ -97,10 +97,8 @@ pub async fn open_session(db: &Db, case_id: &CaseId) -> Result<String, DbError> 
 /// expired session (which is then removed).
 pub async fn resume(db: &Db, token: &str) -> Result<Option<CaseId>, DbError> {
     let hash = token_hash(token);
-    let row = sqlx::query("SELECT case_id, created_at, last_seen_at FROM requester_sessions WHERE token_hash = $1")
-        .bind(&hash)
-        .fetch_optional(db.pool())
-        .await?;
+    let row =
+        sqlx::query("SELECT case_id, created_at, last_seen_at FROM requester_sessions WHERE token_hash = $1").bind(&hash).fetch_optional(db.pool()).await?;
     let Some(row) = row else { return Ok(None) };
     let (case_id, created_at, last_seen_at): (String, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
     let at = now();
@@ -149,7 +147,11 @@ pub(crate) async fn decrypt_messages(conn: &mut Conn, key: &DataKey, case_id: &C
 
 async fn decrypt_thread(tx: &mut Tx, keyring: &Keyring, case_id: &CaseId) -> Result<Thread, ReadError> {
     let key = data_key(tx, keyring, case_id).await?;
-    let meta = sqlx::query("SELECT status, language, created_at FROM cases WHERE id = $1").bind(case_id.as_str()).fetch_optional(&mut **tx).await.map_err(DbError::from)?;
+    let meta = sqlx::query("SELECT status, language, created_at FROM cases WHERE id = $1")
+        .bind(case_id.as_str())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(DbError::from)?;
     let Some(meta) = meta else { return Err(ReadError::Gone) };
     let status: String = meta.try_get(0).map_err(DbError::from)?;
     let messages = decrypt_messages(tx, &key, case_id).await?;
@@ -171,7 +173,16 @@ pub async fn thread(db: &Db, keyring: &Keyring, case_id: &CaseId, actor: &str) -
 /// Adds a message to a case, sealed with its data key, with the audit row. A requester's
 /// reply to a case waiting for them puts it back in progress; a volunteer's first message
 /// is the case's first response.
-pub async fn post(db: &Db, keyring: &Keyring, case_id: &CaseId, author: Author, kind: MessageKind, person_id: Option<&str>, body: &str, actor: &str) -> Result<(), ReadError> {
+pub async fn post(
+    db: &Db,
+    keyring: &Keyring,
+    case_id: &CaseId,
+    author: Author,
+    kind: MessageKind,
+    person_id: Option<&str>,
+    body: &str,
+    actor: &str,
+) -> Result<(), ReadError> {
     let mut tx = db.begin().await?;
     let key = data_key(&mut tx, keyring, case_id).await?;
     let id = uuid::Uuid::new_v4().to_string();

@@ -60,10 +60,8 @@ pub fn check(keyring: &Keyring, token: &str, now: i64) -> Result<GoodToken, Toke
 
 /// Whether the token was spent already (a cheap check before the expensive work).
 pub async fn is_spent(tx: &mut Tx, token: &GoodToken) -> Result<bool, DbError> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT used_at FROM used_form_tokens WHERE token_hash = $1")
-        .bind(token.hash.as_slice())
-        .fetch_optional(&mut **tx)
-        .await?;
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT used_at FROM used_form_tokens WHERE token_hash = $1").bind(token.hash.as_slice()).fetch_optional(&mut **tx).await?;
     Ok(found.is_some())
 }
 

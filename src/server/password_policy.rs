@@ -17,8 +17,22 @@ const ESTIMATED_CHARS: usize = 100;
 /// Words `zxcvbn`'s English lists do not hold but people here choose: "password", keyboard
 /// walks of the Cyrillic layout, and the like, in Belarusian, Russian, Ukrainian, Polish and
 /// Lithuanian.
-const LOCAL_WORDS: [&str; 14] =
-    ["пароль", "парол", "йцукен", "йцукенгшщз", "фывапролдж", "ячсмить", "любовь", "каханне", "беларусь", "belarus", "hasło", "haslo", "slaptazodis", "kochanie"];
+const LOCAL_WORDS: [&str; 14] = [
+    "пароль",
+    "парол",
+    "йцукен",
+    "йцукенгшщз",
+    "фывапролдж",
+    "ячсмить",
+    "любовь",
+    "каханне",
+    "беларусь",
+    "belarus",
+    "hasło",
+    "haslo",
+    "slaptazodis",
+    "kochanie",
+];
 
 /// The rule a refused password breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -107,9 +121,19 @@ mod tests {
 
     #[test]
     fn guessable_passwords_are_refused() {
-        for password in
-            ["111111111111", "123456789012", "Pa$$w0rd1234", "пароль123456", "password1234", "qwertyuiop12", "PASSWORD1234", "Password!!!!", "1qaz2wsx3edc", "qazwsxedcrfv", "йцукенгшщз12"]
-        {
+        for password in [
+            "111111111111",
+            "123456789012",
+            "Pa$$w0rd1234",
+            "пароль123456",
+            "password1234",
+            "qwertyuiop12",
+            "PASSWORD1234",
+            "Password!!!!",
+            "1qaz2wsx3edc",
+            "qazwsxedcrfv",
+            "йцукенгшщз12",
+        ] {
             assert_eq!(check(password, "ales"), Err(PasswordRule::Common), "{password}");
         }
         // Words people pick are fine once there are enough of them, in any script.

@@ -4,10 +4,10 @@
 
 use super::{
     audit::{self, AuditEvent, Outcome},
-    crypto::{hex, random_token, token_hash, Keyring, Place},
     config::Backend,
+    crypto::{hex, random_token, token_hash, Keyring, Place},
     db::{now, Conn, Db, DbError, Tx},
-    passwords, password_policy, throttle,
+    password_policy, passwords, throttle,
     throttle::Limit,
     totp::{self, TotpSecret},
 };
@@ -306,11 +306,8 @@ pub async fn enrolment_secret(db: &Db, keyring: &Keyring, staff: &Staff) -> Resu
         return Ok(None);
     }
     let mut tx = db.begin().await?;
-    let stored: Option<Vec<u8>> = sqlx::query_scalar("SELECT totp_secret FROM people WHERE id = $1 AND totp_last_step IS NULL")
-        .bind(&staff.id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .flatten();
+    let stored: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT totp_secret FROM people WHERE id = $1 AND totp_last_step IS NULL").bind(&staff.id).fetch_optional(&mut *tx).await?.flatten();
     if let Some(sealed) = stored {
         if let Some(secret) = keyring.open_secret(&totp_place(&staff.id), &sealed).ok().and_then(|plain| TotpSecret::from_bytes(&plain)) {
             tx.commit().await?;
@@ -390,12 +387,18 @@ pub async fn invite(db: &Db, keyring: &Keyring, inviter: &Staff, role: Role, emb
     };
     let mut tx = db.begin().await?;
     if let Some(embassy) = &embassy_id {
-        let known: Option<String> = sqlx::query_scalar("SELECT id FROM embassies WHERE id = $1").bind(embassy).fetch_optional(&mut *tx).await.map_err(DbError::from)?;
+        let known: Option<String> =
+            sqlx::query_scalar("SELECT id FROM embassies WHERE id = $1").bind(embassy).fetch_optional(&mut *tx).await.map_err(DbError::from)?;
         if known.is_none() {
             return Err(InviteError::Invalid("embassy", "invalid_choice"));
         }
         for queue in queue_ids {
-            let ok: Option<String> = sqlx::query_scalar("SELECT id FROM queues WHERE id = $1 AND embassy_id = $2").bind(queue).bind(embassy).fetch_optional(&mut *tx).await.map_err(DbError::from)?;
+            let ok: Option<String> = sqlx::query_scalar("SELECT id FROM queues WHERE id = $1 AND embassy_id = $2")
+                .bind(queue)
+                .bind(embassy)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(DbError::from)?;
             if ok.is_none() {
                 return Err(InviteError::Invalid("queues", "invalid_choice"));
             }
@@ -408,19 +411,17 @@ pub async fn invite(db: &Db, keyring: &Keyring, inviter: &Staff, role: Role, emb
     }
     let token = random_token();
     let at = now();
-    sqlx::query(
-        "INSERT INTO invitations (token_hash, role, embassy_id, queue_ids, invited_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(token_hash(&token))
-    .bind(role.as_str())
-    .bind(embassy_id.as_deref())
-    .bind(queue_ids.join(","))
-    .bind(&inviter.id)
-    .bind(at)
-    .bind(at + INVITATION_SECS)
-    .execute(&mut *tx)
-    .await
-    .map_err(DbError::from)?;
+    sqlx::query("INSERT INTO invitations (token_hash, role, embassy_id, queue_ids, invited_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(token_hash(&token))
+        .bind(role.as_str())
+        .bind(embassy_id.as_deref())
+        .bind(queue_ids.join(","))
+        .bind(&inviter.id)
+        .bind(at)
+        .bind(at + INVITATION_SECS)
+        .execute(&mut *tx)
+        .await
+        .map_err(DbError::from)?;
     let object = embassy_id.as_deref().unwrap_or("admin");
     audit::append(&mut tx, keyring, &AuditEvent::new(&inviter.actor(), &format!("invitation.create.{}", role.as_str()), Some(object), Outcome::Ok)).await?;
     tx.commit().await.map_err(DbError::from)?;
@@ -439,7 +440,14 @@ pub async fn setup_invitation(db: &Db, keyring: &Keyring, actor: &str) -> Result
 
 /// An invitation made by the operator on the command line (no inviting person): a role,
 /// for leads and volunteers an embassy id, for volunteers their queue ids.
-pub async fn operator_invitation(db: &Db, keyring: &Keyring, actor: &str, role: Role, embassy_id: Option<&str>, queue_ids: &[String]) -> Result<String, DbError> {
+pub async fn operator_invitation(
+    db: &Db,
+    keyring: &Keyring,
+    actor: &str,
+    role: Role,
+    embassy_id: Option<&str>,
+    queue_ids: &[String],
+) -> Result<String, DbError> {
     let mut tx = db.begin().await?;
     let token = random_token();
     let at = now();
@@ -529,9 +537,19 @@ pub async fn accept(db: &Db, keyring: &Keyring, token: &str, login: &str, passwo
         Err(super::db::people::NewPersonError::LoginTaken(_)) => return Err(AcceptError::Invalid("login", "login_taken")),
         Err(super::db::people::NewPersonError::Db(e)) => return Err(e.into()),
     };
-    sqlx::query("UPDATE invitations SET person_id = $2 WHERE token_hash = $1").bind(token_hash(token)).bind(&person_id).execute(&mut *tx).await.map_err(DbError::from)?;
+    sqlx::query("UPDATE invitations SET person_id = $2 WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .bind(&person_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(DbError::from)?;
     for queue in &invitation.queue_ids {
-        sqlx::query("INSERT INTO queue_members (queue_id, person_id) VALUES ($1, $2)").bind(queue).bind(&person_id).execute(&mut *tx).await.map_err(DbError::from)?;
+        sqlx::query("INSERT INTO queue_members (queue_id, person_id) VALUES ($1, $2)")
+            .bind(queue)
+            .bind(&person_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(DbError::from)?;
     }
     let staff = load_staff(&mut tx, db.backend(), &person_id).await?.ok_or(AcceptError::Gone)?;
     let stage = if staff.needs_totp { Stage::Password } else { Stage::Full };

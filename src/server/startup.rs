@@ -49,9 +49,7 @@ fn ensure_data_dir(config: &Config) -> Result<(), StartupError> {
         builder.recursive(true);
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder
-            .create(&config.data_dir)
-            .map_err(|source| StartupError::DataDir { path: config.data_dir.display().to_string(), source })?;
+        builder.create(&config.data_dir).map_err(|source| StartupError::DataDir { path: config.data_dir.display().to_string(), source })?;
     }
     Ok(())
 }
@@ -112,7 +110,14 @@ pub async fn prepare(config: Config) -> Result<(AppState, StartupNotes), Startup
     let db = open_db(&config).await?;
     db::key_checks::verify_and_record(&db, &keyring).await?;
     db::embassies::ensure_default_desk(&db, &keyring).await?;
-    let state = AppState { leptos_options: leptos_options(&config), config: Arc::new(config), db, keyring: Arc::new(keyring), chain: Default::default(), medians: Default::default() };
+    let state = AppState {
+        leptos_options: leptos_options(&config),
+        config: Arc::new(config),
+        db,
+        keyring: Arc::new(keyring),
+        chain: Default::default(),
+        medians: Default::default(),
+    };
     Ok((state, StartupNotes { key_file_created }))
 }
 

@@ -6,8 +6,8 @@
 use qrcode::{Color, EcLevel, QrCode};
 use rand::{rngs::OsRng, RngCore};
 use std::fmt::{self, Write as _};
-use totp_rs::{Algorithm, Secret, TOTP};
 use subtle::ConstantTimeEq;
+use totp_rs::{Algorithm, Secret, TOTP};
 use zeroize::Zeroizing;
 
 /// Digits in a code.
@@ -126,8 +126,7 @@ const MODULE_PX: usize = 4;
 /// Error correction is level M, or L when the data does not fit at M; data too long for any
 /// QR code (about 2,900 bytes) gives a blank white square.
 pub fn qr_svg(data: &str) -> String {
-    let code =
-        QrCode::with_error_correction_level(data, EcLevel::M).or_else(|_| QrCode::with_error_correction_level(data, EcLevel::L)).ok();
+    let code = QrCode::with_error_correction_level(data, EcLevel::M).or_else(|_| QrCode::with_error_correction_level(data, EcLevel::L)).ok();
     let (width, colors) = code.map_or((0, Vec::new()), |code| (code.width(), code.to_colors()));
     let size = width + 2 * QUIET_ZONE;
     let px = size * MODULE_PX;
@@ -226,9 +225,7 @@ mod tests {
     #[test]
     fn malformed_codes_are_refused() {
         let secret = rfc_secret();
-        for code in
-            ["", "      ", "28708", "2870822", "0287082", "28708a", "287-082", "+87082", "287082\0", "٢٨٧٠٨٢", "２８７０８２", "94287082"]
-        {
+        for code in ["", "      ", "28708", "2870822", "0287082", "28708a", "287-082", "+87082", "287082\0", "٢٨٧٠٨٢", "２８７０８２", "94287082"] {
             assert_eq!(verify(&secret, code, 59, None), None, "{code:?}");
         }
         assert_eq!(verify(&secret, "000000", 59, None), None);

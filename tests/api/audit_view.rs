@@ -35,7 +35,10 @@ async fn each_lead_reads_their_embassy_and_filters_narrow_it(app: TestApp) {
         async move { audit_view::list(&app.state.db, lead, &f).await.unwrap().0 }
     };
     let rows = all(AuditFilter::default()).await;
-    assert!(rows.iter().any(|r| r.actor == "vol.legal" && r.action == "case.view" && r.object.as_deref() == Some(reference.as_str())), "the view, by login and reference");
+    assert!(
+        rows.iter().any(|r| r.actor == "vol.legal" && r.action == "case.view" && r.object.as_deref() == Some(reference.as_str())),
+        "the view, by login and reference"
+    );
     assert!(rows.iter().all(|r| r.actor != "vol.lt" && r.actor != "lead.lt"), "nothing of Lithuania's people");
     assert!(rows.windows(2).all(|p| p[0].seq > p[1].seq), "newest first");
     // Admins read Lithuania's sign-ins too.
@@ -111,7 +114,8 @@ async fn the_integrity_check_finds_a_changed_row(app: TestApp) {
     post(&app, "/desk/audit", form_body(&[("action", "check")]), Some(&w.admin.1)).await;
     let page = get(&app, "/desk/audit", Some(&w.lead_pl.1), Some("en")).await;
     assert!(page.text().contains("does not verify from row 3"), "{}", page.body);
-    let checks: Vec<String> = sqlx::query_scalar("SELECT outcome FROM audit_log WHERE action = 'audit.check' ORDER BY seq").fetch_all(app.state.db.pool()).await.unwrap();
+    let checks: Vec<String> =
+        sqlx::query_scalar("SELECT outcome FROM audit_log WHERE action = 'audit.check' ORDER BY seq").fetch_all(app.state.db.pool()).await.unwrap();
     assert_eq!(checks, vec!["ok", "failed"]);
     // Volunteers may not run it.
     assert_eq!(post(&app, "/desk/audit", form_body(&[("action", "check")]), Some(&w.vol_legal.1)).await.status, 404);

@@ -244,8 +244,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
 
     // Pages: every Leptos route must have a row.
     // Route patterns with their parameters written `:name`, whichever syntax the router uses.
-    let pages: BTreeSet<String> =
-        http::route_list().iter().map(|r| r.path().replace("{id}", ":id").replace("{token}", ":token")).collect();
+    let pages: BTreeSet<String> = http::route_list().iter().map(|r| r.path().replace("{id}", ":id").replace("{token}", ":token")).collect();
     for path in &pages {
         let concrete = path.replace(":id", &case).replace(":token", "not-an-invitation");
         let concrete = if concrete.is_empty() { "/".to_owned() } else { concrete };

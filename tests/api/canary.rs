@@ -61,13 +61,7 @@ async fn sentinels_reach_neither_database_files_nor_logs() {
     // Nothing about the client reaches the logs: not the query string, the user agent or
     // a forwarded address, not even for a refused or failing request.
     for path in ["/?q=CANARY-QUERY-51aa", "/api/health?CANARY-QUERY-51aa=1", "/no/such/CANARY-PATH-77"] {
-        app.client
-            .get(app.url(path))
-            .header("user-agent", "CANARY-AGENT-0b1c")
-            .header("x-forwarded-for", "203.0.113.77")
-            .send()
-            .await
-            .unwrap();
+        app.client.get(app.url(path)).header("user-agent", "CANARY-AGENT-0b1c").header("x-forwarded-for", "203.0.113.77").send().await.unwrap();
     }
     app.client.post(app.url("/?q=CANARY-QUERY-51aa")).header("sec-fetch-site", "cross-site").header("user-agent", "CANARY-AGENT-0b1c").send().await.unwrap();
 
@@ -95,7 +89,8 @@ async fn sentinels_reach_neither_database_files_nor_logs() {
 async fn shredded_case_key_leaves_neither_database_file_nor_wal() {
     let app = spawn_app(Backend::Sqlite).await.unwrap();
     let id = open_sample_case(&app, NAME, STORY).await;
-    let wrapped: Vec<u8> = sqlx::query_scalar("SELECT wrapped FROM case_keys WHERE case_id = $1").bind(id.as_str()).fetch_one(app.state.db.pool()).await.unwrap();
+    let wrapped: Vec<u8> =
+        sqlx::query_scalar("SELECT wrapped FROM case_keys WHERE case_id = $1").bind(id.as_str()).fetch_one(app.state.db.pool()).await.unwrap();
     let files = || {
         let mut bytes = std::fs::read(app.sqlite_path()).unwrap();
         bytes.extend(std::fs::read(app.dir.path().join("embassy-desk.sqlite-wal")).unwrap_or_default());
@@ -113,7 +108,22 @@ async fn sentinels_reach_no_postgres_row() {
     let fields = cases::read_fields(&app.state.db, &app.state.keyring, &id, "person:test").await.unwrap();
     assert_eq!(fields["narrative"].as_str(), STORY);
     crate::follow_up_support::post_reply(&app, &id, "CANARY-REPLY-pg").await;
-    let tables = ["embassies", "queues", "people", "cases", "case_keys", "case_fields", "case_messages", "receipts", "requester_sessions", "used_form_tokens", "throttle", "key_checks", "audit_log", "audit_head"];
+    let tables = [
+        "embassies",
+        "queues",
+        "people",
+        "cases",
+        "case_keys",
+        "case_fields",
+        "case_messages",
+        "receipts",
+        "requester_sessions",
+        "used_form_tokens",
+        "throttle",
+        "key_checks",
+        "audit_log",
+        "audit_head",
+    ];
     let mut everything = String::new();
     for table in tables {
         let rows: Option<String> = sqlx::query_scalar(&format!("SELECT string_agg(t::text, ' ') FROM {table} t")).fetch_one(app.state.db.pool()).await.unwrap();
@@ -142,7 +152,8 @@ async fn requester_path_leaves_no_plaintext_behind() {
     assert!(!login.location.unwrap_or_default().contains(&reference));
     let reply = post(&app, "/follow-up/case", form_body(&[("kind", "reply"), ("message", "CANARY-REPLY-31f0")]), Some(&cookie)).await;
     assert_eq!(reply.status, 303);
-    let refused = post(&app, "/follow-up/case", form_body(&[("kind", "reply"), ("message", &format!("CANARY-LONG-{}", "x".repeat(5000)))]), Some(&cookie)).await;
+    let refused =
+        post(&app, "/follow-up/case", form_body(&[("kind", "reply"), ("message", &format!("CANARY-LONG-{}", "x".repeat(5000)))]), Some(&cookie)).await;
     assert_eq!(refused.status, 422);
 
     let mut files = std::fs::read(app.sqlite_path()).unwrap();

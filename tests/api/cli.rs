@@ -33,7 +33,15 @@ fn text(bytes: &[u8]) -> String {
 #[test]
 fn every_command_answers_help() {
     let dir = tempfile::tempdir().unwrap();
-    for args in [&["--help"][..], &["serve", "--help"], &["migrate", "--help"], &["keygen", "--help"], &["create-admin", "--help"], &["seed", "--help"], &["audit", "verify", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+        &["keygen", "--help"],
+        &["create-admin", "--help"],
+        &["seed", "--help"],
+        &["audit", "verify", "--help"],
+    ] {
         let out = run(dir.path(), &[], args, None);
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
         assert!(text(&out.stdout).contains("Usage: embassy-desk"), "{args:?}");

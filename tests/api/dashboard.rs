@@ -39,17 +39,19 @@ async fn shape(app: &TestApp, id: &str, status: Status, assignee: Option<&str>, 
 }
 
 async fn deadline(app: &TestApp, case: &str, embassy: &str, by: &str, due_on: Date, done: bool) {
-    sqlx::query("INSERT INTO case_deadlines (id, case_id, embassy_id, kind, due_on, created_by, created_at, done_at) VALUES ($1, $2, $3, 'appeal', $4, $5, $6, $7)")
-        .bind(uuid::Uuid::new_v4().to_string())
-        .bind(case)
-        .bind(embassy)
-        .bind(due_on.to_string())
-        .bind(by)
-        .bind(now())
-        .bind(done.then(now))
-        .execute(app.state.db.pool())
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO case_deadlines (id, case_id, embassy_id, kind, due_on, created_by, created_at, done_at) VALUES ($1, $2, $3, 'appeal', $4, $5, $6, $7)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(case)
+    .bind(embassy)
+    .bind(due_on.to_string())
+    .bind(by)
+    .bind(now())
+    .bind(done.then(now))
+    .execute(app.state.db.pool())
+    .await
+    .unwrap();
 }
 
 /// Monday of the week of `day` (UTC days since the epoch; 1970-01-01 was a Thursday).
@@ -57,7 +59,12 @@ fn monday(day: i64) -> i64 {
     day - (day + 3).rem_euclid(7)
 }
 
-on_both_backends!(every_figure_matches_a_known_data_set, medians_follow_today_and_rewrites_of_the_past, scope_follows_the_role, page_and_export_show_aggregates_only);
+on_both_backends!(
+    every_figure_matches_a_known_data_set,
+    medians_follow_today_and_rewrites_of_the_past,
+    scope_follows_the_role,
+    page_and_export_show_aggregates_only
+);
 
 struct Known {
     w: World,
@@ -193,7 +200,12 @@ async fn every_figure_matches_a_known_data_set(app: TestApp) {
     assert_eq!(f.overdue, 1, "c1, overdue since 9 days, came along");
     // c6 (housing, due in 2 days) falls due yesterday, then gets its answer: overdue, then not.
     let c6: String = sqlx::query_scalar("SELECT id FROM cases WHERE created_at = $1").bind(d0 - DAY).fetch_one(app.state.db.pool()).await.unwrap();
-    sqlx::query("UPDATE cases SET first_response_at = NULL, first_response_due_at = $2 WHERE id = $1").bind(&c6).bind(d0 - DAY / 2).execute(app.state.db.pool()).await.unwrap();
+    sqlx::query("UPDATE cases SET first_response_at = NULL, first_response_due_at = $2 WHERE id = $1")
+        .bind(&c6)
+        .bind(d0 - DAY / 2)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
     assert_eq!(dashboard::figures(&app.state.db, &app.state.medians, &scope, range, at).await.unwrap().overdue, 2);
     sqlx::query("UPDATE cases SET status = 'resolved' WHERE id = $1").bind(&c6).execute(app.state.db.pool()).await.unwrap();
     assert_eq!(dashboard::figures(&app.state.db, &app.state.medians, &scope, range, at).await.unwrap().overdue, 1, "a resolved case is not overdue");
@@ -263,9 +275,16 @@ async fn medians_follow_today_and_rewrites_of_the_past(app: TestApp) {
 
     // c6 (responded yesterday) moves to Lithuania's desk: it leaves Poland's medians.
     let c6: String = sqlx::query_scalar("SELECT id FROM cases WHERE created_at = $1").bind(d0 - DAY).fetch_one(app.state.db.pool()).await.unwrap();
-    let lt_queue: String = sqlx::query_scalar("SELECT queue_id FROM cases WHERE embassy_id <> $1").bind(&k.w.pl.embassy_id).fetch_one(app.state.db.pool()).await.unwrap();
+    let lt_queue: String =
+        sqlx::query_scalar("SELECT queue_id FROM cases WHERE embassy_id <> $1").bind(&k.w.pl.embassy_id).fetch_one(app.state.db.pool()).await.unwrap();
     let lt: String = sqlx::query_scalar("SELECT embassy_id FROM queues WHERE id = $1").bind(&lt_queue).fetch_one(app.state.db.pool()).await.unwrap();
-    sqlx::query("UPDATE cases SET embassy_id = $2, queue_id = $3 WHERE id = $1").bind(&c6).bind(&lt).bind(&lt_queue).execute(app.state.db.pool()).await.unwrap();
+    sqlx::query("UPDATE cases SET embassy_id = $2, queue_id = $3 WHERE id = $1")
+        .bind(&c6)
+        .bind(&lt)
+        .bind(&lt_queue)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
     let f = figures().await;
     assert_eq!(secs(&f.first_response[0]), (2, Some((12 * 3_600 + responded - (d0 - 10 * DAY)) / 2)), "12 h and c1's");
 }

@@ -11,8 +11,7 @@ use crate::{
 use embassy_desk::{
     domain::{Category, Priority, Role, Status},
     server::{
-        audit,
-        cases,
+        audit, cases,
         db::now,
         desk::{self, DeskError, Happening},
         follow_up::{self, Author, MessageKind},
@@ -195,7 +194,11 @@ async fn log_out_everywhere_and_deactivation_end_sessions_at_once(app: TestApp) 
     assert_eq!(assignee, None);
     // A lead cannot deactivate another embassy's people, nor a volunteer anyone.
     assert_eq!(post(&app, "/desk/team", form_body(&[("action", "deactivate"), ("person", &w.vol_lt.0)]), Some(&w.lead_pl.1)).await.status, 404);
-    assert_eq!(post(&app, "/desk/team", form_body(&[("action", "deactivate"), ("person", &w.vol_lt.0)]), Some(&w.vol_legal.1)).await.status, 303, "signed out above");
+    assert_eq!(
+        post(&app, "/desk/team", form_body(&[("action", "deactivate"), ("person", &w.vol_lt.0)]), Some(&w.vol_legal.1)).await.status,
+        303,
+        "signed out above"
+    );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'person.deactivate'").await, 1);
 }
 
@@ -273,7 +276,11 @@ async fn cases_outside_scope_are_not_found(app: TestApp) {
     assert_eq!(get(&app, &format!("/desk?queue={housing}"), Some(&w.vol_legal.1), Some("en")).await.status, 404);
     assert!(!get(&app, "/desk", Some(&w.vol_housing.1), Some("en")).await.body.contains("Сяргей"));
     // Every decryption was audited.
-    let views = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log WHERE action = 'case.view' AND object_id = $1").bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
+    let views = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log WHERE action = 'case.view' AND object_id = $1")
+        .bind(&case)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
     assert_eq!(views, 3);
 }
 
@@ -405,10 +412,7 @@ async fn queue_rows_say_everything_in_the_readers_language(app: TestApp) {
     assert_eq!(en.status, 200);
     assert!(en.body.contains("&lt;b&gt;Ганна&lt;/b&gt; &amp; Co"), "the name is escaped, never markup");
     assert!(!en.text().contains("<b>Ганна"));
-    assert_eq!(
-        row_text(&en.body, &late),
-        format!("{late_ref} <b>Ганна</b> & Co Legal status Urgent New 3 days Overdue {} vol.legal", due(late_due, "en"))
-    );
+    assert_eq!(row_text(&en.body, &late), format!("{late_ref} <b>Ганна</b> & Co Legal status Urgent New 3 days Overdue {} vol.legal", due(late_due, "en")));
     assert_eq!(row_text(&en.body, &fresh), format!("{fresh_ref} Барыс Housing Normal New Today {} Unassigned", due(fresh_due, "en")));
     assert!(en.body.contains(r#"<tr class="overdue">"#), "overdue rows are marked for the eye too");
 
@@ -456,7 +460,17 @@ async fn deadlines_of_the_week_keep_to_the_readers_queues(app: TestApp) {
             .await
             .unwrap();
     }
-    sqlx::query(deadline).bind("d-legal").bind(&legal).bind(&w.pl.embassy_id).bind("hearing").bind(day(2)).bind(&w.lead_pl.0).bind(now()).execute(&mut *tx).await.unwrap();
+    sqlx::query(deadline)
+        .bind("d-legal")
+        .bind(&legal)
+        .bind(&w.pl.embassy_id)
+        .bind("hearing")
+        .bind(day(2))
+        .bind(&w.lead_pl.0)
+        .bind(now())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let (legal_ref, housing_ref) = (reference_of(&app, &legal).await, reference_of(&app, &housing).await);
 
@@ -505,7 +519,10 @@ async fn queue_pages_filter_by_embassy_and_person(app: TestApp) {
     assert!(!lead.body.contains(&format!(r#"value="{}""#, w.vol_lt.0)), "Lithuania's volunteer is not");
     let held_by = get(&app, &format!("/desk?assignee={}", w.vol_legal.0), Some(&w.lead_pl.1), Some("en")).await;
     assert_eq!(names(&held_by.body), ["Барыс"]);
-    assert!(held_by.body.contains(&format!(r#"<option value="{}" selected"#, w.vol_legal.0)) || held_by.body.contains(&format!(r#"value="{}" selected"#, w.vol_legal.0)));
+    assert!(
+        held_by.body.contains(&format!(r#"<option value="{}" selected"#, w.vol_legal.0))
+            || held_by.body.contains(&format!(r#"value="{}" selected"#, w.vol_legal.0))
+    );
     let nobody = get(&app, &format!("/desk?assignee={}", w.vol_housing.0), Some(&w.lead_pl.1), Some("en")).await;
     assert!(names(&nobody.body).is_empty());
     // Another embassy's person has no cases here to show.
@@ -677,9 +694,13 @@ async fn notes_stay_internal_and_replies_reach_the_requester(app: TestApp) {
     let page = get(&app, &format!("/desk/cases/{case}"), Some(&w.vol_legal.1), Some("en")).await;
     assert!(page.body.contains("Мне трэба дапамога з картай побыту."), "intake answers decrypted");
 
-    let note = post(&app, &format!("/desk/cases/{case}"), form_body(&[("action", "note"), ("body", "Internal: check the visa type first")]), Some(&w.vol_legal.1)).await;
+    let note =
+        post(&app, &format!("/desk/cases/{case}"), form_body(&[("action", "note"), ("body", "Internal: check the visa type first")]), Some(&w.vol_legal.1))
+            .await;
     assert_eq!(note.status, 303);
-    let reply = post(&app, &format!("/desk/cases/{case}"), form_body(&[("action", "reply"), ("body", "Please bring your passport on Monday.")]), Some(&w.vol_legal.1)).await;
+    let reply =
+        post(&app, &format!("/desk/cases/{case}"), form_body(&[("action", "reply"), ("body", "Please bring your passport on Monday.")]), Some(&w.vol_legal.1))
+            .await;
     assert_eq!(reply.status, 303);
     // An empty reply is refused next to its field.
     let empty = post(&app, &format!("/desk/cases/{case}"), form_body(&[("action", "reply"), ("body", "   ")]), Some(&w.vol_legal.1)).await;
@@ -696,7 +717,8 @@ async fn notes_stay_internal_and_replies_reach_the_requester(app: TestApp) {
 
     let desk_page = get(&app, &format!("/desk/cases/{case}"), Some(&w.vol_legal.1), Some("en")).await;
     assert!(desk_page.body.contains("Internal: check the visa type first") && desk_page.body.contains("Please bring your passport on Monday."));
-    let first_response: Option<i64> = sqlx::query_scalar("SELECT first_response_at FROM cases WHERE id = $1").bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
+    let first_response: Option<i64> =
+        sqlx::query_scalar("SELECT first_response_at FROM cases WHERE id = $1").bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
     assert!(first_response.is_some(), "a reply is the first response");
     // Notes are sealed: the clear text is in no column.
     assert_eq!(count(&app, "SELECT COUNT(*) FROM case_notes").await, 1);
@@ -708,7 +730,12 @@ async fn notes_stay_internal_and_replies_reach_the_requester(app: TestApp) {
         assert!(!logs.contains(private), "{private} logged");
     }
     for action in ["case.take_next", "case.note.add", "case.reply.volunteer", "case.view"] {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND object_id = $2").bind(action).bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND object_id = $2")
+            .bind(action)
+            .bind(&case)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
         assert!(n >= 1, "{action}");
     }
 }
@@ -732,7 +759,8 @@ async fn status_follows_the_workflow_and_everything_is_audited(app: TestApp) {
     // Priority follows the embassy's service level.
     sqlx::query("UPDATE embassies SET sla_urgent_hours = 2 WHERE id = $1").bind(&w.pl.embassy_id).execute(app.state.db.pool()).await.unwrap();
     assert_eq!(post(&app, &path, form_body(&[("action", "priority"), ("priority", "urgent")]), Some(&w.vol_legal.1)).await.status, 303);
-    let (created, due): (i64, i64) = sqlx::query_as("SELECT created_at, first_response_due_at FROM cases WHERE id = $1").bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
+    let (created, due): (i64, i64) =
+        sqlx::query_as("SELECT created_at, first_response_due_at FROM cases WHERE id = $1").bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
     assert_eq!(due - created, 2 * 3600);
     // Deadlines: a bad date is refused next to the field; a good one shows on the queue page.
     let bad = post(&app, &path, form_body(&[("action", "deadline"), ("kind", "appeal"), ("due_on", "2026-02-30")]), Some(&w.vol_legal.1)).await;
@@ -754,7 +782,11 @@ async fn status_follows_the_workflow_and_everything_is_audited(app: TestApp) {
     assert!(!volunteer_view.body.contains("id=\"access-history\""));
     let events = count(&app, &format!("SELECT COUNT(*) FROM case_events WHERE case_id = '{case}'")).await;
     assert!(events >= 11, "{events}");
-    let statuses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'case.status' AND object_id = $1").bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
+    let statuses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'case.status' AND object_id = $1")
+        .bind(&case)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
     assert_eq!(statuses, 7);
     assert_eq!(audit::verify(&app.state.db, &app.state.keyring).await.unwrap().map(|_| ()), Ok(()));
 }
@@ -775,7 +807,12 @@ async fn leads_assign_and_volunteers_hand_back(app: TestApp) {
     assert_eq!(post(&app, &path, form_body(&[("action", "assign"), ("person", &w.lead_pl.0)]), Some(&w.lead_pl.1)).await.status, 303);
     assert_eq!(post(&app, &path, form_body(&[("action", "assign"), ("person", "")]), Some(&w.lead_pl.1)).await.status, 303, "unassign");
     for action in ["case.assign", "case.hand_back", "case.unassign"] {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND object_id = $2").bind(action).bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND object_id = $2")
+            .bind(action)
+            .bind(&case)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
         assert!(n >= 1, "{action}");
     }
 }
@@ -799,7 +836,18 @@ async fn a_case_view_holds_its_whole_story(app: TestApp) {
     assert!(lead.queue_ids.is_empty() && admin.embassy_name.is_none());
 
     assert_eq!(post(&app, &path, form_body(&[("action", "assign"), ("person", &w.vol_legal.0)]), Some(&w.lead_pl.1)).await.status, 303);
-    follow_up::post(db, keyring, &embassy_desk::domain::CaseId::parse(&case).unwrap(), Author::Requester, MessageKind::Reply, None, "Дзякуй, чакаю.", "requester").await.unwrap();
+    follow_up::post(
+        db,
+        keyring,
+        &embassy_desk::domain::CaseId::parse(&case).unwrap(),
+        Author::Requester,
+        MessageKind::Reply,
+        None,
+        "Дзякуй, чакаю.",
+        "requester",
+    )
+    .await
+    .unwrap();
     for (action, fields) in [
         ("note", vec![("body", "Check the visa type")]),
         ("reply", vec![("body", "Bring your passport")]),
@@ -824,11 +872,15 @@ async fn a_case_view_holds_its_whole_story(app: TestApp) {
             Happening::Note { body } => Some(format!("note {} by {}", body.as_str(), view.logins[by.as_ref()?])),
             Happening::Message { from_requester: true, body, .. } => Some(format!("requester: {}", body.as_str())),
             Happening::Message { from_requester: false, information: false, body } => Some(format!("reply {} by {}", body.as_str(), view.logins[by.as_ref()?])),
-            Happening::Event { kind, new, .. } if kind == "assignee" => Some(format!("assigned to {} by {}", view.logins[new.as_ref()?], view.logins[by.as_ref()?])),
+            Happening::Event { kind, new, .. } if kind == "assignee" => {
+                Some(format!("assigned to {} by {}", view.logins[new.as_ref()?], view.logins[by.as_ref()?]))
+            }
             _ => None,
         })
         .collect();
-    for expected in ["requester: Дзякуй, чакаю.", "note Check the visa type by vol.legal", "reply Bring your passport by vol.legal", "assigned to vol.legal by lead.pl"] {
+    for expected in
+        ["requester: Дзякуй, чакаю.", "note Check the visa type by vol.legal", "reply Bring your passport by vol.legal", "assigned to vol.legal by lead.pl"]
+    {
         assert!(said.iter().any(|s| s == expected), "{expected} in {said:?}");
     }
     let deadlines: Vec<(&str, &str, bool)> = view.deadlines.iter().map(|d| (d.kind.as_str(), d.due_on.as_str(), d.done_at.is_some())).collect();
@@ -879,7 +931,11 @@ async fn a_case_view_holds_its_whole_story(app: TestApp) {
     assert!(gone.timeline.iter().all(|(_, _, h)| matches!(h, Happening::Event { .. })));
     assert!(gone.timeline.iter().any(|(_, _, h)| matches!(h, Happening::Event { kind, .. } if kind == "assignee")));
     assert_eq!(gone.deadlines.len(), 2);
-    let views: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'case.view' AND object_id = $1 AND outcome = 'ok'").bind(&case).fetch_one(db.pool()).await.unwrap();
+    let views: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'case.view' AND object_id = $1 AND outcome = 'ok'")
+        .bind(&case)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
     assert_eq!(views, 5, "each view audited (the lead's full page load among them); outsiders' reads are not views");
     assert_eq!(audit::verify(db, keyring).await.unwrap().map(|_| ()), Ok(()));
 }

@@ -51,10 +51,7 @@ pub async fn case_in(app: &TestApp, embassy: &EmbassyQueues, category: Category,
         language: "be".into(),
         created_at,
         first_response_due_at: Some(created_at + priority.first_response_hours() * 3600),
-        fields: vec![
-            (CaseField::RequesterName, Zeroizing::new(name.to_owned())),
-            (CaseField::Narrative, Zeroizing::new(format!("story of {name}"))),
-        ],
+        fields: vec![(CaseField::RequesterName, Zeroizing::new(name.to_owned())), (CaseField::Narrative, Zeroizing::new(format!("story of {name}")))],
     };
     let (id, _) = cases::open_case(&app.state.db, &app.state.keyring, new, None, "requester").await.unwrap();
     id.as_str().to_owned()

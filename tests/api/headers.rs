@@ -91,7 +91,14 @@ async fn pages_are_compressed_unless_they_may_carry_a_secret(app: TestApp) {
     assert_eq!(header(&gzip, "content-encoding"), "gzip");
     assert!(header(&gzip, "content-security-policy").contains("script-src 'none'"), "no island, no script");
 
-    let answer = send(&app, Method::POST, "/", &[accept[0], ("sec-fetch-site", "same-origin"), ("content-type", "application/x-www-form-urlencoded")], b"name=x".to_vec()).await;
+    let answer = send(
+        &app,
+        Method::POST,
+        "/",
+        &[accept[0], ("sec-fetch-site", "same-origin"), ("content-type", "application/x-www-form-urlencoded")],
+        b"name=x".to_vec(),
+    )
+    .await;
     assert_eq!(answer.status(), 422, "the form again, with its problems");
     assert!(answer.headers().get("content-encoding").is_none(), "the answer to a post goes uncompressed");
     assert!(answer.text().await.unwrap().contains("<form"));

@@ -178,7 +178,10 @@ async fn dashboard_queries_use_indexes(app: TestApp) {
                 }
                 Backend::Postgres => {
                     for table in LARGE {
-                        assert!(!p.contains(&format!("Seq Scan on {table} ")) && !p.ends_with(&format!("Seq Scan on {table}")), "{what}: full scan of {table}\n{p}");
+                        assert!(
+                            !p.contains(&format!("Seq Scan on {table} ")) && !p.ends_with(&format!("Seq Scan on {table}")),
+                            "{what}: full scan of {table}\n{p}"
+                        );
                     }
                     assert!(q.sorts || !p.contains("Sort"), "{what}: sorts rows\n{p}");
                 }

@@ -18,7 +18,9 @@ fn with(mut form: Vec<(&'static str, String)>, name: &'static str, value: &str) 
 }
 
 async fn start_page_speaks_the_browsers_language(app: TestApp) {
-    for (accept, lang, phrase) in [("be-BY,be;q=0.9", "be", "Адправіць"), ("ru-RU,ru;q=0.9,en;q=0.5", "ru", "Отправить"), ("de-DE,en;q=0.5", "en", "Send my request")] {
+    for (accept, lang, phrase) in
+        [("be-BY,be;q=0.9", "be", "Адправіць"), ("ru-RU,ru;q=0.9,en;q=0.5", "ru", "Отправить"), ("de-DE,en;q=0.5", "en", "Send my request")]
+    {
         let page = get(&app, "/", None, Some(accept)).await;
         assert_eq!(page.status, 200);
         assert!(page.body.contains(&format!("<html lang=\"{lang}\"")), "{accept}: html lang");
@@ -52,7 +54,8 @@ async fn submission_opens_one_routed_sealed_case_and_shows_the_code_once(app: Te
     assert_eq!(fields["requester_name"].as_str(), "Алеся");
     assert_eq!(fields["contact"].as_str(), "signal +48 600 100 200");
     assert!(fields["answers"].contains("\"household_size\":3"));
-    let stored: Vec<(Vec<u8>,)> = sqlx::query_as("SELECT sealed FROM case_fields WHERE case_id = $1").bind(id.as_str()).fetch_all(app.state.db.pool()).await.unwrap();
+    let stored: Vec<(Vec<u8>,)> =
+        sqlx::query_as("SELECT sealed FROM case_fields WHERE case_id = $1").bind(id.as_str()).fetch_all(app.state.db.pool()).await.unwrap();
     assert!(stored.iter().all(|(b,)| !String::from_utf8_lossy(b).contains("Алеся")), "fields are sealed");
 
     // The code is never shown again, logged, or put in a URL.

@@ -36,11 +36,8 @@ async fn requester_comes_back_with_reference_and_code(app: TestApp) {
     let unknown = CaseRef::parse("00000-00000").unwrap();
     assert!(matches!(verify(&app, &limits, &unknown, &code).await, Err(FollowUpError::Refused)));
 
-    let stored: (Vec<u8>, String) = sqlx::query_as("SELECT lookup_tag, code_hash FROM receipts WHERE case_id = $1")
-        .bind(case_id.as_str())
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
+    let stored: (Vec<u8>, String) =
+        sqlx::query_as("SELECT lookup_tag, code_hash FROM receipts WHERE case_id = $1").bind(case_id.as_str()).fetch_one(app.state.db.pool()).await.unwrap();
     assert_eq!(stored.0.len(), 32);
     assert!(stored.1.starts_with("$argon2id$") && !stored.1.contains(code.digits()));
     let outcomes: Vec<(String, String)> = sqlx::query_as("SELECT outcome, COALESCE(object_id, '') FROM audit_log WHERE action = 'receipt.verify' ORDER BY seq")

@@ -97,12 +97,7 @@ pub async fn get(app: &TestApp, path: &str, cookie: Option<&str>, lang: Option<&
 
 /// A same-origin form post, as a browser sends it.
 pub async fn post(app: &TestApp, path: &str, body: String, cookie: Option<&str>) -> Page {
-    let mut req = app
-        .client
-        .post(app.url(path))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("sec-fetch-site", "same-origin")
-        .body(body);
+    let mut req = app.client.post(app.url(path)).header("content-type", "application/x-www-form-urlencoded").header("sec-fetch-site", "same-origin").body(body);
     if let Some(c) = cookie {
         req = req.header("cookie", c);
     }

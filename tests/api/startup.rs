@@ -36,7 +36,8 @@ async fn damaged_key_file_stops_start_up() {
     let vars = app.vars();
     let key_file = app.dir.path().join("keyring");
     let text = std::fs::read_to_string(&key_file).unwrap();
-    let damaged: String = text.lines().map(|l| if l.starts_with("key ") { l.replacen("key 1 ", "key 1 AB", 1) } else { l.to_owned() }).collect::<Vec<_>>().join("\n");
+    let damaged: String =
+        text.lines().map(|l| if l.starts_with("key ") { l.replacen("key 1 ", "key 1 AB", 1) } else { l.to_owned() }).collect::<Vec<_>>().join("\n");
     std::fs::write(&key_file, damaged).unwrap();
     let err = start_error(&vars).await;
     assert!(err.contains("is damaged at line") && !err.contains('\n'), "{err}");

@@ -30,10 +30,7 @@ pub async fn open_case_with_receipt(app: &TestApp, name: &str, narrative: &str, 
         language: "be".into(),
         created_at: db::now(),
         first_response_due_at: Some(db::now() + 24 * 3600),
-        fields: vec![
-            (CaseField::RequesterName, Zeroizing::new(name.to_owned())),
-            (CaseField::Narrative, Zeroizing::new(narrative.to_owned())),
-        ],
+        fields: vec![(CaseField::RequesterName, Zeroizing::new(name.to_owned())), (CaseField::Narrative, Zeroizing::new(narrative.to_owned()))],
     };
     cases::open_case(&app.state.db, &app.state.keyring, new, receipt, "requester").await.unwrap()
 }
@@ -49,10 +46,7 @@ async fn exec(app: &TestApp, sql: &str, a: &str, b: &str) {
 async fn sealed_case_values_round_trip(app: TestApp) {
     let id = open_sample_case(&app, "Алеся Каваленка", "Пашпарт скончыўся").await;
     let fields = read(&app, &id).await.unwrap();
-    assert_eq!(
-        fields,
-        vec![("narrative".to_string(), "Пашпарт скончыўся".to_string()), ("requester_name".to_string(), "Алеся Каваленка".to_string())]
-    );
+    assert_eq!(fields, vec![("narrative".to_string(), "Пашпарт скончыўся".to_string()), ("requester_name".to_string(), "Алеся Каваленка".to_string())]);
     let stored: Vec<u8> = sqlx::query_scalar("SELECT sealed FROM case_fields WHERE case_id = $1 AND name = 'requester_name'")
         .bind(id.as_str())
         .fetch_one(app.state.db.pool())
@@ -118,7 +112,15 @@ async fn audit_chain_records_writes_and_detects_edits(app: TestApp) {
     assert!(read(&app, &id).await.is_err());
     assert_eq!(verify().await, Ok(7));
     let rows: Vec<(String, String)> = sqlx::query_as("SELECT action, outcome FROM audit_log ORDER BY seq").fetch_all(app.state.db.pool()).await.unwrap();
-    let expected = [("key.add", "ok"), ("embassy.create", "ok"), ("embassy.create", "ok"), ("case.open", "ok"), ("case.open", "ok"), ("case.shred", "ok"), ("case.view", "not_found")];
+    let expected = [
+        ("key.add", "ok"),
+        ("embassy.create", "ok"),
+        ("embassy.create", "ok"),
+        ("case.open", "ok"),
+        ("case.open", "ok"),
+        ("case.shred", "ok"),
+        ("case.view", "not_found"),
+    ];
     assert_eq!(rows, expected.map(|(a, o)| (a.to_string(), o.to_string())));
 
     sqlx::query("UPDATE audit_log SET outcome = 'denied' WHERE seq = 5").execute(app.state.db.pool()).await.unwrap();
@@ -166,12 +168,11 @@ async fn seeded_cases_are_sealed_and_routed_like_intake(app: TestApp) {
     let pool = app.state.db.pool();
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(pool).await.unwrap();
     assert_eq!(count, 120);
-    let queues: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM queues q JOIN embassies e ON e.id = q.embassy_id WHERE e.code IN ('pl', 'de')").fetch_one(pool).await.unwrap();
+    let queues: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM queues q JOIN embassies e ON e.id = q.embassy_id WHERE e.code IN ('pl', 'de')").fetch_one(pool).await.unwrap();
     assert_eq!(queues, 2 * 7, "a general queue and one per category, per embassy");
-    let misrouted: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases c JOIN queues q ON q.id = c.queue_id WHERE q.embassy_id <> c.embassy_id")
-        .fetch_one(pool)
-        .await
-        .unwrap();
+    let misrouted: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM cases c JOIN queues q ON q.id = c.queue_id WHERE q.embassy_id <> c.embassy_id").fetch_one(pool).await.unwrap();
     assert_eq!(misrouted, 0);
     let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM cases ORDER BY reference LIMIT 5").fetch_all(pool).await.unwrap();
     for id in ids {
@@ -212,7 +213,9 @@ async fn a_request_cut_off_leaves_its_connection_clean(app: TestApp) {
         assert_eq!(left, 0, "the dropped transaction was rolled back");
         tx.commit().await.unwrap();
         // Read the first of five million rows, then drop the rest unread.
-        let mut counting = sqlx::query_scalar::<_, i64>("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000000) SELECT CAST(i AS BIGINT) FROM n").fetch(&mut *held);
+        let mut counting =
+            sqlx::query_scalar::<_, i64>("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000000) SELECT CAST(i AS BIGINT) FROM n")
+                .fetch(&mut *held);
         assert_eq!(futures::StreamExt::next(&mut counting).await.map(Result::unwrap), Some(1), "the statement is cut off after its first row");
     }
     let mut held = db.acquire().await.unwrap();

@@ -15,7 +15,12 @@ use embassy_desk::{
 on_both_backends!(a_lead_moves_a_volunteer_between_queues, refused_changes_keep_the_form, an_admin_changes_a_role_and_the_sessions_end);
 
 async fn audited(app: &TestApp, action: &str, person: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND object_id = $2").bind(action).bind(person).fetch_one(app.state.db.pool()).await.unwrap()
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND object_id = $2")
+        .bind(action)
+        .bind(person)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
 }
 
 fn change_body(person: &str, role: &str, queues: &[&str]) -> String {
@@ -80,7 +85,8 @@ async fn refused_changes_keep_the_form(app: TestApp) {
         assert!(page.body.contains("id=\"change-form\""), "the form stays open");
     }
     // Nothing changed: still in legal status only, nothing audited.
-    let queues: Vec<String> = sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE person_id = $1").bind(target).fetch_all(app.state.db.pool()).await.unwrap();
+    let queues: Vec<String> =
+        sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE person_id = $1").bind(target).fetch_all(app.state.db.pool()).await.unwrap();
     assert_eq!(queues, vec![w.pl.queue_for(Some(Category::LegalStatus)).to_owned()]);
     assert_eq!(audited(&app, "person.queues", target).await, 0);
     // The ticked box the lead chose is kept on the refused form.

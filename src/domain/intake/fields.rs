@@ -17,7 +17,8 @@ pub const CATEGORY_NAMES: &[&str] = &["legal_status", "documents", "housing", "w
 pub const LANGUAGES: &[&str] = &["be", "ru", "en"];
 
 /// Current residence status (legal status section).
-pub const LEGAL_STATUSES: &[&str] = &["none", "visa_free", "visa", "temporary_residence", "permanent_residence", "asylum_pending", "international_protection", "humanitarian", "other"];
+pub const LEGAL_STATUSES: &[&str] =
+    &["none", "visa_free", "visa", "temporary_residence", "permanent_residence", "asylum_pending", "international_protection", "humanitarian", "other"];
 /// Which document is the problem (documents section).
 pub const DOCUMENT_KINDS: &[&str] = &["passport_expired", "passport_lost", "certificate", "power_of_attorney", "apostille", "other"];
 /// Whether they may work (work section).

@@ -110,7 +110,15 @@ fn unknown_choices_are_refused() {
     form.language = "de".into();
     form.urgency = vec!["bored".into()];
     let got = rules(&form);
-    assert_eq!(got, vec![(Field::Categories, Rule::InvalidChoice), (Field::Country, Rule::InvalidChoice), (Field::Urgency, Rule::InvalidChoice), (Field::Language, Rule::InvalidChoice)]);
+    assert_eq!(
+        got,
+        vec![
+            (Field::Categories, Rule::InvalidChoice),
+            (Field::Country, Rule::InvalidChoice),
+            (Field::Urgency, Rule::InvalidChoice),
+            (Field::Language, Rule::InvalidChoice)
+        ]
+    );
 }
 
 #[test]

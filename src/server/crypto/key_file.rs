@@ -109,9 +109,7 @@ pub(super) fn read(path: &Path) -> Result<BTreeMap<u32, SecretKey>, KeyFileError
         }
     }
     let _ = meta;
-    let text = Zeroizing::new(
-        std::fs::read_to_string(path).map_err(|source| KeyFileError::Unreadable { path: path.to_owned(), source })?,
-    );
+    let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|source| KeyFileError::Unreadable { path: path.to_owned(), source })?);
     parse(path, &text)
 }
 

@@ -87,18 +87,11 @@ pub fn key_id_of(sealed: &[u8]) -> Result<u32, CryptoError> {
 }
 
 /// Opens a sealed value for `place`; `key_for` gives the key for the id in its header.
-pub fn open<'k>(
-    place: &Place<'_>,
-    sealed: &[u8],
-    key_for: impl FnOnce(u32) -> Option<&'k SecretKey>,
-) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+pub fn open<'k>(place: &Place<'_>, sealed: &[u8], key_for: impl FnOnce(u32) -> Option<&'k SecretKey>) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     let key_id = key_id_of(sealed)?;
     let key = key_for(key_id).ok_or(CryptoError::UnknownKeyId(key_id))?;
     let (header, ciphertext) = sealed.split_at(HEADER_LEN);
     let aad = place.associated_data(header);
     let cipher = XChaCha20Poly1305::new(key.expose().into());
-    cipher
-        .decrypt(XNonce::from_slice(&header[1 + KEY_ID_LEN..]), Payload { msg: ciphertext, aad: &aad })
-        .map(Zeroizing::new)
-        .map_err(|_| CryptoError::Forged)
+    cipher.decrypt(XNonce::from_slice(&header[1 + KEY_ID_LEN..]), Payload { msg: ciphertext, aad: &aad }).map(Zeroizing::new).map_err(|_| CryptoError::Forged)
 }

@@ -2,13 +2,12 @@
 //! queue per category plus a general queue.
 
 use super::{now, Conn, DbError, Tx};
+use crate::domain::Category;
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
     crypto::Keyring,
 };
-use crate::domain::Category;
 use sqlx::Row;
-
 
 /// An embassy with the ids of its queues.
 #[derive(Clone, Debug)]

@@ -8,7 +8,7 @@ pub mod people;
 
 use super::config::Backend;
 use sqlx::{
-    any::{AnyPoolOptions, AnyConnectOptions},
+    any::{AnyConnectOptions, AnyPoolOptions},
     migrate::Migrator,
     Any, AnyPool, Executor, Transaction,
 };
@@ -227,7 +227,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/desk.sqlite?mode=rwc", dir.path().display());
         let db = Db::connect(&url, Backend::Sqlite).await.unwrap();
-        let before = sqlx::migrate::Migrator { migrations: SQLITE_MIGRATIONS.migrations.iter().filter(|m| m.version < 10).cloned().collect(), ..sqlx::migrate::Migrator::DEFAULT };
+        let before = sqlx::migrate::Migrator {
+            migrations: SQLITE_MIGRATIONS.migrations.iter().filter(|m| m.version < 10).cloned().collect(),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
         before.run(db.pool()).await.unwrap();
         db.pool()
             .execute(
@@ -242,19 +245,27 @@ mod tests {
             .unwrap();
         db.migrate().await.unwrap();
         for table in ["case_keys", "case_fields"] {
-            let sql: String = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $1").bind(table).fetch_one(db.pool()).await.unwrap();
+            let sql: String =
+                sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $1").bind(table).fetch_one(db.pool()).await.unwrap();
             assert!(sql.ends_with("WITHOUT ROWID"), "{table}: {sql}");
         }
-        let keys: Vec<(String, String, Vec<u8>, i64)> = sqlx::query_as("SELECT case_id, holder, wrapped, created_at FROM case_keys ORDER BY case_id").fetch_all(db.pool()).await.unwrap();
+        let keys: Vec<(String, String, Vec<u8>, i64)> =
+            sqlx::query_as("SELECT case_id, holder, wrapped, created_at FROM case_keys ORDER BY case_id").fetch_all(db.pool()).await.unwrap();
         assert_eq!(keys, vec![("c1".into(), "server".into(), vec![1, 2], 1), ("c2".into(), "server".into(), vec![3, 4], 2)]);
-        let fields: Vec<(String, String, Vec<u8>)> = sqlx::query_as("SELECT case_id, name, sealed FROM case_fields ORDER BY case_id, name").fetch_all(db.pool()).await.unwrap();
+        let fields: Vec<(String, String, Vec<u8>)> =
+            sqlx::query_as("SELECT case_id, name, sealed FROM case_fields ORDER BY case_id, name").fetch_all(db.pool()).await.unwrap();
         assert_eq!(
             fields,
-            vec![("c1".into(), "requester_name".into(), vec![0xaa]), ("c1".into(), "story".into(), vec![0xbb, 0xcc]), ("c2".into(), "requester_name".into(), vec![0xdd])]
+            vec![
+                ("c1".into(), "requester_name".into(), vec![0xaa]),
+                ("c1".into(), "story".into(), vec![0xbb, 0xcc]),
+                ("c2".into(), "requester_name".into(), vec![0xdd])
+            ]
         );
         // The foreign keys came along: a case's rows go with it, and none without a case.
         db.pool().execute("DELETE FROM cases WHERE id = 'c1'").await.unwrap();
-        let left: Vec<(String,)> = sqlx::query_as("SELECT case_id FROM case_keys UNION ALL SELECT case_id FROM case_fields").fetch_all(db.pool()).await.unwrap();
+        let left: Vec<(String,)> =
+            sqlx::query_as("SELECT case_id FROM case_keys UNION ALL SELECT case_id FROM case_fields").fetch_all(db.pool()).await.unwrap();
         assert_eq!(left, vec![("c2".into(),), ("c2".into(),)]);
         assert!(db.pool().execute("INSERT INTO case_fields (case_id, name, sealed) VALUES ('nobody', 'story', x'00')").await.is_err());
     }

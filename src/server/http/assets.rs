@@ -19,25 +19,13 @@ pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub fn pkg_routes(state: &AppState) -> Router<AppState> {
     let options = &state.leptos_options;
     let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
-    let cache = HeaderValue::from_static(if options.hash_files {
-        IMMUTABLE
-    } else {
-        "no-cache"
-    });
+    let cache = HeaderValue::from_static(if options.hash_files { IMMUTABLE } else { "no-cache" });
     let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
-    Router::new()
-        .nest_service("/pkg", files)
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            cache,
-        ))
+    Router::new().nest_service("/pkg", files).layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, cache))
 }
 
 /// Whether the build beside this binary named its files by their content (cargo-leptos
 /// writes `hash.txt` next to the binary it builds).
 pub fn hashed_build() -> bool {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file()))
-        .unwrap_or(false)
+    std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file())).unwrap_or(false)
 }

@@ -41,8 +41,5 @@ fn is_page(_: StatusCode, _: Version, headers: &HeaderMap, extensions: &Extensio
 
 /// Compresses pages (see the module's rule), above a size where it pays.
 pub fn layer() -> CompressionLayer<impl Predicate> {
-    CompressionLayer::new().compress_when(
-        SizeAbove::new(256)
-            .and(is_page as fn(StatusCode, Version, &HeaderMap, &Extensions) -> bool),
-    )
+    CompressionLayer::new().compress_when(SizeAbove::new(256).and(is_page as fn(StatusCode, Version, &HeaderMap, &Extensions) -> bool))
 }

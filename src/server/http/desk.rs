@@ -115,10 +115,7 @@ async fn dashboard_csv_get(State(state): State<AppState>, Query(filter): Query<D
     };
     match dashboard_api::dashboard_csv(&state, &staff, filter).await {
         Ok((file_name, body)) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
-            ],
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\""))],
             body,
         )
             .into_response(),
@@ -183,8 +180,26 @@ async fn login_post(State(state): State<AppState>, request: Request) -> Response
             let next = if stage == Stage::Full { "/desk" } else { "/desk/second-factor" };
             with_session(&state, see_other(next), &token)
         }
-        Ok(SignIn::Refused) => refuse(&state, parts, "/desk/login", StatusCode::UNPROCESSABLE_ENTITY, form_state("login", vec![("login".into(), login)], vec![], Some("not_recognised"))).await,
-        Ok(SignIn::Throttled) => refuse(&state, parts, "/desk/login", StatusCode::TOO_MANY_REQUESTS, form_state("login", vec![("login".into(), login)], vec![], Some("too_many_attempts"))).await,
+        Ok(SignIn::Refused) => {
+            refuse(
+                &state,
+                parts,
+                "/desk/login",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form_state("login", vec![("login".into(), login)], vec![], Some("not_recognised")),
+            )
+            .await
+        }
+        Ok(SignIn::Throttled) => {
+            refuse(
+                &state,
+                parts,
+                "/desk/login",
+                StatusCode::TOO_MANY_REQUESTS,
+                form_state("login", vec![("login".into(), login)], vec![], Some("too_many_attempts")),
+            )
+            .await
+        }
         Err(e) => internal(e),
     }
 }
@@ -201,12 +216,30 @@ async fn second_factor_post(State(state): State<AppState>, request: Request) -> 
     };
     let code = posted.one("code");
     if code.trim().is_empty() {
-        return refuse(&state, parts, "/desk/second-factor", StatusCode::UNPROCESSABLE_ENTITY, form_state("code", vec![], vec![("code".into(), "required".into())], None)).await;
+        return refuse(
+            &state,
+            parts,
+            "/desk/second-factor",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_state("code", vec![], vec![("code".into(), "required".into())], None),
+        )
+        .await;
     }
     match staff::second_factor(&state.db, &state.keyring, &token, &session.staff, &code).await {
         Ok(SignIn::Session { token, .. }) => with_session(&state, see_other("/desk"), &token),
-        Ok(SignIn::Refused) => refuse(&state, parts, "/desk/second-factor", StatusCode::UNPROCESSABLE_ENTITY, form_state("code", vec![], vec![("code".into(), "code_wrong".into())], None)).await,
-        Ok(SignIn::Throttled) => refuse(&state, parts, "/desk/second-factor", StatusCode::TOO_MANY_REQUESTS, form_state("code", vec![], vec![], Some("too_many_attempts"))).await,
+        Ok(SignIn::Refused) => {
+            refuse(
+                &state,
+                parts,
+                "/desk/second-factor",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form_state("code", vec![], vec![("code".into(), "code_wrong".into())], None),
+            )
+            .await
+        }
+        Ok(SignIn::Throttled) => {
+            refuse(&state, parts, "/desk/second-factor", StatusCode::TOO_MANY_REQUESTS, form_state("code", vec![], vec![], Some("too_many_attempts"))).await
+        }
         Err(e) => internal(e),
     }
 }
@@ -250,7 +283,14 @@ async fn join_post(State(state): State<AppState>, Path(token): Path<String>, req
         Ok(_) => see_other("/desk/login"),
         Err(staff::AcceptError::Gone) => refuse(&state, parts, &page, StatusCode::NOT_FOUND, FormState::default()).await,
         Err(staff::AcceptError::Invalid(field, code)) => {
-            refuse(&state, parts, &page, StatusCode::UNPROCESSABLE_ENTITY, form_state("join", vec![("login".into(), login)], vec![(field.into(), code.into())], None)).await
+            refuse(
+                &state,
+                parts,
+                &page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form_state("join", vec![("login".into(), login)], vec![(field.into(), code.into())], None),
+            )
+            .await
         }
         Err(staff::AcceptError::Db(e)) => internal(e),
     }
@@ -392,7 +432,14 @@ async fn change_person(state: &AppState, parts: Parts, posted: Posted, staff: st
         Ok(()) => see_other("/desk/team?saved=change"),
         Err(team::ChangeError::Invalid(field, code)) => {
             let page = format!("/desk/team?person={}", crate::domain::percent_encode(&person));
-            refuse(state, parts, &page, StatusCode::UNPROCESSABLE_ENTITY, form_state("change", posted.0.clone(), vec![(field.to_owned(), code.to_owned())], None)).await
+            refuse(
+                state,
+                parts,
+                &page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form_state("change", posted.0.clone(), vec![(field.to_owned(), code.to_owned())], None),
+            )
+            .await
         }
         Err(team::ChangeError::NotFound) => AppError::NotFound.into_response(),
         Err(team::ChangeError::Db(e)) => internal(e),
@@ -405,7 +452,14 @@ async fn invite(state: &AppState, parts: Parts, posted: Posted, staff: staff::St
         return AppError::NotFound.into_response();
     }
     let Some(role) = Role::parse(&posted.one("role")) else {
-        return refuse(&state, parts, "/desk/team", StatusCode::UNPROCESSABLE_ENTITY, form_state("invite", posted.0.clone(), vec![("role".into(), "invalid_choice".into())], None)).await;
+        return refuse(
+            &state,
+            parts,
+            "/desk/team",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_state("invite", posted.0.clone(), vec![("role".into(), "invalid_choice".into())], None),
+        )
+        .await;
     };
     let embassy = posted.one("embassy");
     match staff::invite(&state.db, &state.keyring, &staff, role, Some(embassy.as_str()), &posted.all("queues")).await {
@@ -416,10 +470,24 @@ async fn invite(state: &AppState, parts: Parts, posted: Posted, staff: staff::St
             render(&state, parts, None, StatusCode::CREATED, move || provide_context(NewInvitationLink(link.clone()))).await
         }
         Err(staff::InviteError::NotAllowed) => {
-            refuse(&state, parts, "/desk/team", StatusCode::FORBIDDEN, form_state("invite", posted.0.clone(), vec![("role".into(), "not_allowed".into())], None)).await
+            refuse(
+                &state,
+                parts,
+                "/desk/team",
+                StatusCode::FORBIDDEN,
+                form_state("invite", posted.0.clone(), vec![("role".into(), "not_allowed".into())], None),
+            )
+            .await
         }
         Err(staff::InviteError::Invalid(field, code)) => {
-            refuse(&state, parts, "/desk/team", StatusCode::UNPROCESSABLE_ENTITY, form_state("invite", posted.0.clone(), vec![(field.into(), code.into())], None)).await
+            refuse(
+                &state,
+                parts,
+                "/desk/team",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form_state("invite", posted.0.clone(), vec![(field.into(), code.into())], None),
+            )
+            .await
         }
         Err(staff::InviteError::Db(e)) => internal(e),
     }
@@ -440,7 +508,14 @@ async fn add_embassy(state: &AppState, parts: Parts, posted: Posted, staff: staf
     }
     let code = posted.one("code").trim().to_lowercase();
     let Some((code, country, name)) = db::embassies::KNOWN.iter().find(|(c, _, _)| *c == code) else {
-        return refuse(&state, parts, "/desk/team", StatusCode::UNPROCESSABLE_ENTITY, form_state("embassy", posted.0.clone(), vec![("code".into(), "invalid_choice".into())], None)).await;
+        return refuse(
+            &state,
+            parts,
+            "/desk/team",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_state("embassy", posted.0.clone(), vec![("code".into(), "invalid_choice".into())], None),
+        )
+        .await;
     };
     let result = async {
         let mut tx = state.db.begin().await?;
@@ -512,7 +587,12 @@ async fn service_levels(state: &AppState, parts: Parts, posted: Posted, staff: s
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        audit::append(&mut tx, &state.keyring, &AuditEvent::new(&staff.actor(), "embassy.settings", Some(&embassy), if changed == 1 { Outcome::Ok } else { Outcome::NotFound })).await?;
+        audit::append(
+            &mut tx,
+            &state.keyring,
+            &AuditEvent::new(&staff.actor(), "embassy.settings", Some(&embassy), if changed == 1 { Outcome::Ok } else { Outcome::NotFound }),
+        )
+        .await?;
         tx.commit().await?;
         Ok::<_, DbError>(changed)
     }

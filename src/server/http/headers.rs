@@ -28,8 +28,7 @@ impl SecurityHeaders {
 
 fn is_cacheable_asset(response: &Response) -> bool {
     let kind = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    response.status().is_success()
-        && ["text/css", "javascript", "application/wasm", "image/", "font/"].iter().any(|k| kind.contains(k))
+    response.status().is_success() && ["text/css", "javascript", "application/wasm", "image/", "font/"].iter().any(|k| kind.contains(k))
 }
 
 pub async fn add_security_headers(State(config): State<SecurityHeaders>, request: Request, next: Next) -> Response {

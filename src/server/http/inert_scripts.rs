@@ -35,9 +35,7 @@ pub async fn drop_from_pages_without_islands(request: Request, next: Next) -> Re
     let page = without_inert_scripts(html);
     parts.headers.remove(header::CONTENT_LENGTH);
     if let Ok(policy) = HeaderValue::from_str(&scriptless_page_policy()) {
-        parts
-            .headers
-            .insert(header::CONTENT_SECURITY_POLICY, policy);
+        parts.headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
     Response::from_parts(parts, Body::from(page))
 }
@@ -53,9 +51,7 @@ fn without_inert_scripts(html: &str) -> String {
         };
         let end = start + length + END.len();
         let element = &rest[start..end];
-        let body = element
-            .split_once('>')
-            .map_or("", |(_, body)| &body[..body.len() - END.len()]);
+        let body = element.split_once('>').map_or("", |(_, body)| &body[..body.len() - END.len()]);
         page.push_str(&rest[..start]);
         if !INERT.contains(&body) {
             page.push_str(element);
@@ -76,13 +72,7 @@ mod tests {
                     <body><p>a</p><script></script><script nonce=\"n1\">__INCOMPLETE_CHUNKS=[];</script>\
                     <script>__RESOLVED_RESOURCES[0] = \"data\";</script></body>";
         assert_eq!(without_inert_scripts(page), "<head></head><body><p>a</p><script>__RESOLVED_RESOURCES[0] = \"data\";</script></body>");
-        assert_eq!(
-            without_inert_scripts("<p>no script</p>"),
-            "<p>no script</p>"
-        );
-        assert_eq!(
-            without_inert_scripts("<script>unclosed"),
-            "<script>unclosed"
-        );
+        assert_eq!(without_inert_scripts("<p>no script</p>"), "<p>no script</p>");
+        assert_eq!(without_inert_scripts("<script>unclosed"), "<script>unclosed");
     }
 }

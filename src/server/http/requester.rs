@@ -136,7 +136,13 @@ impl Posted {
 
 /// Renders the page at the request's path with `context` provided, in the language the
 /// form names (a switch button, or the page's own language), else the usual choice.
-pub(super) async fn render(state: &AppState, parts: Parts, lang: Option<Locale>, status: StatusCode, context: impl Fn() + Clone + Send + Sync + 'static) -> Response {
+pub(super) async fn render(
+    state: &AppState,
+    parts: Parts,
+    lang: Option<Locale>,
+    status: StatusCode,
+    context: impl Fn() + Clone + Send + Sync + 'static,
+) -> Response {
     let options = state.leptos_options.clone();
     let app_state = state.clone();
     let handler = leptos_axum::render_app_async_with_context(
@@ -187,10 +193,16 @@ async fn intake_post(State(state): State<AppState>, request: Request) -> Respons
             IntakeView { receipt: Some(ReceiptDto { reference: reference.to_string(), code: code.to_string() }), ..IntakeView::default() },
             StatusCode::CREATED,
         ),
-        Submission::Invalid(errors) => (IntakeView { form, errors, token, notice: Some(IntakeNotice::FixErrors), receipt: None }, StatusCode::UNPROCESSABLE_ENTITY),
-        Submission::StaleForm => (IntakeView { form, token: fresh_token(), notice: Some(IntakeNotice::StaleForm), ..IntakeView::default() }, StatusCode::UNPROCESSABLE_ENTITY),
+        Submission::Invalid(errors) => {
+            (IntakeView { form, errors, token, notice: Some(IntakeNotice::FixErrors), receipt: None }, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Submission::StaleForm => {
+            (IntakeView { form, token: fresh_token(), notice: Some(IntakeNotice::StaleForm), ..IntakeView::default() }, StatusCode::UNPROCESSABLE_ENTITY)
+        }
         Submission::Busy => (IntakeView { form, token, notice: Some(IntakeNotice::Busy), ..IntakeView::default() }, StatusCode::TOO_MANY_REQUESTS),
-        Submission::AlreadySent => (IntakeView { notice: Some(IntakeNotice::AlreadySent), token: fresh_token(), ..IntakeView::default() }, StatusCode::CONFLICT),
+        Submission::AlreadySent => {
+            (IntakeView { notice: Some(IntakeNotice::AlreadySent), token: fresh_token(), ..IntakeView::default() }, StatusCode::CONFLICT)
+        }
     };
     render(&state, parts, lang, status, move || provide_context(PostedIntake(view.clone()))).await
 }

@@ -7,6 +7,5 @@ use leptos::{config::LeptosOptions, hydration::HydrationScripts, prelude::*};
 /// the options; without them (a test rendering a component alone) nothing is written.
 #[component]
 pub fn IslandScripts() -> impl IntoView {
-    use_context::<LeptosOptions>()
-        .map(|options| view! { <HydrationScripts options islands=true /> })
+    use_context::<LeptosOptions>().map(|options| view! { <HydrationScripts options islands=true /> })
 }

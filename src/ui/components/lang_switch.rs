@@ -6,8 +6,8 @@ use crate::{
     i18n::{t_string, use_i18n},
     locale::SWITCH,
 };
-use leptos_i18n::Locale as _;
 use leptos::prelude::*;
+use leptos_i18n::Locale as _;
 
 #[component]
 pub fn LangSwitch(#[prop(optional)] form: Option<&'static str>) -> impl IntoView {

@@ -16,8 +16,8 @@ use crate::{
         page_frame::PageFrame,
     },
 };
-use leptos_i18n::Locale as _;
 use leptos::prelude::*;
+use leptos_i18n::Locale as _;
 use leptos_router::hooks::use_query_map;
 
 #[component]

@@ -4,10 +4,14 @@ use crate::{
     api::follow_up::{load_login, LoginProblem, LoginView},
     domain::intake::{Field, FieldError, Rule},
     i18n::{t, use_i18n},
-    ui::components::{field::{described_by, invalid}, lang_switch::{DefaultSubmit, LangSwitch}, page_frame::PageFrame},
+    ui::components::{
+        field::{described_by, invalid},
+        lang_switch::{DefaultSubmit, LangSwitch},
+        page_frame::PageFrame,
+    },
 };
-use leptos_i18n::Locale as _;
 use leptos::prelude::*;
+use leptos_i18n::Locale as _;
 use leptos_router::hooks::use_query_map;
 
 #[component]

@@ -10,9 +10,7 @@ use crate::{
     api::audit::{load_audit_page, AuditPageDto, AuditQuery, AuditRowDto, ChainDto, ACTIONS},
     domain::percent_encode,
     i18n::{t, use_i18n},
-    ui::{
-        components::{desk_frame::DeskFrame, desk_table::DeskTable, messages::date_time_text},
-    },
+    ui::components::{desk_frame::DeskFrame, desk_table::DeskTable, messages::date_time_text},
 };
 use leptos::prelude::*;
 use leptos_router::{hooks::use_query_map, params::ParamsMap};
@@ -64,7 +62,8 @@ fn AuditView(page: AuditPageDto) -> impl IntoView {
 #[component]
 fn Chain(chain: ChainDto) -> impl IntoView {
     let i18n = use_i18n();
-    let checked = chain.checked_at.map(|at| view! { " "<span class="muted">"("{t!(i18n, desk.audit.checked_at)}" "{move || date_time_text(i18n, at)}")"</span> });
+    let checked =
+        chain.checked_at.map(|at| view! { " "<span class="muted">"("{t!(i18n, desk.audit.checked_at)}" "{move || date_time_text(i18n, at)}")"</span> });
     let status = match (chain.intact_rows, chain.broken_at) {
         (_, Some(row)) => {
             let row = u32::try_from(row).unwrap_or(u32::MAX);

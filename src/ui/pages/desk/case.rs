@@ -11,12 +11,10 @@ use super::{
 use crate::{
     api::desk::{load_case_page, AccessDto, AnswerDto, CasePageDto, TimelineEntry, TimelineKind},
     i18n::{t, use_i18n},
-    ui::{
-        components::{
-            desk_frame::DeskFrame,
-            desk_table::DeskTable,
-            messages::{category_short_text, date_text, date_time_text, desk_status_text, priority_text},
-        },
+    ui::components::{
+        desk_frame::DeskFrame,
+        desk_table::DeskTable,
+        messages::{category_short_text, date_text, date_time_text, desk_status_text, priority_text},
     },
 };
 use leptos::prelude::*;
@@ -40,12 +38,7 @@ pub fn DeskCasePage() -> impl IntoView {
 #[component]
 fn CaseView(page: CasePageDto) -> impl IntoView {
     let i18n = use_i18n();
-    let categories = page
-        .categories
-        .iter()
-        .enumerate()
-        .map(|(i, c)| view! { {(i > 0).then_some(", ")}{category_short_text(i18n, *c)} })
-        .collect_view();
+    let categories = page.categories.iter().enumerate().map(|(i, c)| view! { {(i > 0).then_some(", ")}{category_short_text(i18n, *c)} }).collect_view();
     let created = page.created_at;
     let first_response = page.first_response_at;
     let status = page.status;
@@ -165,14 +158,12 @@ fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
     };
     let (class, body) = match entry.kind {
         TimelineKind::Opened => ("event", t!(i18n, desk.tl.opened).into_any()),
-        TimelineKind::Status { from, to } => (
-            "event",
-            view! { {t!(i18n, desk.tl.status)}": "{desk_status_text(i18n, from)}" → "{desk_status_text(i18n, to)} }.into_any(),
-        ),
-        TimelineKind::Priority { from, to } => (
-            "event",
-            view! { {t!(i18n, desk.tl.priority)}": "{priority_text(i18n, from)}" → "{priority_text(i18n, to)} }.into_any(),
-        ),
+        TimelineKind::Status { from, to } => {
+            ("event", view! { {t!(i18n, desk.tl.status)}": "{desk_status_text(i18n, from)}" → "{desk_status_text(i18n, to)} }.into_any())
+        }
+        TimelineKind::Priority { from, to } => {
+            ("event", view! { {t!(i18n, desk.tl.priority)}": "{priority_text(i18n, from)}" → "{priority_text(i18n, to)} }.into_any())
+        }
         TimelineKind::Queue { from, to } => ("event", view! { {t!(i18n, desk.tl.queue)}": "{from}" → "{to} }.into_any()),
         TimelineKind::Categories { to } => {
             let list = to.into_iter().enumerate().map(|(i, c)| view! { {(i > 0).then_some(", ")}{category_short_text(i18n, c)} }).collect_view();
@@ -180,14 +171,12 @@ fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
         }
         TimelineKind::Assigned { to: Some(login) } => ("event", view! { {t!(i18n, desk.tl.assigned)}" "{login} }.into_any()),
         TimelineKind::Assigned { to: None } => ("event", t!(i18n, desk.tl.unassigned).into_any()),
-        TimelineKind::Deadline { kind, due_on } => (
-            "event",
-            view! { {t!(i18n, desk.tl.deadline)}": "{deadline_kind_text(i18n, &kind)}", "{date_text(i18n, &due_on)} }.into_any(),
-        ),
-        TimelineKind::DeadlineDone { kind, due_on } => (
-            "event",
-            view! { {t!(i18n, desk.tl.deadline_done)}": "{deadline_kind_text(i18n, &kind)}", "{date_text(i18n, &due_on)} }.into_any(),
-        ),
+        TimelineKind::Deadline { kind, due_on } => {
+            ("event", view! { {t!(i18n, desk.tl.deadline)}": "{deadline_kind_text(i18n, &kind)}", "{date_text(i18n, &due_on)} }.into_any())
+        }
+        TimelineKind::DeadlineDone { kind, due_on } => {
+            ("event", view! { {t!(i18n, desk.tl.deadline_done)}": "{deadline_kind_text(i18n, &kind)}", "{date_text(i18n, &due_on)} }.into_any())
+        }
         TimelineKind::Note { body } => (
             "note",
             view! {

@@ -25,21 +25,21 @@ pub fn CaseActions(case_id: String, can_take: bool, can_hand_back: bool) -> impl
     let i18n = use_i18n();
     (can_take || can_hand_back).then(|| {
         view! {
-            <div class="case-actions">
-                {can_take.then(|| view! {
-                    <form method="post" action=action(&case_id)>
-<input type="hidden" name="action" value="take" />
-                        <button type="submit" class="primary">{t!(i18n, desk.case.take)}</button>
-                    </form>
-                })}
-                {can_hand_back.then(|| view! {
-                    <form method="post" action=action(&case_id)>
-<input type="hidden" name="action" value="hand-back" />
-                        <button type="submit">{t!(i18n, desk.case.hand_back)}</button>
-                    </form>
-                })}
-            </div>
-        }
+                    <div class="case-actions">
+                        {can_take.then(|| view! {
+                            <form method="post" action=action(&case_id)>
+        <input type="hidden" name="action" value="take" />
+                                <button type="submit" class="primary">{t!(i18n, desk.case.take)}</button>
+                            </form>
+                        })}
+                        {can_hand_back.then(|| view! {
+                            <form method="post" action=action(&case_id)>
+        <input type="hidden" name="action" value="hand-back" />
+                                <button type="submit">{t!(i18n, desk.case.hand_back)}</button>
+                            </form>
+                        })}
+                    </div>
+                }
     })
 }
 
@@ -78,21 +78,21 @@ pub fn TextForm(kind: TextKind, case_id: String, state: Option<FormState>) -> im
         ),
     };
     view! {
-        <section aria-labelledby=format!("{name}-title") class=format!("text-form {name}-form")>
-            <h2 id=format!("{name}-title")>{title}</h2>
-            <form id=form_id(name) method="post" action=action(&case_id) novalidate>
-<input type="hidden" name="action" value=name />
-                <div class="field">
-                    <label for=field_id.clone()>{label}</label>
-                    <p class="hint" id=hint_id.clone()>{hint}</p>
-                    <FieldError refused=refused.clone() field="body" id=field_id.clone() />
-                    <textarea id=field_id.clone() name="body" rows="5" aria-required="true" aria-invalid=refused.invalid("body")
-                        aria-describedby=refused.described_by("body", &field_id, Some(&hint_id))>{refused.value_or("body", "")}</textarea>
-                </div>
-                <button type="submit" class="primary">{submit}</button>
-            </form>
-        </section>
-    }
+            <section aria-labelledby=format!("{name}-title") class=format!("text-form {name}-form")>
+                <h2 id=format!("{name}-title")>{title}</h2>
+                <form id=form_id(name) method="post" action=action(&case_id) novalidate>
+    <input type="hidden" name="action" value=name />
+                    <div class="field">
+                        <label for=field_id.clone()>{label}</label>
+                        <p class="hint" id=hint_id.clone()>{hint}</p>
+                        <FieldError refused=refused.clone() field="body" id=field_id.clone() />
+                        <textarea id=field_id.clone() name="body" rows="5" aria-required="true" aria-invalid=refused.invalid("body")
+                            aria-describedby=refused.described_by("body", &field_id, Some(&hint_id))>{refused.value_or("body", "")}</textarea>
+                    </div>
+                    <button type="submit" class="primary">{submit}</button>
+                </form>
+            </section>
+        }
 }
 
 /// Moving the case to one of the statuses it may take now.
@@ -104,22 +104,20 @@ pub fn StatusForm(case_id: String, next: Vec<Status>, state: Option<FormState>) 
     let body = if next.is_empty() {
         view! { <p class="empty">{t!(i18n, desk.case.no_next_status)}</p> }.into_any()
     } else {
-        let options = next
-            .into_iter()
-            .map(|s| view! { <option value=s.as_str() selected=chosen == s.as_str()>{desk_status_text(i18n, s)}</option> })
-            .collect_view();
+        let options =
+            next.into_iter().map(|s| view! { <option value=s.as_str() selected=chosen == s.as_str()>{desk_status_text(i18n, s)}</option> }).collect_view();
         view! {
-            <form id=form_id("status") method="post" action=action(&case_id) class="inline-form">
-<input type="hidden" name="action" value="status" />
-                <div class="field">
-                    <label for="new-status">{t!(i18n, desk.case.status_label)}</label>
-                    <FieldError refused=refused.clone() field="status" id="new-status" />
-                    <select id="new-status" name="status" aria-invalid=refused.invalid("status")
-                        aria-describedby=refused.described_by("status", "new-status", None)>{options}</select>
-                </div>
-                <button type="submit">{t!(i18n, desk.case.status_submit)}</button>
-            </form>
-        }
+                    <form id=form_id("status") method="post" action=action(&case_id) class="inline-form">
+        <input type="hidden" name="action" value="status" />
+                        <div class="field">
+                            <label for="new-status">{t!(i18n, desk.case.status_label)}</label>
+                            <FieldError refused=refused.clone() field="status" id="new-status" />
+                            <select id="new-status" name="status" aria-invalid=refused.invalid("status")
+                                aria-describedby=refused.described_by("status", "new-status", None)>{options}</select>
+                        </div>
+                        <button type="submit">{t!(i18n, desk.case.status_submit)}</button>
+                    </form>
+                }
         .into_any()
     };
     view! {
@@ -136,25 +134,23 @@ pub fn PriorityForm(case_id: String, current: Priority, state: Option<FormState>
     let i18n = use_i18n();
     let refused = Refused::of(&state, "priority");
     let chosen = refused.value_or("priority", current.as_str());
-    let options = Priority::ALL
-        .into_iter()
-        .map(|p| view! { <option value=p.as_str() selected=chosen == p.as_str()>{priority_text(i18n, p)}</option> })
-        .collect_view();
+    let options =
+        Priority::ALL.into_iter().map(|p| view! { <option value=p.as_str() selected=chosen == p.as_str()>{priority_text(i18n, p)}</option> }).collect_view();
     view! {
-        <div class="change">
-            <h3>{t!(i18n, desk.case.priority_title)}</h3>
-            <form id=form_id("priority") method="post" action=action(&case_id) class="inline-form">
-<input type="hidden" name="action" value="priority" />
-                <div class="field">
-                    <label for="new-priority">{t!(i18n, desk.case.priority_label)}</label>
-                    <FieldError refused=refused.clone() field="priority" id="new-priority" />
-                    <select id="new-priority" name="priority" aria-invalid=refused.invalid("priority")
-                        aria-describedby=refused.described_by("priority", "new-priority", None)>{options}</select>
-                </div>
-                <button type="submit">{t!(i18n, desk.case.priority_submit)}</button>
-            </form>
-        </div>
-    }
+            <div class="change">
+                <h3>{t!(i18n, desk.case.priority_title)}</h3>
+                <form id=form_id("priority") method="post" action=action(&case_id) class="inline-form">
+    <input type="hidden" name="action" value="priority" />
+                    <div class="field">
+                        <label for="new-priority">{t!(i18n, desk.case.priority_label)}</label>
+                        <FieldError refused=refused.clone() field="priority" id="new-priority" />
+                        <select id="new-priority" name="priority" aria-invalid=refused.invalid("priority")
+                            aria-describedby=refused.described_by("priority", "new-priority", None)>{options}</select>
+                    </div>
+                    <button type="submit">{t!(i18n, desk.case.priority_submit)}</button>
+                </form>
+            </div>
+        }
 }
 
 /// Moving the case to another queue and correcting its kinds of help.
@@ -185,25 +181,25 @@ pub fn RouteForm(case_id: String, queue_id: String, queues: Vec<QueueOption>, ca
         })
         .collect_view();
     view! {
-        <div class="change">
-            <h3>{t!(i18n, desk.case.route_title)}</h3>
-            <form id=form_id("route") method="post" action=action(&case_id) novalidate>
-<input type="hidden" name="action" value="route" />
-                <div class="field">
-                    <label for="route-queue">{t!(i18n, desk.case.route_queue)}</label>
-                    <FieldError refused=refused.clone() field="queue" id="route-queue" />
-                    <select id="route-queue" name="queue" aria-invalid=refused.invalid("queue")
-                        aria-describedby=refused.described_by("queue", "route-queue", None)>{queue_options}</select>
-                </div>
-                <fieldset class="group" id="route-categories" aria-describedby=refused.described_by("categories", "route-categories", None)>
-                    <legend>{t!(i18n, desk.case.route_categories)}</legend>
-                    <FieldError refused=refused.clone() field="categories" id="route-categories" />
-                    {boxes}
-                </fieldset>
-                <button type="submit">{t!(i18n, desk.case.route_submit)}</button>
-            </form>
-        </div>
-    }
+            <div class="change">
+                <h3>{t!(i18n, desk.case.route_title)}</h3>
+                <form id=form_id("route") method="post" action=action(&case_id) novalidate>
+    <input type="hidden" name="action" value="route" />
+                    <div class="field">
+                        <label for="route-queue">{t!(i18n, desk.case.route_queue)}</label>
+                        <FieldError refused=refused.clone() field="queue" id="route-queue" />
+                        <select id="route-queue" name="queue" aria-invalid=refused.invalid("queue")
+                            aria-describedby=refused.described_by("queue", "route-queue", None)>{queue_options}</select>
+                    </div>
+                    <fieldset class="group" id="route-categories" aria-describedby=refused.described_by("categories", "route-categories", None)>
+                        <legend>{t!(i18n, desk.case.route_categories)}</legend>
+                        <FieldError refused=refused.clone() field="categories" id="route-categories" />
+                        {boxes}
+                    </fieldset>
+                    <button type="submit">{t!(i18n, desk.case.route_submit)}</button>
+                </form>
+            </div>
+        }
 }
 
 /// Assigning the case to someone of the embassy, or to nobody (leads and admins).
@@ -220,23 +216,23 @@ pub fn AssignForm(case_id: String, people: Vec<PersonOption>, assignee: Option<P
         })
         .collect_view();
     view! {
-        <div class="change">
-            <h3>{t!(i18n, desk.case.assign_title)}</h3>
-            <form id=form_id("assign") method="post" action=action(&case_id) class="inline-form">
-<input type="hidden" name="action" value="assign" />
-                <div class="field">
-                    <label for="assign-person">{t!(i18n, desk.case.assign_person)}</label>
-                    <FieldError refused=refused.clone() field="person" id="assign-person" />
-                    <select id="assign-person" name="person" aria-invalid=refused.invalid("person")
-                        aria-describedby=refused.described_by("person", "assign-person", None)>
-                        <option value="" selected=chosen.is_empty()>{t!(i18n, desk.case.assign_nobody)}</option>
-                        {options}
-                    </select>
-                </div>
-                <button type="submit">{t!(i18n, desk.case.assign_submit)}</button>
-            </form>
-        </div>
-    }
+            <div class="change">
+                <h3>{t!(i18n, desk.case.assign_title)}</h3>
+                <form id=form_id("assign") method="post" action=action(&case_id) class="inline-form">
+    <input type="hidden" name="action" value="assign" />
+                    <div class="field">
+                        <label for="assign-person">{t!(i18n, desk.case.assign_person)}</label>
+                        <FieldError refused=refused.clone() field="person" id="assign-person" />
+                        <select id="assign-person" name="person" aria-invalid=refused.invalid("person")
+                            aria-describedby=refused.described_by("person", "assign-person", None)>
+                            <option value="" selected=chosen.is_empty()>{t!(i18n, desk.case.assign_nobody)}</option>
+                            {options}
+                        </select>
+                    </div>
+                    <button type="submit">{t!(i18n, desk.case.assign_submit)}</button>
+                </form>
+            </div>
+        }
 }
 
 /// The case's deadlines, each with a "done" button, and a form to add one.
@@ -282,34 +278,31 @@ pub fn DeadlinesSection(case_id: String, deadlines: Vec<DeadlineDto>, state: Opt
         view! { <ul class="deadlines">{items}</ul> }.into_any()
     };
     let chosen_kind = refused.value_or("kind", "");
-    let kinds = DEADLINE_KINDS
-        .into_iter()
-        .map(|k| view! { <option value=k selected=chosen_kind == k>{deadline_kind_text(i18n, k)}</option> })
-        .collect_view();
+    let kinds = DEADLINE_KINDS.into_iter().map(|k| view! { <option value=k selected=chosen_kind == k>{deadline_kind_text(i18n, k)}</option> }).collect_view();
     view! {
-        <section aria-labelledby="deadlines-title">
-            <h2 id="deadlines-title">{t!(i18n, desk.case.deadlines_title)}</h2>
-            {list}
-            <h3>{t!(i18n, desk.case.deadline_add_title)}</h3>
-            <form id=form_id("deadline") method="post" action=action(&case_id) class="inline-form" novalidate>
-<input type="hidden" name="action" value="deadline" />
-                <div class="field">
-                    <label for="deadline-kind">{t!(i18n, desk.case.deadline_kind)}</label>
-                    <FieldError refused=refused.clone() field="kind" id="deadline-kind" />
-                    <select id="deadline-kind" name="kind" aria-required="true" aria-invalid=refused.invalid("kind")
-                        aria-describedby=refused.described_by("kind", "deadline-kind", None)>
-                        <option value="" selected=chosen_kind.is_empty()>{t!(i18n, common.choose)}</option>
-                        {kinds}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="deadline-due-on">{t!(i18n, desk.case.deadline_due_on)}</label>
-                    <FieldError refused=refused.clone() field="due_on" id="deadline-due-on" />
-                    <input type="date" id="deadline-due-on" name="due_on" value=refused.value_or("due_on", "") aria-required="true"
-                        aria-invalid=refused.invalid("due_on") aria-describedby=refused.described_by("due_on", "deadline-due-on", None) />
-                </div>
-                <button type="submit">{t!(i18n, desk.case.deadline_add)}</button>
-            </form>
-        </section>
-    }
+            <section aria-labelledby="deadlines-title">
+                <h2 id="deadlines-title">{t!(i18n, desk.case.deadlines_title)}</h2>
+                {list}
+                <h3>{t!(i18n, desk.case.deadline_add_title)}</h3>
+                <form id=form_id("deadline") method="post" action=action(&case_id) class="inline-form" novalidate>
+    <input type="hidden" name="action" value="deadline" />
+                    <div class="field">
+                        <label for="deadline-kind">{t!(i18n, desk.case.deadline_kind)}</label>
+                        <FieldError refused=refused.clone() field="kind" id="deadline-kind" />
+                        <select id="deadline-kind" name="kind" aria-required="true" aria-invalid=refused.invalid("kind")
+                            aria-describedby=refused.described_by("kind", "deadline-kind", None)>
+                            <option value="" selected=chosen_kind.is_empty()>{t!(i18n, common.choose)}</option>
+                            {kinds}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="deadline-due-on">{t!(i18n, desk.case.deadline_due_on)}</label>
+                        <FieldError refused=refused.clone() field="due_on" id="deadline-due-on" />
+                        <input type="date" id="deadline-due-on" name="due_on" value=refused.value_or("due_on", "") aria-required="true"
+                            aria-invalid=refused.invalid("due_on") aria-describedby=refused.described_by("due_on", "deadline-due-on", None) />
+                    </div>
+                    <button type="submit">{t!(i18n, desk.case.deadline_add)}</button>
+                </form>
+            </section>
+        }
 }

@@ -13,13 +13,11 @@ use crate::{
     api::dashboard::{load_dashboard, DashboardDto, DashboardFilter, MedianDto, QueueLoadDto, WorkloadDto},
     domain::{percent_encode, Date, Role},
     i18n::{t, use_i18n},
-    ui::{
-        components::{
-            desk_frame::DeskFrame,
-            inputs::options_of,
-            desk_table::DeskTable,
-            messages::{date_text, desk_status_text, role_text},
-        },
+    ui::components::{
+        desk_frame::DeskFrame,
+        desk_table::DeskTable,
+        inputs::options_of,
+        messages::{date_text, desk_status_text, role_text},
     },
 };
 use leptos::prelude::*;

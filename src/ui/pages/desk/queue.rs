@@ -14,13 +14,11 @@ use crate::{
     },
     domain::{percent_encode, Priority, Status},
     i18n::{t_string, td_string, use_i18n, Locale},
-    ui::{
-        components::{
-            desk_frame::DeskFrame,
-            inputs::options_of,
-            desk_table::DeskTable,
-            messages::{category_short_string, date_text, desk_status_string, priority_string},
-        },
+    ui::components::{
+        desk_frame::DeskFrame,
+        desk_table::DeskTable,
+        inputs::options_of,
+        messages::{category_short_string, date_text, desk_status_string, priority_string},
     },
 };
 use leptos::{either::Either, prelude::*};

@@ -11,12 +11,10 @@ use crate::{
     api::desk::{load_team_page, PersonDto, TeamPageDto},
     domain::Role,
     i18n::{t, use_i18n},
-    ui::{
-        components::{
-            desk_frame::DeskFrame,
-            desk_table::DeskTable,
-            messages::{date_time_text, role_text},
-        },
+    ui::components::{
+        desk_frame::DeskFrame,
+        desk_table::DeskTable,
+        messages::{date_time_text, role_text},
     },
 };
 use leptos::prelude::*;

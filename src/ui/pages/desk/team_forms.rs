@@ -35,10 +35,8 @@ pub fn InviteForm(roles: Vec<Role>, embassies: Vec<EmbassyOption>, queues: Vec<(
     let i18n = use_i18n();
     let refused = Refused::of(&state, "invite");
     let chosen_role = refused.value_or("role", "");
-    let role_options = roles
-        .into_iter()
-        .map(|r| view! { <option value=r.as_str() selected=chosen_role == r.as_str()>{role_text(i18n, r)}</option> })
-        .collect_view();
+    let role_options =
+        roles.into_iter().map(|r| view! { <option value=r.as_str() selected=chosen_role == r.as_str()>{role_text(i18n, r)}</option> }).collect_view();
     let chosen_embassy = refused.value_or("embassy", "");
     let embassy = admin.then(|| {
         let options = embassies
@@ -80,27 +78,27 @@ pub fn InviteForm(roles: Vec<Role>, embassies: Vec<EmbassyOption>, queues: Vec<(
         })
         .collect_view();
     view! {
-        <section aria-labelledby="invite-title">
-            <h2 id="invite-title">{t!(i18n, desk.team.invite_title)}</h2>
-            <p class="lead">{t!(i18n, desk.team.invite_lead)}</p>
-            <form id=form_id("invite") method="post" action="/desk/team" novalidate>
-<input type="hidden" name="action" value="invite" />
-                <div class="field">
-                    <label for="invite-role">{t!(i18n, desk.team.invite_role)}</label>
-                    <FieldError refused=refused.clone() field="role" id="invite-role" />
-                    <select id="invite-role" name="role" aria-required="true" aria-invalid=refused.invalid("role")
-                        aria-describedby=refused.described_by("role", "invite-role", None)>{role_options}</select>
-                </div>
-                {embassy}
-                <fieldset class="group" id="invite-queues" aria-describedby=refused.described_by("queues", "invite-queues", None)>
-                    <legend>{t!(i18n, desk.team.invite_queues)}</legend>
-                    <FieldError refused=refused.clone() field="queues" id="invite-queues" />
-                    {queue_boxes}
-                </fieldset>
-                <button type="submit" class="primary">{t!(i18n, desk.team.invite_submit)}</button>
-            </form>
-        </section>
-    }
+            <section aria-labelledby="invite-title">
+                <h2 id="invite-title">{t!(i18n, desk.team.invite_title)}</h2>
+                <p class="lead">{t!(i18n, desk.team.invite_lead)}</p>
+                <form id=form_id("invite") method="post" action="/desk/team" novalidate>
+    <input type="hidden" name="action" value="invite" />
+                    <div class="field">
+                        <label for="invite-role">{t!(i18n, desk.team.invite_role)}</label>
+                        <FieldError refused=refused.clone() field="role" id="invite-role" />
+                        <select id="invite-role" name="role" aria-required="true" aria-invalid=refused.invalid("role")
+                            aria-describedby=refused.described_by("role", "invite-role", None)>{role_options}</select>
+                    </div>
+                    {embassy}
+                    <fieldset class="group" id="invite-queues" aria-describedby=refused.described_by("queues", "invite-queues", None)>
+                        <legend>{t!(i18n, desk.team.invite_queues)}</legend>
+                        <FieldError refused=refused.clone() field="queues" id="invite-queues" />
+                        {queue_boxes}
+                    </fieldset>
+                    <button type="submit" class="primary">{t!(i18n, desk.team.invite_submit)}</button>
+                </form>
+            </section>
+        }
 }
 
 /// Adding an embassy by its country code (admins).
@@ -109,20 +107,20 @@ pub fn AddEmbassyForm(state: Option<FormState>) -> impl IntoView {
     let i18n = use_i18n();
     let refused = Refused::of(&state, "embassy");
     view! {
-        <h3>{t!(i18n, desk.team.add_embassy_title)}</h3>
-        <form id=form_id("embassy") method="post" action="/desk/team" class="inline-form" novalidate>
-<input type="hidden" name="action" value="embassy" />
-            <div class="field">
-                <label for="embassy-code">{t!(i18n, desk.team.embassy_code)}</label>
-                <p class="hint" id="embassy-code-hint">{t!(i18n, desk.team.embassy_code_hint)}</p>
-                <FieldError refused=refused.clone() field="code" id="embassy-code" />
-                <input type="text" id="embassy-code" name="code" class="short" value=refused.value_or("code", "") autocomplete="off"
-                    autocapitalize="characters" spellcheck="false" aria-required="true" aria-invalid=refused.invalid("code")
-                    aria-describedby=refused.described_by("code", "embassy-code", Some("embassy-code-hint")) />
-            </div>
-            <button type="submit">{t!(i18n, desk.team.add_embassy_submit)}</button>
-        </form>
-    }
+            <h3>{t!(i18n, desk.team.add_embassy_title)}</h3>
+            <form id=form_id("embassy") method="post" action="/desk/team" class="inline-form" novalidate>
+    <input type="hidden" name="action" value="embassy" />
+                <div class="field">
+                    <label for="embassy-code">{t!(i18n, desk.team.embassy_code)}</label>
+                    <p class="hint" id="embassy-code-hint">{t!(i18n, desk.team.embassy_code_hint)}</p>
+                    <FieldError refused=refused.clone() field="code" id="embassy-code" />
+                    <input type="text" id="embassy-code" name="code" class="short" value=refused.value_or("code", "") autocomplete="off"
+                        autocapitalize="characters" spellcheck="false" aria-required="true" aria-invalid=refused.invalid("code")
+                        aria-describedby=refused.described_by("code", "embassy-code", Some("embassy-code-hint")) />
+                </div>
+                <button type="submit">{t!(i18n, desk.team.add_embassy_submit)}</button>
+            </form>
+        }
 }
 
 /// An embassy's hours to first response by priority, and whether its volunteers need a
@@ -197,11 +195,7 @@ pub fn ChangePersonForm(person: PersonEditDto, state: Option<FormState>) -> impl
     let role = refused.value_or("role", person.role.as_str());
     // Leads give one role only: the choice shows when there is one, or when a role was refused.
     let role_field = if person.roles.len() > 1 || refused.error("role").is_some() {
-        let options = person
-            .roles
-            .iter()
-            .map(|r| view! { <option value=r.as_str() selected=role == r.as_str()>{role_text(i18n, *r)}</option> })
-            .collect_view();
+        let options = person.roles.iter().map(|r| view! { <option value=r.as_str() selected=role == r.as_str()>{role_text(i18n, *r)}</option> }).collect_view();
         view! {
             <div class="field">
                 <label for="change-role">{t!(i18n, desk.team.col_role)}</label>
