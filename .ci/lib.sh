@@ -21,6 +21,12 @@ locked_wasm_bindgen() {
 
 ensure_build_tools() {
   export PATH="$HOME/.cargo/bin:$PATH"
+  for component in rustfmt clippy; do
+    if ! rustup component list --installed | grep -q "^$component"; then
+      log "adding the $component component"
+      rustup component add "$component"
+    fi
+  done
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     log "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown

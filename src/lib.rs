@@ -14,8 +14,13 @@ pub mod ui;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-// The `i18n` module generated from `locales/*.json` by build.rs (leptos_i18n).
-include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+// The `i18n` module generated from `locales/*.json` by build.rs (leptos_i18n). Its
+// generated code is not held to this crate's lints.
+#[allow(clippy::all)]
+mod generated_i18n {
+    include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+}
+pub use generated_i18n::i18n;
 
 /// Entry point of the WASM bundle: brings the islands of the server-rendered page to life.
 /// Everything else on the page stays the HTML the server sent.

@@ -222,7 +222,7 @@ pub async fn reply(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, bod
     let (tx, meta, _) = begin_change(db, staff, case_id, true).await?;
     tx.rollback().await.map_err(DbError::from)?;
     let id = CaseId::parse(&meta.id).ok_or(DeskError::NotFound)?;
-    follow_up::post(db, keyring, &id, Author::Volunteer, MessageKind::Reply, Some(&staff.id), body, &staff.actor()).await?;
+    follow_up::post(db, keyring, &id, follow_up::Sender { author: Author::Volunteer, person_id: Some(&staff.id), actor: &staff.actor() }, MessageKind::Reply, body).await?;
     Ok(())
 }
 

@@ -170,19 +170,20 @@ pub async fn thread(db: &Db, keyring: &Keyring, case_id: &CaseId, actor: &str) -
     super::cases::audit_read(tx, keyring, case_id, actor, "case.thread.view", result).await
 }
 
+/// Who writes a message: the requester or the desk, the person (for the desk) and how the
+/// audit log names them.
+#[derive(Clone, Copy, Debug)]
+pub struct Sender<'a> {
+    pub author: Author,
+    pub person_id: Option<&'a str>,
+    pub actor: &'a str,
+}
+
 /// Adds a message to a case, sealed with its data key, with the audit row. A requester's
 /// reply to a case waiting for them puts it back in progress; a volunteer's first message
 /// is the case's first response.
-pub async fn post(
-    db: &Db,
-    keyring: &Keyring,
-    case_id: &CaseId,
-    author: Author,
-    kind: MessageKind,
-    person_id: Option<&str>,
-    body: &str,
-    actor: &str,
-) -> Result<(), ReadError> {
+pub async fn post(db: &Db, keyring: &Keyring, case_id: &CaseId, from: Sender<'_>, kind: MessageKind, body: &str) -> Result<(), ReadError> {
+    let Sender { author, person_id, actor } = from;
     let mut tx = db.begin().await?;
     let key = data_key(&mut tx, keyring, case_id).await?;
     let id = uuid::Uuid::new_v4().to_string();
