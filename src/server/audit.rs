@@ -115,9 +115,9 @@ pub async fn append(tx: &mut Transaction<'_, Any>, keyring: &Keyring, event: &Au
 }
 
 /// Appends an event that goes with no other change (a case view, a list, an export), as
-/// a transaction of its own.
-pub async fn record(db: &Db, keyring: &Keyring, event: &AuditEvent<'_>) -> Result<i64, DbError> {
-    let mut tx = db.begin().await?;
+/// a transaction of its own on the request's connection.
+pub async fn record(db: &Db, conn: &mut Conn, keyring: &Keyring, event: &AuditEvent<'_>) -> Result<i64, DbError> {
+    let mut tx = db.begin_on(conn).await?;
     let seq = append(&mut tx, keyring, event).await?;
     tx.commit().await?;
     Ok(seq)

@@ -51,7 +51,13 @@ pub async fn audit_page(state: &AppState, query: AuditQuery) -> Result<AuditPage
     let staff = current_staff(state).await?;
     let (filter, errors) = filter_of(&query);
     let (rows, next) = audit_view::list(&state.db, &staff, &filter).await?;
-    audit::record(&state.db, &state.keyring, &AuditEvent::new(&staff.actor(), "audit.view", staff.embassy_id.as_deref(), Outcome::Ok)).await?;
+    audit::record(
+        &state.db,
+        &mut *state.db.acquire().await?,
+        &state.keyring,
+        &AuditEvent::new(&staff.actor(), "audit.view", staff.embassy_id.as_deref(), Outcome::Ok),
+    )
+    .await?;
     let (check, running) = state.chain.status(&state.db, &state.keyring);
     let chain = ChainDto {
         checked_at: check.as_ref().map(|c| c.checked_at),

@@ -327,7 +327,16 @@ async fn reply(config: Config, reference: &str) -> Result<(), String> {
     let text = validate_message(&text).map_err(|e| format!("the message is not acceptable ({:?})", e.rule))?;
     let (state, _) = startup::prepare(config).await.map_err(|e| e.to_string())?;
     let case_id = follow_up::case_by_reference(&state.db, &reference).await.map_err(|e| e.to_string())?.ok_or("no case has this reference")?;
-    follow_up::post(&state.db, &state.keyring, &case_id, follow_up::Sender { author: Author::Volunteer, person_id: None, actor: "cli" }, MessageKind::Reply, &text).await.map_err(|e| e.to_string())?;
+    follow_up::post(
+        &state.db,
+        &state.keyring,
+        &case_id,
+        follow_up::Sender { author: Author::Volunteer, person_id: None, actor: "cli" },
+        MessageKind::Reply,
+        &text,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     println!("message sent");
     Ok(())
 }

@@ -197,7 +197,13 @@ pub async fn dashboard_csv(state: &AppState, staff: &Staff, filter: DashboardFil
     let out = out.into_inner().map_err(|e| AppError::internal(e.into_error()))?;
     let out = String::from_utf8(out).map_err(AppError::internal)?;
     let object = (scope.embassy_ids.len() == 1).then(|| scope.embassy_ids[0].clone());
-    audit::record(&state.db, &state.keyring, &AuditEvent::new(&staff.actor(), "dashboard.export", object.as_deref(), Outcome::Ok)).await?;
+    audit::record(
+        &state.db,
+        &mut *state.db.acquire().await?,
+        &state.keyring,
+        &AuditEvent::new(&staff.actor(), "dashboard.export", object.as_deref(), Outcome::Ok),
+    )
+    .await?;
     Ok((format!("dashboard-{}-{}.csv", range.from, range.to), out))
 }
 

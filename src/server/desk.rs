@@ -222,7 +222,15 @@ pub async fn reply(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, bod
     let (tx, meta, _) = begin_change(db, staff, case_id, true).await?;
     tx.rollback().await.map_err(DbError::from)?;
     let id = CaseId::parse(&meta.id).ok_or(DeskError::NotFound)?;
-    follow_up::post(db, keyring, &id, follow_up::Sender { author: Author::Volunteer, person_id: Some(&staff.id), actor: &staff.actor() }, MessageKind::Reply, body).await?;
+    follow_up::post(
+        db,
+        keyring,
+        &id,
+        follow_up::Sender { author: Author::Volunteer, person_id: Some(&staff.id), actor: &staff.actor() },
+        MessageKind::Reply,
+        body,
+    )
+    .await?;
     Ok(())
 }
 
@@ -722,7 +730,7 @@ struct QueueCountRow {
 
 /// The queues in scope with their open counts (kept by the database's triggers, no
 /// counting of cases), in the embassies' and queues' order.
-async fn queues_in_scope(db: &Db, staff: &Staff) -> Result<Vec<QueueSummary>, DeskError> {
+async fn queues_in_scope(conn: &mut Conn, staff: &Staff) -> Result<Vec<QueueSummary>, DeskError> {
     let mut args = Vec::new();
     let mut scope = String::from("1 = 1");
     if staff.role != Role::Admin {
@@ -739,7 +747,7 @@ async fn queues_in_scope(db: &Db, staff: &Staff) -> Result<Vec<QueueSummary>, De
          FROM queues q JOIN embassies e ON e.id = q.embassy_id LEFT JOIN queue_counts n ON n.queue_id = q.id AND n.n > 0 AND n.{OPEN} \
          WHERE {scope} ORDER BY e.is_default, e.code, q.slug, q.id"
     );
-    let rows: Vec<QueueCountRow> = bind_args_as(sqlx::query_as(&sql), &args).fetch_all(db.pool()).await?;
+    let rows: Vec<QueueCountRow> = bind_args_as(sqlx::query_as(&sql), &args).fetch_all(&mut *conn).await?;
     let mut queues: Vec<QueueSummary> = Vec::new();
     for row in rows {
         if queues.last().is_none_or(|q| q.id != row.id) {
@@ -763,9 +771,9 @@ async fn queues_in_scope(db: &Db, staff: &Staff) -> Result<Vec<QueueSummary>, De
 /// requester's chosen name opened, the deadlines of the week, and the filter's choices;
 /// then the list's audit row (`case.list`, since it decrypts the listed names) before
 /// anything is returned. A queue or embassy outside scope is `NotFound`.
-pub async fn queue_page(db: &Db, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<QueuePage, DeskError> {
+pub async fn queue_page(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<QueuePage, DeskError> {
     let at = now();
-    let mut page = QueuePage { queues: queues_in_scope(db, staff).await?, ..QueuePage::default() };
+    let mut page = QueuePage { queues: queues_in_scope(conn, staff).await?, ..QueuePage::default() };
     if filter.queue.as_ref().is_some_and(|queue| !page.queues.iter().any(|q| q.id == *queue)) {
         return Err(DeskError::NotFound);
     }
@@ -773,7 +781,7 @@ pub async fn queue_page(db: &Db, keyring: &Keyring, staff: &Staff, filter: &List
     let Some(sql) = list_sql(staff, filter, at, db.backend(), &mut args) else {
         return if filter.queue.is_some() || filter.embassy.is_some() { Err(DeskError::NotFound) } else { Ok(page) };
     };
-    let listed: Vec<ListedRow> = bind_args_as(sqlx::query_as(&sql), &args).fetch_all(db.pool()).await?;
+    let listed: Vec<ListedRow> = bind_args_as(sqlx::query_as(&sql), &args).fetch_all(&mut *conn).await?;
     let more = listed.len() > PAGE_SIZE;
     page.cases = listed.into_iter().take(PAGE_SIZE).map(|row| row.open(keyring)).collect::<Result<_, _>>()?;
     page.next =
@@ -782,7 +790,7 @@ pub async fn queue_page(db: &Db, keyring: &Keyring, staff: &Staff, filter: &List
     let until = crate::domain::Date::from_unix(at + 7 * 86400).to_string();
     let mut args = Vec::new();
     if let Some(sql) = deadlines_sql(staff, &until, &mut args) {
-        page.deadlines = bind_args_as(sqlx::query_as(&sql), &args).fetch_all(db.pool()).await?;
+        page.deadlines = bind_args_as(sqlx::query_as(&sql), &args).fetch_all(&mut *conn).await?;
     }
     let holders_of = match staff.role {
         Role::Volunteer => None,
@@ -793,20 +801,20 @@ pub async fn queue_page(db: &Db, keyring: &Keyring, staff: &Staff, filter: &List
         page.holders =
             sqlx::query_as("SELECT id, login FROM people WHERE active = 1 AND role IN ('volunteer', 'lead') AND ($1 = '' OR embassy_id = $1) ORDER BY login")
                 .bind(embassy)
-                .fetch_all(db.pool())
+                .fetch_all(&mut *conn)
                 .await?;
     }
     if staff.role == Role::Admin {
-        page.embassies = sqlx::query_as("SELECT id, name FROM embassies ORDER BY is_default, code").fetch_all(db.pool()).await?;
+        page.embassies = sqlx::query_as("SELECT id, name FROM embassies ORDER BY is_default, code").fetch_all(&mut *conn).await?;
     }
     let object = filter.queue.clone().or_else(|| staff.embassy_id.clone()).unwrap_or_else(|| "all".into());
-    audit::record(db, keyring, &AuditEvent::new(&staff.actor(), "case.list", Some(&object), Outcome::Ok)).await?;
+    audit::record(db, conn, keyring, &AuditEvent::new(&staff.actor(), "case.list", Some(&object), Outcome::Ok)).await?;
     Ok(page)
 }
 
 /// One page of the case list ([`queue_page`]'s), with the cursor of the next page.
 pub async fn list_cases(db: &Db, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<(Vec<ListedCase>, Option<Cursor>), DeskError> {
-    let page = queue_page(db, keyring, staff, filter).await?;
+    let page = queue_page(db, &mut *db.acquire().await?, keyring, staff, filter).await?;
     Ok((page.cases, page.next))
 }
 
@@ -889,18 +897,18 @@ pub struct CaseView {
     pub logins: HashMap<String, String>,
 }
 
-/// Opens a case for the desk: the case in scope (else `NotFound`), its fields, messages and
-/// notes decrypted, its events and deadlines. The decryption is audited (`case.view`)
+/// Opens a case for the desk, on the request's connection: the case in scope (else
+/// `NotFound`), its fields, messages and notes decrypted, its events and deadlines. The decryption is audited (`case.view`)
 /// before anything is returned; a failed decryption is audited as failed.
-pub async fn view_case(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str) -> Result<CaseView, DeskError> {
+pub async fn view_case(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, case_id: &str) -> Result<CaseView, DeskError> {
     let Some(id) = CaseId::parse(case_id) else { return Err(DeskError::NotFound) };
-    let read = read_case(db, keyring, staff, &id).await;
+    let read = read_case(conn, keyring, staff, &id).await;
     let outcome = match &read {
         Ok(_) => Outcome::Ok,
         Err(DeskError::Read(ReadError::Crypto(_))) => Outcome::Failed,
         Err(_) => return read,
     };
-    audit::record(db, keyring, &AuditEvent::new(&staff.actor(), "case.view", Some(id.as_str()), outcome)).await?;
+    audit::record(db, conn, keyring, &AuditEvent::new(&staff.actor(), "case.view", Some(id.as_str()), outcome)).await?;
     read
 }
 
@@ -969,8 +977,7 @@ struct AccessRow {
 /// Reads and opens a case, statement by statement: the case, then (once it is known to be
 /// in scope) its fields, messages, notes, events, deadlines and the queues it may move to;
 /// for leads and admins the people it may be assigned to and its access history.
-async fn read_case(db: &Db, keyring: &Keyring, staff: &Staff, id: &CaseId) -> Result<CaseView, DeskError> {
-    let pool = db.pool();
+async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, id: &CaseId) -> Result<CaseView, DeskError> {
     let id = id.as_str();
     let case: Option<CaseRow> = sqlx::query_as(&format!(
         "SELECT {META}, a.login AS assignee_login, k.wrapped FROM cases c LEFT JOIN people a ON a.id = c.assignee_id \
@@ -978,7 +985,7 @@ async fn read_case(db: &Db, keyring: &Keyring, staff: &Staff, id: &CaseId) -> Re
     ))
     .bind(id)
     .bind(SERVER_HOLDER)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some(case) = case else { return Err(DeskError::NotFound) };
     let meta = CaseMeta::from(case.meta);
@@ -996,7 +1003,8 @@ async fn read_case(db: &Db, keyring: &Keyring, staff: &Staff, id: &CaseId) -> Re
     // `(at, rank, id, person, what)`: at the same second messages, then notes, then events.
     let mut timeline: Vec<(i64, u8, String, Option<String>, Happening)> = Vec::new();
     if let Some(key) = &key {
-        let rows: Vec<FieldRow> = sqlx::query_as("SELECT name, sealed FROM case_fields WHERE case_id = $1 ORDER BY name").bind(id).fetch_all(pool).await?;
+        let rows: Vec<FieldRow> =
+            sqlx::query_as("SELECT name, sealed FROM case_fields WHERE case_id = $1 ORDER BY name").bind(id).fetch_all(&mut *conn).await?;
         for row in rows {
             let value = utf8(&key.open(&field_place(&meta.id, &row.name), &row.sealed)?)?;
             fields.push((row.name, value));
@@ -1006,7 +1014,7 @@ async fn read_case(db: &Db, keyring: &Keyring, staff: &Staff, id: &CaseId) -> Re
              LEFT JOIN people p ON p.id = m.person_id WHERE m.case_id = $1",
         )
         .bind(id)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         for m in messages {
             let body = utf8(&key.open(&follow_up::message_place(&meta.id, &m.id), &m.sealed)?)?;
@@ -1020,7 +1028,7 @@ async fn read_case(db: &Db, keyring: &Keyring, staff: &Staff, id: &CaseId) -> Re
              LEFT JOIN people p ON p.id = n.person_id WHERE n.case_id = $1",
         )
         .bind(id)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         for n in notes {
             let body = utf8(&key.open(&note_place(&meta.id, &n.id), &n.sealed)?)?;
@@ -1035,7 +1043,7 @@ async fn read_case(db: &Db, keyring: &Keyring, staff: &Staff, id: &CaseId) -> Re
          WHERE e.case_id = $1",
     )
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     for e in events {
         remember(&mut logins, &e.person_id, e.login);
@@ -1050,7 +1058,7 @@ async fn read_case(db: &Db, keyring: &Keyring, staff: &Staff, id: &CaseId) -> Re
          FROM case_deadlines d JOIN cases c ON c.id = d.case_id WHERE d.case_id = $1 ORDER BY d.due_on, d.id",
     )
     .bind(id)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
 
     // Admins may move a case to any embassy's queue, others within the case's embassy.
@@ -1061,18 +1069,18 @@ async fn read_case(db: &Db, keyring: &Keyring, staff: &Staff, id: &CaseId) -> Re
     if !any_embassy {
         choices = choices.bind(&meta.embassy_id);
     }
-    let choices = choices.fetch_all(pool).await?;
+    let choices = choices.fetch_all(&mut *conn).await?;
     let queue_name = choices.iter().find(|q| q.id == meta.queue_id).map(|q| q.name.clone()).unwrap_or_default();
     let queues = choices.into_iter().map(|q| (q.id, if any_embassy { format!("{} · {}", q.code, q.name) } else { q.name })).collect();
 
     let (assignable, access) = if staff.is_lead_or_admin() {
-        let assignable = assignable(&mut *db.acquire().await?, &meta).await?;
+        let assignable = assignable(&mut *conn, &meta).await?;
         let rows: Vec<AccessRow> = sqlx::query_as(
             "SELECT a.at, a.actor, a.action, a.outcome, p.id AS person_id, p.login FROM audit_log a LEFT JOIN people p ON p.id = substr(a.actor, 8) \
              WHERE a.object_id = $1 ORDER BY a.seq DESC LIMIT 200",
         )
         .bind(&meta.id)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
         let mut access = Vec::with_capacity(rows.len());
         for r in rows {

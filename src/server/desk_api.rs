@@ -5,7 +5,7 @@
 use super::{
     db::now,
     desk::{self, Cursor, Happening, ListFilter},
-    http::desk::{current_staff, pending_staff},
+    http::desk::{current_staff, pending_staff, staff_on},
     staff::{self, Staff},
     totp, AppState,
 };
@@ -62,9 +62,11 @@ fn list_filter(filter: &CaseFilter) -> Result<ListFilter, AppError> {
 }
 
 pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePageDto, AppError> {
-    let staff = current_staff(state).await?;
+    // One connection for the page: the session, the page's statements, its audit row.
+    let conn = &mut *state.db.acquire().await?;
+    let staff = staff_on(state, conn).await?;
     let list = list_filter(&filter)?;
-    let page = desk::queue_page(&state.db, &state.keyring, &staff, &list).await?;
+    let page = desk::queue_page(&state.db, conn, &state.keyring, &staff, &list).await?;
     let at = now();
     let queues = page
         .queues
@@ -144,8 +146,9 @@ fn timeline_kind(h: Happening, queue_names: &[(String, String)], login: &dyn Fn(
 }
 
 pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> Result<CasePageDto, AppError> {
-    let staff = current_staff(state).await?;
-    let view = desk::view_case(&state.db, &state.keyring, &staff, id).await?;
+    let conn = &mut *state.db.acquire().await?;
+    let staff = staff_on(state, conn).await?;
+    let view = desk::view_case(&state.db, conn, &state.keyring, &staff, id).await?;
     let at = now();
     let logins = view.logins.clone();
     let login = |id: &str| logins.get(id).cloned().unwrap_or_else(|| "—".into());

@@ -208,18 +208,23 @@ pub fn session_sql(backend: Backend) -> String {
 /// expired, or its person was deactivated. One statement by the token's keyed hash (the
 /// table's primary key); a second when the idle timer is refreshed or the session has ended.
 pub async fn resume(db: &Db, token: &str) -> Result<Option<Session>, DbError> {
+    resume_on(&mut *db.acquire().await?, db.backend(), token).await
+}
+
+/// [`resume`] on the request's connection.
+pub async fn resume_on(conn: &mut Conn, backend: Backend, token: &str) -> Result<Option<Session>, DbError> {
     let hash = token_hash(token);
-    let sql = session_sql(db.backend());
-    let Some(row): Option<SessionRow> = sqlx::query_as(&sql).bind(&hash).fetch_optional(db.pool()).await? else { return Ok(None) };
+    let sql = session_sql(backend);
+    let Some(row): Option<SessionRow> = sqlx::query_as(&sql).bind(&hash).fetch_optional(&mut *conn).await? else { return Ok(None) };
     let stage = if row.stage == Stage::Full.as_str() { Stage::Full } else { Stage::Password };
     let at = now();
     let lifetime = if stage == Stage::Full { ABSOLUTE_SECS } else { HALF_SIGNED_SECS };
     if at - row.last_seen_at > IDLE_SECS || at - row.created_at > lifetime {
-        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1").bind(&hash).execute(db.pool()).await?;
+        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1").bind(&hash).execute(&mut *conn).await?;
         return Ok(None);
     }
     if at - row.last_seen_at >= REFRESH_SECS {
-        sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(at).bind(&hash).execute(db.pool()).await?;
+        sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(at).bind(&hash).execute(&mut *conn).await?;
     }
     Ok(Some(Session { staff: row.staff.into(), stage }))
 }

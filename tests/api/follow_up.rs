@@ -20,7 +20,16 @@ async fn case_of(app: &TestApp, reference: &str) -> CaseId {
 
 async fn embassy_replies(app: &TestApp, reference: &str, text: &str) {
     let id = case_of(app, reference).await;
-    follow_up::post(&app.state.db, &app.state.keyring, &id, follow_up::Sender { author: Author::Volunteer, person_id: None, actor: "cli" }, MessageKind::Reply, text).await.unwrap();
+    follow_up::post(
+        &app.state.db,
+        &app.state.keyring,
+        &id,
+        follow_up::Sender { author: Author::Volunteer, person_id: None, actor: "cli" },
+        MessageKind::Reply,
+        text,
+    )
+    .await
+    .unwrap();
 }
 
 async fn requester_reads_the_reply_and_answers(app: TestApp) {

@@ -7,5 +7,14 @@ use embassy_desk::{
 };
 
 pub async fn post_reply(app: &TestApp, case_id: &CaseId, text: &str) {
-    follow_up::post(&app.state.db, &app.state.keyring, case_id, follow_up::Sender { author: Author::Volunteer, person_id: None, actor: "person:test" }, MessageKind::Reply, text).await.unwrap();
+    follow_up::post(
+        &app.state.db,
+        &app.state.keyring,
+        case_id,
+        follow_up::Sender { author: Author::Volunteer, person_id: None, actor: "person:test" },
+        MessageKind::Reply,
+        text,
+    )
+    .await
+    .unwrap();
 }

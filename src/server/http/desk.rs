@@ -92,8 +92,13 @@ pub async fn session_of(state: &AppState, headers: &HeaderMap) -> Result<Option<
 /// The signed-in person of a page render or server function: a full session, else
 /// `Unauthorized`.
 pub async fn current_staff(state: &AppState) -> Result<staff::Staff, AppError> {
+    staff_on(state, &mut *state.db.acquire().await?).await
+}
+
+/// [`current_staff`] on the request's connection, which the page goes on to use.
+pub async fn staff_on(state: &AppState, conn: &mut db::Conn) -> Result<staff::Staff, AppError> {
     let token = desk_token(state)?;
-    match staff::resume(&state.db, &token).await? {
+    match staff::resume_on(conn, state.db.backend(), &token).await? {
         Some(session) if session.stage == Stage::Full => Ok(session.staff),
         _ => Err(AppError::Unauthorized),
     }

@@ -273,7 +273,16 @@ async fn message_post(State(state): State<AppState>, request: Request) -> Respon
     };
     let text = posted.one("message");
     match validate_message(&text) {
-        Ok(body) => match follow_up::post(&state.db, &state.keyring, &case_id, follow_up::Sender { author: Author::Requester, person_id: None, actor: "requester" }, kind, &body).await {
+        Ok(body) => match follow_up::post(
+            &state.db,
+            &state.keyring,
+            &case_id,
+            follow_up::Sender { author: Author::Requester, person_id: None, actor: "requester" },
+            kind,
+            &body,
+        )
+        .await
+        {
             Ok(()) => see_other("/follow-up/case?sent=1"),
             Err(crate::server::cases::ReadError::Gone) => see_other("/follow-up?ended=1"),
             Err(e) => AppError::internal(e).into_response(),
