@@ -612,7 +612,7 @@ async fn views_and_changes_run_side_by_side(app: TestApp) {
                 let case = &cases[(task + round) % cases.len()];
                 let (rows, _) = desk::list_cases(&db, &keyring, &staff, &desk::ListFilter::default()).await.expect("list");
                 assert!(rows.iter().any(|r| r.requester_name.starts_with("Імя")));
-                let view = desk::view_case(&db, &mut *db.acquire().await.unwrap(), &keyring, &staff, case).await.expect("case view");
+                let view = desk::view_case(&db, &mut db.acquire().await.unwrap(), &keyring, &staff, case).await.expect("case view");
                 assert_eq!(&view.meta.id, case);
                 // A volunteer may not change a case someone else holds, nor take it: refused,
                 // but never a database error.
@@ -849,7 +849,7 @@ async fn a_case_view_holds_its_whole_story(app: TestApp) {
         assert_eq!(post(&app, &path, form_body(&body), Some(&w.vol_legal.1)).await.status, 303, "{action}");
     }
 
-    let view = desk::view_case(db, &mut *db.acquire().await.unwrap(), keyring, &lead, &case).await.unwrap();
+    let view = desk::view_case(db, &mut db.acquire().await.unwrap(), keyring, &lead, &case).await.unwrap();
     let fields: Vec<(&str, &str)> = view.fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     assert!(fields.contains(&("requester_name", "Ян")) && fields.contains(&("narrative", "story of Ян")), "{fields:?}");
     assert!(fields.windows(2).all(|p| p[0].0 < p[1].0), "fields by name");
@@ -888,15 +888,15 @@ async fn a_case_view_holds_its_whole_story(app: TestApp) {
     assert!(access.windows(2).all(|p| p[0].0 >= p[1].0), "newest first");
 
     // A volunteer of the queue: no access history, no one to assign; others: not found.
-    let seen = desk::view_case(db, &mut *db.acquire().await.unwrap(), keyring, &volunteer, &case).await.unwrap();
+    let seen = desk::view_case(db, &mut db.acquire().await.unwrap(), keyring, &volunteer, &case).await.unwrap();
     assert!(seen.access.is_none() && seen.assignable.is_empty());
     assert_eq!(seen.fields.len(), view.fields.len());
     for outsider in [&w.vol_housing.1, &w.lead_lt.1, &w.vol_lt.1] {
         let outsider = session_staff(&app, outsider).await;
-        assert!(matches!(desk::view_case(db, &mut *db.acquire().await.unwrap(), keyring, &outsider, &case).await, Err(DeskError::NotFound)));
+        assert!(matches!(desk::view_case(db, &mut db.acquire().await.unwrap(), keyring, &outsider, &case).await, Err(DeskError::NotFound)));
     }
     // An admin sees every embassy's queues, named with their embassy.
-    let everywhere = desk::view_case(db, &mut *db.acquire().await.unwrap(), keyring, &admin, &case).await.unwrap();
+    let everywhere = desk::view_case(db, &mut db.acquire().await.unwrap(), keyring, &admin, &case).await.unwrap();
     let all_queues: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM queues").fetch_one(db.pool()).await.unwrap();
     assert_eq!(everywhere.queues.len() as i64, all_queues);
     assert!(everywhere.queues.contains(&(view.meta.queue_id.clone(), format!("pl · {queue_name}"))));
@@ -916,7 +916,7 @@ async fn a_case_view_holds_its_whole_story(app: TestApp) {
 
     // Deleted by the requester: the clear timeline and deadlines stay, nothing sealed is read.
     assert!(cases::shred_case(db, keyring, &embassy_desk::domain::CaseId::parse(&case).unwrap(), "requester").await.unwrap());
-    let gone = desk::view_case(db, &mut *db.acquire().await.unwrap(), keyring, &lead, &case).await.unwrap();
+    let gone = desk::view_case(db, &mut db.acquire().await.unwrap(), keyring, &lead, &case).await.unwrap();
     assert!(gone.deleted && gone.fields.is_empty());
     assert!(gone.timeline.iter().all(|(_, _, h)| matches!(h, Happening::Event { .. })));
     assert!(gone.timeline.iter().any(|(_, _, h)| matches!(h, Happening::Event { kind, .. } if kind == "assignee")));

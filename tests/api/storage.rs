@@ -247,19 +247,19 @@ async fn events_recorded_alone_keep_the_chain_beside_other_writers(app: TestApp)
         }
         seq
     };
-    let mut numbers = vec![audit::record(db, &mut *db.acquire().await.unwrap(), keyring, &event("case.view")).await.unwrap()];
+    let mut numbers = vec![audit::record(db, &mut db.acquire().await.unwrap(), keyring, &event("case.view")).await.unwrap()];
     numbers.push(in_transaction("case.note.add", true).await);
-    numbers.push(audit::record(&other, &mut *other.acquire().await.unwrap(), keyring, &event("case.view")).await.unwrap());
-    numbers.push(audit::record(db, &mut *db.acquire().await.unwrap(), keyring, &event("case.list")).await.unwrap());
+    numbers.push(audit::record(&other, &mut other.acquire().await.unwrap(), keyring, &event("case.view")).await.unwrap());
+    numbers.push(audit::record(db, &mut db.acquire().await.unwrap(), keyring, &event("case.list")).await.unwrap());
     in_transaction("case.status", false).await;
-    numbers.push(audit::record(db, &mut *db.acquire().await.unwrap(), keyring, &event("case.view")).await.unwrap());
-    numbers.push(audit::record(db, &mut *db.acquire().await.unwrap(), keyring, &event("case.view")).await.unwrap());
+    numbers.push(audit::record(db, &mut db.acquire().await.unwrap(), keyring, &event("case.view")).await.unwrap());
+    numbers.push(audit::record(db, &mut db.acquire().await.unwrap(), keyring, &event("case.view")).await.unwrap());
     assert_eq!(numbers, (start + 1..=start + 6).collect::<Vec<_>>());
     assert_eq!(audit::verify(db, keyring).await.unwrap(), Ok(start + 6));
 
     let alone = (0..30).map(|i| {
         let handle = if i % 3 == 0 { &other } else { db };
-        async move { audit::record(handle, &mut *handle.acquire().await.unwrap(), keyring, &event("case.view")).await }
+        async move { audit::record(handle, &mut handle.acquire().await.unwrap(), keyring, &event("case.view")).await }
     });
     let changes = (0..10).map(|_| in_transaction("case.note.add", true));
     let (alone, changes) = futures::future::join(futures::future::join_all(alone), futures::future::join_all(changes)).await;
