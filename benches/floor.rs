@@ -15,7 +15,7 @@ use embassy_desk::{
     server::{
         config::{Backend, Config},
         db::{now, Db},
-        desk::{self, bind_args, ListFilter},
+        desk::{self, arguments, ListFilter},
         staff::Staff,
     },
 };
@@ -30,7 +30,7 @@ struct Floor {
 
 async fn page(State(floor): State<Floor>) -> Result<String, (axum::http::StatusCode, String)> {
     let failed = |e: sqlx::Error| (axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
-    let rows = bind_args(sqlx::query(&floor.list), &floor.args).fetch_all(floor.db.pool()).await.map_err(failed)?;
+    let rows = sqlx::query_with(&floor.list, arguments(&floor.args)).fetch_all(floor.db.pool()).await.map_err(failed)?;
     let pool = floor.db.pool();
     let mut tx = match floor.db.backend() {
         Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,

@@ -6,7 +6,7 @@ use super::{
     audit::{self, ChainBreak},
     crypto::Keyring,
     db::{now, Db, DbError},
-    desk::{bind_args, Arg, DeskError},
+    desk::{arguments, Arg, DeskError},
     staff::{self, Staff},
 };
 use crate::domain::{Date, Role};
@@ -179,7 +179,7 @@ pub async fn list(db: &Db, staff: &Staff, filter: &AuditFilter) -> Result<(Vec<S
         sql.push_str(&conds.join(" AND "));
     }
     sql.push_str(&format!(" ORDER BY a.seq DESC LIMIT {}", PAGE_SIZE + 1));
-    let rows = bind_args(sqlx::query(&sql), &args).fetch_all(db.pool()).await.map_err(DbError::from)?;
+    let rows = sqlx::query_with(&sql, arguments(&args)).fetch_all(db.pool()).await.map_err(DbError::from)?;
     let mut out = Vec::new();
     for row in rows.iter().take(PAGE_SIZE) {
         let actor: String = row.try_get(2)?;

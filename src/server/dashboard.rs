@@ -9,7 +9,7 @@ use super::{
     dashboard_medians::{self as medians, MedianCache},
     dashboard_sql::{self as sql, Reached, Sql},
     db::{Db, DbError},
-    desk::{bind_args, DeskError},
+    desk::{arguments, DeskError},
     staff::Staff,
 };
 use crate::domain::{Category, Date, Priority, Role, Status};
@@ -165,11 +165,11 @@ pub struct Figures {
 pub const MEDIAN_WINDOWS: [i64; 2] = [30, 90];
 
 pub(super) async fn rows(db: &Db, q: &Sql) -> Result<Vec<AnyRow>, DbError> {
-    Ok(bind_args(sqlx::query(&q.sql), &q.args).fetch_all(db.pool()).await?)
+    Ok(sqlx::query_with(&q.sql, arguments(&q.args)).fetch_all(db.pool()).await?)
 }
 
 async fn one(db: &Db, q: &Sql) -> Result<AnyRow, DbError> {
-    Ok(bind_args(sqlx::query(&q.sql), &q.args).fetch_one(db.pool()).await?)
+    Ok(sqlx::query_with(&q.sql, arguments(&q.args)).fetch_one(db.pool()).await?)
 }
 
 pub(super) async fn count(db: &Db, q: &Sql) -> Result<i64, DbError> {

@@ -658,34 +658,19 @@ pub struct QueuePage {
     pub embassies: Vec<(String, String)>,
 }
 
-/// Binds built arguments to a statement.
-pub fn bind_args<'q>(
-    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    args: &'q [Arg],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+/// Built arguments as one argument list, for `sqlx::query_with` or `sqlx::query_as_with`.
+pub fn arguments(args: &[Arg]) -> sqlx::any::AnyArguments<'_> {
+    use sqlx::Arguments;
+    let mut list = sqlx::any::AnyArguments::default();
     for a in args {
-        query = match a {
-            Arg::Text(s) => query.bind(s.as_str()),
-            Arg::Int(i) => query.bind(*i),
-            Arg::Bytes(b) => query.bind(b.as_slice()),
+        // Adding a text, an integer or bytes to `Any`'s list cannot fail.
+        let _ = match a {
+            Arg::Text(s) => list.add(s.as_str()),
+            Arg::Int(i) => list.add(*i),
+            Arg::Bytes(b) => list.add(b.as_slice()),
         };
     }
-    query
-}
-
-/// Binds built arguments to a statement read into `O`.
-pub fn bind_args_as<'q, O>(
-    mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
-    args: &'q [Arg],
-) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
-    for a in args {
-        query = match a {
-            Arg::Text(s) => query.bind(s.as_str()),
-            Arg::Int(i) => query.bind(*i),
-            Arg::Bytes(b) => query.bind(b.as_slice()),
-        };
-    }
-    query
+    list
 }
 
 /// A row of the case list ([`list_sql`]): the case, its assignee's login, its key wrapped
@@ -747,7 +732,7 @@ async fn queues_in_scope(conn: &mut Conn, staff: &Staff) -> Result<Vec<QueueSumm
          FROM queues q JOIN embassies e ON e.id = q.embassy_id LEFT JOIN queue_counts n ON n.queue_id = q.id AND n.n > 0 AND n.{OPEN} \
          WHERE {scope} ORDER BY e.is_default, e.code, q.slug, q.id"
     );
-    let rows: Vec<QueueCountRow> = bind_args_as(sqlx::query_as(&sql), &args).fetch_all(&mut *conn).await?;
+    let rows: Vec<QueueCountRow> = sqlx::query_as_with(&sql, arguments(&args)).fetch_all(&mut *conn).await?;
     let mut queues: Vec<QueueSummary> = Vec::new();
     for row in rows {
         if queues.last().is_none_or(|q| q.id != row.id) {
@@ -781,7 +766,7 @@ pub async fn queue_page(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Sta
     let Some(sql) = list_sql(staff, filter, at, db.backend(), &mut args) else {
         return if filter.queue.is_some() || filter.embassy.is_some() { Err(DeskError::NotFound) } else { Ok(page) };
     };
-    let listed: Vec<ListedRow> = bind_args_as(sqlx::query_as(&sql), &args).fetch_all(&mut *conn).await?;
+    let listed: Vec<ListedRow> = sqlx::query_as_with(&sql, arguments(&args)).fetch_all(&mut *conn).await?;
     let more = listed.len() > PAGE_SIZE;
     page.cases = listed.into_iter().take(PAGE_SIZE).map(|row| row.open(keyring)).collect::<Result<_, _>>()?;
     page.next =
@@ -790,7 +775,7 @@ pub async fn queue_page(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Sta
     let until = crate::domain::Date::from_unix(at + 7 * 86400).to_string();
     let mut args = Vec::new();
     if let Some(sql) = deadlines_sql(staff, &until, &mut args) {
-        page.deadlines = bind_args_as(sqlx::query_as(&sql), &args).fetch_all(&mut *conn).await?;
+        page.deadlines = sqlx::query_as_with(&sql, arguments(&args)).fetch_all(&mut *conn).await?;
     }
     let holders_of = match staff.role {
         Role::Volunteer => None,
