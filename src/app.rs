@@ -16,7 +16,7 @@ use crate::{
     },
 };
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -57,6 +57,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The stylesheet's address, with the hash of its content when the build wrote one (the
+/// build's `hash.txt` beside the binary, as leptos_meta's `HashedStylesheet` reads it), read
+/// once per process instead of on every page.
+fn stylesheet_href(options: &LeptosOptions) -> String {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| {
+        let hash_file = std::env::current_exe().ok().and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())));
+        let hashes = if options.hash_files { hash_file.and_then(|path| std::fs::read_to_string(path).ok()) } else { None };
+        let css_hash = hashes.as_deref().and_then(|h| h.lines().find_map(|line| line.trim().strip_prefix("css:").map(str::trim)));
+        let name = match css_hash {
+            Some(hash) => format!("{}.{hash}.css", options.output_name),
+            None => format!("{}.css", options.output_name),
+        };
+        format!("/{}/{name}", options.site_pkg_dir)
+    })
+    .clone()
+}
+
 /// Root component: language, stylesheet, neutral title and routes. Requester pages render
 /// completely on the server before they are sent (`SsrMode::Async`), so they need no
 /// JavaScript to show their content.
@@ -66,7 +84,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <I18nContextProvider cookie_name="lang">
-            {use_context::<LeptosOptions>().map(|options| view! { <HashedStylesheet id="leptos" options /> })}
+            {use_context::<LeptosOptions>().map(|options| view! { <Stylesheet id="leptos" href=stylesheet_href(&options) /> })}
             // Neutral on purpose: a title in browser history must not say what was asked.
             <Title text="Help desk" />
             <Router>
