@@ -3,16 +3,19 @@
 use crate::{
     i18n::I18nContextProvider,
     locale::ApplyChosenLocale,
-    ui::pages::{
-        desk::{
-            audit::DeskAuditPage, case::DeskCasePage, dashboard::DeskDashboardPage, join::DeskJoinPage, login::DeskLoginPage, queue::DeskQueuePage,
-            second_factor::DeskSecondFactorPage, team::DeskTeamPage,
+    ui::{
+        audit::page::DeskAuditPage,
+        dashboard::page::DeskDashboardPage,
+        desk::{case::DeskCasePage, queue::DeskQueuePage},
+        follow_up::{
+            case::FollowUpCasePage,
+            delete::{FollowUpDeletePage, FollowUpDeletedPage},
+            login::FollowUpLoginPage,
         },
-        follow_up_case::FollowUpCasePage,
-        follow_up_delete::{FollowUpDeletePage, FollowUpDeletedPage},
-        follow_up_login::FollowUpLoginPage,
-        intake::IntakePage,
+        intake::page::IntakePage,
         not_found::NotFound,
+        staff::{join::DeskJoinPage, login::DeskLoginPage, second_factor::DeskSecondFactorPage},
+        team::page::DeskTeamPage,
     },
 };
 use leptos::prelude::*;

@@ -28,8 +28,8 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn invalid(field: &str, code: &str) -> Self {
-        Self::Invalid { field: field.to_owned(), code: code.to_owned() }
+    pub fn invalid(field: &str, code: crate::domain::RuleCode) -> Self {
+        Self::Invalid { field: field.to_owned(), code: code.as_str().to_owned() }
     }
 
     /// HTTP status that goes with the error.

@@ -6,7 +6,10 @@ pub mod dashboard;
 pub mod desk;
 pub mod error;
 pub mod follow_up;
+pub mod form;
 pub mod health;
 pub mod intake;
+pub mod staff;
+pub mod team;
 
 pub use error::AppError;

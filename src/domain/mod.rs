@@ -9,6 +9,7 @@ pub mod intake;
 pub mod query;
 pub mod receipt;
 pub mod role;
+pub mod vocabulary;
 
 pub use case::{Category, Priority, Status};
 pub use date::Date;
@@ -16,3 +17,4 @@ pub use ids::{CaseId, CaseRef};
 pub use query::percent_encode;
 pub use receipt::ReceiptCode;
 pub use role::Role;
+pub use vocabulary::{AuditAction, AuditPageAction, CaseAction, DeadlineKind, EventKind, NoticeCode, QueueAction, RuleCode, TeamAction};

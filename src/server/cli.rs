@@ -1,13 +1,16 @@
 //! Command line: `serve` (default), `migrate`, `keygen`, `create-admin`, `invite`, `seed`,
 //! `add-embassy`, `reply`, `audit verify`.
 
-use super::{
+use crate::domain::AuditAction;
+use crate::domain::Role;
+use crate::server::{
     audit::{self, AuditEvent, Outcome},
     config::{Config, VARIABLES},
     crypto::Keyring,
-    db, passwords, seed, startup, telemetry,
+    db, seed,
+    staff::passwords,
+    startup, telemetry,
 };
-use crate::domain::Role;
 use clap::{Parser, Subcommand};
 use secrecy::{ExposeSecret, SecretString};
 use std::{io::BufRead, process::ExitCode};
@@ -110,7 +113,7 @@ pub fn main() -> ExitCode {
     if let Err(e) = telemetry::init(&config.log_filter, std::io::IsTerminal::is_terminal(&std::io::stderr()), std::io::stderr) {
         return fail(e);
     }
-    let runtime = match super::runtime_builder().build() {
+    let runtime = match crate::server::runtime_builder().build() {
         Ok(r) => r,
         Err(e) => return fail(format!("cannot start the async runtime: {e}")),
     };
@@ -205,8 +208,8 @@ async fn serve(config: Config) -> Result<(), String> {
 
 /// Writes the first admin's setup link into the data directory, readable by the owner
 /// only (a link in the server's output could end up in a log).
-async fn write_setup_link(state: &super::AppState) -> Result<std::path::PathBuf, String> {
-    let token = super::staff::setup_invitation(&state.db, &state.keyring, "system").await.map_err(|e| e.to_string())?.ok_or("an admin exists")?;
+async fn write_setup_link(state: &crate::server::AppState) -> Result<std::path::PathBuf, String> {
+    let token = crate::server::staff::setup_invitation(&state.db, &state.keyring, "system").await.map_err(|e| e.to_string())?.ok_or("an admin exists")?;
     let path = state.config.data_dir.join("setup-link.txt");
     let link = format!("{}/desk/join/{token}\n", state.config.public_url.trim_end_matches('/'));
     let mut options = std::fs::OpenOptions::new();
@@ -232,7 +235,7 @@ async fn shutdown_signal() {
     tokio::select! { () = ctrl_c => {}, () = terminate => {} }
 }
 
-use super::staff::valid_login;
+use crate::server::staff::valid_login;
 
 /// Reads a new password and checks it against the policy (length, common passwords, login).
 fn read_password(from_stdin: bool, login: &str) -> Result<SecretString, String> {
@@ -248,7 +251,7 @@ fn read_password(from_stdin: bool, login: &str) -> Result<SecretString, String> 
         }
         SecretString::from(first)
     };
-    use super::password_policy::{check, PasswordRule, MAX_CHARS, MIN_CHARS};
+    use crate::server::staff::password_policy::{check, PasswordRule, MAX_CHARS, MIN_CHARS};
     match check(password.expose_secret(), login) {
         Ok(()) => Ok(password),
         Err(PasswordRule::TooShort) => Err(format!("the password must have at least {MIN_CHARS} characters (a passphrase of several words is best)")),
@@ -267,7 +270,7 @@ async fn create_admin(config: Config, login: &str, password_stdin: bool) -> Resu
     let hash = passwords::hash(password).await.map_err(|e| e.to_string())?;
     let mut tx = state.db.begin().await.map_err(|e| e.to_string())?;
     let id = db::people::insert(&mut tx, login, &hash, Role::Admin, None).await.map_err(|e| e.to_string())?;
-    audit::append(&mut tx, &state.keyring, &AuditEvent::new("cli", "person.create", Some(&id), Outcome::Ok)).await.map_err(|e| e.to_string())?;
+    audit::append(&mut tx, &state.keyring, &AuditEvent::new("cli", AuditAction::PersonCreate, Some(&id), Outcome::Ok)).await.map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     println!("created admin {login}");
     Ok(())
@@ -309,8 +312,9 @@ async fn invite(config: Config, role: &str, embassy: Option<&str>, queues: &[Str
     if role == Role::Volunteer && queue_ids.is_empty() {
         return Err("volunteers need --queues (names, or all)".into());
     }
-    let token =
-        super::staff::operator_invitation(&state.db, &state.keyring, "cli", role, embassy_id.as_deref(), &queue_ids).await.map_err(|e| e.to_string())?;
+    let token = crate::server::staff::operator_invitation(&state.db, &state.keyring, "cli", role, embassy_id.as_deref(), &queue_ids)
+        .await
+        .map_err(|e| e.to_string())?;
     println!("{}/desk/join/{token}", state.config.public_url.trim_end_matches('/'));
     Ok(())
 }

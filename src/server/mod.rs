@@ -1,33 +1,22 @@
 //! Server-only code: configuration, storage, encryption, audit and the HTTP layers.
 
 pub mod audit;
-pub mod audit_api;
-pub mod audit_view;
 pub mod cases;
 pub mod cli;
 pub mod config;
+pub mod cookies;
 pub mod crypto;
 pub mod dashboard;
-pub mod dashboard_api;
-pub mod dashboard_medians;
-pub mod dashboard_sql;
 pub mod db;
 pub mod desk;
-pub mod desk_api;
 pub mod follow_up;
-pub mod form_token;
 pub mod http;
 pub mod intake;
-pub mod password_policy;
-pub mod passwords;
-pub mod receipts;
 pub mod seed;
 pub mod staff;
 pub mod startup;
 pub mod team;
 pub mod telemetry;
-pub mod throttle;
-pub mod totp;
 
 use crate::api::AppError;
 use axum::extract::FromRef;
@@ -53,9 +42,9 @@ pub struct AppState {
     pub db: db::Db,
     pub keyring: Arc<crypto::Keyring>,
     /// The last check of the audit chain, shown on the audit page.
-    pub chain: audit_view::ChainWatch,
+    pub chain: audit::view::ChainWatch,
     /// The settled middles of the dashboard's median windows.
-    pub medians: dashboard_medians::MedianCache,
+    pub medians: dashboard::medians::MedianCache,
 }
 
 impl FromRef<AppState> for LeptosOptions {

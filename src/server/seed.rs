@@ -2,13 +2,14 @@
 //! sealing code as real intake ([`cases::seal`]); generation and sealing run on a separate
 //! thread while batches are written, one transaction (with its audit row) per batch.
 
-use super::{
+use crate::domain::AuditAction;
+use crate::domain::{Category, Priority, Status};
+use crate::server::{
     audit::{self, AuditEvent, Outcome},
     cases::{self, CaseField, NewCase, SealedCase},
     crypto::Keyring,
     db::{self, embassies::EmbassyQueues, now, Db, DbError},
 };
-use crate::domain::{Category, Priority, Status};
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use std::{sync::Arc, time::Instant};
 use zeroize::Zeroizing;
@@ -218,7 +219,7 @@ pub async fn run(db: &Db, keyring: &Arc<Keyring>, count: u64, embassy_codes: &[S
     let _ = producer.join();
     // A bulk load leaves PostgreSQL without statistics and without a visibility map, so its
     // index-only scans would still read every heap page until autovacuum came by.
-    if db.backend() == super::config::Backend::Postgres {
+    if db.backend() == crate::server::config::Backend::Postgres {
         sqlx::query("VACUUM ANALYZE").execute(db.pool()).await.map_err(DbError::from)?;
     }
     println!("seeded {written} cases in {:.1} s", started.elapsed().as_secs_f64());
@@ -227,7 +228,7 @@ pub async fn run(db: &Db, keyring: &Arc<Keyring>, count: u64, embassy_codes: &[S
 
 async fn write_batch(db: &Db, keyring: &Keyring, batch: &mut [SealedCase]) -> Result<(), DbError> {
     let mut tx = cases::begin_with_cases(db, batch).await?;
-    audit::append(&mut tx, keyring, &AuditEvent::new("cli", "case.seed", None, Outcome::Ok)).await?;
+    audit::append(&mut tx, keyring, &AuditEvent::new("cli", AuditAction::CaseSeed, None, Outcome::Ok)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Start-up: configuration to a ready [`AppState`] — data dir, key file, database,
 //! migrations and the key check — and serving it.
 
-use super::{
+use crate::server::{
     config::{Backend, Config, Environment},
     crypto::{KeyFileError, Keyring},
     db::{self, key_checks::KeyCheckError, Db, DbError},

@@ -8,7 +8,7 @@ use crate::{
         intake::{FieldError, IntakeForm, CATEGORY_NAMES, OTHER_COUNTRY},
         Date,
     },
-    ui::components::intake::form::ErrorTexts,
+    ui::intake::form::ErrorTexts,
 };
 use leptos::ev::SubmitEvent;
 
@@ -99,7 +99,7 @@ pub fn today() -> Option<Date> {
 mod imp {
     use crate::{
         domain::intake::{error_for, Field, FieldError},
-        ui::components::intake::form::ErrorTexts,
+        ui::intake::form::ErrorTexts,
     };
     use leptos::{ev::SubmitEvent, prelude::document};
     use wasm_bindgen::JsCast;
@@ -225,7 +225,7 @@ mod imp {
 
 #[cfg(not(feature = "hydrate"))]
 mod imp {
-    use crate::{domain::intake::FieldError, ui::components::intake::form::ErrorTexts};
+    use crate::{domain::intake::FieldError, ui::intake::form::ErrorTexts};
     use leptos::ev::SubmitEvent;
 
     pub fn submitter_name(_: &SubmitEvent) -> Option<String> {

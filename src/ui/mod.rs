@@ -1,5 +1,12 @@
-//! Pages and the components they are built from.
+//! Pages, one folder per feature, and the components they are built from.
 
+pub mod audit;
 pub mod browser;
 pub mod components;
-pub mod pages;
+pub mod dashboard;
+pub mod desk;
+pub mod follow_up;
+pub mod intake;
+pub mod not_found;
+pub mod staff;
+pub mod team;

@@ -10,9 +10,9 @@ use crate::{
     requester::{form_body, get, post},
 };
 use embassy_desk::{
-    domain::{Category, Date, Priority},
+    domain::{AuditAction, Category, Date, Priority},
     server::{
-        audit_view::{self, AuditFilter},
+        audit::view::{self, AuditFilter},
         db::now,
     },
 };
@@ -32,7 +32,7 @@ async fn each_lead_reads_their_embassy_and_filters_narrow_it(app: TestApp) {
     let lead = session_staff(&app, &w.lead_pl.1).await;
     let all = |f: AuditFilter| {
         let (app, lead) = (&app, &lead);
-        async move { audit_view::list(&app.state.db, lead, &f).await.unwrap().0 }
+        async move { view::list(&app.state.db, lead, &f).await.unwrap().0 }
     };
     let rows = all(AuditFilter::default()).await;
     assert!(
@@ -43,13 +43,13 @@ async fn each_lead_reads_their_embassy_and_filters_narrow_it(app: TestApp) {
     assert!(rows.windows(2).all(|p| p[0].seq > p[1].seq), "newest first");
     // Admins read Lithuania's sign-ins too.
     let admin = session_staff(&app, &w.admin.1).await;
-    let everything = audit_view::list(&app.state.db, &admin, &AuditFilter::default()).await.unwrap().0;
+    let everything = view::list(&app.state.db, &admin, &AuditFilter::default()).await.unwrap().0;
     assert!(everything.iter().any(|r| r.actor == "vol.lt"));
 
     // Filters.
     let by_login = all(AuditFilter { login: Some("vol.legal".into()), ..Default::default() }).await;
     assert!(!by_login.is_empty() && by_login.iter().all(|r| r.actor == "vol.legal"));
-    let by_action = all(AuditFilter { action: Some("case.view".into()), ..Default::default() }).await;
+    let by_action = all(AuditFilter { action: Some(AuditAction::CaseView), ..Default::default() }).await;
     assert_eq!(by_action.len(), 1);
     let by_case = all(AuditFilter { reference: Some(reference.clone()), ..Default::default() }).await;
     assert!(by_case.iter().all(|r| r.object.as_deref() == Some(reference.as_str())) && by_case.iter().any(|r| r.action == "case.open"));
@@ -83,8 +83,8 @@ async fn pages_follow_the_log_by_its_key(app: TestApp) {
     let mut seen = Vec::new();
     let mut before = None;
     loop {
-        let (rows, next) = audit_view::list(&app.state.db, &lead, &AuditFilter { before, ..filter.clone() }).await.unwrap();
-        assert!(rows.len() <= audit_view::PAGE_SIZE);
+        let (rows, next) = view::list(&app.state.db, &lead, &AuditFilter { before, ..filter.clone() }).await.unwrap();
+        assert!(rows.len() <= view::PAGE_SIZE);
         seen.extend(rows.iter().map(|r| r.seq));
         match next {
             Some(n) => before = Some(n),
@@ -96,7 +96,7 @@ async fn pages_follow_the_log_by_its_key(app: TestApp) {
         .fetch_all(app.state.db.pool())
         .await
         .unwrap();
-    assert!(all.len() > audit_view::PAGE_SIZE, "{}", all.len());
+    assert!(all.len() > view::PAGE_SIZE, "{}", all.len());
     assert_eq!(seen, all, "every row once, newest first");
     // The page links to the next one.
     let page = get(&app, "/desk/audit?login=vol.legal", Some(&w.lead_pl.1), Some("en")).await;

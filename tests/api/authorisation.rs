@@ -10,7 +10,7 @@ use crate::{
     requester::{form_body, get, open_request, post, sign_in as requester_sign_in, Page},
 };
 use embassy_desk::{
-    domain::{Category, Priority, Role},
+    domain::{AuditPageAction, CaseAction, Category, Priority, QueueAction, Role, TeamAction},
     server::{db::now, desk, http},
 };
 use std::collections::BTreeSet;
@@ -193,7 +193,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
     let gone = person(&app, "gone", Role::Volunteer, Some(&w.pl.embassy_id), &[w.pl.queue_for(Some(Category::LegalStatus))]).await;
     let gone_cookie = sign_in(&app, "gone", &gone).await;
     let lead = session_staff(&app, &w.lead_pl.1).await;
-    embassy_desk::server::staff::deactivate(&app.state.db, &app.state.keyring, &lead, &gone).await.unwrap();
+    embassy_desk::server::team::deactivate(&app.state.db, &app.state.keyring, &lead, &gone).await.unwrap();
     let cookie = |c: Caller| -> Option<String> {
         match c {
             Anonymous => None,
@@ -256,7 +256,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
     }
 
     // Downloads: every one must have a row.
-    for (path, _) in http::desk::download_table() {
+    for (path, _) in http::routes::downloads() {
         for c in CALLERS {
             let expected = download_row(path, c).unwrap_or_else(|| panic!("download {path} has no row in the authorisation matrix"));
             let got = classify(&get(&app, path, cookie(c).as_deref(), None).await);
@@ -266,17 +266,17 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
 
     // Form routes and case actions: every one must have a row. Log-out everywhere runs last,
     // since it ends the caller's sessions.
-    let mut routes: Vec<&str> = http::requester::route_table().into_iter().chain(http::desk::route_table()).map(|(p, _)| p).collect();
+    let mut routes: Vec<&str> = http::routes::requester().into_iter().chain(http::routes::desk()).map(|(p, _)| p).collect();
     let last = ["/follow-up/delete", "/follow-up/logout", "/desk/logout", "/desk/logout-everywhere"];
     routes.sort_by_key(|r| last.iter().position(|l| l == r));
     let legal = w.pl.queue_for(Some(Category::LegalStatus)).to_owned();
     let housing = w.pl.queue_for(Some(Category::Housing)).to_owned();
     for route in routes {
         let actions: Vec<&str> = match route {
-            "/desk/cases/{id}" => http::desk::CASE_ACTIONS.to_vec(),
-            "/desk" => http::desk::QUEUE_ACTIONS.to_vec(),
-            "/desk/team" => http::desk::TEAM_ACTIONS.to_vec(),
-            "/desk/audit" => http::desk::AUDIT_ACTIONS.to_vec(),
+            "/desk/cases/{id}" => CaseAction::ALL.iter().map(|a| a.as_str()).collect(),
+            "/desk" => QueueAction::ALL.iter().map(|a| a.as_str()).collect(),
+            "/desk/team" => TeamAction::ALL.iter().map(|a| a.as_str()).collect(),
+            "/desk/audit" => AuditPageAction::ALL.iter().map(|a| a.as_str()).collect(),
             other => vec![other],
         };
         for action in actions {

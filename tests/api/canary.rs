@@ -5,7 +5,7 @@ use crate::{
     helpers::{captured_logs, spawn_app, Backend},
     storage::{open_case_with_receipt, open_sample_case},
 };
-use embassy_desk::server::{cases, passwords};
+use embassy_desk::server::cases;
 use secrecy::SecretString;
 
 const NAME: &str = "Канарэйка Сентынелава 7f3a";
@@ -45,14 +45,14 @@ fn assert_absent(what: &str, bytes: &[u8]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sentinels_reach_neither_database_files_nor_logs() {
     let app = spawn_app(Backend::Sqlite).await.unwrap();
-    let (code, receipt) = embassy_desk::server::receipts::prepare(&app.state.keyring).await.unwrap();
+    let (code, receipt) = embassy_desk::server::cases::receipts::prepare(&app.state.keyring).await.unwrap();
     let (id, reference) = open_case_with_receipt(&app, NAME, STORY, Some(&receipt)).await;
     let fields = cases::read_fields(&app.state.db, &app.state.keyring, &id, "person:test").await.unwrap();
     assert_eq!(fields["requester_name"].as_str(), NAME, "the sentinel went through the sealed path");
-    let limits = embassy_desk::server::receipts::Limits::default();
-    assert!(embassy_desk::server::receipts::verify(&app.state.db, &app.state.keyring, &limits, &reference, &code).await.is_ok());
+    let limits = embassy_desk::server::cases::receipts::Limits::default();
+    assert!(embassy_desk::server::cases::receipts::verify(&app.state.db, &app.state.keyring, &limits, &reference, &code).await.is_ok());
     let code_digits = code.digits().to_owned();
-    let hash = passwords::hash(SecretString::from(PASSWORD)).await.unwrap();
+    let hash = embassy_desk::server::staff::passwords::hash(SecretString::from(PASSWORD)).await.unwrap();
     let mut tx = app.state.db.begin().await.unwrap();
     embassy_desk::server::db::people::insert(&mut tx, "canary", &hash, embassy_desk::domain::Role::Admin, None).await.unwrap();
     tx.commit().await.unwrap();

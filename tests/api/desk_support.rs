@@ -11,7 +11,7 @@ use embassy_desk::{
         cases::{self, CaseField, NewCase},
         crypto::Place,
         db::{self, embassies::EmbassyQueues, now},
-        passwords, totp,
+        staff::{passwords, totp},
     },
 };
 use secrecy::SecretString;

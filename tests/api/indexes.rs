@@ -8,7 +8,6 @@ use embassy_desk::{
     server::{
         config::Backend,
         dashboard::{self, Range},
-        dashboard_sql,
         desk::{self, Arg, AssigneeFilter, Cursor, ListFilter},
         staff,
     },
@@ -167,7 +166,7 @@ async fn dashboard_queries_use_indexes(app: TestApp) {
     ] {
         let staff = session_staff(&app, cookie).await;
         let scope = dashboard::scope(&app.state.db, &staff, embassy, queue).await.unwrap();
-        for q in dashboard_sql::all(&scope, range, at, &w.vol_legal.0, backend) {
+        for q in dashboard::sql::all(&scope, range, at, &w.vol_legal.0, backend) {
             let p = plan(&app, &q.sql, &q.args).await;
             let what = format!("{who}: {}", q.name);
             match backend {

@@ -6,8 +6,8 @@ use crate::{helpers::TestApp, on_both_backends, storage::open_case_with_receipt}
 use embassy_desk::{
     domain::{CaseRef, ReceiptCode},
     server::{
-        receipts::{self, FollowUpError, Limits},
-        throttle::{self, Limit},
+        cases::receipts::{self, FollowUpError, Limits},
+        db::throttle::{self, Limit},
     },
 };
 

@@ -3,13 +3,13 @@
 
 use crate::{helpers::TestApp, on_both_backends};
 use embassy_desk::{
-    domain::{CaseId, CaseRef, Category, Priority},
+    domain::{AuditAction, CaseId, CaseRef, Category, Priority},
     server::{
         audit::{self, AuditEvent, ChainBreak, Outcome},
+        cases::receipts::PreparedReceipt,
         cases::{self, CaseField, NewCase, ReadError},
         crypto::CryptoError,
         db,
-        receipts::PreparedReceipt,
     },
 };
 use zeroize::Zeroizing;
@@ -237,7 +237,7 @@ async fn events_recorded_alone_keep_the_chain_beside_other_writers(app: TestApp)
     let other = db::Db::connect(&app.state.config.database_url, app.state.config.backend).await.unwrap();
     let start = audit::verify(db, keyring).await.unwrap().unwrap();
     let event = |action| AuditEvent::new("person:someone", action, Some("object"), Outcome::Ok);
-    let in_transaction = |action: &'static str, commit: bool| async move {
+    let in_transaction = |action: AuditAction, commit: bool| async move {
         let mut tx = db.begin().await.unwrap();
         let seq = audit::append(&mut tx, keyring, &event(action)).await.unwrap();
         if commit {
@@ -247,21 +247,21 @@ async fn events_recorded_alone_keep_the_chain_beside_other_writers(app: TestApp)
         }
         seq
     };
-    let mut numbers = vec![audit::record(db, &mut db.acquire().await.unwrap(), keyring, &event("case.view")).await.unwrap()];
-    numbers.push(in_transaction("case.note.add", true).await);
-    numbers.push(audit::record(&other, &mut other.acquire().await.unwrap(), keyring, &event("case.view")).await.unwrap());
-    numbers.push(audit::record(db, &mut db.acquire().await.unwrap(), keyring, &event("case.list")).await.unwrap());
-    in_transaction("case.status", false).await;
-    numbers.push(audit::record(db, &mut db.acquire().await.unwrap(), keyring, &event("case.view")).await.unwrap());
-    numbers.push(audit::record(db, &mut db.acquire().await.unwrap(), keyring, &event("case.view")).await.unwrap());
+    let mut numbers = vec![audit::record(db, &mut db.acquire().await.unwrap(), keyring, &event(AuditAction::CaseView)).await.unwrap()];
+    numbers.push(in_transaction(AuditAction::CaseNoteAdd, true).await);
+    numbers.push(audit::record(&other, &mut other.acquire().await.unwrap(), keyring, &event(AuditAction::CaseView)).await.unwrap());
+    numbers.push(audit::record(db, &mut db.acquire().await.unwrap(), keyring, &event(AuditAction::CaseList)).await.unwrap());
+    in_transaction(AuditAction::CaseStatus, false).await;
+    numbers.push(audit::record(db, &mut db.acquire().await.unwrap(), keyring, &event(AuditAction::CaseView)).await.unwrap());
+    numbers.push(audit::record(db, &mut db.acquire().await.unwrap(), keyring, &event(AuditAction::CaseView)).await.unwrap());
     assert_eq!(numbers, (start + 1..=start + 6).collect::<Vec<_>>());
     assert_eq!(audit::verify(db, keyring).await.unwrap(), Ok(start + 6));
 
     let alone = (0..30).map(|i| {
         let handle = if i % 3 == 0 { &other } else { db };
-        async move { audit::record(handle, &mut handle.acquire().await.unwrap(), keyring, &event("case.view")).await }
+        async move { audit::record(handle, &mut handle.acquire().await.unwrap(), keyring, &event(AuditAction::CaseView)).await }
     });
-    let changes = (0..10).map(|_| in_transaction("case.note.add", true));
+    let changes = (0..10).map(|_| in_transaction(AuditAction::CaseNoteAdd, true));
     let (alone, changes) = futures::future::join(futures::future::join_all(alone), futures::future::join_all(changes)).await;
     let mut numbers: Vec<i64> = alone.into_iter().map(Result::unwrap).chain(changes).collect();
     numbers.sort_unstable();

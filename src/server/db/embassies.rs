@@ -2,6 +2,7 @@
 //! queue per category plus a general queue.
 
 use super::{now, Conn, DbError, Tx};
+use crate::domain::AuditAction;
 use crate::domain::Category;
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
@@ -50,7 +51,7 @@ pub async fn ensure(tx: &mut Tx, keyring: &Keyring, actor: &str, code: &str, cou
     .await?
     .rows_affected();
     if inserted == 1 {
-        audit::append(tx, keyring, &AuditEvent::new(actor, "embassy.create", Some(&id), Outcome::Ok)).await?;
+        audit::append(tx, keyring, &AuditEvent::new(actor, AuditAction::EmbassyCreate, Some(&id), Outcome::Ok)).await?;
         let general = std::iter::once((None, "general"));
         let per_category = Category::ALL.into_iter().filter(|c| *c != Category::Other).map(|c| (Some(c), c.as_str()));
         for (category, slug) in general.chain(per_category) {

@@ -1,6 +1,7 @@
 //! Check values of the master keys: recorded on first use, compared at every start-up.
 
 use super::{now, Db, DbError};
+use crate::domain::AuditAction;
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
     crypto::{Keyring, KeyringMismatch},
@@ -42,7 +43,7 @@ pub async fn verify_and_record(db: &Db, keyring: &Keyring) -> Result<(), KeyChec
             .rows_affected();
         if added == 1 {
             let key = id.to_string();
-            audit::append(&mut tx, keyring, &AuditEvent::new("system", "key.add", Some(&key), Outcome::Ok)).await?;
+            audit::append(&mut tx, keyring, &AuditEvent::new("system", AuditAction::KeyAdd, Some(&key), Outcome::Ok)).await?;
         }
     }
     tx.commit().await.map_err(DbError::from)?;

@@ -37,3 +37,12 @@ pub async fn server_fn_status(request: axum::extract::Request, next: axum::middl
     }
     axum::response::Response::from_parts(parts, Body::from(bytes))
 }
+
+/// Gives a page render the status of its error (401, 404, …), as the server function
+/// answer already has it.
+pub fn answered<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let (Err(e), Some(response)) = (&result, leptos::prelude::use_context::<leptos_axum::ResponseOptions>()) {
+        response.set_status(axum::http::StatusCode::from_u16(e.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR));
+    }
+    result
+}

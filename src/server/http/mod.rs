@@ -7,9 +7,14 @@ pub mod compression;
 pub mod csrf;
 pub mod desk;
 pub mod error;
+pub mod follow_up;
+pub mod forms;
 pub mod headers;
 pub mod inert_scripts;
-pub mod requester;
+pub mod intake;
+pub mod routes;
+pub mod staff;
+pub mod team;
 pub mod trace;
 
 use super::AppState;
@@ -47,15 +52,14 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), page)
-        .merge(requester::routes())
-        .merge(desk::routes())
+        .merge(routes::router())
         .merge(assets::pkg_routes(&state))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .with_state(state)
         // Innermost first: the body limit and CSRF check run before any handler; the span
         // wraps them; panics become an opaque 500; headers go on every response; pages are
         // compressed last, once their policy is set from the HTML as written.
-        .layer(middleware::from_fn(requester::remember_language))
+        .layer(middleware::from_fn(forms::remember_language))
         .layer(middleware::from_fn(error::server_fn_status))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(middleware::from_fn_with_state(same_site, csrf::reject_cross_site))

@@ -3,7 +3,7 @@
 
 use super::messages::role_string;
 use crate::{
-    api::desk::MeDto,
+    api::staff::MeDto,
     domain::Role,
     i18n::{t_string, use_i18n},
 };

@@ -1,0 +1,70 @@
+//! What the follow-up pages receive and send: data made for the client, nothing internal.
+
+use crate::domain::{intake::Rule, Status};
+use serde::{Deserialize, Serialize};
+
+/// Why signing in did not work. Unknown references and wrong codes are the same answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LoginProblem {
+    /// The reference is not in the shape references have.
+    ReferenceShape,
+    /// The code is not 25 digits.
+    CodeShape,
+    /// Reference or code not recognised.
+    NotRecognised,
+    /// Too many attempts for this reference, or overall.
+    TooManyAttempts,
+    /// The session ended (idle, expired, or logged out).
+    SessionEnded,
+}
+
+/// The sign-in form as typed (never the code) and what went wrong.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginView {
+    pub reference: String,
+    pub problem: Option<LoginProblem>,
+}
+
+/// Set by the server's form handler when it answers a failed sign-in.
+#[derive(Clone, Debug)]
+pub struct PostedLogin(pub LoginView);
+
+/// Which form on the case page a draft belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DraftKind {
+    Reply,
+    Information,
+}
+
+/// A message that was not accepted, given back with its error.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    pub kind: DraftKind,
+    pub text: String,
+    pub error: Rule,
+}
+
+/// Set by the server's form handler when it answers a refused message.
+#[derive(Clone, Debug)]
+pub struct PostedDraft(pub Draft);
+
+/// One message as the requester sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageDto {
+    /// Written by the embassy (else by the requester).
+    pub from_embassy: bool,
+    /// Information the requester added to their request (else a reply).
+    pub information: bool,
+    /// UTC seconds.
+    pub at: i64,
+    pub body: String,
+}
+
+/// The case page: status and conversation only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadView {
+    pub status: Status,
+    pub opened_at: i64,
+    pub messages: Vec<MessageDto>,
+    pub draft: Option<Draft>,
+}

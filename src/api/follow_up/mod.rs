@@ -1,0 +1,40 @@
+//! The requester's follow-up pages: the sign-in form (reference and code) and, inside a
+//! session, the status and the message thread. Nothing the requester submitted at intake is
+//! ever sent back.
+
+mod dto;
+
+pub use dto::*;
+
+use crate::api::AppError;
+use leptos::prelude::*;
+
+/// Public. The state of a sign-in being answered, or an empty form.
+#[server(endpoint = "follow-up/login-view")]
+pub async fn load_login() -> Result<LoginView, AppError> {
+    Ok(use_context::<PostedLogin>().map(|p| p.0).unwrap_or_default())
+}
+
+/// Requester session required: the session cookie names the one case it may read. Without
+/// a live session: `Unauthorized`.
+#[server(endpoint = "follow-up/thread")]
+pub async fn load_thread() -> Result<ThreadView, AppError> {
+    let state = crate::server::AppState::from_context()?;
+    let case_id = crate::server::follow_up::session_case(&state).await?.ok_or(AppError::Unauthorized)?;
+    let thread = match crate::server::follow_up::thread(&state.db, &state.keyring, &case_id, "requester").await {
+        Ok(t) => t,
+        Err(crate::server::cases::ReadError::Gone) => return Err(AppError::Unauthorized),
+        Err(e) => return Err(AppError::internal(e)),
+    };
+    let messages = thread
+        .messages
+        .iter()
+        .map(|m| MessageDto {
+            from_embassy: m.author == crate::server::follow_up::Author::Volunteer,
+            information: m.kind == crate::server::follow_up::MessageKind::Information,
+            at: m.created_at,
+            body: m.body.to_string(),
+        })
+        .collect();
+    Ok(ThreadView { status: thread.status, opened_at: thread.created_at, messages, draft: use_context::<PostedDraft>().map(|d| d.0) })
+}

@@ -1,0 +1,21 @@
+//! The intake page's state: the form as typed, its errors, the one-time token, and — once,
+//! right after a successful submission — the reference and secret code.
+
+mod dto;
+
+pub use dto::*;
+
+use crate::api::AppError;
+use leptos::prelude::*;
+
+/// Public (a requester has no account). Returns the state of a post being answered, or a
+/// blank form with a fresh token.
+#[server(endpoint = "intake/view")]
+pub async fn load_intake() -> Result<IntakeView, AppError> {
+    if let Some(PostedIntake(view)) = use_context::<PostedIntake>() {
+        return Ok(view);
+    }
+    let state = crate::server::AppState::from_context()?;
+    let token = crate::server::intake::form_token::issue(&state.keyring, crate::server::db::now());
+    Ok(IntakeView { token, ..IntakeView::default() })
+}

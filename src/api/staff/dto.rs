@@ -1,0 +1,46 @@
+//! What the sign-in, second-factor and invitation pages receive, and the signed-in person
+//! as the desk's frame shows them.
+
+use crate::api::form::FormState;
+use crate::domain::Role;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person, as the desk's frame shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeDto {
+    pub login: String,
+    pub role: Role,
+    /// Name of their embassy (admins: none).
+    pub embassy: Option<String>,
+}
+
+/// The sign-in pages (password step, code step, enrolment) as the server answers them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginPageDto {
+    pub form: Option<FormState>,
+}
+
+/// The second-factor page: either a code for an enrolled factor, or enrolment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorDto {
+    /// `Some` while enrolling: the QR code (inline SVG rendered on the server) and the
+    /// secret in base32 for typing in by hand. Shown only to the person enrolling.
+    pub enrolment: Option<EnrolmentDto>,
+    pub form: Option<FormState>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolmentDto {
+    pub qr_svg: String,
+    pub secret_base32: String,
+}
+
+/// An invitation as its link shows it: what the invitee is invited as.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationDto {
+    pub role: Role,
+    pub embassy: Option<String>,
+    /// UTC seconds.
+    pub expires_at: i64,
+    pub form: Option<FormState>,
+}

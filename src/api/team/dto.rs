@@ -1,0 +1,67 @@
+//! What the team page receives: the people with their state, the person being changed,
+//! the embassies, and an invitation link just made.
+
+use crate::api::desk::QueueOption;
+use crate::api::{form::FormState, staff::MeDto};
+use crate::domain::Role;
+use serde::{Deserialize, Serialize};
+
+/// A person on the team page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonDto {
+    pub id: String,
+    pub login: String,
+    pub role: Role,
+    pub embassy: Option<String>,
+    pub queues: Vec<String>,
+    pub totp: bool,
+    pub active: bool,
+    pub last_login_at: Option<i64>,
+    /// The caller may change their role or queues.
+    pub changeable: bool,
+}
+
+/// The person whose role and queues are being changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonEditDto {
+    pub id: String,
+    pub login: String,
+    pub role: Role,
+    /// Roles the caller may give them.
+    pub roles: Vec<Role>,
+    /// The queues of their embassy.
+    pub queues: Vec<QueueOption>,
+    /// The ids of the queues they work now.
+    pub member_of: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmbassyOption {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub sla_hours: [i64; 4],
+    pub volunteers_need_totp: bool,
+    /// Open cases per person above which the dashboard flags overload.
+    pub overload_threshold: i64,
+}
+
+/// The team page (leads: their embassy; admins: everyone).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamPageDto {
+    pub me: MeDto,
+    pub people: Vec<PersonDto>,
+    /// Roles the caller may invite.
+    pub roles: Vec<Role>,
+    pub embassies: Vec<EmbassyOption>,
+    pub queues: Vec<(String, QueueOption)>,
+    /// The invitation link just created, shown once.
+    pub new_link: Option<String>,
+    /// The person chosen for a change of role or queues (`?person=…`).
+    pub editing: Option<PersonEditDto>,
+    pub form: Option<FormState>,
+}
+
+/// Set by the invitation handler: the link just created (shown once, never stored).
+#[derive(Clone, Debug)]
+pub struct NewInvitationLink(pub String);

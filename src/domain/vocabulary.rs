@@ -1,0 +1,258 @@
+//! The desk's vocabularies, each an enum defined once: what a form post asks for, what a
+//! case's timeline records, what the audit log records, the kinds of deadline, and the
+//! codes of a refused form. Each value is stored or posted as its short name; a match on
+//! one of these enums is exhaustive wherever it is translated or handled, so a new value
+//! does not compile until every place that must know about it does.
+
+use serde::{Deserialize, Serialize};
+
+/// Defines an enum whose values have a fixed name on the wire or in storage: `ALL` in
+/// order, `as_str` and `parse`.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name { $($(#[$vmeta])* $variant,)+ }
+
+        impl $name {
+            /// Every value, in the order forms and filters offer them.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The value's name as it is posted or stored.
+            pub const fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text,)+ }
+            }
+
+            /// The value with this name, if there is one.
+            pub fn parse(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// A change posted to a case page (the form's `action` field).
+    pub enum CaseAction {
+        Note = "note",
+        Reply = "reply",
+        Status = "status",
+        Priority = "priority",
+        Route = "route",
+        Assign = "assign",
+        Take = "take",
+        HandBack = "hand-back",
+        Deadline = "deadline",
+        DeadlineDone = "deadline-done",
+    }
+}
+
+vocabulary! {
+    /// A change posted to the queue page.
+    pub enum QueueAction {
+        TakeNext = "take-next",
+    }
+}
+
+vocabulary! {
+    /// A change posted to the team page.
+    pub enum TeamAction {
+        Invite = "invite",
+        Embassy = "embassy",
+        Sla = "sla",
+        Deactivate = "deactivate",
+        Change = "change",
+    }
+}
+
+vocabulary! {
+    /// A change posted to the audit page.
+    pub enum AuditPageAction {
+        Check = "check",
+    }
+}
+
+vocabulary! {
+    /// An entry of a case's clear timeline (`case_events.kind`): what changed, with the old
+    /// and new value beside it.
+    pub enum EventKind {
+        Status = "status",
+        Priority = "priority",
+        Queue = "queue",
+        Categories = "categories",
+        Assignee = "assignee",
+        Deadline = "deadline",
+        DeadlineDone = "deadline_done",
+    }
+}
+
+vocabulary! {
+    /// A kind of dated deadline, in the order the form offers them.
+    pub enum DeadlineKind {
+        Appeal = "appeal",
+        PermitExpiry = "permit_expiry",
+        DocumentExpiry = "document_expiry",
+        HousingEnd = "housing_end",
+        Hearing = "hearing",
+        Other = "other",
+    }
+}
+
+vocabulary! {
+    /// What the audit log records (`audit_log.action`), in the order the viewer's filter
+    /// offers them.
+    pub enum AuditAction {
+        CaseOpen = "case.open",
+        CaseView = "case.view",
+        CaseList = "case.list",
+        CaseThreadView = "case.thread.view",
+        CaseNoteAdd = "case.note.add",
+        CaseReplyVolunteer = "case.reply.volunteer",
+        CaseReplyRequester = "case.reply.requester",
+        CaseInformationAdd = "case.information.add",
+        CaseStatus = "case.status",
+        CasePriority = "case.priority",
+        CaseRoute = "case.route",
+        CaseAssign = "case.assign",
+        CaseUnassign = "case.unassign",
+        CaseTake = "case.take",
+        CaseTakeNext = "case.take_next",
+        CaseHandBack = "case.hand_back",
+        CaseDeadlineAdd = "case.deadline.add",
+        CaseDeadlineDone = "case.deadline.done",
+        CaseDeleteRequester = "case.delete.requester",
+        CaseShred = "case.shred",
+        CaseSeed = "case.seed",
+        ReceiptVerify = "receipt.verify",
+        LoginPassword = "login.password",
+        LoginTotp = "login.totp",
+        TotpEnrol = "totp.enrol",
+        SessionEndAll = "session.end_all",
+        InvitationCreateVolunteer = "invitation.create.volunteer",
+        InvitationCreateLead = "invitation.create.lead",
+        InvitationCreateAdmin = "invitation.create.admin",
+        InvitationAccept = "invitation.accept",
+        PersonCreate = "person.create",
+        PersonDeactivate = "person.deactivate",
+        PersonRole = "person.role",
+        PersonQueues = "person.queues",
+        EmbassyCreate = "embassy.create",
+        EmbassySettings = "embassy.settings",
+        DashboardExport = "dashboard.export",
+        AuditCheck = "audit.check",
+        KeyAdd = "key.add",
+        AuditView = "audit.view",
+    }
+}
+
+vocabulary! {
+    /// Why a field of a desk form was refused, shown next to the field.
+    pub enum RuleCode {
+        Required = "required",
+        TooLong = "too_long",
+        TooShort = "too_short",
+        Common = "common",
+        ContainsLogin = "contains_login",
+        Mismatch = "mismatch",
+        LoginShape = "login_shape",
+        LoginTaken = "login_taken",
+        InvalidChoice = "invalid_choice",
+        InvalidDate = "invalid_date",
+        DateInPast = "date_in_past",
+        NotAllowed = "not_allowed",
+        OutOfRange = "out_of_range",
+        AfterEnd = "after_end",
+        RangeTooLong = "range_too_long",
+        NotANumber = "not_a_number",
+        ControlCharacters = "control_characters",
+        CodeWrong = "code_wrong",
+        TooManyAttempts = "too_many_attempts",
+    }
+}
+
+vocabulary! {
+    /// What a desk form says as a whole, above its fields.
+    pub enum NoticeCode {
+        NotRecognised = "not_recognised",
+        TooManyAttempts = "too_many_attempts",
+        CodeWrong = "code_wrong",
+        SessionEnded = "session_ended",
+        NothingToTake = "nothing_to_take",
+        NotAllowed = "not_allowed",
+        Saved = "saved",
+    }
+}
+
+impl CaseAction {
+    /// What the audit log records when this change is made.
+    pub const fn audited_as(self) -> AuditAction {
+        match self {
+            CaseAction::Note => AuditAction::CaseNoteAdd,
+            CaseAction::Reply => AuditAction::CaseReplyVolunteer,
+            CaseAction::Status => AuditAction::CaseStatus,
+            CaseAction::Priority => AuditAction::CasePriority,
+            CaseAction::Route => AuditAction::CaseRoute,
+            CaseAction::Assign => AuditAction::CaseAssign,
+            CaseAction::Take => AuditAction::CaseTake,
+            CaseAction::HandBack => AuditAction::CaseHandBack,
+            CaseAction::Deadline => AuditAction::CaseDeadlineAdd,
+            CaseAction::DeadlineDone => AuditAction::CaseDeadlineDone,
+        }
+    }
+}
+
+impl AuditAction {
+    /// Making an invitation for `role`.
+    pub const fn invitation_of(role: crate::domain::Role) -> Self {
+        match role {
+            crate::domain::Role::Volunteer => AuditAction::InvitationCreateVolunteer,
+            crate::domain::Role::Lead => AuditAction::InvitationCreateLead,
+            crate::domain::Role::Admin => AuditAction::InvitationCreateAdmin,
+        }
+    }
+}
+
+impl NoticeCode {
+    /// Whether the notice reports success rather than a problem.
+    pub const fn is_good(self) -> bool {
+        matches!(self, NoticeCode::Saved)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_reads_back_as_its_value() {
+        for a in CaseAction::ALL {
+            assert_eq!(CaseAction::parse(a.as_str()), Some(*a));
+        }
+        for a in AuditAction::ALL {
+            assert_eq!(AuditAction::parse(a.as_str()), Some(*a));
+        }
+        for k in EventKind::ALL {
+            assert_eq!(EventKind::parse(k.as_str()), Some(*k));
+        }
+        for r in RuleCode::ALL {
+            assert_eq!(RuleCode::parse(&r.to_string()), Some(*r));
+        }
+        assert_eq!(DeadlineKind::parse("permit_expiry"), Some(DeadlineKind::PermitExpiry));
+        assert_eq!(CaseAction::parse("hand-back"), Some(CaseAction::HandBack));
+        assert_eq!(CaseAction::parse("drop-table"), None);
+    }
+
+    #[test]
+    fn names_are_unique() {
+        let names: std::collections::HashSet<_> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
+        assert_eq!(names.len(), AuditAction::ALL.len());
+        let names: std::collections::HashSet<_> = CaseAction::ALL.iter().map(|a| a.as_str()).collect();
+        assert_eq!(names.len(), CaseAction::ALL.len());
+    }
+}

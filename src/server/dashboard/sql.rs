@@ -1,0 +1,245 @@
+//! Every query the dashboard runs, built in one place with its arguments, so that the
+//! figures run exactly what the index tests explain.
+
+use crate::domain::{Date, Priority};
+use crate::server::{
+    config::Backend,
+    dashboard::{Range, Scope},
+    desk::{Arg, OPEN},
+    staff,
+};
+
+/// A built query: what it is for, its SQL and its arguments.
+pub struct Sql {
+    pub name: &'static str,
+    pub sql: String,
+    pub args: Vec<Arg>,
+    /// It sorts the rows it selects (a median's window; a handful of category groups).
+    pub sorts: bool,
+}
+
+impl Sql {
+    fn new(name: &'static str) -> Self {
+        Sql { name, sql: String::new(), args: Vec::new(), sorts: false }
+    }
+
+    /// Adds an argument; returns its placeholder.
+    fn arg(&mut self, arg: Arg) -> String {
+        self.args.push(arg);
+        format!("${}", self.args.len())
+    }
+
+    /// Placeholders for a list of text arguments (one empty string for an empty list, which
+    /// matches nothing).
+    fn list(&mut self, values: &[&str]) -> String {
+        let values: Vec<&str> = if values.is_empty() { vec![""] } else { values.to_vec() };
+        values.iter().map(|v| self.arg(Arg::Text((*v).to_owned()))).collect::<Vec<_>>().join(", ")
+    }
+}
+
+fn queue_ids(scope: &Scope) -> Vec<&str> {
+    scope.queues.iter().map(|q| q.id.as_str()).collect()
+}
+
+fn embassy_ids(scope: &Scope) -> Vec<&str> {
+    scope.embassy_ids.iter().map(String::as_str).collect()
+}
+
+/// Restricts `cases` to the scope's embassies and chosen queue.
+fn case_scope(q: &mut Sql, scope: &Scope) -> String {
+    let embassies = q.list(&embassy_ids(scope));
+    let mut cond = format!("embassy_id IN ({embassies})");
+    if let Some(queue) = &scope.queue {
+        cond.push_str(&format!(" AND queue_id = {}", q.arg(Arg::Text(queue.clone()))));
+    }
+    cond
+}
+
+/// Open cases per queue, status and assignment (kept by triggers).
+pub fn queue_counts(scope: &Scope) -> Sql {
+    let mut q = Sql::new("open by queue and status");
+    let queues = q.list(&queue_ids(scope));
+    q.sql = format!("SELECT queue_id, status, assigned, n FROM queue_counts WHERE queue_id IN ({queues}) AND {OPEN}");
+    q
+}
+
+/// The opening time of the oldest unassigned open case of a queue, per priority: one index
+/// probe each (the index is ordered by priority, then age).
+pub fn oldest_unassigned(queue_id: &str) -> Sql {
+    let mut q = Sql::new("oldest unassigned");
+    let queue = q.arg(Arg::Text(queue_id.to_owned()));
+    let probes = Priority::ALL
+        .map(|p| format!("(SELECT MIN(created_at) FROM cases WHERE queue_id = {queue} AND priority = {} AND assignee_id IS NULL AND {OPEN})", p.rank()))
+        .join(", ");
+    q.sql = format!("SELECT {probes}");
+    q
+}
+
+/// Cases opened and resolved per queue and day in the range.
+pub fn days(scope: &Scope, range: Range) -> Sql {
+    let mut q = Sql::new("opened and resolved per day");
+    let queues = q.list(&queue_ids(scope));
+    let from = q.arg(Arg::Int(range.from.days_since_epoch()));
+    let to = q.arg(Arg::Int(range.to.days_since_epoch()));
+    q.sql = format!("SELECT day, opened, resolved FROM case_days WHERE queue_id IN ({queues}) AND day >= {from} AND day <= {to}");
+    q
+}
+
+/// Cases opened per category in the range.
+pub fn categories(scope: &Scope, range: Range) -> Sql {
+    let mut q = Sql::new("category mix");
+    let queues = q.list(&queue_ids(scope));
+    let from = q.arg(Arg::Int(range.from.days_since_epoch()));
+    let to = q.arg(Arg::Int(range.to.days_since_epoch()));
+    q.sql = format!(
+        "SELECT category, CAST(SUM(opened) AS BIGINT) FROM category_days WHERE queue_id IN ({queues}) AND day >= {from} AND day <= {to} GROUP BY category"
+    );
+    q.sorts = true;
+    q
+}
+
+/// The times to first response (`first_response_at`) or to resolution (`resolved_at`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reached {
+    FirstResponse,
+    Resolution,
+}
+
+impl Reached {
+    fn column(self) -> &'static str {
+        match self {
+            Reached::FirstResponse => "first_response_at",
+            Reached::Resolution => "resolved_at",
+        }
+    }
+}
+
+fn reached_in(q: &mut Sql, scope: &Scope, reached: Reached, since: i64, until: i64) -> String {
+    let column = reached.column();
+    let since = q.arg(Arg::Int(since));
+    let until = q.arg(Arg::Int(until));
+    let scoped = case_scope(q, scope);
+    format!("{column} IS NOT NULL AND {column} >= {since} AND {column} < {until} AND {scoped}")
+}
+
+/// How many cases reached the point in `[since, until)`.
+pub fn reached_count(scope: &Scope, reached: Reached, since: i64, until: i64) -> Sql {
+    let mut q = Sql::new("cases reaching a point in a window");
+    let filter = reached_in(&mut q, scope, reached, since, until);
+    q.sql = format!("SELECT COUNT(*) FROM cases WHERE {filter}");
+    q
+}
+
+/// The `take` durations from `offset` in duration order: the middle of the window.
+pub fn reached_middle(scope: &Scope, reached: Reached, since: i64, until: i64, take: i64, offset: i64) -> Sql {
+    let mut q = Sql::new("median of a window");
+    let filter = reached_in(&mut q, scope, reached, since, until);
+    q.sql = format!("SELECT {} - created_at AS took FROM cases WHERE {filter} ORDER BY took LIMIT {take} OFFSET {offset}", reached.column());
+    q.sorts = true;
+    q
+}
+
+/// The reach times and durations of the cases that reached the point in `[since, until)`:
+/// today's few, merged with the kept middle of the days before (unsorted; sorted by the caller).
+pub fn reached_recent(scope: &Scope, reached: Reached, since: i64, until: i64) -> Sql {
+    let mut q = Sql::new("recent reach times");
+    let filter = reached_in(&mut q, scope, reached, since, until);
+    let column = reached.column();
+    q.sql = format!("SELECT {column}, {column} - created_at FROM cases WHERE {filter}");
+    q
+}
+
+/// The number that moves when a first response or resolution before today changes.
+pub fn past_reach_version() -> Sql {
+    let mut q = Sql::new("past reach version");
+    q.sql = "SELECT version FROM past_reach_version WHERE id = 1".to_owned();
+    q
+}
+
+/// Open cases past their first-response due time without a response: the days before
+/// today from `awaiting_days` (kept by triggers), today's from the covering index.
+pub fn overdue(scope: &Scope, at: i64, backend: Backend) -> Sql {
+    let mut q = Sql::new("overdue");
+    let today = at.div_euclid(86_400);
+    let queues = q.list(&queue_ids(scope));
+    let day = q.arg(Arg::Int(today));
+    let since = q.arg(Arg::Int(today * 86_400));
+    let at = q.arg(Arg::Int(at));
+    let scoped = case_scope(&mut q, scope);
+    // `priority >= 0` names the partial index made for this count (see its migration).
+    // Without statistics, SQLite would rather probe the status index for every open status
+    // of every embassy.
+    let hint = if backend == Backend::Sqlite { " INDEXED BY cases_awaiting_response" } else { "" };
+    q.sql = format!(
+        "SELECT CAST(COALESCE((SELECT SUM(n) FROM awaiting_days WHERE queue_id IN ({queues}) AND due_day < {day}), 0) AS BIGINT) \
+         + (SELECT COUNT(*) FROM cases{hint} WHERE first_response_at IS NULL AND priority >= 0 AND {OPEN} \
+         AND first_response_due_at >= {since} AND first_response_due_at < {at} AND {scoped})"
+    );
+    q
+}
+
+/// Cases with an open deadline from today through the next 7 days.
+pub fn deadlines_soon(scope: &Scope, at: i64) -> Sql {
+    let mut q = Sql::new("deadlines in 7 days");
+    let from = q.arg(Arg::Text(Date::from_unix(at).to_string()));
+    let to = q.arg(Arg::Text(Date::from_unix(at + 7 * 86_400).to_string()));
+    let embassies = q.list(&embassy_ids(scope));
+    let mut sql = format!(
+        "SELECT COUNT(DISTINCT d.case_id) FROM case_deadlines d WHERE d.embassy_id IN ({embassies}) AND d.done_at IS NULL \
+         AND d.due_on >= {from} AND d.due_on <= {to}"
+    );
+    if let Some(queue) = &scope.queue {
+        let queue = q.arg(Arg::Text(queue.clone()));
+        sql.push_str(&format!(" AND EXISTS (SELECT 1 FROM cases c WHERE c.id = d.case_id AND c.queue_id = {queue})"));
+    }
+    q.sql = sql;
+    // Distinct cases among the week's few deadlines.
+    q.sorts = true;
+    q
+}
+
+/// Active volunteers and leads of the scope's embassies, with their embassy's threshold.
+pub fn people(scope: &Scope) -> Sql {
+    let mut q = Sql::new("team");
+    let embassies = q.list(&embassy_ids(scope));
+    q.sql = format!(
+        "SELECT p.id, p.login, p.role, p.embassy_id, p.last_login_at, e.overload_threshold FROM people p JOIN embassies e ON e.id = p.embassy_id \
+         WHERE p.embassy_id IN ({embassies}) AND p.active = 1 AND p.role IN ('volunteer', 'lead') ORDER BY p.login"
+    );
+    q
+}
+
+/// A person's open cases (in the chosen queue) and how many of them are overdue.
+pub fn load(scope: &Scope, person_id: &str, at: i64) -> Sql {
+    let mut q = Sql::new("a person's load");
+    let person = q.arg(Arg::Text(person_id.to_owned()));
+    let at = q.arg(Arg::Int(at));
+    let queue = scope.queue.clone().map(|queue| format!(" AND queue_id = {}", q.arg(Arg::Text(queue)))).unwrap_or_default();
+    q.sql = format!(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN first_response_at IS NULL AND first_response_due_at < {at} THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM cases WHERE assignee_id = {person} AND {OPEN}{queue}"
+    );
+    q
+}
+
+/// When a person last did anything audited.
+pub fn last_activity(person_id: &str) -> Sql {
+    let mut q = Sql::new("last activity");
+    let actor = q.arg(Arg::Text(staff::actor_of(person_id)));
+    q.sql = format!("SELECT at FROM audit_log WHERE actor = {actor} ORDER BY seq DESC LIMIT 1");
+    q
+}
+
+/// Every query the figures of `scope` run (one of each kind), for plan checks.
+pub fn all(scope: &Scope, range: Range, at: i64, person_id: &str, backend: Backend) -> Vec<Sql> {
+    let queue = scope.queues.first().map_or("", |q| q.id.as_str());
+    let end = range.to.unix_start() + 86_400;
+    let mut out = vec![past_reach_version(), queue_counts(scope), oldest_unassigned(queue), days(scope, range), categories(scope, range)];
+    for reached in [Reached::FirstResponse, Reached::Resolution] {
+        out.push(reached_count(scope, reached, end - 90 * 86_400, end));
+        out.push(reached_middle(scope, reached, end - 90 * 86_400, end, 2, 10));
+        out.push(reached_recent(scope, reached, end - 86_400, end));
+    }
+    out.extend([overdue(scope, at, backend), deadlines_soon(scope, at), people(scope), load(scope, person_id, at), last_activity(person_id)]);
+    out
+}

@@ -1,0 +1,196 @@
+//! The desk's work on cases: who may see and change which case, and the errors of a desk
+//! action. The queue list ([`queue`]), one case ([`case`]) and every change ([`actions`])
+//! live in their own modules.
+
+pub mod actions;
+pub mod case;
+pub mod load;
+pub mod queue;
+
+pub use actions::*;
+pub use case::*;
+pub use queue::*;
+
+use crate::domain::RuleCode;
+use crate::domain::{CaseId, Category, EventKind, Priority, Role, Status};
+use crate::server::{
+    cases::ReadError,
+    crypto::{CryptoError, Place},
+    db::{now, Conn, DbError, Tx},
+    staff::Staff,
+};
+use zeroize::Zeroizing;
+
+/// The SQL condition of an open case. Written exactly like the partial indexes' condition,
+/// so that the planners use them.
+pub const OPEN: &str = "status IN ('new', 'triaged', 'in_progress', 'waiting')";
+/// Rows per page of the case list.
+pub const PAGE_SIZE: usize = 50;
+
+/// Why a desk action did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    /// Unknown, or outside the caller's scope: the same answer.
+    #[error("not found")]
+    NotFound,
+    /// In scope, but not the caller's to do (e.g. a volunteer assigning).
+    #[error("not allowed")]
+    NotAllowed,
+    /// Field and rule code.
+    #[error("invalid {0}: {1}")]
+    Invalid(&'static str, RuleCode),
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for DeskError {
+    fn from(e: sqlx::Error) -> Self {
+        DeskError::Db(e.into())
+    }
+}
+
+impl From<CryptoError> for DeskError {
+    fn from(e: CryptoError) -> Self {
+        DeskError::Read(e.into())
+    }
+}
+
+impl From<DeskError> for crate::api::AppError {
+    #[track_caller]
+    fn from(e: DeskError) -> Self {
+        use crate::api::AppError;
+        match e {
+            DeskError::NotFound => AppError::NotFound,
+            DeskError::NotAllowed => AppError::Forbidden,
+            DeskError::Invalid(field, code) => AppError::invalid(field, code),
+            DeskError::Read(ReadError::Gone) => AppError::NotFound,
+            other => AppError::internal(other),
+        }
+    }
+}
+
+/// The clear metadata of a case.
+#[derive(Clone, Debug)]
+pub struct CaseMeta {
+    pub id: String,
+    pub reference: String,
+    pub embassy_id: String,
+    pub queue_id: String,
+    pub categories: Vec<Category>,
+    pub status: Status,
+    pub priority: Priority,
+    pub language: String,
+    pub assignee_id: Option<String>,
+    pub created_at: i64,
+    pub due_at: Option<i64>,
+    pub first_response_at: Option<i64>,
+}
+
+impl CaseMeta {
+    /// No first response yet and its due time passed.
+    pub fn overdue(&self, at: i64) -> bool {
+        self.status.is_open() && self.first_response_at.is_none() && self.due_at.is_some_and(|d| d < at)
+    }
+}
+
+const META: &str = "c.id, c.reference, c.embassy_id, c.queue_id, c.categories, c.status, c.priority, c.language, c.assignee_id, \
+                    c.created_at, c.first_response_due_at, c.first_response_at";
+
+/// A case's clear metadata as stored (the columns of `META`).
+#[derive(sqlx::FromRow)]
+struct MetaRow {
+    id: String,
+    reference: String,
+    embassy_id: String,
+    queue_id: String,
+    categories: String,
+    status: String,
+    priority: i64,
+    language: String,
+    assignee_id: Option<String>,
+    created_at: i64,
+    first_response_due_at: Option<i64>,
+    first_response_at: Option<i64>,
+}
+
+impl From<MetaRow> for CaseMeta {
+    fn from(row: MetaRow) -> Self {
+        CaseMeta {
+            id: row.id,
+            reference: row.reference,
+            embassy_id: row.embassy_id,
+            queue_id: row.queue_id,
+            categories: row.categories.split(',').filter_map(Category::parse).collect(),
+            status: Status::parse(&row.status).unwrap_or(Status::New),
+            priority: Priority::from_rank(row.priority).unwrap_or(Priority::Normal),
+            language: row.language,
+            assignee_id: row.assignee_id,
+            created_at: row.created_at,
+            due_at: row.first_response_due_at,
+            first_response_at: row.first_response_at,
+        }
+    }
+}
+
+/// Whether a case of `embassy_id` in `queue_id` is within the person's scope: admins see
+/// everything, leads their embassy, volunteers the queues they belong to.
+pub fn in_scope(staff: &Staff, embassy_id: &str, queue_id: &str) -> bool {
+    match staff.role {
+        Role::Admin => true,
+        Role::Lead => staff.embassy_id.as_deref() == Some(embassy_id),
+        Role::Volunteer => staff.embassy_id.as_deref() == Some(embassy_id) && staff.queue_ids.iter().any(|q| q == queue_id),
+    }
+}
+
+/// The case with `id` if it is in the person's scope; `None` for unknown ids, malformed
+/// ids and cases outside scope alike.
+pub async fn case_in_scope(conn: &mut Conn, staff: &Staff, id: &str) -> Result<Option<CaseMeta>, DbError> {
+    let Some(id) = CaseId::parse(id) else { return Ok(None) };
+    let row: Option<MetaRow> = sqlx::query_as(&format!("SELECT {META} FROM cases c WHERE c.id = $1")).bind(id.as_str()).fetch_optional(&mut *conn).await?;
+    let Some(meta) = row.map(CaseMeta::from) else { return Ok(None) };
+    Ok(in_scope(staff, &meta.embassy_id, &meta.queue_id).then_some(meta))
+}
+
+/// Adds one entry to a case's clear timeline.
+pub async fn record_event(tx: &mut Tx, case_id: &str, person_id: Option<&str>, kind: EventKind, old: Option<&str>, new: Option<&str>) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO case_events (id, case_id, at, person_id, kind, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(case_id)
+        .bind(now())
+        .bind(person_id)
+        .bind(kind.as_str())
+        .bind(old)
+        .bind(new)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The assignee, leads and admins may change a case; other volunteers may read it and add
+/// notes.
+pub fn may_work(staff: &Staff, meta: &CaseMeta) -> bool {
+    staff.is_lead_or_admin() || meta.assignee_id.as_deref() == Some(staff.id.as_str())
+}
+
+/// Appends `count` numbered placeholders from `$first`, comma-separated.
+pub(crate) fn push_params(sql: &mut String, first: usize, count: usize) {
+    for i in 0..count {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('$');
+        sql.push_str(&(first + i).to_string());
+    }
+}
+
+/// Where a note of a case is sealed.
+pub(crate) fn note_place<'a>(case_id: &'a str, note_id: &'a str) -> Place<'a> {
+    Place { case: case_id, table: "case_notes", column: "sealed", row: note_id }
+}
+
+/// Decrypted bytes as text.
+pub(crate) fn utf8(plain: &[u8]) -> Result<Zeroizing<String>, CryptoError> {
+    Ok(Zeroizing::new(std::str::from_utf8(plain).map_err(|_| CryptoError::Forged)?.to_owned()))
+}

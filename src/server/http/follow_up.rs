@@ -1,0 +1,133 @@
+//! The requester's posts after intake: signing in with the reference and code, sending a
+//! message, signing out, and deleting the request.
+
+use super::forms::{read_form, render, see_other, Posted};
+use crate::server::cookies::cookie_value;
+use crate::{
+    api::{
+        follow_up::{Draft, DraftKind, LoginProblem, LoginView, PostedDraft, PostedLogin},
+        AppError,
+    },
+    domain::{intake::validate_message, CaseId, CaseRef, ReceiptCode},
+    locale::{self},
+    server::{
+        cases::receipts::{self, FollowUpError, Limits},
+        follow_up::{self, Author, MessageKind},
+        AppState,
+    },
+};
+use axum::{
+    extract::{Request, State},
+    http::{header, request::Parts, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use leptos::prelude::provide_context;
+
+pub async fn login_post(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, posted) = match read_form(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let lang = locale::from_code(&posted.one("ui_lang"));
+    let typed_reference = posted.one("reference");
+    if let Some(lang) = locale::from_code(&posted.one("switch_lang")) {
+        let view = LoginView { reference: typed_reference, problem: None };
+        return render(&state, parts, Some(lang), StatusCode::OK, move || provide_context(PostedLogin(view.clone()))).await;
+    }
+    let problem = match (CaseRef::parse(&typed_reference), ReceiptCode::parse(&posted.one("code"))) {
+        (None, _) => LoginProblem::ReferenceShape,
+        (_, None) => LoginProblem::CodeShape,
+        (Some(reference), Some(code)) => match receipts::verify(&state.db, &state.keyring, &Limits::default(), &reference, &code).await {
+            Ok(case_id) => {
+                let token = match follow_up::open_session(&state.db, &case_id).await {
+                    Ok(t) => t,
+                    Err(e) => return AppError::internal(e).into_response(),
+                };
+                let mut response = see_other("/follow-up/case");
+                response.headers_mut().append(header::SET_COOKIE, follow_up::session_cookie(&state, &token, follow_up::ABSOLUTE_SECS));
+                return response;
+            }
+            Err(FollowUpError::Refused) => LoginProblem::NotRecognised,
+            Err(FollowUpError::Throttled) => LoginProblem::TooManyAttempts,
+            Err(e) => return AppError::internal(e).into_response(),
+        },
+    };
+    let status = if problem == LoginProblem::TooManyAttempts { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let view = LoginView { reference: typed_reference, problem: Some(problem) };
+    render(&state, parts, lang, status, move || provide_context(PostedLogin(view.clone()))).await
+}
+
+/// A posted form and the case of its session; without a live session, the answer is a
+/// redirect to the sign-in page.
+pub async fn read_session_form(state: &AppState, request: Request) -> Result<(Parts, Posted, CaseId), Response> {
+    let (parts, posted) = read_form(state, request).await?;
+    let case = match cookie_value(&parts.headers, follow_up::cookie_name(state)) {
+        Some(token) => follow_up::resume(&state.db, token).await.map_err(|e| AppError::internal(e).into_response())?,
+        None => None,
+    };
+    match case {
+        Some(case_id) => Ok((parts, posted, case_id)),
+        None => Err(see_other("/follow-up?ended=1")),
+    }
+}
+
+pub async fn message_post(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, posted, case_id) = match read_session_form(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let (kind, draft_kind) = match posted.one("kind").as_str() {
+        "information" => (MessageKind::Information, DraftKind::Information),
+        _ => (MessageKind::Reply, DraftKind::Reply),
+    };
+    let text = posted.one("message");
+    match validate_message(&text) {
+        Ok(body) => match follow_up::post(
+            &state.db,
+            &state.keyring,
+            &case_id,
+            follow_up::Sender { author: Author::Requester, person_id: None, actor: "requester" },
+            kind,
+            &body,
+        )
+        .await
+        {
+            Ok(()) => see_other("/follow-up/case?sent=1"),
+            Err(crate::server::cases::ReadError::Gone) => see_other("/follow-up?ended=1"),
+            Err(e) => AppError::internal(e).into_response(),
+        },
+        Err(error) => {
+            let draft = Draft { kind: draft_kind, text, error: error.rule };
+            let lang = locale::from_code(&posted.one("ui_lang"));
+            render(&state, parts, lang, StatusCode::UNPROCESSABLE_ENTITY, move || provide_context(PostedDraft(draft.clone()))).await
+        }
+    }
+}
+
+pub fn clear_session(state: &AppState, mut response: Response) -> Response {
+    response.headers_mut().append(header::SET_COOKIE, follow_up::session_cookie(state, "", 0));
+    response
+}
+
+pub async fn logout_post(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = cookie_value(&headers, follow_up::cookie_name(&state)) {
+        if let Err(e) = follow_up::end_session(&state.db, token).await {
+            return AppError::internal(e).into_response();
+        }
+    }
+    clear_session(&state, see_other("/follow-up?ended=1"))
+}
+
+pub async fn delete_post(State(state): State<AppState>, request: Request) -> Response {
+    let (_, posted, case_id) = match read_session_form(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    if posted.one("confirm") != "yes" {
+        return see_other("/follow-up/case");
+    }
+    match follow_up::delete_request(&state.db, &state.keyring, &case_id).await {
+        Ok(()) => clear_session(&state, see_other("/follow-up/deleted")),
+        Err(e) => AppError::internal(e).into_response(),
+    }
+}

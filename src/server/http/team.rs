@@ -1,0 +1,219 @@
+//! The team page's posts: inviting, adding an embassy, service levels, deactivating, and a
+//! person's role and queues.
+
+use super::forms::{form_state, internal, refuse, render, see_other, signed_in, Posted};
+use crate::domain::AuditAction;
+use crate::domain::RuleCode;
+use crate::domain::TeamAction;
+use crate::{
+    api::{team::NewInvitationLink, AppError},
+    domain::Role,
+    server::{
+        audit::{self, AuditEvent, Outcome},
+        db::{self, DbError},
+        staff::{self},
+        team, AppState,
+    },
+};
+use axum::{
+    extract::{Request, State},
+    http::{request::Parts, StatusCode},
+    response::{IntoResponse, Response},
+};
+use leptos::prelude::provide_context;
+
+/// Posts to the team page; the field `action` names the change.
+pub async fn team_post(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, posted, staff) = match signed_in(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let Some(action) = TeamAction::parse(&posted.one("action")) else {
+        return AppError::NotFound.into_response();
+    };
+    match action {
+        TeamAction::Invite => invite(&state, parts, posted, staff).await,
+        TeamAction::Embassy => add_embassy(&state, parts, posted, staff).await,
+        TeamAction::Sla => service_levels(&state, parts, posted, staff).await,
+        TeamAction::Deactivate => deactivate(&state, &posted.one("person"), staff).await,
+        TeamAction::Change => change_person(&state, parts, posted, staff).await,
+    }
+}
+
+/// A person's role and queues. A refused change renders the team page with that person's
+/// form open again.
+pub async fn change_person(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
+    let person = posted.one("person");
+    let result = match Role::parse(&posted.one("role")) {
+        Some(role) => team::change(&state.db, &state.keyring, &staff, &person, role, &posted.all("queues")).await,
+        None => Err(team::ChangeError::Invalid("role", RuleCode::InvalidChoice)),
+    };
+    match result {
+        Ok(()) => see_other("/desk/team?saved=change"),
+        Err(team::ChangeError::Invalid(field, code)) => {
+            let page = format!("/desk/team?person={}", crate::domain::percent_encode(&person));
+            refuse(
+                state,
+                parts,
+                &page,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form_state("change", posted.0.clone(), vec![(field.to_owned(), code.to_owned())], None),
+            )
+            .await
+        }
+        Err(team::ChangeError::NotFound) => AppError::NotFound.into_response(),
+        Err(team::ChangeError::Db(e)) => internal(e),
+    }
+}
+
+pub async fn invite(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
+    let state = state.clone();
+    if !staff.is_lead_or_admin() {
+        return AppError::NotFound.into_response();
+    }
+    let Some(role) = Role::parse(&posted.one("role")) else {
+        return refuse(
+            &state,
+            parts,
+            "/desk/team",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_state("invite", posted.0.clone(), vec![("role".into(), RuleCode::InvalidChoice)], None),
+        )
+        .await;
+    };
+    let embassy = posted.one("embassy");
+    match staff::invite(&state.db, &state.keyring, &staff, role, Some(embassy.as_str()), &posted.all("queues")).await {
+        Ok(token) => {
+            let link = format!("{}/desk/join/{token}", state.config.public_url.trim_end_matches('/'));
+            let mut parts = parts;
+            parts.method = axum::http::Method::GET;
+            render(&state, parts, None, StatusCode::CREATED, move || provide_context(NewInvitationLink(link.clone()))).await
+        }
+        Err(staff::InviteError::NotAllowed) => {
+            refuse(
+                &state,
+                parts,
+                "/desk/team",
+                StatusCode::FORBIDDEN,
+                form_state("invite", posted.0.clone(), vec![("role".into(), RuleCode::NotAllowed)], None),
+            )
+            .await
+        }
+        Err(staff::InviteError::Invalid(field, code)) => {
+            refuse(&state, parts, "/desk/team", StatusCode::UNPROCESSABLE_ENTITY, form_state("invite", posted.0.clone(), vec![(field.into(), code)], None))
+                .await
+        }
+        Err(staff::InviteError::Db(e)) => internal(e),
+    }
+}
+
+pub async fn deactivate(state: &AppState, person: &str, staff: staff::Staff) -> Response {
+    match team::deactivate(&state.db, &state.keyring, &staff, person).await {
+        Ok(true) => see_other("/desk/team?saved=deactivate"),
+        Ok(false) => AppError::NotFound.into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+pub async fn add_embassy(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
+    let state = state.clone();
+    if staff.role != Role::Admin {
+        return AppError::NotFound.into_response();
+    }
+    let code = posted.one("code").trim().to_lowercase();
+    let Some((code, country, name)) = db::embassies::KNOWN.iter().find(|(c, _, _)| *c == code) else {
+        return refuse(
+            &state,
+            parts,
+            "/desk/team",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_state("embassy", posted.0.clone(), vec![("code".into(), RuleCode::InvalidChoice)], None),
+        )
+        .await;
+    };
+    let result = async {
+        let mut tx = state.db.begin().await?;
+        db::embassies::ensure(&mut tx, &state.keyring, &staff.actor(), code, country, &format!("People's Embassy in {name}"), false).await?;
+        tx.commit().await?;
+        Ok::<_, DbError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => see_other("/desk/team?saved=embassy"),
+        Err(e) => internal(e),
+    }
+}
+
+pub async fn service_levels(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
+    let state = state.clone();
+    let embassy = posted.one("embassy");
+    let allowed = match staff.role {
+        Role::Admin => true,
+        Role::Lead => staff.embassy_id.as_deref() == Some(embassy.as_str()),
+        Role::Volunteer => false,
+    };
+    if !allowed {
+        return AppError::NotFound.into_response();
+    }
+    let mut hours = [0i64; 4];
+    let mut errors = Vec::new();
+    for (i, name) in ["urgent", "high", "normal", "low"].into_iter().enumerate() {
+        match posted.one(name).trim().parse::<i64>() {
+            Ok(h) if (1..=24 * 90).contains(&h) => hours[i] = h,
+            Ok(_) => errors.push((name.to_owned(), RuleCode::OutOfRange)),
+            Err(_) if posted.one(name).trim().is_empty() => errors.push((name.to_owned(), RuleCode::Required)),
+            Err(_) => errors.push((name.to_owned(), RuleCode::NotANumber)),
+        }
+    }
+    // Open cases per person above which the dashboard flags overload; blank keeps it.
+    let overload_text = posted.one("overload");
+    let overload = match overload_text.trim() {
+        "" => None,
+        text => match text.parse::<i64>() {
+            Ok(n) if (1..=1000).contains(&n) => Some(n),
+            Ok(_) => {
+                errors.push(("overload".to_owned(), RuleCode::OutOfRange));
+                None
+            }
+            Err(_) => {
+                errors.push(("overload".to_owned(), RuleCode::NotANumber));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return refuse(&state, parts, "/desk/team", StatusCode::UNPROCESSABLE_ENTITY, form_state("sla", posted.0.clone(), errors, None)).await;
+    }
+    let need_totp = i64::from(!posted.one("volunteers_need_totp").is_empty());
+    let result = async {
+        let mut tx = state.db.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE embassies SET sla_urgent_hours = $2, sla_high_hours = $3, sla_normal_hours = $4, sla_low_hours = $5, volunteers_need_totp = $6, \
+             overload_threshold = COALESCE($7, overload_threshold) WHERE id = $1",
+        )
+        .bind(&embassy)
+        .bind(hours[0])
+        .bind(hours[1])
+        .bind(hours[2])
+        .bind(hours[3])
+        .bind(need_totp)
+        .bind(overload)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        audit::append(
+            &mut tx,
+            &state.keyring,
+            &AuditEvent::new(&staff.actor(), AuditAction::EmbassySettings, Some(&embassy), if changed == 1 { Outcome::Ok } else { Outcome::NotFound }),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<_, DbError>(changed)
+    }
+    .await;
+    match result {
+        Ok(1) => see_other("/desk/team?saved=sla"),
+        Ok(_) => AppError::NotFound.into_response(),
+        Err(e) => internal(e),
+    }
+}

@@ -1,0 +1,122 @@
+//! Intake: a requester's form becomes a case. The form is checked with the rules in
+//! `domain::intake`; the case is routed to the embassy of the host country (or the default
+//! desk) and the queue of its first category; everything typed is sealed; and the case, its
+//! key, fields, receipt, the spent form token and the audit row commit together.
+
+use crate::domain::AuditAction;
+pub mod form_token;
+
+use crate::domain::{
+    intake::{FieldError, IntakeForm, ValidIntake},
+    CaseRef, Date, ReceiptCode,
+};
+use crate::server::{
+    audit::{self, AuditEvent, Outcome},
+    cases::{self, CaseField, NewCase},
+    crypto::Keyring,
+    db::throttle::Limit,
+    db::{self, now, Db, DbError},
+    staff::passwords::PasswordError,
+};
+use zeroize::Zeroizing;
+
+/// What became of a submission.
+#[derive(Debug)]
+pub enum Submission {
+    /// The case is open; show the reference and code once.
+    Opened { reference: CaseRef, code: ReceiptCode },
+    /// Some fields broke a rule; nothing was stored.
+    Invalid(Vec<FieldError>),
+    /// The form's token is missing, forged or expired; nothing was stored.
+    StaleForm,
+    /// This exact form was sent before (a reload or a replay); nothing new was stored.
+    AlreadySent,
+    /// More requests than the desk accepts per minute arrived (a flood); nothing was stored.
+    Busy,
+}
+
+/// New requests accepted per minute, all requesters together: far above real use, low
+/// enough that a flood cannot bury the queues.
+pub const PER_MINUTE: Limit = Limit { max: 60, window_secs: 60 };
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Hash(#[from] PasswordError),
+    #[error("no embassy can take the case (no default desk)")]
+    NoDesk,
+}
+
+/// The sealed values of a valid form. Answers are JSON; the contact is `channel handle`.
+fn sealed_fields(valid: &ValidIntake) -> Vec<(CaseField, Zeroizing<String>)> {
+    let place = match &valid.other_country {
+        Some(country) => format!("{}, {country}", valid.city),
+        None => format!("{}, {}", valid.city, valid.country.as_deref().unwrap_or_default()),
+    };
+    let contact = match &valid.contact_handle {
+        Some(handle) => format!("{} {handle}", valid.contact_channel),
+        None => valid.contact_channel.clone(),
+    };
+    let answers = serde_json::to_string(&valid.answers).expect("answers serialise");
+    vec![
+        (CaseField::RequesterName, Zeroizing::new(valid.name.clone())),
+        (CaseField::Contact, Zeroizing::new(contact)),
+        (CaseField::City, Zeroizing::new(place)),
+        (CaseField::Narrative, Zeroizing::new(valid.description.clone())),
+        (CaseField::Answers, Zeroizing::new(answers)),
+    ]
+}
+
+/// Checks, routes, seals and stores a submitted form.
+pub async fn submit(db: &Db, keyring: &Keyring, form: &IntakeForm, token: &str) -> Result<Submission, IntakeError> {
+    let at = now();
+    let Ok(token) = form_token::check(keyring, token, at) else { return Ok(Submission::StaleForm) };
+    let valid = match form.validate(Some(Date::from_unix(at))) {
+        Ok(v) => v,
+        Err(errors) => return Ok(Submission::Invalid(errors)),
+    };
+    // One short write transaction counts the attempt and sees whether this form was spent
+    // (the cheap checks before the expensive hashing; `spend` below is the binding one).
+    let (within, spent) = {
+        let mut tx = db.begin().await?;
+        let within = db::throttle::hit(&mut tx, "global:intake", PER_MINUTE, at).await?;
+        let spent = form_token::is_spent(&mut tx, &token).await?;
+        tx.commit().await.map_err(DbError::from)?;
+        (within, spent)
+    };
+    if spent {
+        return Ok(Submission::AlreadySent);
+    }
+    if !within {
+        return Ok(Submission::Busy);
+    }
+    let (code, receipt) = cases::receipts::prepare(keyring).await?;
+    let primary = valid.categories.first().copied();
+    let route = {
+        let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
+        db::embassies::route(&mut conn, valid.country.as_deref(), primary).await?.ok_or(IntakeError::NoDesk)?
+    };
+    let new = NewCase {
+        embassy_id: route.embassy_id,
+        queue_id: route.queue_id,
+        categories: valid.categories.clone(),
+        priority: valid.priority,
+        language: valid.language.clone(),
+        created_at: at,
+        first_response_due_at: Some(at + valid.priority.first_response_hours() * 3600),
+        fields: sealed_fields(&valid),
+    };
+    let mut sealed = cases::seal(keyring, new);
+    let mut tx = cases::begin_with_cases(db, std::slice::from_mut(&mut sealed)).await?;
+    if !form_token::spend(&mut tx, &token, at).await? {
+        tx.rollback().await.map_err(DbError::from)?;
+        return Ok(Submission::AlreadySent);
+    }
+    cases::receipts::store(&mut tx, &sealed.id, &receipt).await?;
+    audit::append(&mut tx, keyring, &AuditEvent::new("requester", AuditAction::CaseOpen, Some(sealed.id.as_str()), Outcome::Ok)).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    tracing::info!(case_id = %sealed.id, "case opened by intake");
+    Ok(Submission::Opened { reference: sealed.reference, code })
+}

@@ -1,0 +1,146 @@
+//! Changing a person on the team: their role (admins, between volunteer and lead) and the
+//! queues they work. One transaction with its audit rows. A changed role ends the person's
+//! sessions (a privilege change); a volunteer who leaves a queue hands its open cases back.
+
+use crate::domain::AuditAction;
+use crate::domain::EventKind;
+use crate::domain::RuleCode;
+pub mod load;
+
+use crate::domain::Role;
+use crate::server::{
+    audit::{self, AuditEvent, Outcome},
+    crypto::Keyring,
+    db::{now, Conn, Db, DbError},
+    desk::{record_event, OPEN},
+    staff::Staff,
+};
+use sqlx::Row;
+
+/// Why a change did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    /// Unknown, inactive, or not the caller's to change: the same answer.
+    #[error("not found")]
+    NotFound,
+    /// Field and rule code.
+    #[error("invalid {0}: {1}")]
+    Invalid(&'static str, RuleCode),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for ChangeError {
+    fn from(e: sqlx::Error) -> Self {
+        ChangeError::Db(e.into())
+    }
+}
+
+/// A person the caller may change, as they are now.
+pub struct Changeable {
+    pub id: String,
+    pub login: String,
+    pub role: Role,
+    pub embassy_id: String,
+    pub queue_ids: Vec<String>,
+    /// Roles the caller may give them.
+    pub roles: Vec<Role>,
+}
+
+/// Admins change volunteers and leads (not themselves, not other admins); leads the
+/// volunteers of their embassy. Anyone else: `None`.
+pub async fn changeable(conn: &mut Conn, by: &Staff, person_id: &str) -> Result<Option<Changeable>, DbError> {
+    let row = sqlx::query("SELECT login, role, embassy_id FROM people WHERE id = $1 AND active = 1").bind(person_id).fetch_optional(&mut *conn).await?;
+    let Some(row) = row else { return Ok(None) };
+    let role = Role::parse(&row.try_get::<String, _>(1)?);
+    let embassy: Option<String> = row.try_get(2)?;
+    let (Some(role), Some(embassy_id)) = (role, embassy) else { return Ok(None) };
+    let roles = match by.role {
+        Role::Admin if person_id != by.id && role != Role::Admin => vec![Role::Volunteer, Role::Lead],
+        Role::Lead if role == Role::Volunteer && by.embassy_id.as_deref() == Some(embassy_id.as_str()) => vec![Role::Volunteer],
+        _ => return Ok(None),
+    };
+    let queue_ids = sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE person_id = $1").bind(person_id).fetch_all(&mut *conn).await?;
+    Ok(Some(Changeable { id: person_id.to_owned(), login: row.try_get(0)?, role, embassy_id, queue_ids, roles }))
+}
+
+/// Gives `person_id` the role `role` and exactly the queues `queue_ids` (of their embassy;
+/// at least one for a volunteer).
+pub async fn change(db: &Db, keyring: &Keyring, by: &Staff, person_id: &str, role: Role, queue_ids: &[String]) -> Result<(), ChangeError> {
+    let mut tx = db.begin().await?;
+    let person = changeable(&mut tx, by, person_id).await?.ok_or(ChangeError::NotFound)?;
+    if !person.roles.contains(&role) {
+        return Err(ChangeError::Invalid("role", if by.role == Role::Admin { RuleCode::InvalidChoice } else { RuleCode::NotAllowed }));
+    }
+    let embassy_queues: Vec<String> = sqlx::query_scalar("SELECT id FROM queues WHERE embassy_id = $1").bind(&person.embassy_id).fetch_all(&mut *tx).await?;
+    if queue_ids.iter().any(|q| !embassy_queues.contains(q)) {
+        return Err(ChangeError::Invalid("queues", RuleCode::InvalidChoice));
+    }
+    if role == Role::Volunteer && queue_ids.is_empty() {
+        return Err(ChangeError::Invalid("queues", RuleCode::Required));
+    }
+    let at = now();
+    let actor = by.actor();
+    if role != person.role {
+        sqlx::query("UPDATE people SET role = $2 WHERE id = $1").bind(person_id).bind(role.as_str()).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM staff_sessions WHERE person_id = $1").bind(person_id).execute(&mut *tx).await?;
+        audit::append(&mut tx, keyring, &AuditEvent::new(&actor, AuditAction::PersonRole, Some(person_id), Outcome::Ok)).await?;
+    }
+    let removed: Vec<&String> = person.queue_ids.iter().filter(|q| !queue_ids.contains(q)).collect();
+    let added: Vec<&String> = queue_ids.iter().filter(|q| !person.queue_ids.contains(q)).collect();
+    for queue in &removed {
+        sqlx::query("DELETE FROM queue_members WHERE person_id = $1 AND queue_id = $2").bind(person_id).bind(queue.as_str()).execute(&mut *tx).await?;
+    }
+    for queue in &added {
+        sqlx::query("INSERT INTO queue_members (queue_id, person_id) VALUES ($1, $2)").bind(queue.as_str()).bind(person_id).execute(&mut *tx).await?;
+    }
+    if !removed.is_empty() || !added.is_empty() {
+        audit::append(&mut tx, keyring, &AuditEvent::new(&actor, AuditAction::PersonQueues, Some(person_id), Outcome::Ok)).await?;
+    }
+    // A volunteer cannot see cases outside their queues: those they held go back.
+    if role == Role::Volunteer {
+        let held = sqlx::query(&format!("SELECT id, queue_id FROM cases WHERE assignee_id = $1 AND {OPEN}")).bind(person_id).fetch_all(&mut *tx).await?;
+        for row in held {
+            let (case_id, queue): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+            if !queue_ids.contains(&queue) {
+                sqlx::query("UPDATE cases SET assignee_id = NULL, updated_at = $2 WHERE id = $1").bind(&case_id).bind(at).execute(&mut *tx).await?;
+                record_event(&mut tx, &case_id, Some(&by.id), EventKind::Assignee, Some(person_id), None).await?;
+            }
+        }
+    }
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
+
+/// Deactivates a person: they cannot sign in, every session of theirs ends at once, and
+/// their open cases go back to the queue. Admins deactivate anyone but themselves; leads
+/// the volunteers of their embassy. `false` when the person is not the caller's to change.
+pub async fn deactivate(db: &Db, keyring: &Keyring, by: &Staff, person_id: &str) -> Result<bool, DbError> {
+    let mut tx = db.begin().await?;
+    let target = sqlx::query("SELECT role, embassy_id FROM people WHERE id = $1 AND active = 1").bind(person_id).fetch_optional(&mut *tx).await?;
+    let Some(target) = target else { return Ok(false) };
+    let role = Role::parse(&target.try_get::<String, _>(0)?);
+    let embassy: Option<String> = target.try_get(1)?;
+    let allowed = match by.role {
+        Role::Admin => person_id != by.id,
+        Role::Lead => role == Some(Role::Volunteer) && embassy.is_some() && embassy == by.embassy_id,
+        Role::Volunteer => false,
+    };
+    if !allowed {
+        return Ok(false);
+    }
+    let at = now();
+    sqlx::query("UPDATE people SET active = 0, deactivated_at = $2 WHERE id = $1").bind(person_id).bind(at).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM staff_sessions WHERE person_id = $1").bind(person_id).execute(&mut *tx).await?;
+    let cases: Vec<String> = sqlx::query_scalar("SELECT id FROM cases WHERE assignee_id = $1 AND status IN ('new', 'triaged', 'in_progress', 'waiting')")
+        .bind(person_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    for case_id in &cases {
+        sqlx::query("UPDATE cases SET assignee_id = NULL, updated_at = $2 WHERE id = $1").bind(case_id).bind(at).execute(&mut *tx).await?;
+        crate::server::desk::record_event(&mut tx, case_id, Some(&by.id), EventKind::Assignee, Some(person_id), None).await?;
+    }
+    audit::append(&mut tx, keyring, &AuditEvent::new(&by.actor(), AuditAction::PersonDeactivate, Some(person_id), Outcome::Ok)).await?;
+    tx.commit().await?;
+    Ok(true)
+}

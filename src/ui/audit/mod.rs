@@ -1,0 +1,3 @@
+//! The audit viewer.
+
+pub mod page;

@@ -1,5 +1,0 @@
-//! The intake form's parts.
-
-pub mod form;
-pub mod receipt;
-pub mod sections;

@@ -1,0 +1,4 @@
+//! The leads' workload dashboard.
+
+pub mod charts;
+pub mod page;

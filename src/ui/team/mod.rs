@@ -1,0 +1,4 @@
+//! The team page and its forms.
+
+pub mod forms;
+pub mod page;
