@@ -148,6 +148,7 @@ pub(super) async fn render(
     let handler = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(app_state.clone());
+            super::headers::provide_request_nonce();
             if let Some(lang) = lang {
                 provide_context(ChosenLang(lang));
             }
