@@ -32,10 +32,6 @@ use leptos_router::{
 /// carries its data for the browser. The scripts that load the islands are written by the
 /// page that has one ([`IslandScripts`](crate::ui::components::island_scripts::IslandScripts)).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    // The page's Content-Security-Policy allows exactly the scripts that carry this
-    // response's nonce (the islands' loader); everything else is same-origin.
-    #[cfg(feature = "ssr")]
-    crate::server::http::headers::set_page_csp(&options);
     // Islands mode: outside an island nothing is rendered for hydration (no resource is
     // serialised, no hydration marker written).
     if let Some(context) = Owner::current_shared_context() {

@@ -127,7 +127,6 @@ vocabulary! {
         CaseDeadlineAdd = "case.deadline.add",
         CaseDeadlineDone = "case.deadline.done",
         CaseDeleteRequester = "case.delete.requester",
-        CaseShred = "case.shred",
         CaseSeed = "case.seed",
         ReceiptVerify = "receipt.verify",
         LoginPassword = "login.password",

@@ -156,14 +156,6 @@ impl Config {
             None => &self.public_url,
         }
     }
-
-    /// Cookies may drop `Secure` only when the desk is served over plain http to this machine.
-    pub fn is_plain_http_localhost(&self) -> bool {
-        self.public_url.strip_prefix("http://").is_some_and(|rest| {
-            let host = rest.split(['/', ':']).next().unwrap_or_default();
-            matches!(host, "localhost" | "127.0.0.1" | "[::1]")
-        })
-    }
 }
 
 fn is_local_or_onion(host_port: &str) -> bool {
@@ -189,7 +181,6 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://./data/embassy-desk.sqlite?mode=rwc");
         assert_eq!(c.key_file, PathBuf::from("./data/keyring"));
         assert_eq!(c.public_origin(), "http://127.0.0.1:3000");
-        assert!(c.is_plain_http_localhost());
         assert_eq!(c.retention_days, 365);
     }
 
@@ -225,7 +216,6 @@ mod tests {
         for url in ["https://desk.example.org", "http://abcdefghijklmnop.onion"] {
             let c = config(&[("EMBASSY_DESK_ENV", "production"), ("EMBASSY_DESK_PUBLIC_URL", url)]).unwrap();
             assert_eq!(c.environment, Environment::Production);
-            assert!(!c.is_plain_http_localhost());
         }
         let c = config(&[("EMBASSY_DESK_PUBLIC_URL", "https://desk.example.org/base/")]).unwrap();
         assert_eq!(c.public_origin(), "https://desk.example.org");

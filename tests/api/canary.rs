@@ -2,10 +2,10 @@
 //! its write-ahead log, or anything the app logged.
 
 use crate::{
-    helpers::{captured_logs, spawn_app, Backend},
+    helpers::{captured_logs, read_fields, spawn_app, Backend},
     storage::{open_case_with_receipt, open_sample_case},
 };
-use embassy_desk::server::cases;
+use embassy_desk::server::follow_up;
 use secrecy::SecretString;
 
 const NAME: &str = "Канарэйка Сентынелава 7f3a";
@@ -47,7 +47,7 @@ async fn sentinels_reach_neither_database_files_nor_logs() {
     let app = spawn_app(Backend::Sqlite).await.unwrap();
     let (code, receipt) = embassy_desk::server::cases::receipts::prepare(&app.state.keyring).await.unwrap();
     let (id, reference) = open_case_with_receipt(&app, NAME, STORY, Some(&receipt)).await;
-    let fields = cases::read_fields(&app.state.db, &app.state.keyring, &id, "person:test").await.unwrap();
+    let fields = read_fields(&app, &id).await.unwrap();
     assert_eq!(fields["requester_name"].as_str(), NAME, "the sentinel went through the sealed path");
     let limits = embassy_desk::server::cases::receipts::Limits::default();
     assert!(embassy_desk::server::cases::receipts::verify(&app.state.db, &app.state.keyring, &limits, &reference, &code).await.is_ok());
@@ -97,7 +97,7 @@ async fn shredded_case_key_leaves_neither_database_file_nor_wal() {
         bytes
     };
     assert!(files().windows(wrapped.len()).any(|w| w == wrapped), "the wrapped key is on disk before the shred");
-    assert!(cases::shred_case(&app.state.db, &app.state.keyring, &id, "requester").await.unwrap());
+    follow_up::delete_request(&app.state.db, &app.state.keyring, &id).await.unwrap();
     assert!(!files().windows(wrapped.len()).any(|w| w == wrapped), "the wrapped key is gone from the file and the WAL");
 }
 
@@ -105,7 +105,7 @@ async fn shredded_case_key_leaves_neither_database_file_nor_wal() {
 async fn sentinels_reach_no_postgres_row() {
     let Some(app) = spawn_app(Backend::Postgres).await else { return };
     let id = open_sample_case(&app, NAME, STORY).await;
-    let fields = cases::read_fields(&app.state.db, &app.state.keyring, &id, "person:test").await.unwrap();
+    let fields = read_fields(&app, &id).await.unwrap();
     assert_eq!(fields["narrative"].as_str(), STORY);
     crate::follow_up_support::post_reply(&app, &id, "CANARY-REPLY-pg").await;
     let tables = [

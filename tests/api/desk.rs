@@ -3,7 +3,7 @@
 //! concurrency, notes and replies, status changes and the audit trail of all of it.
 
 use crate::{
-    desk_support::{add_embassy, case_in, code_at_step, current_code, desk_cookie, last_used_step, person, sign_in, World, PASSWORD},
+    desk_support::{add_embassy, case_in, code_at_step, current_code, desk_cookie, last_used_step, list_cases, person, sign_in, World, PASSWORD},
     helpers::{captured_logs, TestApp},
     on_both_backends,
     requester::{count, form_body, get, html_unescape, open_request, post, sign_in as requester_sign_in},
@@ -11,7 +11,7 @@ use crate::{
 use embassy_desk::{
     domain::{Category, Priority, Role, Status},
     server::{
-        audit, cases,
+        audit,
         db::now,
         desk::{self, DeskError, Happening},
         follow_up::{self, Author, MessageKind},
@@ -304,7 +304,7 @@ async fn queue_pages_follow_priority_then_age_without_offset(app: TestApp) {
     let mut seen = Vec::new();
     let mut filter = desk::ListFilter::default();
     loop {
-        let (rows, next) = desk::list_cases(&app.state.db, &app.state.keyring, &lead, &filter).await.unwrap();
+        let (rows, next) = list_cases(&app.state.db, &app.state.keyring, &lead, &filter).await.unwrap();
         assert!(rows.len() <= desk::PAGE_SIZE);
         seen.extend(rows.iter().map(|r| (r.meta.priority.rank(), r.meta.created_at, r.meta.id.clone())));
         match next {
@@ -326,22 +326,22 @@ async fn queue_pages_follow_priority_then_age_without_offset(app: TestApp) {
     let vol = session_staff(&app, &w.vol_legal.1).await;
     let legal = w.pl.queue_for(Some(Category::LegalStatus)).to_owned();
     let first = desk::ListFilter { queue: Some(legal), assignee: desk::AssigneeFilter::Unassigned, ..Default::default() };
-    let most_urgent = desk::list_cases(&app.state.db, &app.state.keyring, &vol, &first).await.unwrap().0[0].meta.clone();
+    let most_urgent = list_cases(&app.state.db, &app.state.keyring, &vol, &first).await.unwrap().0[0].meta.clone();
     assert_eq!(most_urgent.priority, Priority::Urgent);
     let taken = desk::take_next(&app.state.db, &app.state.keyring, &vol).await.unwrap().unwrap();
     assert_eq!(taken, most_urgent.id, "take-next claims the most urgent, oldest case of the volunteer's queues");
     let mine = desk::ListFilter { assignee: desk::AssigneeFilter::Me, ..Default::default() };
-    let (rows, _) = desk::list_cases(&app.state.db, &app.state.keyring, &vol, &mine).await.unwrap();
+    let (rows, _) = list_cases(&app.state.db, &app.state.keyring, &vol, &mine).await.unwrap();
     assert_eq!(rows.iter().map(|r| r.meta.id.clone()).collect::<Vec<_>>(), vec![taken.clone()]);
     let unassigned = desk::ListFilter { assignee: desk::AssigneeFilter::Unassigned, priority: Some(Priority::Urgent), ..Default::default() };
-    let (rows, _) = desk::list_cases(&app.state.db, &app.state.keyring, &lead, &unassigned).await.unwrap();
+    let (rows, _) = list_cases(&app.state.db, &app.state.keyring, &lead, &unassigned).await.unwrap();
     assert!(rows.iter().all(|r| r.meta.assignee_id.is_none() && r.meta.priority == Priority::Urgent));
     assert!(!rows.iter().any(|r| r.meta.id == taken));
     let overdue = desk::ListFilter { overdue: true, ..Default::default() };
-    let (rows, _) = desk::list_cases(&app.state.db, &app.state.keyring, &lead, &overdue).await.unwrap();
+    let (rows, _) = list_cases(&app.state.db, &app.state.keyring, &lead, &overdue).await.unwrap();
     assert!(!rows.is_empty() && rows.iter().all(|r| r.meta.overdue(now())));
     let resolved = desk::ListFilter { status: Some(Status::Resolved), ..Default::default() };
-    assert!(desk::list_cases(&app.state.db, &app.state.keyring, &lead, &resolved).await.unwrap().0.is_empty());
+    assert!(list_cases(&app.state.db, &app.state.keyring, &lead, &resolved).await.unwrap().0.is_empty());
     let bad_cursor = get(&app, "/desk?after=1.2.nonsense", Some(&w.lead_pl.1), Some("en")).await;
     assert_eq!(bad_cursor.status, 422);
     assert!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'case.list'").await >= 4);
@@ -610,7 +610,7 @@ async fn views_and_changes_run_side_by_side(app: TestApp) {
             for round in 0..ROUNDS {
                 let staff = staff::resume(&db, &token).await.expect("session read").expect("session open").staff;
                 let case = &cases[(task + round) % cases.len()];
-                let (rows, _) = desk::list_cases(&db, &keyring, &staff, &desk::ListFilter::default()).await.expect("list");
+                let (rows, _) = list_cases(&db, &keyring, &staff, &desk::ListFilter::default()).await.expect("list");
                 assert!(rows.iter().any(|r| r.requester_name.starts_with("Імя")));
                 let view = desk::view_case(&db, &mut db.acquire().await.unwrap(), &keyring, &staff, case).await.expect("case view");
                 assert_eq!(&view.meta.id, case);
@@ -915,7 +915,7 @@ async fn a_case_view_holds_its_whole_story(app: TestApp) {
     assert!(audit_page.contains("case.view") || audit_page.contains(&view.meta.reference), "{audit_page}");
 
     // Deleted by the requester: the clear timeline and deadlines stay, nothing sealed is read.
-    assert!(cases::shred_case(db, keyring, &embassy_desk::domain::CaseId::parse(&case).unwrap(), "requester").await.unwrap());
+    follow_up::delete_request(db, keyring, &embassy_desk::domain::CaseId::parse(&case).unwrap()).await.unwrap();
     let gone = desk::view_case(db, &mut db.acquire().await.unwrap(), keyring, &lead, &case).await.unwrap();
     assert!(gone.deleted && gone.fields.is_empty());
     assert!(gone.timeline.iter().all(|(_, _, h)| matches!(h, Happening::Event { .. })));

@@ -2,16 +2,17 @@
 //! sign-in over HTTP the way a browser does it (password, then the TOTP code).
 
 use crate::{
-    helpers::TestApp,
+    helpers::{open_case, TestApp},
     requester::{add_polish_embassy, form_body, get, post, Page},
 };
 use embassy_desk::{
     domain::{Category, Priority, Role},
     server::{
-        cases::{self, CaseField, NewCase},
-        crypto::Place,
-        db::{self, embassies::EmbassyQueues, now},
-        staff::{passwords, totp},
+        cases::{CaseField, NewCase},
+        crypto::{Keyring, Place},
+        db::{self, embassies::EmbassyQueues, now, Db},
+        desk::{self, Cursor, DeskError, ListFilter, ListedCase},
+        staff::{passwords, totp, Staff},
     },
 };
 use secrecy::SecretString;
@@ -53,8 +54,14 @@ pub async fn case_in(app: &TestApp, embassy: &EmbassyQueues, category: Category,
         first_response_due_at: Some(created_at + priority.first_response_hours() * 3600),
         fields: vec![(CaseField::RequesterName, Zeroizing::new(name.to_owned())), (CaseField::Narrative, Zeroizing::new(format!("story of {name}")))],
     };
-    let (id, _) = cases::open_case(&app.state.db, &app.state.keyring, new, None, "requester").await.unwrap();
+    let (id, _) = open_case(app, new, None).await;
     id.as_str().to_owned()
+}
+
+/// One page of the case list as the queue page loads it, with the cursor of the next page.
+pub async fn list_cases(db: &Db, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<(Vec<ListedCase>, Option<Cursor>), DeskError> {
+    let page = desk::queue_page(db, &mut *db.acquire().await?, keyring, staff, filter).await?;
+    Ok((page.cases, page.next))
 }
 
 /// The current TOTP code of a person who is enrolling or enrolled (read from their sealed

@@ -1,8 +1,9 @@
 //! Security headers on every kind of response: page, 404 page, server function (success
 //! and error), static file, refused cross-site request, oversized body.
 
-use crate::{helpers::TestApp, on_both_backends};
+use crate::{desk_support::World, helpers::TestApp, on_both_backends};
 use reqwest::{Method, Response};
+use std::collections::HashSet;
 
 fn header<'a>(r: &'a Response, name: &str) -> &'a str {
     r.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_else(|| panic!("{} lacks {name}", r.url()))
@@ -109,3 +110,52 @@ async fn pages_are_compressed_unless_they_may_carry_a_secret(app: TestApp) {
 }
 
 on_both_backends!(pages_are_compressed_unless_they_may_carry_a_secret);
+
+/// The nonce a policy allows inline scripts by, if any.
+fn policy_nonce(csp: &str) -> Option<&str> {
+    csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next())
+}
+
+/// Every `nonce="…"` value in a page.
+fn html_nonces(html: &str) -> HashSet<&str> {
+    html.split("nonce=\"").skip(1).filter_map(|rest| rest.split('"').next()).collect()
+}
+
+/// Many clients at once, each page with its own policy: a page with an island (the intake
+/// form, fetched and re-rendered after a post) allows exactly the nonce that every inline
+/// script of that same response carries, and no two responses share one; a desk page runs
+/// no script and allows none.
+async fn concurrent_pages_each_carry_their_own_nonce(app: TestApp) {
+    let world = World::build(&app).await;
+    let (app, lead) = (&app, world.lead_pl.1.as_str());
+    let requests = (0..60).map(|i| async move {
+        let (method, path, cookie, body) = match i % 4 {
+            0 => (Method::GET, "/", None, ""),
+            1 => (Method::POST, "/", None, "name=x"),
+            2 => (Method::GET, "/desk/login", None, ""),
+            _ => (Method::GET, "/desk", Some(lead), ""),
+        };
+        let mut headers = vec![("sec-fetch-site", "same-origin"), ("content-type", "application/x-www-form-urlencoded")];
+        headers.extend(cookie.map(|c| ("cookie", c)));
+        let response = send(app, method.clone(), path, &headers, body.as_bytes().to_vec()).await;
+        let status = response.status().as_u16();
+        let csp = header(&response, "content-security-policy").to_owned();
+        (format!("{method} {path}"), status, csp, response.text().await.unwrap())
+    });
+    let mut seen = HashSet::new();
+    for (request, status, csp, html) in futures::future::join_all(requests).await {
+        assert!([200, 422].contains(&status), "{request}: {status}");
+        if html.contains("<leptos-island") {
+            let nonce = policy_nonce(&csp).unwrap_or_else(|| panic!("{request}: a page with an island names a nonce: {csp}"));
+            assert_eq!(html_nonces(&html), HashSet::from([nonce]), "{request}: every inline script carries the policy's nonce");
+            assert!(seen.insert(nonce.to_owned()), "{request}: nonce {nonce} served twice");
+        } else {
+            assert!(request.contains("/desk"), "{request}: the intake form is an island");
+            assert!(csp.contains("script-src 'none'") && policy_nonce(&csp).is_none(), "{request}: no island, no script: {csp}");
+            assert!(!html.contains("<script") && html_nonces(&html).is_empty(), "{request}: a page without an island carries no script");
+        }
+    }
+    assert_eq!(seen.len(), 30, "every intake page, fetched or posted, had a nonce of its own");
+}
+
+on_both_backends!(concurrent_pages_each_carry_their_own_nonce);

@@ -2,14 +2,11 @@
 //! one transaction per request, bad input given back with errors, replays refused.
 
 use crate::{
-    helpers::{captured_logs, TestApp},
+    helpers::{captured_logs, read_fields, TestApp},
     on_both_backends,
     requester::{add_polish_embassy, count, form_body, form_token, get, open_request, post, submit, valid_form},
 };
-use embassy_desk::{
-    domain::CaseId,
-    server::{cases, db::embassies::DEFAULT_DESK_CODE},
-};
+use embassy_desk::{domain::CaseId, server::db::embassies::DEFAULT_DESK_CODE};
 
 fn with(mut form: Vec<(&'static str, String)>, name: &'static str, value: &str) -> Vec<(&'static str, String)> {
     form.retain(|(k, _)| *k != name);
@@ -50,7 +47,7 @@ async fn submission_opens_one_routed_sealed_case_and_shows_the_code_once(app: Te
     let id = CaseId::parse(&row.0).unwrap();
     assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM receipts WHERE case_id = '{id}'")).await, 1);
     assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'case.open' AND object_id = '{id}'")).await, 1);
-    let fields = cases::read_fields(&app.state.db, &app.state.keyring, &id, "person:test").await.unwrap();
+    let fields = read_fields(&app, &id).await.unwrap();
     assert_eq!(fields["requester_name"].as_str(), "Алеся");
     assert_eq!(fields["contact"].as_str(), "signal +48 600 100 200");
     assert!(fields["answers"].contains("\"household_size\":3"));

@@ -1,15 +1,18 @@
 //! Sealed storage on both backends: round trip, values moved between cases or fields,
 //! tampering, unknown key ids, crypto-shredding and the audit chain.
 
-use crate::{helpers::TestApp, on_both_backends};
+use crate::{
+    helpers::{open_case, read_fields, TestApp},
+    on_both_backends,
+};
 use embassy_desk::{
     domain::{AuditAction, CaseId, CaseRef, Category, Priority},
     server::{
         audit::{self, AuditEvent, ChainBreak, Outcome},
         cases::receipts::PreparedReceipt,
-        cases::{self, CaseField, NewCase, ReadError},
+        cases::{CaseField, NewCase, ReadError},
         crypto::CryptoError,
-        db,
+        db, follow_up,
     },
 };
 use zeroize::Zeroizing;
@@ -32,11 +35,11 @@ pub async fn open_case_with_receipt(app: &TestApp, name: &str, narrative: &str, 
         first_response_due_at: Some(db::now() + 24 * 3600),
         fields: vec![(CaseField::RequesterName, Zeroizing::new(name.to_owned())), (CaseField::Narrative, Zeroizing::new(narrative.to_owned()))],
     };
-    cases::open_case(&app.state.db, &app.state.keyring, new, receipt, "requester").await.unwrap()
+    open_case(app, new, receipt).await
 }
 
 async fn read(app: &TestApp, id: &CaseId) -> Result<Vec<(String, String)>, ReadError> {
-    cases::read_fields(&app.state.db, &app.state.keyring, id, "person:test").await.map(|m| m.into_iter().map(|(k, v)| (k, v.to_string())).collect())
+    read_fields(app, id).await.map(|m| m.into_iter().collect())
 }
 
 async fn exec(app: &TestApp, sql: &str, a: &str, b: &str) {
@@ -95,19 +98,18 @@ async fn tampered_or_unknown_key_values_are_errors(app: TestApp) {
 async fn shredded_case_cannot_be_read_again(app: TestApp) {
     let id = open_sample_case(&app, "Ales", "story").await;
     let other = open_sample_case(&app, "Hanna", "story").await;
-    assert!(cases::shred_case(&app.state.db, &app.state.keyring, &id, "requester").await.unwrap());
+    follow_up::delete_request(&app.state.db, &app.state.keyring, &id).await.unwrap();
     assert!(matches!(read(&app, &id).await, Err(ReadError::Gone)));
     let keys: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_keys WHERE case_id = $1").bind(id.as_str()).fetch_one(app.state.db.pool()).await.unwrap();
     let fields: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_fields WHERE case_id = $1").bind(id.as_str()).fetch_one(app.state.db.pool()).await.unwrap();
     assert_eq!((keys, fields), (0, 0));
     assert!(read(&app, &other).await.is_ok(), "other cases are untouched");
-    assert!(!cases::shred_case(&app.state.db, &app.state.keyring, &id, "requester").await.unwrap(), "second shred finds nothing");
 }
 
 async fn audit_chain_records_writes_and_detects_edits(app: TestApp) {
     let id = open_sample_case(&app, "Ales", "story").await;
     open_sample_case(&app, "Hanna", "story").await;
-    cases::shred_case(&app.state.db, &app.state.keyring, &id, "requester").await.unwrap();
+    follow_up::delete_request(&app.state.db, &app.state.keyring, &id).await.unwrap();
     let verify = || async { audit::verify(&app.state.db, &app.state.keyring).await.unwrap() };
     assert!(read(&app, &id).await.is_err());
     assert_eq!(verify().await, Ok(7));
@@ -118,7 +120,7 @@ async fn audit_chain_records_writes_and_detects_edits(app: TestApp) {
         ("embassy.create", "ok"),
         ("case.open", "ok"),
         ("case.open", "ok"),
-        ("case.shred", "ok"),
+        ("case.delete.requester", "ok"),
         ("case.view", "not_found"),
     ];
     assert_eq!(rows, expected.map(|(a, o)| (a.to_string(), o.to_string())));

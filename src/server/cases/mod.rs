@@ -5,7 +5,6 @@
 use crate::domain::AuditAction;
 pub mod receipts;
 
-use self::receipts::PreparedReceipt;
 use crate::domain::{CaseId, CaseRef, Category, Priority, Status};
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
@@ -13,7 +12,6 @@ use crate::server::{
     db::{self, Db, DbError},
 };
 use rand::RngCore;
-use std::collections::BTreeMap;
 use zeroize::Zeroizing;
 
 /// Names of the sealed values of a case.
@@ -142,19 +140,6 @@ pub async fn begin_with_cases(db: &Db, cases: &mut [SealedCase]) -> Result<db::T
     }
 }
 
-/// Opens a case: one transaction holds the case, its key, its fields, its receipt (for
-/// intake; `None` for synthetic cases) and the audit row.
-pub async fn open_case(db: &Db, keyring: &Keyring, new: NewCase, receipt: Option<&PreparedReceipt>, actor: &str) -> Result<(CaseId, CaseRef), DbError> {
-    let mut sealed = seal(keyring, new);
-    let mut tx = begin_with_cases(db, std::slice::from_mut(&mut sealed)).await?;
-    if let Some(receipt) = receipt {
-        receipts::store(&mut tx, &sealed.id, receipt).await?;
-    }
-    audit::append(&mut tx, keyring, &AuditEvent::new(actor, AuditAction::CaseOpen, Some(sealed.id.as_str()), Outcome::Ok)).await?;
-    tx.commit().await?;
-    Ok((sealed.id, sealed.reference))
-}
-
 /// Why a case's contents could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
@@ -165,14 +150,6 @@ pub enum ReadError {
     Crypto(#[from] CryptoError),
     #[error(transparent)]
     Db(#[from] DbError),
-}
-
-/// Decrypts every sealed field of a case. Every attempt is audited (`case.view`) in the
-/// same transaction as the reads, whether it succeeds, finds nothing, or meets tampering.
-pub async fn read_fields(db: &Db, keyring: &Keyring, case_id: &CaseId, actor: &str) -> Result<BTreeMap<String, Zeroizing<String>>, ReadError> {
-    let mut tx = db.begin().await?;
-    let result = decrypt_fields(&mut tx, keyring, case_id).await;
-    audit_read(tx, keyring, case_id, actor, AuditAction::CaseView, result).await
 }
 
 /// Ends the transaction of a read (a decryption) with its audit row: `ok`, `not_found` (no
@@ -200,32 +177,4 @@ pub async fn audit_read<T>(
 pub async fn data_key(conn: &mut db::Conn, keyring: &Keyring, case_id: &CaseId) -> Result<DataKey, ReadError> {
     let wrapped = db::cases::wrapped_key(conn, case_id.as_str(), SERVER_HOLDER).await?.ok_or(ReadError::Gone)?;
     Ok(keyring.unwrap_case_key(case_id.as_str(), &wrapped)?)
-}
-
-pub(crate) async fn decrypt_fields(conn: &mut db::Conn, keyring: &Keyring, case_id: &CaseId) -> Result<BTreeMap<String, Zeroizing<String>>, ReadError> {
-    let data_key = data_key(conn, keyring, case_id).await?;
-    open_fields(conn, &data_key, case_id).await
-}
-
-/// Every sealed field of a case, opened with its data key.
-pub(crate) async fn open_fields(conn: &mut db::Conn, data_key: &DataKey, case_id: &CaseId) -> Result<BTreeMap<String, Zeroizing<String>>, ReadError> {
-    let mut out = BTreeMap::new();
-    for (name, sealed) in db::cases::sealed_fields(conn, case_id.as_str()).await? {
-        let plain = data_key.open(&field_place(case_id.as_str(), &name), &sealed)?;
-        let text = std::str::from_utf8(&plain).map_err(|_| CryptoError::Forged)?;
-        out.insert(name, Zeroizing::new(text.to_owned()));
-    }
-    Ok(out)
-}
-
-/// Crypto-shreds a case (its key rows and sealed fields), with the audit row, in one transaction.
-pub async fn shred_case(db: &Db, keyring: &Keyring, case_id: &CaseId, actor: &str) -> Result<bool, DbError> {
-    let mut tx = db.begin().await?;
-    let had_keys = db::cases::shred(&mut tx, case_id.as_str()).await?;
-    let outcome = if had_keys { Outcome::Ok } else { Outcome::NotFound };
-    audit::append(&mut tx, keyring, &AuditEvent::new(actor, AuditAction::CaseShred, Some(case_id.as_str()), outcome)).await?;
-    tx.commit().await?;
-    // The key rows were overwritten in the database file (secure_delete); empty the WAL too.
-    db.flush_deleted().await?;
-    Ok(had_keys)
 }

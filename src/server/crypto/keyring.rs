@@ -109,9 +109,9 @@ impl Keyring {
         Ok(next)
     }
 
-    /// A keyring from raw master keys, for tests and benchmarks.
-    #[doc(hidden)]
-    pub fn from_raw_keys(keys: impl IntoIterator<Item = (u32, [u8; 32])>) -> Self {
+    /// A keyring from raw master keys, for the unit tests.
+    #[cfg(test)]
+    pub(crate) fn from_raw_keys(keys: impl IntoIterator<Item = (u32, [u8; 32])>) -> Self {
         Self::from_masters(keys.into_iter().map(|(id, k)| (id, SecretKey::from_bytes(k))).collect())
     }
 

@@ -71,17 +71,6 @@ pub async fn wrapped_key(conn: &mut Conn, case_id: &str, holder: &str) -> Result
         .transpose()?)
 }
 
-/// All sealed fields of a case, by name.
-pub async fn sealed_fields(conn: &mut Conn, case_id: &str) -> Result<Vec<(String, Vec<u8>)>, DbError> {
-    Ok(sqlx::query("SELECT name, sealed FROM case_fields WHERE case_id = $1 ORDER BY name")
-        .bind(case_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|row| Ok((row.try_get::<String, _>(0)?, row.try_get::<Vec<u8>, _>(1)?)))
-        .collect::<Result<_, sqlx::Error>>()?)
-}
-
 /// Destroys a case's contents: its wrapped keys, sealed fields, messages, receipt and
 /// requester sessions go; the clear metadata
 /// row stays (for counts) but nothing can be read again. Returns whether the case had keys.

@@ -311,12 +311,6 @@ pub async fn queue_page(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Sta
     Ok(page)
 }
 
-/// One page of the case list ([`queue_page`]'s), with the cursor of the next page.
-pub async fn list_cases(db: &Db, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<(Vec<ListedCase>, Option<Cursor>), DeskError> {
-    let page = queue_page(db, &mut *db.acquire().await?, keyring, staff, filter).await?;
-    Ok((page.cases, page.next))
-}
-
 /// A queue in scope with its counts of open cases by status and assignment.
 pub struct QueueSummary {
     pub id: String,

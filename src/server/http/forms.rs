@@ -54,6 +54,7 @@ pub async fn render(state: &AppState, parts: Parts, lang: Option<Locale>, status
     let handler = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(app_state.clone());
+            super::headers::provide_request_nonce();
             if let Some(lang) = lang {
                 provide_context(ChosenLang(lang));
             }

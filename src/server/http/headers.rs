@@ -1,15 +1,16 @@
 //! Security headers on every response — pages, server functions, static files, errors.
-//! Pages get a Content-Security-Policy with a per-response nonce for the hydration script;
-//! every other response gets one that allows nothing.
+//! Each request gets a fresh nonce here, before anything renders: the page renderer writes
+//! it on its inline scripts ([`provide_request_nonce`]) and a page's Content-Security-Policy
+//! names it; every other response gets a policy that allows nothing.
 
 use crate::server::config::Config;
 use axum::{
     extract::{Request, State},
-    http::{header, HeaderName, HeaderValue},
+    http::{header, request::Parts, HeaderName, HeaderValue},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
-use leptos::prelude::*;
+use leptos::{nonce::Nonce, prelude::*};
 
 /// The policy for anything that is not a page.
 pub const STRICT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -18,11 +19,18 @@ pub const STRICT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-u
 #[derive(Clone)]
 pub struct SecurityHeaders {
     hsts: bool,
+    /// Where `cargo leptos watch` reloads pages from (a websocket on the reload port); empty
+    /// in production.
+    reload: String,
 }
 
 impl SecurityHeaders {
-    pub fn new(config: &Config) -> Self {
-        Self { hsts: config.public_url.starts_with("https://") }
+    pub fn new(config: &Config, options: &LeptosOptions) -> Self {
+        let reload = match options.env {
+            leptos::config::Env::DEV => format!(" ws://{}:{}", options.site_addr.ip(), options.reload_port),
+            leptos::config::Env::PROD => String::new(),
+        };
+        Self { hsts: config.public_url.starts_with("https://"), reload }
     }
 }
 
@@ -31,9 +39,10 @@ fn is_cacheable_asset(response: &Response) -> bool {
     response.status().is_success() && ["text/css", "javascript", "application/wasm", "image/", "font/"].iter().any(|k| kind.contains(k))
 }
 
-pub async fn add_security_headers(State(config): State<SecurityHeaders>, request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
-    let mut response = ensure_page_policy(response).await;
+pub async fn add_security_headers(State(config): State<SecurityHeaders>, mut request: Request, next: Next) -> Response {
+    let nonce = Nonce::new();
+    request.extensions_mut().insert(nonce.clone());
+    let mut response = next.run(request).await;
     let cacheable = is_cacheable_asset(&response);
     let h = response.headers_mut();
     // Built files say how long they keep (`assets`); other static files may be kept but
@@ -60,27 +69,20 @@ pub async fn add_security_headers(State(config): State<SecurityHeaders>, request
     if config.hsts {
         set(header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains");
     }
-    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(STRICT_CSP));
+    // A page names this request's nonce, unless it runs no script and already carries the
+    // policy that says so (`inert_scripts`).
+    let policy = if is_page(h) { HeaderValue::from_str(&page_policy(Some(&nonce), &config.reload)).ok() } else { None };
+    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(policy.unwrap_or(HeaderValue::from_static(STRICT_CSP)));
     response
 }
 
-/// A page whose render did not set its policy (seen rarely under concurrent renders) gets it
-/// here, from the nonce its own inline scripts carry — never the strict policy, which would
-/// block its stylesheet and scripts.
-async fn ensure_page_policy(response: Response) -> Response {
-    if !is_page(response.headers()) || response.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
-        return response;
+/// Called before a page renders: the nonce [`add_security_headers`] made for this request
+/// becomes the one Leptos writes on the page's inline scripts (in place of the one
+/// leptos_axum draws for every render, which no policy names).
+pub fn provide_request_nonce() {
+    if let Some(nonce) = use_context::<Parts>().and_then(|parts| parts.extensions.get::<Nonce>().cloned()) {
+        provide_context(nonce);
     }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 8 * 1024 * 1024).await else {
-        return crate::api::AppError::Internal.into_response();
-    };
-    let html = String::from_utf8_lossy(&bytes);
-    let nonce = html.split_once("nonce=\"").and_then(|(_, rest)| rest.split_once('"')).map(|(n, _)| n.to_owned());
-    if let Ok(value) = HeaderValue::from_str(&page_policy(nonce.as_deref(), "")) {
-        parts.headers.insert(header::CONTENT_SECURITY_POLICY, value);
-    }
-    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Whether a response with these headers is an HTML page.
@@ -101,20 +103,4 @@ fn page_policy(nonce: Option<&str>, reload: &str) -> String {
          font-src 'self'; connect-src 'self'{reload}; manifest-src 'self'; form-action 'self'; base-uri 'none'; \
          frame-ancestors 'none'"
     )
-}
-
-/// Called while rendering a page: sets its policy, allowing same-origin scripts and the
-/// inline hydration script that carries this response's nonce.
-pub fn set_page_csp(options: &LeptosOptions) {
-    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
-    let nonce = use_nonce().map(|n| n.to_string());
-    // `cargo leptos watch` reloads the page over a websocket on the reload port.
-    let reload = match options.env {
-        leptos::config::Env::DEV => format!(" ws://{}:{}", options.site_addr.ip(), options.reload_port),
-        leptos::config::Env::PROD => String::new(),
-    };
-    let policy = page_policy(nonce.as_deref(), &reload);
-    if let Ok(value) = HeaderValue::from_str(&policy) {
-        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
-    }
 }

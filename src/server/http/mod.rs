@@ -40,14 +40,17 @@ pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            headers::provide_request_nonce();
+        }
     };
     let page = {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
     let max_body = state.config.max_body_bytes;
-    let headers = headers::SecurityHeaders::new(&state.config);
+    let headers = headers::SecurityHeaders::new(&state.config, &state.leptos_options);
     let same_site = csrf::SameSite::new(&state.config);
 
     Router::new()
@@ -57,8 +60,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .with_state(state)
         // Innermost first: the body limit and CSRF check run before any handler; the span
-        // wraps them; panics become an opaque 500; headers go on every response; pages are
-        // compressed last, once their policy is set from the HTML as written.
+        // wraps them; panics become an opaque 500; headers go on every response (and the
+        // nonce a page renders with is made there, before it); pages are compressed last.
         .layer(middleware::from_fn(forms::remember_language))
         .layer(middleware::from_fn(error::server_fn_status))
         .layer(RequestBodyLimitLayer::new(max_body))
