@@ -2,7 +2,7 @@
 //! its write-ahead log, or anything the app logged.
 
 use crate::{
-    helpers::{captured_logs, spawn_app, Backend},
+    helpers::{captured_logs, spawn_app, valid_form, with, Backend},
     storage::{open_case_with_receipt, open_sample_case},
 };
 use embassy_desk::server::{cases, passwords};
@@ -107,7 +107,7 @@ async fn sentinels_reach_no_postgres_row() {
     let id = open_sample_case(&app, NAME, STORY).await;
     let fields = cases::read_fields(&app.state.db, &app.state.keyring, &id, "person:test").await.unwrap();
     assert_eq!(fields["narrative"].as_str(), STORY);
-    crate::follow_up_support::post_reply(&app, &id, "CANARY-REPLY-pg").await;
+    app.embassy_replies(id.as_str(), "CANARY-REPLY-pg").await;
     let tables = [
         "embassies",
         "queues",
@@ -140,20 +140,16 @@ async fn sentinels_reach_no_postgres_row() {
 /// sentinel in the database files, the WAL or the logs, and no code or reference in a URL.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requester_path_leaves_no_plaintext_behind() {
-    use crate::requester::{form_body, post, submit, valid_form};
     let app = spawn_app(Backend::Sqlite).await.unwrap();
-    let mut form: Vec<(&str, String)> = valid_form().into_iter().filter(|(k, _)| !matches!(*k, "name" | "description" | "contact_handle")).collect();
-    form.extend([("name", NAME.to_owned()), ("description", STORY.to_owned()), ("contact_handle", "@CANARY_handle_9".to_owned())]);
-    let page = submit(&app, &form).await;
+    let form = with(with(with(valid_form(), "name", NAME), "description", STORY), "contact_handle", "@CANARY_handle_9");
+    let page = app.post_intake(&form).await;
     assert_eq!(page.status, 201);
     let (reference, code) = (page.text_of("receipt-reference").unwrap(), page.text_of("receipt-code").unwrap());
-    let login = post(&app, "/follow-up", form_body(&[("reference", &reference), ("code", &code)]), None).await;
+    let login = app.post_follow_up_login(&reference, &code).await;
     let cookie = format!("followup={}", login.cookie("followup").unwrap());
     assert!(!login.location.unwrap_or_default().contains(&reference));
-    let reply = post(&app, "/follow-up/case", form_body(&[("kind", "reply"), ("message", "CANARY-REPLY-31f0")]), Some(&cookie)).await;
-    assert_eq!(reply.status, 303);
-    let refused =
-        post(&app, "/follow-up/case", form_body(&[("kind", "reply"), ("message", &format!("CANARY-LONG-{}", "x".repeat(5000)))]), Some(&cookie)).await;
+    assert_eq!(app.post_message(&cookie, "reply", "CANARY-REPLY-31f0").await.status, 303);
+    let refused = app.post_message(&cookie, "reply", &format!("CANARY-LONG-{}", "x".repeat(5000))).await;
     assert_eq!(refused.status, 422);
 
     let mut files = std::fs::read(app.sqlite_path()).unwrap();

@@ -1,4 +1,16 @@
-//! Spawns the real app for a test: fresh temp dir, fresh database, port 0, logs captured.
+//! Spawns the real app for a test (fresh temp dir, fresh database, port 0, logs captured)
+//! as a `TestApp` whose methods are the flows the tests go through: `page` the requests,
+//! `requester` the intake form and follow-up, `desk` the desk's pages and forms, `world`
+//! the people, embassies and cases a test starts from.
+
+mod desk;
+mod page;
+mod requester;
+mod world;
+
+pub use page::{html_unescape, Page};
+pub use requester::{valid_form, with};
+pub use world::{now, SignedIn, World, PASSWORD};
 
 use embassy_desk::server::{config::Config, startup, AppState};
 use std::{
@@ -38,6 +50,11 @@ fn init_logs() {
 
 pub fn captured_logs() -> Vec<u8> {
     LOGS.lock().unwrap().clone()
+}
+
+/// The captured logs as text.
+pub fn captured_log_text() -> String {
+    String::from_utf8_lossy(&captured_logs()).into_owned()
 }
 
 /// PostgreSQL server the tests create databases on.
@@ -102,6 +119,11 @@ impl TestApp {
 
     pub fn vars(&self) -> HashMap<String, String> {
         base_vars(self.dir.path(), &self.state.config.database_url, self.addr)
+    }
+
+    /// The audit chain's verdict: `Ok` when every row verifies, else where it breaks.
+    pub async fn audit_chain(&self) -> Result<(), String> {
+        embassy_desk::server::audit::verify(&self.state.db, &self.state.keyring).await.unwrap().map(|_| ()).map_err(|e| format!("{e:?}"))
     }
 }
 
