@@ -110,6 +110,11 @@ impl TestApp {
         self.post_case(who, case, "deadline", &[("kind", kind), ("due_on", due_on)]).await
     }
 
+    /// Marks a case's deadline done.
+    pub async fn post_deadline_done(&self, who: &(impl SignedIn + ?Sized), case: &str, deadline: &str) -> Page {
+        self.post_case(who, case, "deadline-done", &[("deadline", deadline)]).await
+    }
+
     /// Posts `action` with `fields` to the team page.
     pub async fn post_team(&self, who: &(impl SignedIn + ?Sized), action: &str, fields: &[(&str, &str)]) -> Page {
         let mut pairs = vec![("action", action)];
