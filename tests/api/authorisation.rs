@@ -3,15 +3,12 @@
 //! the test, so nothing new ships without a decision on who may call it.
 
 use crate::{
-    desk::session_staff,
-    desk_support::{case_in, person, sign_in, World},
-    helpers::TestApp,
+    helpers::{now, Page, TestApp, World},
     on_both_backends,
-    requester::{form_body, get, open_request, post, sign_in as requester_sign_in, Page},
 };
 use embassy_desk::{
     domain::{AuditPageAction, CaseAction, Category, Priority, QueueAction, Role, TeamAction},
-    server::{db::now, desk, http},
+    server::{desk, http},
 };
 use std::collections::BTreeSet;
 
@@ -102,14 +99,14 @@ fn server_fn_row(path: &str, c: Caller) -> Option<Answer> {
     })
 }
 
-fn server_fn_body(path: &str, case: &str) -> String {
+fn server_fn_body<'a>(path: &str, case: &'a str) -> Vec<(&'static str, &'a str)> {
     match path {
-        "/api/desk/invitation" => form_body(&[("token", "not-an-invitation")]),
-        "/api/desk/queue-page" => form_body(&[("filter[assignee]", "Anyone"), ("filter[overdue]", "false")]),
-        "/api/desk/case-page" => form_body(&[("id", case)]),
-        "/api/desk/dashboard" => form_body(&[("filter[from]", "")]),
-        "/api/desk/audit-page" => form_body(&[("query[from]", "")]),
-        _ => String::new(),
+        "/api/desk/invitation" => vec![("token", "not-an-invitation")],
+        "/api/desk/queue-page" => vec![("filter[assignee]", "Anyone"), ("filter[overdue]", "false")],
+        "/api/desk/case-page" => vec![("id", case)],
+        "/api/desk/dashboard" => vec![("filter[from]", "")],
+        "/api/desk/audit-page" => vec![("query[from]", "")],
+        _ => vec![],
     }
 }
 
@@ -188,29 +185,29 @@ fn post_row(route: &str, c: Caller) -> Option<Answer> {
 
 async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
     let w = World::build(&app).await;
-    let (reference, code) = open_request(&app).await;
-    let requester = requester_sign_in(&app, &reference, &code).await;
-    let gone = person(&app, "gone", Role::Volunteer, Some(&w.pl.embassy_id), &[w.pl.queue_for(Some(Category::LegalStatus))]).await;
-    let gone_cookie = sign_in(&app, "gone", &gone).await;
-    let lead = session_staff(&app, &w.lead_pl.1).await;
-    embassy_desk::server::team::deactivate(&app.state.db, &app.state.keyring, &lead, &gone).await.unwrap();
+    let (reference, code) = app.open_request().await;
+    let requester = app.requester_sign_in(&reference, &code).await;
+    let gone = app.add_person("gone", Role::Volunteer, Some(&w.pl.embassy_id), &[&w.legal]).await;
+    let gone_cookie = app.sign_in("gone", &gone).await;
+    assert_eq!(app.post_deactivate(&w.lead_pl, &gone).await.status, 303);
     let cookie = |c: Caller| -> Option<String> {
         match c {
             Anonymous => None,
             Requester => Some(requester.clone()),
-            VolunteerInQueue => Some(w.vol_legal.1.clone()),
-            VolunteerOtherQueue => Some(w.vol_housing.1.clone()),
-            VolunteerOtherEmbassy => Some(w.vol_lt.1.clone()),
-            Lead => Some(w.lead_pl.1.clone()),
-            LeadOtherEmbassy => Some(w.lead_lt.1.clone()),
-            Admin => Some(w.admin.1.clone()),
+            VolunteerInQueue => Some(w.vol_legal.cookie.clone()),
+            VolunteerOtherQueue => Some(w.vol_housing.cookie.clone()),
+            VolunteerOtherEmbassy => Some(w.vol_lt.cookie.clone()),
+            Lead => Some(w.lead_pl.cookie.clone()),
+            LeadOtherEmbassy => Some(w.lead_lt.cookie.clone()),
+            Admin => Some(w.admin.cookie.clone()),
             Deactivated => Some(gone_cookie.clone()),
         }
     };
-    let vol = session_staff(&app, &w.vol_legal.1).await;
-    // A fresh case for each check, assigned to the queue's volunteer, with one deadline.
+    // A fresh case for each check, assigned to the queue's volunteer, with one deadline (by
+    // the desk's own functions: the log-outs below end the volunteer's sessions).
+    let vol = app.session_staff(&w.vol_legal).await;
     let fresh_case = || async {
-        let id = case_in(&app, &w.pl, Category::LegalStatus, Priority::Normal, now() - 600, "Matrix").await;
+        let id = app.case_in(&w.pl, Category::LegalStatus, Priority::Normal, now() - 600, "Matrix").await;
         desk::take(&app.state.db, &app.state.keyring, &vol, &id).await.unwrap();
         desk::add_deadline(&app.state.db, &app.state.keyring, &vol, &id, "appeal", "2030-01-01").await.unwrap();
         let deadline: String = sqlx::query_scalar("SELECT id FROM case_deadlines WHERE case_id = $1").bind(&id).fetch_one(app.state.db.pool()).await.unwrap();
@@ -233,9 +230,9 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
         for c in CALLERS {
             let expected = server_fn_row(path, c).unwrap_or_else(|| panic!("server function {path} has no row in the authorisation matrix"));
             let page = if *by_get {
-                get(&app, path, cookie(c).as_deref(), None).await
+                app.get(path, cookie(c).as_deref(), None).await
             } else {
-                post(&app, path, server_fn_body(path, &case), cookie(c).as_deref()).await
+                app.post(path, &server_fn_body(path, &case), cookie(c).as_deref()).await
             };
             let got = classify(&page);
             check(format!("{path} as {c:?}"), got, expected);
@@ -250,7 +247,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
         let concrete = if concrete.is_empty() { "/".to_owned() } else { concrete };
         for c in CALLERS {
             let expected = page_row(path, c).unwrap_or_else(|| panic!("page {path} has no row in the authorisation matrix"));
-            let got = classify(&get(&app, &concrete, cookie(c).as_deref(), Some("en")).await);
+            let got = classify(&app.get(&concrete, cookie(c).as_deref(), Some("en")).await);
             check(format!("GET {path} as {c:?}"), got, expected);
         }
     }
@@ -259,7 +256,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
     for (path, _) in http::routes::downloads() {
         for c in CALLERS {
             let expected = download_row(path, c).unwrap_or_else(|| panic!("download {path} has no row in the authorisation matrix"));
-            let got = classify(&get(&app, path, cookie(c).as_deref(), None).await);
+            let got = classify(&app.get(path, cookie(c).as_deref(), None).await);
             check(format!("GET {path} as {c:?}"), got, expected);
         }
     }
@@ -269,8 +266,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
     let mut routes: Vec<&str> = http::routes::requester().into_iter().chain(http::routes::desk()).map(|(p, _)| p).collect();
     let last = ["/follow-up/delete", "/follow-up/logout", "/desk/logout", "/desk/logout-everywhere"];
     routes.sort_by_key(|r| last.iter().position(|l| l == r));
-    let legal = w.pl.queue_for(Some(Category::LegalStatus)).to_owned();
-    let housing = w.pl.queue_for(Some(Category::Housing)).to_owned();
+    let (legal, housing) = (&w.legal, &w.housing);
     for route in routes {
         let actions: Vec<&str> = match route {
             "/desk/cases/{id}" => CaseAction::ALL.iter().map(|a| a.as_str()).collect(),
@@ -283,25 +279,25 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
             for c in CALLERS {
                 let expected = post_row(action, c).unwrap_or_else(|| panic!("form route {route} ({action}) has no row in the authorisation matrix"));
                 let (case, deadline) = fresh_case().await;
-                let target = person(&app, &format!("t{}", uuid_suffix()), Role::Volunteer, Some(&w.pl.embassy_id), &[&legal]).await;
+                let target = app.add_person(&format!("t{}", uuid_suffix()), Role::Volunteer, Some(&w.pl.embassy_id), &[legal]).await;
                 let case_path = format!("/desk/cases/{case}");
                 let nobody = format!("nobody{}", uuid_suffix());
                 let (path, pairs): (&str, Vec<(&str, &str)>) = match action {
                     "note" | "reply" => (&case_path, vec![("body", "checking who may write")]),
                     "status" => (&case_path, vec![("status", "triaged")]),
                     "priority" => (&case_path, vec![("priority", "urgent")]),
-                    "route" => (&case_path, vec![("queue", &housing), ("categories", "housing")]),
-                    "assign" => (&case_path, vec![("person", &w.vol_legal.0)]),
+                    "route" => (&case_path, vec![("queue", housing), ("categories", "housing")]),
+                    "assign" => (&case_path, vec![("person", &w.vol_legal.id)]),
                     "take" | "hand-back" => (&case_path, vec![]),
                     "deadline" => (&case_path, vec![("kind", "hearing"), ("due_on", "2030-02-01")]),
                     "deadline-done" => (&case_path, vec![("deadline", &deadline)]),
                     "take-next" => ("/desk", vec![]),
-                    "invite" => ("/desk/team", vec![("role", "volunteer"), ("embassy", &w.pl.embassy_id), ("queues", &legal)]),
+                    "invite" => ("/desk/team", vec![("role", "volunteer"), ("embassy", &w.pl.embassy_id), ("queues", legal)]),
                     "embassy" => ("/desk/team", vec![("code", "de")]),
                     "sla" => ("/desk/team", vec![("embassy", &w.pl.embassy_id), ("urgent", "4"), ("high", "24"), ("normal", "72"), ("low", "120")]),
                     "deactivate" => ("/desk/team", vec![("person", &target)]),
                     "check" => ("/desk/audit", vec![]),
-                    "change" => ("/desk/team", vec![("person", &target), ("role", "volunteer"), ("queues", &housing)]),
+                    "change" => ("/desk/team", vec![("person", &target), ("role", "volunteer"), ("queues", housing)]),
                     "/desk/join/{token}" => ("/desk/join/not-an-invitation", vec![("login", "x")]),
                     "/desk/login" => (action, vec![("login", &nobody), ("password", "wrong wrong wrong")]),
                     other => (other, vec![]),
@@ -310,8 +306,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
                 if route != action {
                     pairs.insert(0, ("action", action));
                 }
-                let body = form_body(&pairs);
-                let got = classify(&post(&app, path, body, cookie(c).as_deref()).await);
+                let got = classify(&app.post(path, &pairs, cookie(c).as_deref()).await);
                 check(format!("POST {action} as {c:?}"), got, expected);
             }
         }

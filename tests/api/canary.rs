@@ -2,10 +2,10 @@
 //! its write-ahead log, or anything the app logged.
 
 use crate::{
-    helpers::{captured_logs, read_fields, spawn_app, Backend},
+    helpers::{captured_logs, spawn_app, valid_form, with, Backend},
     storage::{open_case_with_receipt, open_sample_case},
 };
-use embassy_desk::server::follow_up;
+use embassy_desk::server::staff::passwords;
 use secrecy::SecretString;
 
 const NAME: &str = "Канарэйка Сентынелава 7f3a";
@@ -47,12 +47,12 @@ async fn sentinels_reach_neither_database_files_nor_logs() {
     let app = spawn_app(Backend::Sqlite).await.unwrap();
     let (code, receipt) = embassy_desk::server::cases::receipts::prepare(&app.state.keyring).await.unwrap();
     let (id, reference) = open_case_with_receipt(&app, NAME, STORY, Some(&receipt)).await;
-    let fields = read_fields(&app, &id).await.unwrap();
+    let fields = crate::helpers::read_fields(&app, &id).await.unwrap();
     assert_eq!(fields["requester_name"].as_str(), NAME, "the sentinel went through the sealed path");
     let limits = embassy_desk::server::cases::receipts::Limits::default();
     assert!(embassy_desk::server::cases::receipts::verify(&app.state.db, &app.state.keyring, &limits, &reference, &code).await.is_ok());
     let code_digits = code.digits().to_owned();
-    let hash = embassy_desk::server::staff::passwords::hash(SecretString::from(PASSWORD)).await.unwrap();
+    let hash = passwords::hash(SecretString::from(PASSWORD)).await.unwrap();
     let mut tx = app.state.db.begin().await.unwrap();
     embassy_desk::server::db::people::insert(&mut tx, "canary", &hash, embassy_desk::domain::Role::Admin, None).await.unwrap();
     tx.commit().await.unwrap();
@@ -97,7 +97,7 @@ async fn shredded_case_key_leaves_neither_database_file_nor_wal() {
         bytes
     };
     assert!(files().windows(wrapped.len()).any(|w| w == wrapped), "the wrapped key is on disk before the shred");
-    follow_up::delete_request(&app.state.db, &app.state.keyring, &id).await.unwrap();
+    embassy_desk::server::follow_up::delete_request(&app.state.db, &app.state.keyring, &id).await.unwrap();
     assert!(!files().windows(wrapped.len()).any(|w| w == wrapped), "the wrapped key is gone from the file and the WAL");
 }
 
@@ -105,9 +105,9 @@ async fn shredded_case_key_leaves_neither_database_file_nor_wal() {
 async fn sentinels_reach_no_postgres_row() {
     let Some(app) = spawn_app(Backend::Postgres).await else { return };
     let id = open_sample_case(&app, NAME, STORY).await;
-    let fields = read_fields(&app, &id).await.unwrap();
+    let fields = crate::helpers::read_fields(&app, &id).await.unwrap();
     assert_eq!(fields["narrative"].as_str(), STORY);
-    crate::follow_up_support::post_reply(&app, &id, "CANARY-REPLY-pg").await;
+    app.embassy_replies(id.as_str(), "CANARY-REPLY-pg").await;
     let tables = [
         "embassies",
         "queues",
@@ -140,20 +140,16 @@ async fn sentinels_reach_no_postgres_row() {
 /// sentinel in the database files, the WAL or the logs, and no code or reference in a URL.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requester_path_leaves_no_plaintext_behind() {
-    use crate::requester::{form_body, post, submit, valid_form};
     let app = spawn_app(Backend::Sqlite).await.unwrap();
-    let mut form: Vec<(&str, String)> = valid_form().into_iter().filter(|(k, _)| !matches!(*k, "name" | "description" | "contact_handle")).collect();
-    form.extend([("name", NAME.to_owned()), ("description", STORY.to_owned()), ("contact_handle", "@CANARY_handle_9".to_owned())]);
-    let page = submit(&app, &form).await;
+    let form = with(with(with(valid_form(), "name", NAME), "description", STORY), "contact_handle", "@CANARY_handle_9");
+    let page = app.post_intake(&form).await;
     assert_eq!(page.status, 201);
     let (reference, code) = (page.text_of("receipt-reference").unwrap(), page.text_of("receipt-code").unwrap());
-    let login = post(&app, "/follow-up", form_body(&[("reference", &reference), ("code", &code)]), None).await;
+    let login = app.post_follow_up_login(&reference, &code).await;
     let cookie = format!("followup={}", login.cookie("followup").unwrap());
     assert!(!login.location.unwrap_or_default().contains(&reference));
-    let reply = post(&app, "/follow-up/case", form_body(&[("kind", "reply"), ("message", "CANARY-REPLY-31f0")]), Some(&cookie)).await;
-    assert_eq!(reply.status, 303);
-    let refused =
-        post(&app, "/follow-up/case", form_body(&[("kind", "reply"), ("message", &format!("CANARY-LONG-{}", "x".repeat(5000)))]), Some(&cookie)).await;
+    assert_eq!(app.post_message(&cookie, "reply", "CANARY-REPLY-31f0").await.status, 303);
+    let refused = app.post_message(&cookie, "reply", &format!("CANARY-LONG-{}", "x".repeat(5000))).await;
     assert_eq!(refused.status, 422);
 
     let mut files = std::fs::read(app.sqlite_path()).unwrap();

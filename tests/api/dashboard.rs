@@ -4,18 +4,12 @@
 //! its scope; the page and the CSV export over HTTP.
 
 use crate::{
-    desk::session_staff,
-    desk_support::{add_embassy, case_in, World},
-    helpers::TestApp,
+    helpers::{now, TestApp, World},
     on_both_backends,
-    requester::get,
 };
 use embassy_desk::{
     domain::{Category, Date, Priority, Status},
-    server::{
-        dashboard::{self, Range},
-        db::now,
-    },
+    server::dashboard::{self, Range},
 };
 
 const DAY: i64 = 86_400;
@@ -76,13 +70,12 @@ struct Known {
 /// Seven cases (six in Poland, one in Lithuania) with known times; see each line.
 async fn known(app: &TestApp) -> Known {
     let w = World::build(app).await;
-    let lt = add_embassy(app, "lt", "LT").await;
     let at = now();
     let d0 = at - at.rem_euclid(DAY);
     let today = d0 / DAY;
-    let vol_legal = w.vol_legal.0.clone();
-    let vol_housing = w.vol_housing.0.clone();
-    let new_case = |category| case_in(app, &w.pl, category, Priority::Normal, at, "Алеся");
+    let vol_legal = w.vol_legal.id.clone();
+    let vol_housing = w.vol_housing.id.clone();
+    let new_case = |category| app.case_in(&w.pl, category, Priority::Normal, at, "Алеся");
     // c1: legal, new, unassigned, 10 days old, overdue.
     let c1 = new_case(Category::LegalStatus).await;
     shape(app, &c1, Status::New, None, d0 - 10 * DAY, d0 - 9 * DAY, None, None).await;
@@ -104,12 +97,12 @@ async fn known(app: &TestApp) -> Known {
     // c2 is also about documents.
     sqlx::query("UPDATE cases SET categories = 'legal_status,documents' WHERE id = $1").bind(&c2).execute(app.state.db.pool()).await.unwrap();
     // c7: Lithuania, new, overdue.
-    let c7 = case_in(app, &lt, Category::LegalStatus, Priority::Normal, at, "Юрась").await;
+    let c7 = app.case_in(&w.lt, Category::LegalStatus, Priority::Normal, at, "Юрась").await;
     shape(app, &c7, Status::New, None, d0 - 2 * DAY, d0 - DAY, None, None).await;
 
     // Deadlines: c1 in 3 days and c6 twice within the week count; c2's is in 10 days and
     // c3's is done.
-    let by = &w.lead_pl.0;
+    let by = &w.lead_pl.id;
     let pl = &w.pl.embassy_id;
     let day = |n: i64| Date::from_unix(d0 + n * DAY);
     deadline(app, &c1, pl, by, day(3), false).await;
@@ -119,14 +112,13 @@ async fn known(app: &TestApp) -> Known {
     deadline(app, &c6, pl, by, day(5), false).await;
     // One open case per person is the limit in Poland: vol.legal with two is over it.
     sqlx::query("UPDATE embassies SET overload_threshold = 1 WHERE id = $1").bind(pl).execute(app.state.db.pool()).await.unwrap();
-    let legal = w.pl.queue_for(Some(Category::LegalStatus)).to_owned();
-    let housing = w.pl.queue_for(Some(Category::Housing)).to_owned();
+    let (legal, housing) = (w.legal.clone(), w.housing.clone());
     Known { w, today, legal, housing }
 }
 
 async fn every_figure_matches_a_known_data_set(app: TestApp) {
     let k = known(&app).await;
-    let lead = session_staff(&app, &k.w.lead_pl.1).await;
+    let lead = app.session_staff(&k.w.lead_pl).await;
     let scope = dashboard::scope(&app.state.db, &lead, None, None).await.unwrap();
     let at = now();
     let range = Range::default_at(at);
@@ -234,7 +226,7 @@ async fn past_reach_version(app: &TestApp) -> i64 {
 /// without a reread, and a rewrite of an earlier day is seen at once.
 async fn medians_follow_today_and_rewrites_of_the_past(app: TestApp) {
     let k = known(&app).await;
-    let lead = session_staff(&app, &k.w.lead_pl.1).await;
+    let lead = app.session_staff(&k.w.lead_pl).await;
     let scope = dashboard::scope(&app.state.db, &lead, None, None).await.unwrap();
     let figures = || async {
         let at = now();
@@ -298,33 +290,33 @@ async fn scope_follows_the_role(app: TestApp) {
     let at = now();
     let range = Range::default_at(at);
     // Admins: every embassy at once (Lithuania's overdue c7 too), or one.
-    let admin = session_staff(&app, &k.w.admin.1).await;
+    let admin = app.session_staff(&k.w.admin).await;
     let all = dashboard::scope(&app.state.db, &admin, None, None).await.unwrap();
     assert_eq!(dashboard::figures(&app.state.db, &app.state.medians, &all, range, at).await.unwrap().overdue, 3);
     let pl = dashboard::scope(&app.state.db, &admin, Some(&k.w.pl.embassy_id), None).await.unwrap();
     assert_eq!(dashboard::figures(&app.state.db, &app.state.medians, &pl, range, at).await.unwrap().overdue, 2);
     // The lead of Lithuania sees Lithuania only; Poland is not found for them.
-    let lead_lt = session_staff(&app, &k.w.lead_lt.1).await;
+    let lead_lt = app.session_staff(&k.w.lead_lt).await;
     let lt = dashboard::scope(&app.state.db, &lead_lt, None, None).await.unwrap();
     assert_eq!(lt.embassies.len(), 1);
     assert_eq!(dashboard::figures(&app.state.db, &app.state.medians, &lt, range, at).await.unwrap().overdue, 1);
     assert!(dashboard::scope(&app.state.db, &lead_lt, Some(&k.w.pl.embassy_id), None).await.is_err());
     assert!(dashboard::scope(&app.state.db, &lead_lt, None, Some(&k.legal)).await.is_err());
     // Volunteers have no dashboard.
-    let volunteer = session_staff(&app, &k.w.vol_legal.1).await;
+    let volunteer = app.session_staff(&k.w.vol_legal).await;
     assert!(dashboard::scope(&app.state.db, &volunteer, None, None).await.is_err());
-    for (cookie, status) in [(&k.w.vol_legal.1, 404), (&k.w.lead_lt.1, 200), (&k.w.admin.1, 200)] {
-        assert_eq!(get(&app, "/desk/dashboard", Some(cookie), Some("en")).await.status, status);
+    for (who, status) in [(&k.w.vol_legal, 404), (&k.w.lead_lt, 200), (&k.w.admin, 200)] {
+        assert_eq!(app.get_desk(who, "/desk/dashboard").await.status, status);
     }
     let other = format!("/desk/dashboard?embassy={}", k.w.pl.embassy_id);
-    assert_eq!(get(&app, &other, Some(&k.w.lead_lt.1), Some("en")).await.status, 404);
-    assert_eq!(get(&app, &format!("/desk/dashboard.csv?{}", &other[16..]), Some(&k.w.lead_lt.1), None).await.status, 404);
+    assert_eq!(app.get_desk(&k.w.lead_lt, &other).await.status, 404);
+    assert_eq!(app.get(&format!("/desk/dashboard.csv?{}", &other[16..]), Some(&k.w.lead_lt.cookie), None).await.status, 404);
 }
 
 async fn page_and_export_show_aggregates_only(app: TestApp) {
     let k = known(&app).await;
-    let cookie = &k.w.lead_pl.1;
-    let page = get(&app, "/desk/dashboard", Some(cookie), Some("en")).await;
+    let lead = &k.w.lead_pl;
+    let page = app.get_desk(lead, "/desk/dashboard").await;
     assert_eq!(page.status, 200, "{}", page.body);
     let text = page.text();
     assert!(text.contains("Dashboard") && text.contains("class=\"weekly\""), "chart drawn on the server: {text}");
@@ -332,7 +324,7 @@ async fn page_and_export_show_aggregates_only(app: TestApp) {
     assert!(text.contains(&format!("href=\"/desk?queue={}&amp;status=waiting\"", k.legal)), "counts link to the filtered queue");
     assert!(text.contains("href=\"/desk?overdue=1\""), "{text}");
     // vol.legal's two open cases and one overdue link to their cases on the queue page.
-    let vol = &k.w.vol_legal.0;
+    let vol = &k.w.vol_legal.id;
     assert!(text.contains(&format!("href=\"/desk?assignee={vol}\" rel=\"external\" class=\"count\">2<")), "{text}");
     assert!(text.contains(&format!("href=\"/desk?assignee={vol}&amp;overdue=1\" rel=\"external\" class=\"count\">1<")), "{text}");
     assert!(!text.contains("Алеся"), "no requester data on the dashboard");
@@ -342,18 +334,18 @@ async fn page_and_export_show_aggregates_only(app: TestApp) {
         let table = &table[..table.find("</table>").unwrap_or(0)];
         table.split("href=\"/desk/cases/").skip(1).map(|rest| rest[..36].to_owned()).collect::<std::collections::BTreeSet<_>>().len()
     };
-    assert_eq!(listed(&get(&app, &format!("/desk?assignee={vol}"), Some(cookie), Some("en")).await.body), 2);
-    assert_eq!(listed(&get(&app, &format!("/desk?assignee={vol}&overdue=1"), Some(cookie), Some("en")).await.body), 1);
+    assert_eq!(listed(&app.get_desk(lead, &format!("/desk?assignee={vol}")).await.body), 2);
+    assert_eq!(listed(&app.get_desk(lead, &format!("/desk?assignee={vol}&overdue=1")).await.body), 1);
     // An admin's dashboard of one embassy links to that embassy's list.
-    let admin = get(&app, &format!("/desk/dashboard?embassy={}", k.w.pl.embassy_id), Some(&k.w.admin.1), Some("en")).await;
+    let admin = app.get_desk(&k.w.admin, &format!("/desk/dashboard?embassy={}", k.w.pl.embassy_id)).await;
     assert!(admin.text().contains(&format!("href=\"/desk?embassy={}&amp;overdue=1\"", k.w.pl.embassy_id)), "{}", admin.text());
 
     // A bad date: the error next to the field, the typed value kept, the default range used.
-    let bad = get(&app, "/desk/dashboard?from=2026-02-30", Some(cookie), Some("en")).await;
+    let bad = app.get_desk(lead, "/desk/dashboard?from=2026-02-30").await;
     assert_eq!(bad.status, 200);
     assert!(bad.text().contains("d-from-error") && bad.text().contains("value=\"2026-02-30\""), "{}", bad.body);
 
-    let csv = get(&app, "/desk/dashboard.csv", Some(cookie), None).await;
+    let csv = app.get("/desk/dashboard.csv", Some(&lead.cookie), None).await;
     assert_eq!(csv.status, 200);
     assert!(csv.body.starts_with("section,embassy,queue,key,value\n"), "{}", csv.body);
     assert!(csv.body.contains("\noverdue,People's Embassy of Belarus in Poland,all,count,2\n"), "{}", csv.body);
@@ -363,12 +355,12 @@ async fn page_and_export_show_aggregates_only(app: TestApp) {
         assert!(!csv.body.contains(private), "{private} in the export");
     }
     let exports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'dashboard.export' AND actor = $1")
-        .bind(format!("person:{}", k.w.lead_pl.0))
+        .bind(format!("person:{}", lead.id))
         .fetch_one(app.state.db.pool())
         .await
         .unwrap();
     assert_eq!(exports, 1, "the export is audited");
     // Signed out: to the sign-in page, nothing exported.
-    let anonymous = get(&app, "/desk/dashboard.csv", None, None).await;
+    let anonymous = app.get("/desk/dashboard.csv", None, None).await;
     assert_eq!((anonymous.status, anonymous.location.as_deref()), (303, Some("/desk/login?ended=1")));
 }

@@ -2,40 +2,16 @@
 //! and added information, log-out, throttling and deletion — over HTTP, without JavaScript.
 
 use crate::{
-    helpers::{captured_logs, TestApp},
+    helpers::{captured_log_text, now, TestApp},
     on_both_backends,
-    requester::{count, form_body, get, open_request, post, sign_in},
 };
-use embassy_desk::{
-    domain::{CaseId, CaseRef},
-    server::{
-        audit,
-        follow_up::{self, Author, MessageKind},
-    },
-};
-
-async fn case_of(app: &TestApp, reference: &str) -> CaseId {
-    follow_up::case_by_reference(&app.state.db, &CaseRef::parse(reference).unwrap()).await.unwrap().unwrap()
-}
-
-async fn embassy_replies(app: &TestApp, reference: &str, text: &str) {
-    let id = case_of(app, reference).await;
-    follow_up::post(
-        &app.state.db,
-        &app.state.keyring,
-        &id,
-        follow_up::Sender { author: Author::Volunteer, person_id: None, actor: "cli" },
-        MessageKind::Reply,
-        text,
-    )
-    .await
-    .unwrap();
-}
+use embassy_desk::{domain::Date, server::follow_up::IDLE_SECS};
 
 async fn requester_reads_the_reply_and_answers(app: TestApp) {
-    let (reference, code) = open_request(&app).await;
-    let cookie = sign_in(&app, &reference, &code).await;
-    let page = get(&app, "/follow-up/case", Some(&cookie), Some("en")).await;
+    let (reference, code) = app.open_request().await;
+    let case = app.case_of(&reference).await;
+    let cookie = app.requester_sign_in(&reference, &code).await;
+    let page = app.get_thread(&cookie, "en").await;
     assert_eq!(page.status, 200);
     assert_eq!(page.text_of("case-status").as_deref(), Some("Received, waiting for a volunteer"));
     assert!(page.body.contains("No messages yet"));
@@ -44,80 +20,77 @@ async fn requester_reads_the_reply_and_answers(app: TestApp) {
         assert!(!page.body.contains(private), "{private} shown back");
     }
 
-    embassy_replies(&app, &reference, "Дзень добры! <b>Please</b> send a copy of your visa.").await;
-    let page = get(&app, "/follow-up/case", Some(&cookie), Some("en")).await;
+    app.embassy_replies(&case, "Дзень добры! <b>Please</b> send a copy of your visa.").await;
+    let page = app.get_thread(&cookie, "en").await;
     assert!(page.body.contains("&lt;b&gt;Please&lt;/b&gt; send a copy"), "messages are text, never markup");
     assert!(page.text().contains("(1 message)"));
 
-    let answer = post(&app, "/follow-up/case", form_body(&[("kind", "reply"), ("message", "Дзякуй, дасылаю.")]), Some(&cookie)).await;
+    let answer = app.post_message(&cookie, "reply", "Дзякуй, дасылаю.").await;
     assert_eq!((answer.status, answer.location.as_deref()), (303, Some("/follow-up/case?sent=1")));
-    let info = post(&app, "/follow-up/case", form_body(&[("kind", "information"), ("message", "My visa expires in March.")]), Some(&cookie)).await;
+    let info = app.post_message(&cookie, "information", "My visa expires in March.").await;
     assert_eq!(info.status, 303);
-    let page = get(&app, "/follow-up/case?sent=1", Some(&cookie), Some("ru")).await;
+    let page = app.get("/follow-up/case?sent=1", Some(&cookie), Some("ru")).await;
     assert!(page.body.contains("Дзякуй, дасылаю.") && page.body.contains("My visa expires in March."));
     assert!(page.text().contains("(3 сообщения)"), "Russian plural for 3");
     // Dates as Russian writes them: day, month in the genitive, year.
     const GENITIVE: [&str; 12] = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"];
-    let today = embassy_desk::domain::Date::from_unix(embassy_desk::server::db::now());
+    let today = Date::from_unix(now());
     assert!(page.text().contains(&format!("{} {} {} г.,", today.day, GENITIVE[today.month as usize - 1], today.year)), "Russian date");
-    let be = get(&app, "/follow-up/case?lang=be", Some(&cookie), None).await;
+    let be = app.get("/follow-up/case?lang=be", Some(&cookie), None).await;
     assert!(be.text().contains("(3 паведамленні)"), "Belarusian plural for 3");
-    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log WHERE object_id = $1 ORDER BY seq")
-        .bind(case_of(&app, &reference).await.as_str())
-        .fetch_all(app.state.db.pool())
-        .await
-        .unwrap();
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE object_id = $1 ORDER BY seq").bind(&case).fetch_all(app.state.db.pool()).await.unwrap();
     assert!(actions.contains(&"case.reply.requester".to_string()) && actions.contains(&"case.information.add".to_string()));
     assert!(actions.iter().filter(|a| *a == "case.thread.view").count() >= 3, "every reading is audited");
     let sealed: Vec<(Vec<u8>,)> = sqlx::query_as("SELECT sealed FROM case_messages").fetch_all(app.state.db.pool()).await.unwrap();
     assert!(sealed.iter().all(|(b,)| !String::from_utf8_lossy(b).contains("Дзякуй")), "messages are sealed");
-    assert_eq!(audit::verify(&app.state.db, &app.state.keyring).await.unwrap().map(|_| ()), Ok(()));
+    assert_eq!(app.audit_chain().await, Ok(()));
 }
 
 async fn bad_replies_come_back_with_the_text(app: TestApp) {
-    let (reference, code) = open_request(&app).await;
-    let cookie = sign_in(&app, &reference, &code).await;
+    let (reference, code) = app.open_request().await;
+    let cookie = app.requester_sign_in(&reference, &code).await;
     let long = "ў".repeat(5001);
-    let page = post(&app, "/follow-up/case", form_body(&[("kind", "reply"), ("message", &long)]), Some(&cookie)).await;
+    let page = app.post_message(&cookie, "reply", &long).await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains(&long) && page.body.contains("id=\"message-error\""));
-    let page = post(&app, "/follow-up/case", form_body(&[("kind", "information"), ("message", "   ")]), Some(&cookie)).await;
+    let page = app.post_message(&cookie, "information", "   ").await;
     assert_eq!(page.status, 422);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM case_messages").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM case_messages").await, 0);
 }
 
 async fn wrong_code_and_unknown_reference_answer_the_same(app: TestApp) {
-    let (reference, code) = open_request(&app).await;
+    let (reference, code) = app.open_request().await;
     let mut wrong = code.clone();
     let last = if wrong.ends_with('0') { "1" } else { "0" };
     wrong.replace_range(wrong.len() - 1.., last);
-    let a = post(&app, "/follow-up", form_body(&[("reference", &reference), ("code", &wrong), ("ui_lang", "en")]), None).await;
-    let b = post(&app, "/follow-up", form_body(&[("reference", "00000-00000"), ("code", &code), ("ui_lang", "en")]), None).await;
+    let a = app.post("/follow-up", &[("reference", &reference), ("code", &wrong), ("ui_lang", "en")], None).await;
+    let b = app.post("/follow-up", &[("reference", "00000-00000"), ("code", &code), ("ui_lang", "en")], None).await;
     assert_eq!((a.status, b.status), (422, 422));
     assert_eq!(a.text_of("login-problem"), b.text_of("login-problem"));
     assert!(a.text_of("login-problem").unwrap().contains("not correct"));
     assert_eq!(a.input_value("reference").as_deref(), Some(reference.as_str()), "the reference is kept");
     assert_eq!(a.input_value("code").as_deref(), Some(""), "the code is never sent back");
     assert!(a.cookie("followup").is_none() && b.cookie("followup").is_none());
-    let shape = post(&app, "/follow-up", form_body(&[("reference", "hello"), ("code", &code)]), None).await;
+    let shape = app.post_follow_up_login("hello", &code).await;
     assert_eq!(shape.status, 422);
     assert!(shape.body.contains("aria-invalid=\"true\""));
 }
 
 async fn attempts_are_throttled_per_reference(app: TestApp) {
-    let (reference, code) = open_request(&app).await;
+    let (reference, code) = app.open_request().await;
     let wrong = "1".repeat(25);
     for _ in 0..5 {
-        assert_eq!(post(&app, "/follow-up", form_body(&[("reference", &reference), ("code", &wrong)]), None).await.status, 422);
+        assert_eq!(app.post_follow_up_login(&reference, &wrong).await.status, 422);
     }
-    let page = post(&app, "/follow-up", form_body(&[("reference", &reference), ("code", &code)]), None).await;
+    let page = app.post_follow_up_login(&reference, &code).await;
     assert_eq!(page.status, 429, "even the right code waits once the reference is throttled");
     assert!(page.body.contains("id=\"login-problem\""));
 }
 
 async fn session_cookie_is_strict_and_ends(app: TestApp) {
-    let (reference, code) = open_request(&app).await;
-    let page = post(&app, "/follow-up", form_body(&[("reference", &reference), ("code", &code)]), None).await;
+    let (reference, code) = app.open_request().await;
+    let page = app.post_follow_up_login(&reference, &code).await;
     let cookie = page.set_cookies.iter().find(|c| c.starts_with("followup=")).unwrap();
     for attr in ["HttpOnly", "SameSite=Strict", "Path=/"] {
         assert!(cookie.contains(attr), "{attr}");
@@ -127,20 +100,20 @@ async fn session_cookie_is_strict_and_ends(app: TestApp) {
     let session = format!("followup={}", page.cookie("followup").unwrap());
 
     // Log-out ends it on the server, not only in the browser.
-    let out = post(&app, "/follow-up/logout", String::new(), Some(&session)).await;
+    let out = app.post("/follow-up/logout", &[], Some(&session)).await;
     assert_eq!(out.status, 303);
     assert!(out.set_cookies.iter().any(|c| c.starts_with("followup=;") && c.contains("Max-Age=0")));
-    let page = get(&app, "/follow-up/case", Some(&session), Some("en")).await;
+    let page = app.get_thread(&session, "en").await;
     assert!(page.body.contains("signed out") && !page.body.contains("id=\"case-status\""));
 
     // An idle session ends by itself.
-    let session = sign_in(&app, &reference, &code).await;
-    sqlx::query("UPDATE requester_sessions SET last_seen_at = last_seen_at - $1").bind(follow_up::IDLE_SECS + 1).execute(app.state.db.pool()).await.unwrap();
-    let page = get(&app, "/follow-up/case", Some(&session), Some("en")).await;
+    let session = app.requester_sign_in(&reference, &code).await;
+    sqlx::query("UPDATE requester_sessions SET last_seen_at = last_seen_at - $1").bind(IDLE_SECS + 1).execute(app.state.db.pool()).await.unwrap();
+    let page = app.get_thread(&session, "en").await;
     assert!(page.body.contains("signed out"));
-    let refused = post(&app, "/follow-up/case", form_body(&[("kind", "reply"), ("message", "hello")]), Some(&session)).await;
+    let refused = app.post_message(&session, "reply", "hello").await;
     assert_eq!(refused.location.as_deref(), Some("/follow-up?ended=1"));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM case_messages").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM case_messages").await, 0);
 }
 
 async fn thread_server_function_needs_a_session(app: TestApp) {
@@ -150,35 +123,35 @@ async fn thread_server_function_needs_a_session(app: TestApp) {
 }
 
 async fn requester_deletes_the_request(app: TestApp) {
-    let (reference, code) = open_request(&app).await;
-    let id = case_of(&app, &reference).await;
-    embassy_replies(&app, &reference, "A reply").await;
-    let cookie = sign_in(&app, &reference, &code).await;
-    let confirm = get(&app, "/follow-up/delete", Some(&cookie), Some("en")).await;
+    let (reference, code) = app.open_request().await;
+    let id = app.case_of(&reference).await;
+    app.embassy_replies(&id, "A reply").await;
+    let cookie = app.requester_sign_in(&reference, &code).await;
+    let confirm = app.get("/follow-up/delete", Some(&cookie), Some("en")).await;
     assert!(confirm.body.contains("name=\"confirm\""));
     // Without the confirmation nothing happens.
-    let page = post(&app, "/follow-up/delete", String::new(), Some(&cookie)).await;
+    let page = app.post("/follow-up/delete", &[], Some(&cookie)).await;
     assert_eq!(page.location.as_deref(), Some("/follow-up/case"));
-    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM case_keys WHERE case_id = '{id}'")).await, 1);
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM case_keys WHERE case_id = '{id}'")).await, 1);
 
-    let page = post(&app, "/follow-up/delete", form_body(&[("confirm", "yes")]), Some(&cookie)).await;
+    let page = app.post_delete_request(&cookie).await;
     assert_eq!(page.location.as_deref(), Some("/follow-up/deleted"));
     for table in ["case_keys", "case_fields", "case_messages", "receipts", "requester_sessions"] {
-        assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM {table} WHERE case_id = '{id}'")).await, 0, "{table}");
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM {table} WHERE case_id = '{id}'")).await, 0, "{table}");
     }
     let (status, audit_rows): (String, i64) = (
-        sqlx::query_scalar("SELECT status FROM cases WHERE id = $1").bind(id.as_str()).fetch_one(app.state.db.pool()).await.unwrap(),
-        count(&app, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'case.delete.requester' AND object_id = '{id}' AND actor = 'requester'")).await,
+        sqlx::query_scalar("SELECT status FROM cases WHERE id = $1").bind(&id).fetch_one(app.state.db.pool()).await.unwrap(),
+        app.count(&format!("SELECT COUNT(*) FROM audit_log WHERE action = 'case.delete.requester' AND object_id = '{id}' AND actor = 'requester'")).await,
     );
     assert_eq!((status.as_str(), audit_rows), ("closed", 1));
     // The code no longer opens anything, and the old session is gone.
-    let again = post(&app, "/follow-up", form_body(&[("reference", &reference), ("code", &code)]), None).await;
+    let again = app.post_follow_up_login(&reference, &code).await;
     assert_eq!(again.status, 422);
-    let page = get(&app, "/follow-up/case", Some(&cookie), Some("en")).await;
+    let page = app.get_thread(&cookie, "en").await;
     assert!(page.body.contains("signed out"));
-    let done = get(&app, "/follow-up/deleted", None, Some("en")).await;
+    let done = app.get("/follow-up/deleted", None, Some("en")).await;
     assert!(done.body.contains("has been deleted"));
-    assert!(!String::from_utf8_lossy(&captured_logs()).contains(&reference), "references stay out of the logs");
+    assert!(!captured_log_text().contains(&reference), "references stay out of the logs");
 }
 
 on_both_backends!(

@@ -1,7 +1,10 @@
 //! Security headers on every kind of response: page, 404 page, server function (success
 //! and error), static file, refused cross-site request, oversized body.
 
-use crate::{desk_support::World, helpers::TestApp, on_both_backends};
+use crate::{
+    helpers::{TestApp, World},
+    on_both_backends,
+};
 use reqwest::{Method, Response};
 use std::collections::HashSet;
 
@@ -127,7 +130,7 @@ fn html_nonces(html: &str) -> HashSet<&str> {
 /// no script and allows none.
 async fn concurrent_pages_each_carry_their_own_nonce(app: TestApp) {
     let world = World::build(&app).await;
-    let (app, lead) = (&app, world.lead_pl.1.as_str());
+    let (app, lead) = (&app, world.lead_pl.cookie.as_str());
     let requests = (0..60).map(|i| async move {
         let (method, path, cookie, body) = match i % 4 {
             0 => (Method::GET, "/", None, ""),

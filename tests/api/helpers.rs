@@ -1,21 +1,22 @@
-//! Spawns the real app for a test: fresh temp dir, fresh database, port 0, logs captured;
-//! and puts cases into storage and reads them back the way intake and the desk do, without
-//! going through their pages.
+//! Spawns the real app for a test (fresh temp dir, fresh database, port 0, logs captured)
+//! as a `TestApp` whose methods are the flows the tests go through: `page` the requests,
+//! `requester` the intake form and follow-up, `desk` the desk's pages and forms, `world`
+//! the people, embassies and cases a test starts from.
 
-use embassy_desk::{
-    domain::{AuditAction, CaseId, CaseRef},
-    server::{
-        audit::{self, AuditEvent, Outcome},
-        cases::receipts::{self, PreparedReceipt},
-        cases::{self, NewCase, ReadError},
-        config::Config,
-        crypto::{CryptoError, Place},
-        db::DbError,
-        startup, AppState,
-    },
-};
+mod cases;
+mod desk;
+mod page;
+mod requester;
+mod world;
+
+pub use cases::{list_cases, open_case, read_fields};
+pub use page::{html_unescape, Page};
+pub use requester::{valid_form, with};
+pub use world::{now, SignedIn, World, PASSWORD};
+
+use embassy_desk::server::{config::Config, startup, AppState};
 use std::{
-    collections::{BTreeMap, HashMap},
+    collections::HashMap,
     io::Write,
     net::SocketAddr,
     path::PathBuf,
@@ -51,6 +52,11 @@ fn init_logs() {
 
 pub fn captured_logs() -> Vec<u8> {
     LOGS.lock().unwrap().clone()
+}
+
+/// The captured logs as text.
+pub fn captured_log_text() -> String {
+    String::from_utf8_lossy(&captured_logs()).into_owned()
 }
 
 /// PostgreSQL server the tests create databases on.
@@ -115,6 +121,11 @@ impl TestApp {
 
     pub fn vars(&self) -> HashMap<String, String> {
         base_vars(self.dir.path(), &self.state.config.database_url, self.addr)
+    }
+
+    /// The audit chain's verdict: `Ok` when every row verifies, else where it breaks.
+    pub async fn audit_chain(&self) -> Result<(), String> {
+        embassy_desk::server::audit::verify(&self.state.db, &self.state.keyring).await.unwrap().map(|_| ()).map_err(|e| format!("{e:?}"))
     }
 }
 
@@ -184,46 +195,6 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         .build()
         .unwrap();
     Some(TestApp { base: format!("http://{addr}"), addr, state, dir, client, pg_database, shutdown: Some(shutdown), server_runtime: Some(server_runtime) })
-}
-
-/// Opens a case as intake does (sealed under a fresh data key; the case, its key, its
-/// fields, its receipt if any and the `case.open` audit row in one transaction), without
-/// the form and its token.
-pub async fn open_case(app: &TestApp, new: NewCase, receipt: Option<&PreparedReceipt>) -> (CaseId, CaseRef) {
-    let (db, keyring) = (&app.state.db, &app.state.keyring);
-    let mut sealed = cases::seal(keyring, new);
-    let mut tx = cases::begin_with_cases(db, std::slice::from_mut(&mut sealed)).await.unwrap();
-    if let Some(receipt) = receipt {
-        receipts::store(&mut tx, &sealed.id, receipt).await.unwrap();
-    }
-    audit::append(&mut tx, keyring, &AuditEvent::new("requester", AuditAction::CaseOpen, Some(sealed.id.as_str()), Outcome::Ok)).await.unwrap();
-    tx.commit().await.unwrap();
-    (sealed.id, sealed.reference)
-}
-
-/// Every sealed field of a case, by name, opened with the server keyring; the read is
-/// audited (`case.view`) in the same transaction, as every read of the product is.
-pub async fn read_fields(app: &TestApp, case_id: &CaseId) -> Result<BTreeMap<String, String>, ReadError> {
-    let (db, keyring) = (&app.state.db, &app.state.keyring);
-    let mut tx = db.begin().await?;
-    let result = async {
-        let key = cases::data_key(&mut tx, keyring, case_id).await?;
-        let rows: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT name, sealed FROM case_fields WHERE case_id = $1")
-            .bind(case_id.as_str())
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(DbError::from)?;
-        let mut fields = BTreeMap::new();
-        for (name, sealed) in rows {
-            let place = Place { case: case_id.as_str(), table: "case_fields", column: "sealed", row: &name };
-            let plain = key.open(&place, &sealed)?;
-            let text = std::str::from_utf8(&plain).map_err(|_| CryptoError::Forged)?.to_owned();
-            fields.insert(name, text);
-        }
-        Ok(fields)
-    }
-    .await;
-    cases::audit_read(tx, keyring, case_id, "person:test", AuditAction::CaseView, result).await
 }
 
 /// Runs one check against both backends, as two tests named `sqlite` and `postgres`.

@@ -2,12 +2,15 @@
 //! `cases` and no sort of its rows, for every filter the page offers and every role. The
 //! dashboard's queries read no large table in full either.
 
-use crate::{desk::session_staff, desk_support::World, helpers::TestApp, on_both_backends};
+use crate::{
+    helpers::{TestApp, World},
+    on_both_backends,
+};
 use embassy_desk::{
     domain::{Priority, Status},
     server::{
         config::Backend,
-        dashboard::{self, Range},
+        dashboard::{self, sql as dashboard_sql, Range},
         desk::{self, Arg, AssigneeFilter, Cursor, ListFilter},
         staff,
     },
@@ -91,7 +94,7 @@ async fn queue_queries_use_indexes(app: TestApp) {
     if backend == Backend::Postgres {
         sqlx::query("ANALYZE").execute(app.state.db.pool()).await.unwrap();
     }
-    let legal = w.pl.queue_for(Some(embassy_desk::domain::Category::LegalStatus)).to_owned();
+    let legal = w.legal.clone();
     let cursor = Some(Cursor { priority: 1, created_at: 1_700_000_000, id: "0b9d3a4e-1c2f-4a5b-8c6d-7e8f9a0b1c2d".into() });
     let filters = [
         ("open cases", ListFilter::default()),
@@ -104,15 +107,15 @@ async fn queue_queries_use_indexes(app: TestApp) {
         ("unassigned in a queue", ListFilter { queue: Some(legal.clone()), assignee: AssigneeFilter::Unassigned, ..Default::default() }),
         ("overdue", ListFilter { overdue: true, ..Default::default() }),
         ("one embassy", ListFilter { embassy: Some(w.pl.embassy_id.clone()), ..Default::default() }),
-        ("one person", ListFilter { person: Some(w.vol_legal.0.clone()), ..Default::default() }),
-        ("one person, overdue", ListFilter { person: Some(w.vol_legal.0.clone()), overdue: true, ..Default::default() }),
+        ("one person", ListFilter { person: Some(w.vol_legal.id.clone()), ..Default::default() }),
+        ("one person, overdue", ListFilter { person: Some(w.vol_legal.id.clone()), overdue: true, ..Default::default() }),
         ("next page", ListFilter { after: cursor.clone(), ..Default::default() }),
         ("next page of a queue", ListFilter { queue: Some(legal.clone()), after: cursor.clone(), ..Default::default() }),
     ];
     // The list and the deadlines of the week, for every filter and role.
     let mut checked = 0;
-    for (role, cookie) in [("lead", &w.lead_pl.1), ("volunteer", &w.vol_legal.1), ("admin", &w.admin.1)] {
-        let staff = session_staff(&app, cookie).await;
+    for (role, person) in [("lead", &w.lead_pl), ("volunteer", &w.vol_legal), ("admin", &w.admin)] {
+        let staff = app.session_staff(person).await;
         for (name, filter) in &filters {
             let mut args = Vec::new();
             let Some(sql) = desk::list_sql(&staff, filter, 1_800_000_000, backend, &mut args) else { continue };
@@ -140,7 +143,7 @@ async fn queue_queries_use_indexes(app: TestApp) {
     let sql = desk::take_next_query(0, backend);
     assert_indexed(backend, "take next (lead)", &plan(&app, &sql, &[Arg::Text(w.pl.embassy_id.clone())]).await);
     let sql = desk::take_next_query(2, backend);
-    let housing = w.pl.queue_for(Some(embassy_desk::domain::Category::Housing)).to_owned();
+    let housing = w.housing.clone();
     assert_indexed(backend, "take next (volunteer)", &plan(&app, &sql, &[Arg::Text(w.pl.embassy_id.clone()), Arg::Text(legal), Arg::Text(housing)]).await);
 }
 
@@ -156,17 +159,17 @@ async fn dashboard_queries_use_indexes(app: TestApp) {
     }
     let at = 1_800_000_000;
     let range = Range::default_at(at);
-    let legal = w.pl.queue_for(Some(embassy_desk::domain::Category::LegalStatus)).to_owned();
+    let legal = w.legal.clone();
     let mut checked = 0;
-    for (who, cookie, embassy, queue) in [
-        ("lead", &w.lead_pl.1, None, None),
-        ("lead, one queue", &w.lead_pl.1, None, Some(legal.as_str())),
-        ("admin, every embassy", &w.admin.1, None, None),
-        ("admin, one embassy", &w.admin.1, Some(w.pl.embassy_id.as_str()), None),
+    for (who, person, embassy, queue) in [
+        ("lead", &w.lead_pl, None, None),
+        ("lead, one queue", &w.lead_pl, None, Some(legal.as_str())),
+        ("admin, every embassy", &w.admin, None, None),
+        ("admin, one embassy", &w.admin, Some(w.pl.embassy_id.as_str()), None),
     ] {
-        let staff = session_staff(&app, cookie).await;
+        let staff = app.session_staff(person).await;
         let scope = dashboard::scope(&app.state.db, &staff, embassy, queue).await.unwrap();
-        for q in dashboard::sql::all(&scope, range, at, &w.vol_legal.0, backend) {
+        for q in dashboard_sql::all(&scope, range, at, &w.vol_legal.id, backend) {
             let p = plan(&app, &q.sql, &q.args).await;
             let what = format!("{who}: {}", q.name);
             match backend {

@@ -2,36 +2,32 @@
 //! one transaction per request, bad input given back with errors, replays refused.
 
 use crate::{
-    helpers::{captured_logs, read_fields, TestApp},
+    helpers::{captured_log_text, now, valid_form, with, TestApp},
     on_both_backends,
-    requester::{add_polish_embassy, count, form_body, form_token, get, open_request, post, submit, valid_form},
 };
-use embassy_desk::{domain::CaseId, server::db::embassies::DEFAULT_DESK_CODE};
-
-fn with(mut form: Vec<(&'static str, String)>, name: &'static str, value: &str) -> Vec<(&'static str, String)> {
-    form.retain(|(k, _)| *k != name);
-    form.push((name, value.to_owned()));
-    form
-}
+use embassy_desk::{
+    domain::{CaseId, Category},
+    server::{db::embassies::DEFAULT_DESK_CODE, intake::PER_MINUTE},
+};
 
 async fn start_page_speaks_the_browsers_language(app: TestApp) {
     for (accept, lang, phrase) in
         [("be-BY,be;q=0.9", "be", "Адправіць"), ("ru-RU,ru;q=0.9,en;q=0.5", "ru", "Отправить"), ("de-DE,en;q=0.5", "en", "Send my request")]
     {
-        let page = get(&app, "/", None, Some(accept)).await;
+        let page = app.get("/", None, Some(accept)).await;
         assert_eq!(page.status, 200);
         assert!(page.body.contains(&format!("<html lang=\"{lang}\"")), "{accept}: html lang");
         assert!(page.body.contains(phrase), "{accept}: {phrase}");
         assert!(page.body.contains("<title>Help desk</title>"), "the title stays neutral");
     }
     // A chosen language (the cookie) wins over the browser's.
-    let page = get(&app, "/", Some("lang=ru"), Some("be")).await;
+    let page = app.get("/", Some("lang=ru"), Some("be")).await;
     assert!(page.body.contains("<html lang=\"ru\""));
 }
 
 async fn submission_opens_one_routed_sealed_case_and_shows_the_code_once(app: TestApp) {
-    let poland = add_polish_embassy(&app).await;
-    let (reference, code) = open_request(&app).await;
+    let poland = app.add_embassy("pl", "PL").await;
+    let (reference, code) = app.open_request().await;
     assert_eq!(reference.len(), 11);
     assert_eq!(code.chars().filter(char::is_ascii_digit).count(), 25);
 
@@ -42,12 +38,12 @@ async fn submission_opens_one_routed_sealed_case_and_shows_the_code_once(app: Te
             .await
             .unwrap();
     assert_eq!(row.1, poland.embassy_id, "routed to the embassy of the host country");
-    assert_eq!(row.2, poland.queue_for(Some(embassy_desk::domain::Category::LegalStatus)), "and to the queue of its first category");
+    assert_eq!(row.2, poland.queue_for(Some(Category::LegalStatus)), "and to the queue of its first category");
     assert_eq!((row.3.as_str(), row.4.as_str(), row.5, row.6.as_str()), ("legal_status,housing", "new", 2, "be"));
     let id = CaseId::parse(&row.0).unwrap();
-    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM receipts WHERE case_id = '{id}'")).await, 1);
-    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'case.open' AND object_id = '{id}'")).await, 1);
-    let fields = read_fields(&app, &id).await.unwrap();
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM receipts WHERE case_id = '{id}'")).await, 1);
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM audit_log WHERE action = 'case.open' AND object_id = '{id}'")).await, 1);
+    let fields = crate::helpers::read_fields(&app, &id).await.unwrap();
     assert_eq!(fields["requester_name"].as_str(), "Алеся");
     assert_eq!(fields["contact"].as_str(), "signal +48 600 100 200");
     assert!(fields["answers"].contains("\"household_size\":3"));
@@ -56,27 +52,27 @@ async fn submission_opens_one_routed_sealed_case_and_shows_the_code_once(app: Te
     assert!(stored.iter().all(|(b,)| !String::from_utf8_lossy(b).contains("Алеся")), "fields are sealed");
 
     // The code is never shown again, logged, or put in a URL.
-    let again = get(&app, "/", None, None).await;
+    let again = app.get("/", None, None).await;
     assert!(!again.body.contains(&code) && !again.body.contains(&reference));
-    assert!(!String::from_utf8_lossy(&captured_logs()).contains(&code.replace('-', "")));
-    assert!(!String::from_utf8_lossy(&captured_logs()).contains(&code));
+    let logs = captured_log_text();
+    assert!(!logs.contains(&code.replace('-', "")) && !logs.contains(&code));
 }
 
 async fn countries_without_an_embassy_go_to_the_default_desk(app: TestApp) {
-    add_polish_embassy(&app).await;
-    let page = submit(&app, &with(with(valid_form(), "country", "other"), "other_country", "Portugal")).await;
+    app.add_embassy("pl", "PL").await;
+    let page = app.post_intake(&with(with(valid_form(), "country", "other"), "other_country", "Portugal")).await;
     assert_eq!(page.status, 201);
     let desk: String = sqlx::query_scalar("SELECT e.code FROM cases c JOIN embassies e ON e.id = c.embassy_id").fetch_one(app.state.db.pool()).await.unwrap();
     assert_eq!(desk, DEFAULT_DESK_CODE);
-    let page = submit(&app, &with(valid_form(), "country", "SE")).await;
+    let page = app.post_intake(&with(valid_form(), "country", "SE")).await;
     assert_eq!(page.status, 201);
-    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM cases c JOIN embassies e ON e.id = c.embassy_id WHERE e.code = '{DEFAULT_DESK_CODE}'")).await, 2);
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM cases c JOIN embassies e ON e.id = c.embassy_id WHERE e.code = '{DEFAULT_DESK_CODE}'")).await, 2);
 }
 
 async fn urgency_sets_the_priority(app: TestApp) {
     let mut form = valid_form();
     form.push(("urgency", "no_shelter".into()));
-    assert_eq!(submit(&app, &form).await.status, 201);
+    assert_eq!(app.post_intake(&form).await.status, 201);
     let priority: i64 = sqlx::query_scalar("SELECT priority FROM cases").fetch_one(app.state.db.pool()).await.unwrap();
     assert_eq!(priority, 0, "urgent");
 }
@@ -85,7 +81,7 @@ async fn bad_input_comes_back_with_errors_and_everything_typed(app: TestApp) {
     let payload = "<script>alert('x')</script><img src=x onerror=alert(1)>";
     let long = "ы".repeat(5001);
     let form = with(with(with(with(valid_form(), "name", payload), "description", &long), "permit_expiry", "2026-02-30"), "household_size", "");
-    let page = submit(&app, &form).await;
+    let page = app.post_intake(&form).await;
     assert_eq!(page.status, 422);
     for id in ["description-error", "permit_expiry-error", "household_size-error", "error-summary"] {
         assert!(page.body.contains(&format!("id=\"{id}\"")), "{id} shown");
@@ -99,9 +95,9 @@ async fn bad_input_comes_back_with_errors_and_everything_typed(app: TestApp) {
     assert_eq!(page.input_value("permit_expiry").as_deref(), Some("2026-02-30"));
     assert_eq!(page.input_value("city").as_deref(), Some("Białystok"));
     assert!(page.body.contains("value=\"legal_status\" checked"), "ticked boxes stay ticked");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM cases").await, 0, "nothing stored");
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0, "nothing stored");
 
-    let empty = submit(&app, &[]).await;
+    let empty = app.post_intake(&[]).await;
     assert_eq!(empty.status, 422);
     for id in ["categories-error", "country-error", "city-error", "description-error", "name-error", "contact_channel-error", "consent-error"] {
         assert!(empty.body.contains(&format!("id=\"{id}\"")), "{id} shown for an empty form");
@@ -109,8 +105,8 @@ async fn bad_input_comes_back_with_errors_and_everything_typed(app: TestApp) {
 }
 
 async fn errors_are_in_the_chosen_language(app: TestApp) {
-    let token = form_token(&app).await;
-    let page = post(&app, "/", form_body(&[("form_token", &token), ("ui_lang", "be")]), None).await;
+    let token = app.form_token().await;
+    let page = app.post("/", &[("form_token", &token), ("ui_lang", "be")], None).await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains("<html lang=\"be\""));
     assert!(page.body.contains("Калі ласка"), "a Belarusian error message");
@@ -120,7 +116,7 @@ async fn errors_are_in_the_chosen_language(app: TestApp) {
 }
 
 async fn the_forms_island_carries_the_messages_of_the_pages_language_only(app: TestApp) {
-    let page = get(&app, "/", Some("lang=ru"), None).await;
+    let page = app.get("/", Some("lang=ru"), None).await;
     let start = page.body.find("<leptos-island").expect("the form's island");
     let island = &page.body[start..start + page.body[start..].find('>').unwrap()];
     assert!(island.contains("data-props="));
@@ -135,40 +131,31 @@ async fn the_forms_island_carries_the_messages_of_the_pages_language_only(app: T
 }
 
 async fn a_replayed_post_opens_no_second_case(app: TestApp) {
-    let token = form_token(&app).await;
-    let form = valid_form();
-    let mut pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    pairs.push(("form_token", &token));
-    let body = form_body(&pairs);
-    let first = post(&app, "/", body.clone(), None).await;
+    let token = app.form_token().await;
+    let first = app.post_intake_with_token(&valid_form(), &token).await;
     assert_eq!(first.status, 201);
     let code = first.text_of("receipt-code").unwrap();
-    let second = post(&app, "/", body, None).await;
+    let second = app.post_intake_with_token(&valid_form(), &token).await;
     assert_eq!(second.status, 409);
     assert!(!second.body.contains(&code), "the code is not shown again");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM cases").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 1);
 }
 
 async fn forged_or_missing_tokens_keep_what_was_typed(app: TestApp) {
     for token in ["", "forged-token"] {
-        let mut pairs: Vec<(&str, String)> = valid_form();
-        pairs.push(("form_token", token.to_owned()));
-        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let page = post(&app, "/", form_body(&pairs), None).await;
+        let page = app.post_intake_with_token(&valid_form(), token).await;
         assert_eq!(page.status, 422);
         assert_eq!(page.input_value("name").as_deref(), Some("Алеся"));
         assert_ne!(page.input_value("form_token").as_deref(), Some(token), "a fresh token to send again");
     }
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM cases").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
 }
 
 async fn switching_language_keeps_what_was_typed(app: TestApp) {
-    let token = form_token(&app).await;
-    let mut pairs: Vec<(&str, String)> = with(valid_form(), "description", "line one\nline two");
-    pairs.push(("form_token", token.clone()));
-    pairs.push(("switch_lang", "ru".into()));
-    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let page = post(&app, "/", form_body(&pairs), None).await;
+    let token = app.form_token().await;
+    let mut form = with(valid_form(), "description", "line one\nline two");
+    form.push(("switch_lang", "ru".into()));
+    let page = app.post_intake_with_token(&form, &token).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("<html lang=\"ru\""));
     assert!(page.body.contains("Отправить"));
@@ -177,34 +164,34 @@ async fn switching_language_keeps_what_was_typed(app: TestApp) {
     assert!(page.body.contains("line one\nline two"));
     assert!(!page.body.contains("error-summary"), "switching is not submitting");
     assert!(page.set_cookies.iter().any(|c| c.starts_with("lang=ru")), "the choice is remembered");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM cases").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
 }
 
 async fn oversized_bodies_are_refused(app: TestApp) {
-    let token = form_token(&app).await;
+    let token = app.form_token().await;
     let huge = "x".repeat(70_000);
-    let page = post(&app, "/", form_body(&[("form_token", &token), ("description", &huge)]), None).await;
+    let page = app.post("/", &[("form_token", &token), ("description", &huge)], None).await;
     assert_eq!(page.status, 413);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM cases").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
 }
 
 async fn a_flood_of_requests_is_held_back_without_losing_input(app: TestApp) {
-    let mut now = embassy_desk::server::db::now();
-    if now % 60 > 50 {
-        tokio::time::sleep(std::time::Duration::from_secs((61 - now % 60) as u64)).await;
-        now = embassy_desk::server::db::now();
+    let mut at = now();
+    if at % 60 > 50 {
+        tokio::time::sleep(std::time::Duration::from_secs((61 - at % 60) as u64)).await;
+        at = now();
     }
     sqlx::query("INSERT INTO throttle (scope, window_start, count) VALUES ('global:intake', $1, $2)")
-        .bind(now - now % 60)
-        .bind(embassy_desk::server::intake::PER_MINUTE.max)
+        .bind(at - at % 60)
+        .bind(PER_MINUTE.max)
         .execute(app.state.db.pool())
         .await
         .unwrap();
-    let page = submit(&app, &valid_form()).await;
+    let page = app.post_intake(&valid_form()).await;
     assert_eq!(page.status, 429);
     assert_eq!(page.input_value("name").as_deref(), Some("Алеся"));
     assert!(page.input_value("form_token").is_some_and(|t| !t.is_empty()), "the same form can be sent again");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM cases").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
 }
 
 on_both_backends!(
