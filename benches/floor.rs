@@ -14,8 +14,9 @@ use embassy_desk::{
     domain::Role,
     server::{
         config::{Backend, Config},
+        db::{arguments, Arg},
         db::{now, Db},
-        desk::{self, arguments, ListFilter},
+        desk::{self, ListFilter},
         staff::Staff,
     },
 };
@@ -25,7 +26,7 @@ use sqlx::Row;
 struct Floor {
     db: Db,
     list: String,
-    args: std::sync::Arc<Vec<desk::Arg>>,
+    args: std::sync::Arc<Vec<Arg>>,
 }
 
 async fn page(State(floor): State<Floor>) -> Result<String, (axum::http::StatusCode, String)> {

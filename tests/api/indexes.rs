@@ -11,7 +11,8 @@ use embassy_desk::{
     server::{
         config::Backend,
         dashboard::{self, sql as dashboard_sql, Range},
-        desk::{self, Arg, AssigneeFilter, Cursor, ListFilter},
+        db::Arg,
+        desk::{self, AssigneeFilter, Cursor, ListFilter},
         staff,
     },
 };
@@ -33,7 +34,7 @@ async fn plan(app: &TestApp, sql: &str, args: &[Arg]) -> String {
         sqlx::query("SET enable_seqscan = off").execute(&mut *conn).await.unwrap();
         sqlx::query("SET enable_sort = off").execute(&mut *conn).await.unwrap();
     }
-    let rows = sqlx::query_with(&explain, desk::arguments(args)).fetch_all(&mut *conn).await.unwrap();
+    let rows = sqlx::query_with(&explain, embassy_desk::server::db::arguments(args)).fetch_all(&mut *conn).await.unwrap();
     let column = if backend == Backend::Sqlite { 3 } else { 0 };
     let lines: Vec<String> = rows.iter().map(|r| r.try_get::<String, _>(column).unwrap()).collect();
     if backend == Backend::Postgres {

@@ -2,13 +2,14 @@
 //! actor, action, case reference and dates, newest first, in keyset pages; and whether the
 //! chain currently verifies, checked in the background at most every few minutes.
 
+use crate::api::AppError;
 use crate::domain::AuditAction;
 use crate::domain::{Date, Role};
 use crate::server::{
     audit::{self, ChainBreak},
     crypto::Keyring,
+    db::{arguments, Arg},
     db::{now, Db, DbError},
-    desk::{arguments, Arg, DeskError},
     staff::{self, Staff},
 };
 use sqlx::Row;
@@ -108,11 +109,11 @@ pub struct ShownRow {
 
 /// The rows of `filter` in the caller's scope, newest first, and the cursor of the next page.
 /// A login or reference that matches nothing lists nothing.
-pub async fn list(db: &Db, staff: &Staff, filter: &AuditFilter) -> Result<(Vec<ShownRow>, Option<i64>), DeskError> {
+pub async fn list(db: &Db, staff: &Staff, filter: &AuditFilter) -> Result<(Vec<ShownRow>, Option<i64>), AppError> {
     let embassy = match staff.role {
         Role::Admin => None,
-        Role::Lead => Some(staff.embassy_id.clone().ok_or(DeskError::NotFound)?),
-        Role::Volunteer => return Err(DeskError::NotFound),
+        Role::Lead => Some(staff.embassy_id.clone().ok_or(AppError::NotFound)?),
+        Role::Volunteer => return Err(AppError::NotFound),
     };
     let mut args: Vec<Arg> = Vec::new();
     let bind = |args: &mut Vec<Arg>, a: Arg| {

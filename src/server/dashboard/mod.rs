@@ -9,12 +9,13 @@ pub mod load;
 pub mod medians;
 pub mod sql;
 
+use crate::api::AppError;
 use crate::domain::{Category, Date, Priority, Role, Status};
 use crate::server::{
     dashboard::medians::MedianCache,
     dashboard::sql::{Reached, Sql},
+    db::arguments,
     db::{Db, DbError},
-    desk::{arguments, DeskError},
     staff::Staff,
 };
 use sqlx::{any::AnyRow, Row};
@@ -52,16 +53,16 @@ pub struct Scope {
 
 /// Leads see their embassy, admins every embassy or one; anyone else, or an embassy or
 /// queue outside that, gets `NotFound`.
-pub async fn scope(db: &Db, staff: &Staff, embassy: Option<&str>, queue: Option<&str>) -> Result<Scope, DeskError> {
+pub async fn scope(db: &Db, staff: &Staff, embassy: Option<&str>, queue: Option<&str>) -> Result<Scope, AppError> {
     let own = match staff.role {
         Role::Admin => None,
-        Role::Lead => Some(staff.embassy_id.clone().ok_or(DeskError::NotFound)?),
-        Role::Volunteer => return Err(DeskError::NotFound),
+        Role::Lead => Some(staff.embassy_id.clone().ok_or(AppError::NotFound)?),
+        Role::Volunteer => return Err(AppError::NotFound),
     };
     let embassies: Vec<(String, String)> =
-        crate::server::desk::embassy_choices(&mut *db.acquire().await?).await?.into_iter().filter(|(id, _)| own.as_deref().is_none_or(|o| o == id)).collect();
+        crate::server::db::embassies::choices(&mut *db.acquire().await?).await?.into_iter().filter(|(id, _)| own.as_deref().is_none_or(|o| o == id)).collect();
     let embassy_ids: Vec<String> = match embassy {
-        Some(chosen) => vec![embassies.iter().find(|(id, _)| id == chosen).ok_or(DeskError::NotFound)?.0.clone()],
+        Some(chosen) => vec![embassies.iter().find(|(id, _)| id == chosen).ok_or(AppError::NotFound)?.0.clone()],
         None => embassies.iter().map(|(id, _)| id.clone()).collect(),
     };
     let mut all_queues = Vec::new();
@@ -80,7 +81,7 @@ pub async fn scope(db: &Db, staff: &Staff, embassy: Option<&str>, queue: Option<
         }
     }
     let queues = match queue {
-        Some(chosen) => vec![all_queues.iter().find(|q| q.id == chosen).ok_or(DeskError::NotFound)?.clone()],
+        Some(chosen) => vec![all_queues.iter().find(|q| q.id == chosen).ok_or(AppError::NotFound)?.clone()],
         None => all_queues.clone(),
     };
     Ok(Scope { embassies, embassy_ids, all_queues, queues, queue: queue.map(str::to_owned) })

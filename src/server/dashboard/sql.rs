@@ -5,7 +5,7 @@ use crate::domain::{Date, Priority};
 use crate::server::{
     config::Backend,
     dashboard::{Range, Scope},
-    desk::{Arg, OPEN},
+    db::{cases::OPEN, Arg},
     staff,
 };
 

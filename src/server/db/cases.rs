@@ -1,7 +1,8 @@
 //! Case rows: clear metadata in `cases`, the wrapped data key in `case_keys`, sealed values
 //! in `case_fields`. Inserts take many cases at once so that seeding a million is quick.
 
-use super::{push_value_groups, Conn, DbError, Tx};
+use super::{now, push_value_groups, Conn, DbError, Tx};
+use crate::domain::EventKind;
 use crate::server::cases::SealedCase;
 use sqlx::Row;
 
@@ -9,6 +10,27 @@ use sqlx::Row;
 /// with the square of their number, so statements stay at a few hundred bound values.
 pub const INSERT_CHUNK: usize = 40;
 const FIELD_ROWS_CHUNK: usize = 150;
+
+/// The SQL condition of an open case: the statuses `Status::is_open` names, written exactly
+/// like the partial indexes' condition so that the planners use them. A constant rather
+/// than built from `Status`, because a new open status also needs those indexes rebuilt; a
+/// test fails until both follow.
+pub const OPEN: &str = "status IN ('new', 'triaged', 'in_progress', 'waiting')";
+
+/// Adds one entry to a case's clear timeline.
+pub async fn record_event(tx: &mut Tx, case_id: &str, person_id: Option<&str>, kind: EventKind, old: Option<&str>, new: Option<&str>) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO case_events (id, case_id, at, person_id, kind, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(case_id)
+        .bind(now())
+        .bind(person_id)
+        .bind(kind.as_str())
+        .bind(old)
+        .bind(new)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
 
 /// Inserts sealed cases with their key and field rows.
 pub async fn insert_sealed(tx: &mut Tx, cases: &[SealedCase]) -> Result<(), DbError> {
@@ -80,4 +102,20 @@ pub async fn shred(tx: &mut Tx, case_id: &str) -> Result<bool, DbError> {
         sqlx::query(&format!("DELETE FROM {table} WHERE case_id = $1")).bind(case_id).execute(&mut **tx).await?;
     }
     Ok(keys.rows_affected() > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OPEN;
+    use crate::domain::Status;
+
+    #[test]
+    fn open_names_the_open_statuses_as_the_partial_indexes_do() {
+        let open: Vec<String> = Status::ALL.iter().filter(|s| s.is_open()).map(|s| format!("'{}'", s.as_str())).collect();
+        assert_eq!(OPEN, format!("status IN ({})", open.join(", ")));
+        for dir in ["migrations/sqlite", "migrations/postgres"] {
+            let sql: String = std::fs::read_dir(dir).unwrap().map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap()).collect();
+            assert!(sql.contains(&format!("WHERE {OPEN}")), "{dir}: a partial index on the open cases");
+        }
+    }
 }

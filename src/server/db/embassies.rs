@@ -136,3 +136,9 @@ pub async fn ensure_default_desk(db: &super::Db, keyring: &Keyring) -> Result<()
     }
     Ok(())
 }
+
+/// Every embassy as `(id, name)`, the default desk first, then by country code.
+pub async fn choices(conn: &mut Conn) -> Result<Vec<(String, String)>, DbError> {
+    let rows = sqlx::query("SELECT id, name FROM embassies ORDER BY is_default, code").fetch_all(&mut *conn).await?;
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>().map_err(DbError::from)
+}

@@ -55,6 +55,13 @@ impl From<DbError> for crate::api::AppError {
     }
 }
 
+impl From<sqlx::Error> for crate::api::AppError {
+    #[track_caller]
+    fn from(e: sqlx::Error) -> Self {
+        DbError::from(e).into()
+    }
+}
+
 /// A pool of connections plus the backend it talks to.
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -208,6 +215,28 @@ pub(crate) fn push_value_groups(sql: &mut String, first: usize, count: usize, wi
 /// Current time as UTC seconds since the epoch.
 pub fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+/// A bound value of a built query.
+pub enum Arg {
+    Text(String),
+    Int(i64),
+    Bytes(Vec<u8>),
+}
+
+/// Built arguments as one argument list, for `sqlx::query_with` or `sqlx::query_as_with`.
+pub fn arguments(args: &[Arg]) -> sqlx::any::AnyArguments<'_> {
+    use sqlx::Arguments;
+    let mut list = sqlx::any::AnyArguments::default();
+    for a in args {
+        // Adding a text, an integer or bytes to `Any`'s list cannot fail.
+        let _ = match a {
+            Arg::Text(s) => list.add(s.as_str()),
+            Arg::Int(i) => list.add(*i),
+            Arg::Bytes(b) => list.add(b.as_slice()),
+        };
+    }
+    list
 }
 
 #[cfg(test)]

@@ -2,11 +2,12 @@
 //! assignment, take-next, deadlines): one transaction each, with its timeline event and
 //! its audit row.
 
-use super::{assignable, case_in_scope, may_work, note_place, push_params, record_event, CaseMeta, DeskError, OPEN};
+use super::{assignable, case_in_scope, may_work, note_place, push_params, CaseMeta, DeskError};
 use crate::domain::AuditAction;
 use crate::domain::RuleCode;
 use crate::domain::{CaseId, Category, Priority, Role, Status};
 use crate::domain::{DeadlineKind, EventKind};
+use crate::server::db::cases::{record_event, OPEN};
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
     config::Backend,

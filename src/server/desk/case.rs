@@ -30,12 +30,6 @@ pub async fn assignable(conn: &mut Conn, meta: &CaseMeta) -> Result<Vec<(String,
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>().map_err(DbError::from)
 }
 
-/// Every embassy as `(id, name)`, the default desk first, then by country code.
-pub async fn embassy_choices(conn: &mut Conn) -> Result<Vec<(String, String)>, DbError> {
-    let rows = sqlx::query("SELECT id, name FROM embassies ORDER BY is_default, code").fetch_all(&mut *conn).await?;
-    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>().map_err(DbError::from)
-}
-
 /// A timeline entry in storage terms.
 pub enum Happening {
     Event { kind: String, old: Option<String>, new: Option<String> },

@@ -7,23 +7,22 @@ pub mod case;
 pub mod load;
 pub mod queue;
 
-pub use actions::*;
-pub use case::*;
-pub use queue::*;
+pub use actions::{
+    add_deadline, add_note, assign, change_priority, change_status, complete_deadline, hand_back, reply, reroute, sla_hours, take, take_next, take_next_query,
+};
+pub use case::{assignable, view_case, CaseView, Happening};
+pub use queue::{deadlines_sql, list_sql, queue_page, AssigneeFilter, Cursor, DeadlineRow, ListFilter, ListedCase, QueuePage, QueueSummary, DEADLINES_SHOWN};
 
 use crate::domain::RuleCode;
-use crate::domain::{CaseId, Category, EventKind, Priority, Role, Status};
+use crate::domain::{CaseId, Category, Priority, Role, Status};
 use crate::server::{
     cases::ReadError,
     crypto::{CryptoError, Place},
-    db::{now, Conn, DbError, Tx},
+    db::{Conn, DbError},
     staff::Staff,
 };
 use zeroize::Zeroizing;
 
-/// The SQL condition of an open case. Written exactly like the partial indexes' condition,
-/// so that the planners use them.
-pub const OPEN: &str = "status IN ('new', 'triaged', 'in_progress', 'waiting')";
 /// Rows per page of the case list.
 pub const PAGE_SIZE: usize = 50;
 
@@ -151,21 +150,6 @@ pub async fn case_in_scope(conn: &mut Conn, staff: &Staff, id: &str) -> Result<O
     let row: Option<MetaRow> = sqlx::query_as(&format!("SELECT {META} FROM cases c WHERE c.id = $1")).bind(id.as_str()).fetch_optional(&mut *conn).await?;
     let Some(meta) = row.map(CaseMeta::from) else { return Ok(None) };
     Ok(in_scope(staff, &meta.embassy_id, &meta.queue_id).then_some(meta))
-}
-
-/// Adds one entry to a case's clear timeline.
-pub async fn record_event(tx: &mut Tx, case_id: &str, person_id: Option<&str>, kind: EventKind, old: Option<&str>, new: Option<&str>) -> Result<(), DbError> {
-    sqlx::query("INSERT INTO case_events (id, case_id, at, person_id, kind, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(uuid::Uuid::new_v4().to_string())
-        .bind(case_id)
-        .bind(now())
-        .bind(person_id)
-        .bind(kind.as_str())
-        .bind(old)
-        .bind(new)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 /// The assignee, leads and admins may change a case; other volunteers may read it and add

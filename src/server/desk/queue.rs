@@ -1,9 +1,10 @@
 //! The queue page's reads: the queues in scope with their counts, the keyset list of
 //! cases (one page, names decrypted and audited), and deadlines due soon.
 
-use super::{push_params, utf8, CaseMeta, DeskError, MetaRow, META, OPEN, PAGE_SIZE};
+use super::{push_params, utf8, CaseMeta, DeskError, MetaRow, META, PAGE_SIZE};
 use crate::domain::AuditAction;
 use crate::domain::{CaseId, Category, Priority, Role, Status};
+use crate::server::db::{arguments, cases::OPEN, Arg};
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
     cases::{field_place, CaseField},
@@ -58,13 +59,6 @@ pub struct ListedCase {
     pub meta: CaseMeta,
     pub assignee: Option<String>,
     pub requester_name: Zeroizing<String>,
-}
-
-/// A bound value of a built query.
-pub enum Arg {
-    Text(String),
-    Int(i64),
-    Bytes(Vec<u8>),
 }
 
 /// The list statement for `filter` within the person's scope, sorted by priority, then age,
@@ -170,21 +164,6 @@ pub struct QueuePage {
     pub holders: Vec<(String, String)>,
     /// Admins: `(id, name)` of every embassy, the default one last.
     pub embassies: Vec<(String, String)>,
-}
-
-/// Built arguments as one argument list, for `sqlx::query_with` or `sqlx::query_as_with`.
-pub fn arguments(args: &[Arg]) -> sqlx::any::AnyArguments<'_> {
-    use sqlx::Arguments;
-    let mut list = sqlx::any::AnyArguments::default();
-    for a in args {
-        // Adding a text, an integer or bytes to `Any`'s list cannot fail.
-        let _ = match a {
-            Arg::Text(s) => list.add(s.as_str()),
-            Arg::Int(i) => list.add(*i),
-            Arg::Bytes(b) => list.add(b.as_slice()),
-        };
-    }
-    list
 }
 
 /// A row of the case list ([`list_sql`]): the case, its assignee's login, its key wrapped

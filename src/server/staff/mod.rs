@@ -12,9 +12,9 @@ pub mod session;
 pub mod sign_in;
 pub mod totp;
 
-pub use invitations::*;
-pub use session::*;
-pub use sign_in::*;
+pub use invitations::{accept, invitation, invite, operator_invitation, setup_invitation, AcceptError, Invitation, InviteError};
+pub use session::{end, end_all, resume, resume_on, session_sql};
+pub use sign_in::{enrolment_secret, second_factor, sign_in, SignIn};
 
 use crate::domain::Role;
 use crate::server::{

@@ -11,8 +11,8 @@ use crate::domain::Role;
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
     crypto::Keyring,
+    db::cases::{record_event, OPEN},
     db::{now, Conn, Db, DbError},
-    desk::{record_event, OPEN},
     staff::Staff,
 };
 use sqlx::Row;
@@ -138,7 +138,7 @@ pub async fn deactivate(db: &Db, keyring: &Keyring, by: &Staff, person_id: &str)
         .await?;
     for case_id in &cases {
         sqlx::query("UPDATE cases SET assignee_id = NULL, updated_at = $2 WHERE id = $1").bind(case_id).bind(at).execute(&mut *tx).await?;
-        crate::server::desk::record_event(&mut tx, case_id, Some(&by.id), EventKind::Assignee, Some(person_id), None).await?;
+        crate::server::db::cases::record_event(&mut tx, case_id, Some(&by.id), EventKind::Assignee, Some(person_id), None).await?;
     }
     audit::append(&mut tx, keyring, &AuditEvent::new(&by.actor(), AuditAction::PersonDeactivate, Some(person_id), Outcome::Ok)).await?;
     tx.commit().await?;
