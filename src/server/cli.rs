@@ -161,7 +161,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                 .ok_or_else(|| format!("unknown embassy code {code:?}; known: pl, lt, de, cz, lv, ee, ge, ua, nl, fr, gb, us"))?;
             let (state, _) = startup::prepare(config).await.map_err(|e| s(&e))?;
             let mut tx = state.db.begin().await.map_err(|e| s(&e))?;
-            db::embassies::ensure(&mut tx, &state.keyring, "cli", &code, country, &format!("People's Embassy of Belarus in {name}"), false)
+            crate::server::team::ensure_embassy(&mut tx, &state.keyring, "cli", &code, country, &format!("People's Embassy of Belarus in {name}"), false)
                 .await
                 .map_err(|e| s(&e))?;
             tx.commit().await.map_err(|e| s(&e))?;

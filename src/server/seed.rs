@@ -171,7 +171,7 @@ pub async fn run(db: &Db, keyring: &Arc<Keyring>, count: u64, embassy_codes: &[S
         let code = code.trim().to_ascii_lowercase();
         let (_, country, host) = db::embassies::KNOWN.iter().find(|(c, _, _)| *c == code).ok_or_else(|| SeedError::UnknownEmbassy(code.clone()))?;
         let name = format!("People's Embassy of Belarus in {host}");
-        embassies.push(db::embassies::ensure(&mut tx, keyring, "cli", &code, country, &name, i == 0).await?);
+        embassies.push(crate::server::team::ensure_embassy(&mut tx, keyring, "cli", &code, country, &name, i == 0).await?);
     }
     tx.commit().await.map_err(DbError::from)?;
 

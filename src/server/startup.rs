@@ -1,7 +1,9 @@
 //! Start-up: configuration to a ready [`AppState`] — data dir, key file, database,
 //! migrations and the key check — and serving it.
 
+use crate::domain::AuditAction;
 use crate::server::{
+    audit::{self, AuditEvent, Outcome},
     config::{Backend, Config, Environment},
     crypto::{KeyFileError, Keyring},
     db::{self, key_checks::KeyCheckError, Db, DbError},
@@ -108,8 +110,8 @@ pub async fn prepare(config: Config) -> Result<(AppState, StartupNotes), Startup
     ensure_data_dir(&config)?;
     let (keyring, key_file_created) = open_keyring(&config)?;
     let db = open_db(&config).await?;
-    db::key_checks::verify_and_record(&db, &keyring).await?;
-    db::embassies::ensure_default_desk(&db, &keyring).await?;
+    record_keys(&db, &keyring).await?;
+    crate::server::team::ensure_default_desk(&db, &keyring).await?;
     let state = AppState {
         leptos_options: leptos_options(&config),
         config: Arc::new(config),
@@ -129,6 +131,18 @@ pub async fn bind(config: &Config) -> Result<TcpListener, StartupError> {
 /// Serves until `shutdown` resolves.
 pub async fn serve(state: AppState, listener: TcpListener, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
     axum::serve(listener, http::router(state).into_make_service()).with_graceful_shutdown(shutdown).await
+}
+
+/// Checks the keyring against the database and records keys it has not seen, each with an
+/// audit row, in one transaction.
+async fn record_keys(db: &Db, keyring: &Keyring) -> Result<(), StartupError> {
+    let mut tx = db.begin().await?;
+    for id in db::key_checks::verify_and_record(&mut tx, keyring).await? {
+        let key = id.to_string();
+        audit::append(&mut tx, keyring, &AuditEvent::new("system", AuditAction::KeyAdd, Some(&key), Outcome::Ok)).await?;
+    }
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -23,7 +23,9 @@ pub async fn open_sample_case(app: &TestApp, name: &str, narrative: &str) -> Cas
 
 pub async fn open_case_with_receipt(app: &TestApp, name: &str, narrative: &str, receipt: Option<&PreparedReceipt>) -> (CaseId, CaseRef) {
     let mut tx = app.state.db.begin().await.unwrap();
-    let embassy = db::embassies::ensure(&mut tx, &app.state.keyring, "cli", "pl", "PL", "People's Embassy of Belarus in Poland", false).await.unwrap();
+    let embassy = embassy_desk::server::team::ensure_embassy(&mut tx, &app.state.keyring, "cli", "pl", "PL", "People's Embassy of Belarus in Poland", false)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let new = NewCase {
         embassy_id: embassy.embassy_id.clone(),

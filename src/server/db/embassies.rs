@@ -2,12 +2,7 @@
 //! queue per category plus a general queue.
 
 use super::{now, Conn, DbError, Tx};
-use crate::domain::AuditAction;
 use crate::domain::Category;
-use crate::server::{
-    audit::{self, AuditEvent, Outcome},
-    crypto::Keyring,
-};
 use sqlx::Row;
 
 /// An embassy with the ids of its queues.
@@ -31,10 +26,9 @@ impl EmbassyQueues {
     }
 }
 
-/// Creates the embassy and its queues (audited) unless an embassy with `code` exists;
-/// returns it.
-#[allow(clippy::too_many_arguments)]
-pub async fn ensure(tx: &mut Tx, keyring: &Keyring, actor: &str, code: &str, country: &str, name: &str, is_default: bool) -> Result<EmbassyQueues, DbError> {
+/// Creates the embassy and its queues unless an embassy with `code` exists; returns it, and
+/// whether it was created now (for the caller's audit row).
+pub async fn ensure(tx: &mut Tx, code: &str, country: &str, name: &str, is_default: bool) -> Result<(EmbassyQueues, bool), DbError> {
     // ON CONFLICT makes concurrent callers safe: one inserts, the others wait and skip.
     let id = uuid::Uuid::new_v4().to_string();
     let inserted = sqlx::query(
@@ -51,7 +45,6 @@ pub async fn ensure(tx: &mut Tx, keyring: &Keyring, actor: &str, code: &str, cou
     .await?
     .rows_affected();
     if inserted == 1 {
-        audit::append(tx, keyring, &AuditEvent::new(actor, AuditAction::EmbassyCreate, Some(&id), Outcome::Ok)).await?;
         let general = std::iter::once((None, "general"));
         let per_category = Category::ALL.into_iter().filter(|c| *c != Category::Other).map(|c| (Some(c), c.as_str()));
         for (category, slug) in general.chain(per_category) {
@@ -74,7 +67,7 @@ pub async fn ensure(tx: &mut Tx, keyring: &Keyring, actor: &str, code: &str, cou
         .into_iter()
         .map(|row| (row.get::<Option<String>, _>(1).as_deref().and_then(Category::parse), row.get::<String, _>(0)))
         .collect();
-    Ok(EmbassyQueues { embassy_id, code: code.to_owned(), queues })
+    Ok((EmbassyQueues { embassy_id, code: code.to_owned(), queues }, inserted == 1))
 }
 
 /// The People's Embassies this desk knows how to name: `(code, country, host country name)`.
@@ -123,18 +116,6 @@ pub async fn route(conn: &mut Conn, country: Option<&str>, category: Option<Cate
     .fetch_optional(&mut *conn)
     .await?;
     Ok(queue_id.map(|queue_id| Route { embassy_id, queue_id }))
-}
-
-/// Makes sure a default desk exists (a fresh install has one from the first start), so
-/// that every intake can be routed.
-pub async fn ensure_default_desk(db: &super::Db, keyring: &Keyring) -> Result<(), DbError> {
-    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM embassies WHERE is_default = 1 LIMIT 1").fetch_optional(db.pool()).await?;
-    if exists.is_none() {
-        let mut tx = db.begin().await?;
-        ensure(&mut tx, keyring, "system", DEFAULT_DESK_CODE, "ZZ", "International desk", true).await?;
-        tx.commit().await?;
-    }
-    Ok(())
 }
 
 /// Every embassy as `(id, name)`, the default desk first, then by country code.

@@ -1,11 +1,7 @@
 //! Check values of the master keys: recorded on first use, compared at every start-up.
 
-use super::{now, Db, DbError};
-use crate::domain::AuditAction;
-use crate::server::{
-    audit::{self, AuditEvent, Outcome},
-    crypto::{Keyring, KeyringMismatch},
-};
+use super::{now, DbError, Tx};
+use crate::server::crypto::{Keyring, KeyringMismatch};
 use sqlx::Row as _;
 
 /// Why the keyring cannot be used with this database.
@@ -18,11 +14,12 @@ pub enum KeyCheckError {
 }
 
 /// Refuses a keyring that is not the one this database was sealed with, then records the
-/// check values of keys the database has not seen yet (a new database, or a rotation).
-pub async fn verify_and_record(db: &Db, keyring: &Keyring) -> Result<(), KeyCheckError> {
-    let mut tx = db.begin().await?;
+/// check values of keys the database has not seen yet (a new database, or a rotation) in
+/// the caller's transaction; returns the ids of the keys recorded now (for its audit rows).
+pub async fn verify_and_record(tx: &mut Tx, keyring: &Keyring) -> Result<Vec<u32>, KeyCheckError> {
+    let mut added_ids = Vec::new();
     let stored: Vec<(u32, Vec<u8>)> = sqlx::query("SELECT key_id, check_value FROM key_checks")
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut **tx)
         .await
         .map_err(DbError::from)?
         .into_iter()
@@ -37,15 +34,13 @@ pub async fn verify_and_record(db: &Db, keyring: &Keyring) -> Result<(), KeyChec
             .bind(i64::from(id))
             .bind(value)
             .bind(now())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .map_err(DbError::from)?
             .rows_affected();
         if added == 1 {
-            let key = id.to_string();
-            audit::append(&mut tx, keyring, &AuditEvent::new("system", AuditAction::KeyAdd, Some(&key), Outcome::Ok)).await?;
+            added_ids.push(id);
         }
     }
-    tx.commit().await.map_err(DbError::from)?;
-    Ok(())
+    Ok(added_ids)
 }

@@ -133,7 +133,7 @@ pub async fn add_embassy(state: &AppState, parts: Parts, posted: Posted, staff: 
     };
     let result = async {
         let mut tx = state.db.begin().await?;
-        db::embassies::ensure(&mut tx, &state.keyring, &staff.actor(), code, country, &format!("People's Embassy in {name}"), false).await?;
+        team::ensure_embassy(&mut tx, &state.keyring, &staff.actor(), code, country, &format!("People's Embassy in {name}"), false).await?;
         tx.commit().await?;
         Ok::<_, DbError>(())
     }

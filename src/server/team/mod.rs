@@ -8,6 +8,10 @@ use crate::domain::RuleCode;
 pub mod load;
 
 use crate::domain::Role;
+use crate::server::db::{
+    embassies::{self, EmbassyQueues},
+    Tx,
+};
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
     crypto::Keyring,
@@ -143,4 +147,34 @@ pub async fn deactivate(db: &Db, keyring: &Keyring, by: &Staff, person_id: &str)
     audit::append(&mut tx, keyring, &AuditEvent::new(&by.actor(), AuditAction::PersonDeactivate, Some(person_id), Outcome::Ok)).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Creates the embassy and its queues unless one with `code` exists, audited as
+/// `embassy.create` by `actor` in the same transaction; returns it.
+pub async fn ensure_embassy(
+    tx: &mut Tx,
+    keyring: &Keyring,
+    actor: &str,
+    code: &str,
+    country: &str,
+    name: &str,
+    is_default: bool,
+) -> Result<EmbassyQueues, DbError> {
+    let (embassy, created) = embassies::ensure(tx, code, country, name, is_default).await?;
+    if created {
+        audit::append(tx, keyring, &AuditEvent::new(actor, AuditAction::EmbassyCreate, Some(&embassy.embassy_id), Outcome::Ok)).await?;
+    }
+    Ok(embassy)
+}
+
+/// Makes sure a default desk exists (a fresh install has one from the first start), so
+/// that every intake can be routed.
+pub async fn ensure_default_desk(db: &Db, keyring: &Keyring) -> Result<(), DbError> {
+    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM embassies WHERE is_default = 1 LIMIT 1").fetch_optional(db.pool()).await?;
+    if exists.is_none() {
+        let mut tx = db.begin().await?;
+        ensure_embassy(&mut tx, keyring, "system", embassies::DEFAULT_DESK_CODE, "ZZ", "International desk", true).await?;
+        tx.commit().await?;
+    }
+    Ok(())
 }

@@ -113,7 +113,7 @@ impl TestApp {
     pub async fn add_embassy(&self, code: &str, country: &str) -> EmbassyQueues {
         let name = if code == "pl" { "People's Embassy of Belarus in Poland".to_owned() } else { format!("Embassy {code}") };
         let mut tx = self.state.db.begin().await.unwrap();
-        let e = db::embassies::ensure(&mut tx, &self.state.keyring, "cli", code, country, &name, false).await.unwrap();
+        let e = embassy_desk::server::team::ensure_embassy(&mut tx, &self.state.keyring, "cli", code, country, &name, false).await.unwrap();
         tx.commit().await.unwrap();
         e
     }
