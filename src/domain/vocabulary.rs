@@ -188,24 +188,6 @@ vocabulary! {
     }
 }
 
-impl CaseAction {
-    /// What the audit log records when this change is made.
-    pub const fn audited_as(self) -> AuditAction {
-        match self {
-            CaseAction::Note => AuditAction::CaseNoteAdd,
-            CaseAction::Reply => AuditAction::CaseReplyVolunteer,
-            CaseAction::Status => AuditAction::CaseStatus,
-            CaseAction::Priority => AuditAction::CasePriority,
-            CaseAction::Route => AuditAction::CaseRoute,
-            CaseAction::Assign => AuditAction::CaseAssign,
-            CaseAction::Take => AuditAction::CaseTake,
-            CaseAction::HandBack => AuditAction::CaseHandBack,
-            CaseAction::Deadline => AuditAction::CaseDeadlineAdd,
-            CaseAction::DeadlineDone => AuditAction::CaseDeadlineDone,
-        }
-    }
-}
-
 impl AuditAction {
     /// Making an invitation for `role`.
     pub const fn invitation_of(role: crate::domain::Role) -> Self {

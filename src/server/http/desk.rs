@@ -25,7 +25,7 @@ use axum::{
 };
 
 /// Posts to the queue page: take-next.
-pub async fn queue_post(State(state): State<AppState>, request: Request) -> Response {
+pub(super) async fn queue_post(State(state): State<AppState>, request: Request) -> Response {
     let (parts, posted, staff) = match signed_in(&state, request).await {
         Ok(read) => read,
         Err(response) => return response,
@@ -40,7 +40,7 @@ pub async fn queue_post(State(state): State<AppState>, request: Request) -> Resp
     }
 }
 
-pub fn rule_code(rule: crate::domain::intake::Rule) -> RuleCode {
+pub(super) fn rule_code(rule: crate::domain::intake::Rule) -> RuleCode {
     use crate::domain::intake::Rule;
     match rule {
         Rule::Required => RuleCode::Required,
@@ -51,7 +51,7 @@ pub fn rule_code(rule: crate::domain::intake::Rule) -> RuleCode {
 }
 
 /// Posts to a case page; the field `action` names the change.
-pub async fn case_post(State(state): State<AppState>, Path(id): Path<String>, request: Request) -> Response {
+pub(super) async fn case_post(State(state): State<AppState>, Path(id): Path<String>, request: Request) -> Response {
     let (parts, posted, staff) = match signed_in(&state, request).await {
         Ok(read) => read,
         Err(response) => return response,
@@ -108,7 +108,7 @@ pub async fn case_post(State(state): State<AppState>, Path(id): Path<String>, re
 }
 
 /// Posts to the audit page: `check` verifies the whole chain now (leads and admins).
-pub async fn audit_post(State(state): State<AppState>, request: Request) -> Response {
+pub(super) async fn audit_post(State(state): State<AppState>, request: Request) -> Response {
     let (_, posted, staff) = match signed_in(&state, request).await {
         Ok(read) => read,
         Err(response) => return response,
@@ -132,7 +132,7 @@ pub async fn audit_post(State(state): State<AppState>, request: Request) -> Resp
 }
 
 /// The dashboard's figures as CSV (aggregates only), for leads and admins; audited.
-pub async fn dashboard_csv_get(State(state): State<AppState>, Query(filter): Query<DashboardFilter>, headers: HeaderMap) -> Response {
+pub(super) async fn dashboard_csv_get(State(state): State<AppState>, Query(filter): Query<DashboardFilter>, headers: HeaderMap) -> Response {
     let staff = match session_of(&state, &headers).await {
         Ok(Some((session, _))) if session.stage == Stage::Full => session.staff,
         Ok(_) => return see_other("/desk/login?ended=1"),

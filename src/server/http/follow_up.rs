@@ -23,7 +23,7 @@ use axum::{
 };
 use leptos::prelude::provide_context;
 
-pub async fn login_post(State(state): State<AppState>, request: Request) -> Response {
+pub(super) async fn login_post(State(state): State<AppState>, request: Request) -> Response {
     let (parts, posted) = match read_form(&state, request).await {
         Ok(read) => read,
         Err(response) => return response,
@@ -59,7 +59,7 @@ pub async fn login_post(State(state): State<AppState>, request: Request) -> Resp
 
 /// A posted form and the case of its session; without a live session, the answer is a
 /// redirect to the sign-in page.
-pub async fn read_session_form(state: &AppState, request: Request) -> Result<(Parts, Posted, CaseId), Response> {
+pub(super) async fn read_session_form(state: &AppState, request: Request) -> Result<(Parts, Posted, CaseId), Response> {
     let (parts, posted) = read_form(state, request).await?;
     let case = match cookie_value(&parts.headers, follow_up::cookie_name(state)) {
         Some(token) => follow_up::resume(&state.db, token).await.map_err(|e| AppError::internal(e).into_response())?,
@@ -71,7 +71,7 @@ pub async fn read_session_form(state: &AppState, request: Request) -> Result<(Pa
     }
 }
 
-pub async fn message_post(State(state): State<AppState>, request: Request) -> Response {
+pub(super) async fn message_post(State(state): State<AppState>, request: Request) -> Response {
     let (parts, posted, case_id) = match read_session_form(&state, request).await {
         Ok(read) => read,
         Err(response) => return response,
@@ -104,12 +104,12 @@ pub async fn message_post(State(state): State<AppState>, request: Request) -> Re
     }
 }
 
-pub fn clear_session(state: &AppState, mut response: Response) -> Response {
+pub(super) fn clear_session(state: &AppState, mut response: Response) -> Response {
     response.headers_mut().append(header::SET_COOKIE, follow_up::session_cookie(state, "", 0));
     response
 }
 
-pub async fn logout_post(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub(super) async fn logout_post(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = cookie_value(&headers, follow_up::cookie_name(&state)) {
         if let Err(e) = follow_up::end_session(&state.db, token).await {
             return AppError::internal(e).into_response();
@@ -118,7 +118,7 @@ pub async fn logout_post(State(state): State<AppState>, headers: HeaderMap) -> R
     clear_session(&state, see_other("/follow-up?ended=1"))
 }
 
-pub async fn delete_post(State(state): State<AppState>, request: Request) -> Response {
+pub(super) async fn delete_post(State(state): State<AppState>, request: Request) -> Response {
     let (_, posted, case_id) = match read_session_form(&state, request).await {
         Ok(read) => read,
         Err(response) => return response,

@@ -25,22 +25,22 @@ use axum::{
 use leptos::prelude::provide_context;
 
 /// A posted form: every value of every field, repeated keys kept.
-pub struct Posted(pub Vec<(String, String)>);
+pub(super) struct Posted(pub(super) Vec<(String, String)>);
 
 impl Posted {
-    pub fn read(body: &Bytes) -> Self {
+    pub(super) fn read(body: &Bytes) -> Self {
         Self(form_urlencoded::parse(body).into_owned().collect())
     }
-    pub fn one(&self, name: &str) -> String {
+    pub(super) fn one(&self, name: &str) -> String {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
     }
-    pub fn all(&self, name: &str) -> Vec<String> {
+    pub(super) fn all(&self, name: &str) -> Vec<String> {
         self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
     }
 }
 
 /// Reads a posted form.
-pub async fn read_form(state: &AppState, request: Request) -> Result<(Parts, Posted), Response> {
+pub(super) async fn read_form(state: &AppState, request: Request) -> Result<(Parts, Posted), Response> {
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, state.config.max_body_bytes).await.map_err(|_| AppError::BadRequest.into_response())?;
     Ok((parts, Posted::read(&body)))
@@ -48,7 +48,13 @@ pub async fn read_form(state: &AppState, request: Request) -> Result<(Parts, Pos
 
 /// Renders the page at the request's path with `context` provided, in the language the
 /// form names (a switch button, or the page's own language), else the usual choice.
-pub async fn render(state: &AppState, parts: Parts, lang: Option<Locale>, status: StatusCode, context: impl Fn() + Clone + Send + Sync + 'static) -> Response {
+pub(super) async fn render(
+    state: &AppState,
+    parts: Parts,
+    lang: Option<Locale>,
+    status: StatusCode,
+    context: impl Fn() + Clone + Send + Sync + 'static,
+) -> Response {
     let options = state.leptos_options.clone();
     let app_state = state.clone();
     let handler = leptos_axum::render_app_async_with_context(
@@ -72,16 +78,16 @@ pub async fn render(state: &AppState, parts: Parts, lang: Option<Locale>, status
     response
 }
 
-pub fn see_other(to: &str) -> Response {
+pub(super) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
-pub fn internal(e: impl std::fmt::Display) -> Response {
+pub(super) fn internal(e: impl std::fmt::Display) -> Response {
     AppError::internal(e).into_response()
 }
 
 /// Renders the page at `path` (not the post's own path) with a refused form.
-pub async fn refuse(state: &AppState, mut parts: Parts, path: &str, status: StatusCode, form: FormState) -> Response {
+pub(super) async fn refuse(state: &AppState, mut parts: Parts, path: &str, status: StatusCode, form: FormState) -> Response {
     if let Ok(uri) = path.parse::<Uri>() {
         parts.uri = uri;
     }
@@ -89,12 +95,12 @@ pub async fn refuse(state: &AppState, mut parts: Parts, path: &str, status: Stat
     render(state, parts, None, status, move || provide_context(PostedForm(form.clone()))).await
 }
 
-pub fn form_state(form: &str, values: Vec<(String, String)>, errors: Vec<(String, RuleCode)>, notice: Option<NoticeCode>) -> FormState {
+pub(super) fn form_state(form: &str, values: Vec<(String, String)>, errors: Vec<(String, RuleCode)>, notice: Option<NoticeCode>) -> FormState {
     FormState { form: form.to_owned(), values, errors, notice }
 }
 
 /// A full session for a post; without one, to the sign-in page.
-pub async fn signed_in(state: &AppState, request: Request) -> Result<(Parts, Posted, staff::Staff), Response> {
+pub(super) async fn signed_in(state: &AppState, request: Request) -> Result<(Parts, Posted, staff::Staff), Response> {
     let (parts, posted) = read_form(state, request).await?;
     match session_of(state, &parts.headers).await.map_err(internal)? {
         Some((session, _)) if session.stage == Stage::Full => Ok((parts, posted, session.staff)),
@@ -104,7 +110,7 @@ pub async fn signed_in(state: &AppState, request: Request) -> Result<(Parts, Pos
 
 /// Remembers a language chosen with a `?lang=` link (pages without a form), so the next
 /// page speaks it too.
-pub async fn remember_language(request: Request, next: axum::middleware::Next) -> Response {
+pub(super) async fn remember_language(request: Request, next: axum::middleware::Next) -> Response {
     let chosen = request.uri().query().and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang").and_then(|(_, v)| locale::from_code(&v)));
     let mut response = next.run(request).await;
     if let Some(value) = chosen.and_then(|l| HeaderValue::from_str(&locale::remember_cookie(l)).ok()) {

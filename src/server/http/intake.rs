@@ -21,7 +21,7 @@ use axum::{
 };
 use leptos::prelude::provide_context;
 
-pub async fn intake_post(State(state): State<AppState>, request: Request) -> Response {
+pub(super) async fn intake_post(State(state): State<AppState>, request: Request) -> Response {
     let (parts, posted) = match read_form(&state, request).await {
         Ok(read) => read,
         Err(response) => return response,
@@ -60,7 +60,7 @@ pub async fn intake_post(State(state): State<AppState>, request: Request) -> Res
 }
 
 /// The intake form as posted.
-pub fn intake_form(posted: &Posted) -> IntakeForm {
+pub(super) fn intake_form(posted: &Posted) -> IntakeForm {
     IntakeForm {
         categories: posted.all("categories"),
         country: posted.one("country"),

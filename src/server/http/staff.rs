@@ -19,7 +19,7 @@ use axum::{
 };
 use secrecy::SecretString;
 
-pub async fn login_post(State(state): State<AppState>, request: Request) -> Response {
+pub(super) async fn login_post(State(state): State<AppState>, request: Request) -> Response {
     let (parts, posted) = match read_form(&state, request).await {
         Ok(read) => read,
         Err(response) => return response,
@@ -65,7 +65,7 @@ pub async fn login_post(State(state): State<AppState>, request: Request) -> Resp
     }
 }
 
-pub async fn second_factor_post(State(state): State<AppState>, request: Request) -> Response {
+pub(super) async fn second_factor_post(State(state): State<AppState>, request: Request) -> Response {
     let (parts, posted) = match read_form(&state, request).await {
         Ok(read) => read,
         Err(response) => return response,
@@ -106,7 +106,7 @@ pub async fn second_factor_post(State(state): State<AppState>, request: Request)
     }
 }
 
-pub async fn logout_post(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub(super) async fn logout_post(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = cookie_value(&headers, staff::request::cookie_name(&state)) {
         if let Err(e) = staff::end(&state.db, token).await {
             return internal(e);
@@ -115,7 +115,7 @@ pub async fn logout_post(State(state): State<AppState>, headers: HeaderMap) -> R
     without_session(&state, see_other("/desk/login?ended=1"))
 }
 
-pub async fn logout_everywhere_post(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub(super) async fn logout_everywhere_post(State(state): State<AppState>, headers: HeaderMap) -> Response {
     match session_of(&state, &headers).await {
         Ok(Some((session, _))) => {
             if let Err(e) = staff::end_all(&state.db, &state.keyring, &session.staff).await {
@@ -128,7 +128,7 @@ pub async fn logout_everywhere_post(State(state): State<AppState>, headers: Head
     without_session(&state, see_other("/desk/login?ended=1"))
 }
 
-pub async fn join_post(State(state): State<AppState>, Path(token): Path<String>, request: Request) -> Response {
+pub(super) async fn join_post(State(state): State<AppState>, Path(token): Path<String>, request: Request) -> Response {
     let (parts, posted) = match read_form(&state, request).await {
         Ok(read) => read,
         Err(response) => return response,

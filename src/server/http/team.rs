@@ -23,7 +23,7 @@ use axum::{
 use leptos::prelude::provide_context;
 
 /// Posts to the team page; the field `action` names the change.
-pub async fn team_post(State(state): State<AppState>, request: Request) -> Response {
+pub(super) async fn team_post(State(state): State<AppState>, request: Request) -> Response {
     let (parts, posted, staff) = match signed_in(&state, request).await {
         Ok(read) => read,
         Err(response) => return response,
@@ -42,7 +42,7 @@ pub async fn team_post(State(state): State<AppState>, request: Request) -> Respo
 
 /// A person's role and queues. A refused change renders the team page with that person's
 /// form open again.
-pub async fn change_person(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
+pub(super) async fn change_person(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
     let person = posted.one("person");
     let result = match Role::parse(&posted.one("role")) {
         Some(role) => team::change(&state.db, &state.keyring, &staff, &person, role, &posted.all("queues")).await,
@@ -66,7 +66,7 @@ pub async fn change_person(state: &AppState, parts: Parts, posted: Posted, staff
     }
 }
 
-pub async fn invite(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
+pub(super) async fn invite(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
     let state = state.clone();
     if !staff.is_lead_or_admin() {
         return AppError::NotFound.into_response();
@@ -107,7 +107,7 @@ pub async fn invite(state: &AppState, parts: Parts, posted: Posted, staff: staff
     }
 }
 
-pub async fn deactivate(state: &AppState, person: &str, staff: staff::Staff) -> Response {
+pub(super) async fn deactivate(state: &AppState, person: &str, staff: staff::Staff) -> Response {
     match team::deactivate(&state.db, &state.keyring, &staff, person).await {
         Ok(true) => see_other("/desk/team?saved=deactivate"),
         Ok(false) => AppError::NotFound.into_response(),
@@ -115,7 +115,7 @@ pub async fn deactivate(state: &AppState, person: &str, staff: staff::Staff) -> 
     }
 }
 
-pub async fn add_embassy(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
+pub(super) async fn add_embassy(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
     let state = state.clone();
     if staff.role != Role::Admin {
         return AppError::NotFound.into_response();
@@ -144,7 +144,7 @@ pub async fn add_embassy(state: &AppState, parts: Parts, posted: Posted, staff: 
     }
 }
 
-pub async fn service_levels(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
+pub(super) async fn service_levels(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
     let state = state.clone();
     let embassy = posted.one("embassy");
     let allowed = match staff.role {

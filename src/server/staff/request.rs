@@ -20,7 +20,7 @@ pub fn cookie_name(state: &AppState) -> &'static str {
     host_cookie_name(state, "__Host-desk", "desk")
 }
 
-pub fn session_cookie(state: &AppState, token: &str, max_age: i64) -> HeaderValue {
+fn session_cookie(state: &AppState, token: &str, max_age: i64) -> HeaderValue {
     session_cookie_value(cookie_name(state), token, max_age)
 }
 
