@@ -6,6 +6,8 @@ import { defineConfig } from '@playwright/test';
 const port = Number(process.env.E2E_PORT ?? 3100);
 // The server's data dir, shared with specs that run the `reply` command.
 process.env.E2E_DATA_DIR ??= `/tmp/embassy-desk-e2e-${port}`;
+// The key file lives outside the data dir, as in production.
+process.env.EMBASSY_DESK_KEY_FILE ??= `${process.env.E2E_DATA_DIR}.keyring`;
 
 export default defineConfig({
   testDir: './tests',
@@ -41,7 +43,7 @@ export default defineConfig({
   webServer: {
     command: '../.ci/e2e-server',
     url: `http://127.0.0.1:${port}/api/health`,
-    env: { E2E_PORT: String(port), E2E_DATA_DIR: process.env.E2E_DATA_DIR! },
+    env: { E2E_PORT: String(port), E2E_DATA_DIR: process.env.E2E_DATA_DIR!, EMBASSY_DESK_KEY_FILE: process.env.EMBASSY_DESK_KEY_FILE! },
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'pipe',

@@ -146,6 +146,8 @@ vocabulary! {
         DashboardExport = "dashboard.export",
         AuditCheck = "audit.check",
         KeyAdd = "key.add",
+        KeyRewrap = "key.rewrap",
+        KeyRetire = "key.retire",
         AuditView = "audit.view",
     }
 }

@@ -28,10 +28,12 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
-    /// Create the key file, or add a new active key to it with --rotate.
+    /// Create the key file; or rotate, re-wrap, retire and list its keys.
     Keygen {
-        /// Add a new key to an existing key file; older keys stay to open older values.
-        #[arg(long)]
+        #[command(subcommand)]
+        action: Option<KeygenAction>,
+        /// The same as `keygen rotate`.
+        #[arg(long, hide = true)]
         rotate: bool,
     },
     /// Create an admin account. Asks for the password twice unless --password-stdin is given.
@@ -80,6 +82,23 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum KeygenAction {
+    /// Add a new active key and re-wrap every wrapped case key and second-factor secret
+    /// under it (a running server takes the new key up within a minute).
+    Rotate,
+    /// Go on with an interrupted rotation: re-wrap what still names an older key.
+    Rewrap,
+    /// Remove an old key from the key file once nothing uses it. Copies of the database
+    /// made before its rotation can then no longer be read with this key file.
+    Retire {
+        /// The key's id (see `keygen status`).
+        key_id: u32,
+    },
+    /// List the keys: active, still in use, retired.
+    Status,
 }
 
 #[derive(Subcommand, Debug)]
@@ -137,16 +156,14 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             println!("database is up to date");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Keygen { rotate: false } => {
+        Command::Keygen { action: None, rotate: false } => {
+            startup::check_key_file_place(&config).map_err(|e| s(&e))?;
             Keyring::generate_file(&config.key_file).map_err(|e| s(&e))?;
             println!("created key file {} — back it up apart from the database", config.key_file.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Keygen { rotate: true } => {
-            let id = Keyring::rotate_file(&config.key_file).map_err(|e| s(&e))?;
-            println!("added key {id} to {}; new values are sealed with it", config.key_file.display());
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Keygen { action: Some(action), .. } => keygen(config, action).await.map(|()| ExitCode::SUCCESS),
+        Command::Keygen { action: None, rotate: true } => keygen(config, KeygenAction::Rotate).await.map(|()| ExitCode::SUCCESS),
         Command::CreateAdmin { login, password_stdin } => create_admin(config, &login, password_stdin).await.map(|()| ExitCode::SUCCESS),
         Command::Seed { cases, embassies } => {
             let (state, _) = startup::prepare(config).await.map_err(|e| s(&e))?;
@@ -170,6 +187,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
         }
         Command::Reply { reference } => reply(config, &reference).await.map(|()| ExitCode::SUCCESS),
         Command::Audit { command: AuditCommand::Verify } => {
+            startup::check_key_file_place(&config).map_err(|e| s(&e))?;
             let keyring = Keyring::load(&config.key_file).map_err(|e| s(&e))?;
             let db = startup::open_db(&config).await.map_err(|e| s(&e))?;
             match audit::verify(&db, &keyring).await.map_err(|e| s(&e))? {
@@ -181,6 +199,51 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             }
         }
     }
+}
+
+/// Rotates, re-wraps, retires or lists the master keys.
+async fn keygen(config: Config, action: KeygenAction) -> Result<(), String> {
+    use crate::server::keys;
+    // The key file must exist: rotating a key file made just now would be a mistake.
+    Keyring::load(&config.key_file).map_err(|e| e.to_string())?;
+    let (state, _) = startup::prepare(config).await.map_err(|e| e.to_string())?;
+    let (db, keyring, key_file) = (&state.db, &state.keyring, &state.config.key_file);
+    match action {
+        KeygenAction::Rotate => {
+            let (id, counts) = keys::rotate(db, keyring, key_file).await.map_err(|e| e.to_string())?;
+            println!(
+                "added key {id} to {}; re-wrapped {} case keys and {} second-factor secrets under it",
+                key_file.display(),
+                counts.case_keys,
+                counts.secrets
+            );
+        }
+        KeygenAction::Rewrap => {
+            let counts = keys::rewrap::run(db, keyring).await.map_err(|e| e.to_string())?;
+            let left = keys::rewrap::uses(db, keyring, None).await.map_err(|e| e.to_string())?;
+            println!("re-wrapped {} case keys and {} second-factor secrets; {} values still name an older key", counts.case_keys, counts.secrets, left.total());
+        }
+        KeygenAction::Retire { key_id } => {
+            keys::retire(db, keyring, key_file, key_id).await.map_err(|e| e.to_string())?;
+            println!("retired key {key_id}: copies of the database made before its rotation can no longer be read with {}", key_file.display());
+        }
+        KeygenAction::Status => {
+            let records = db::key_checks::all(&mut *db.acquire().await.map_err(|e| e.to_string())?).await.map_err(|e| e.to_string())?;
+            for record in records {
+                let id = u32::try_from(record.key_id).unwrap_or(u32::MAX);
+                let state = if record.retired_at.is_some() {
+                    "retired".to_owned()
+                } else if id == keyring.active_key_id() {
+                    format!("active{}", if record.rewrapped_at.is_some() { "" } else { ", re-wrap not finished" })
+                } else {
+                    let uses = keys::rewrap::uses(db, keyring, Some(id)).await.map_err(|e| e.to_string())?;
+                    format!("older, used by {} values", uses.total())
+                };
+                println!("key {id}: {state}");
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn serve(config: Config) -> Result<(), String> {

@@ -28,6 +28,10 @@ pub struct Config {
     pub log_filter: String,
     pub public_url: String,
     pub retention_days: u32,
+    /// Days the active master key serves before the server adds a new one; 0 = never.
+    pub rotate_days: u32,
+    /// Days after a rotation's re-wrap ends before older keys are retired; 0 = never.
+    pub retire_after_days: u32,
     pub environment: Environment,
     pub site_root: PathBuf,
     pub max_body_bytes: usize,
@@ -63,10 +67,20 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("EMBASSY_DESK_LISTEN", "127.0.0.1:3000", "address and port to listen on"),
     ("DATABASE_URL", "sqlite://<data dir>/embassy-desk.sqlite", "SQLite file, or postgres://user:pass@host/db"),
     ("EMBASSY_DESK_DATA_DIR", "./data", "directory for the SQLite database and the key file"),
-    ("EMBASSY_DESK_KEY_FILE", "<data dir>/keyring", "key file holding the master keys"),
+    (
+        "EMBASSY_DESK_KEY_FILE",
+        "$CREDENTIALS_DIRECTORY/keyring, else ~/.config/embassy-desk/keyring",
+        "key file holding the master keys; kept outside the data dir (production refuses one inside it)",
+    ),
     ("EMBASSY_DESK_LOG", "info", "log filter (tracing EnvFilter syntax)"),
     ("EMBASSY_DESK_PUBLIC_URL", "http://<listen address>", "address people use to reach the desk (links, CSRF origin)"),
     ("EMBASSY_DESK_RETENTION_DAYS", "365", "days a closed case is kept before it is purged"),
+    ("EMBASSY_DESK_ROTATE_DAYS", "30", "days before the server adds a new master key and re-wraps under it; 0 = only `keygen rotate`"),
+    (
+        "EMBASSY_DESK_RETIRE_AFTER_DAYS",
+        "7",
+        "days after a rotation before older keys are retired (backups older than that become unreadable); 0 = only `keygen retire`",
+    ),
     ("EMBASSY_DESK_ENV", "development", "development or production"),
     ("EMBASSY_DESK_SITE_ROOT", "target/site", "built static assets (WASM, JS, CSS); the build's hash.txt stays beside the binary"),
     ("EMBASSY_DESK_MAX_BODY_BYTES", "2097152", "largest request body accepted"),
@@ -92,7 +106,12 @@ impl Config {
             Some(other) => return Err(bad("EMBASSY_DESK_ENV", format!("must be development or production, got {other:?}"))),
         };
         let data_dir = PathBuf::from(get("EMBASSY_DESK_DATA_DIR").unwrap_or_else(|| "./data".into()));
-        let key_file = get("EMBASSY_DESK_KEY_FILE").map(PathBuf::from).unwrap_or_else(|| data_dir.join("keyring"));
+        let key_file = match get("EMBASSY_DESK_KEY_FILE") {
+            Some(path) => PathBuf::from(path),
+            None => default_key_file(&get).ok_or_else(|| {
+                bad("EMBASSY_DESK_KEY_FILE", "has no default here (neither CREDENTIALS_DIRECTORY nor HOME is set); set it to a path outside the data dir")
+            })?,
+        };
         let database_url = get("DATABASE_URL").unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("embassy-desk.sqlite").display()));
         let backend = if database_url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -124,6 +143,17 @@ impl Config {
                 .ok_or_else(|| bad("EMBASSY_DESK_RETENTION_DAYS", format!("must be a whole number of days from 1 to 3650, got {v:?}")))?,
             None => 365,
         };
+        let days = |name: &'static str, default: u32| match get(name) {
+            Some(v) => v
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|d| *d <= 3650)
+                .ok_or_else(|| bad(name, format!("must be a whole number of days from 0 to 3650, got {v:?}"))),
+            None => Ok(default),
+        };
+        let rotate_days = days("EMBASSY_DESK_ROTATE_DAYS", 30)?;
+        let retire_after_days = days("EMBASSY_DESK_RETIRE_AFTER_DAYS", 7)?;
         let max_body_bytes = match get("EMBASSY_DESK_MAX_BODY_BYTES") {
             Some(v) => v
                 .trim()
@@ -142,6 +172,8 @@ impl Config {
             log_filter: get("EMBASSY_DESK_LOG").unwrap_or_else(|| "info".into()),
             public_url,
             retention_days,
+            rotate_days,
+            retire_after_days,
             environment,
             site_root: PathBuf::from(get("EMBASSY_DESK_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
             max_body_bytes,
@@ -158,6 +190,17 @@ impl Config {
     }
 }
 
+/// Where the key file is when `EMBASSY_DESK_KEY_FILE` is not set: the credential a systemd
+/// unit passes in (`LoadCredential=keyring:…`), else the user's configuration directory —
+/// never the data dir, so that a copy of the data dir holds no key.
+fn default_key_file(get: &impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    if let Some(dir) = get("CREDENTIALS_DIRECTORY") {
+        return Some(PathBuf::from(dir).join("keyring"));
+    }
+    let config_home = get("XDG_CONFIG_HOME").map(PathBuf::from).or_else(|| get("HOME").map(|home| PathBuf::from(home).join(".config")))?;
+    Some(config_home.join("embassy-desk").join("keyring"))
+}
+
 fn is_local_or_onion(host_port: &str) -> bool {
     let host = host_port.rsplit_once(':').map_or(host_port, |(h, _)| h);
     host.ends_with(".onion") || matches!(host, "localhost" | "127.0.0.1" | "[::1]")
@@ -169,24 +212,38 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        map.entry("HOME".into()).or_insert_with(|| "/home/desk".into());
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
     #[test]
     fn defaults_serve_sqlite_under_data() {
-        let c = config(&[]).unwrap();
+        let c = config(&[("HOME", "/home/desk")]).unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:3000");
         assert_eq!(c.backend, Backend::Sqlite);
         assert_eq!(c.database_url, "sqlite://./data/embassy-desk.sqlite?mode=rwc");
-        assert_eq!(c.key_file, PathBuf::from("./data/keyring"));
+        assert_eq!(c.key_file, PathBuf::from("/home/desk/.config/embassy-desk/keyring"));
         assert_eq!(c.public_origin(), "http://127.0.0.1:3000");
         assert_eq!(c.retention_days, 365);
+        assert_eq!((c.rotate_days, c.retire_after_days), (30, 7));
+    }
+
+    #[test]
+    fn the_key_file_defaults_to_a_place_outside_the_data_dir() {
+        let c = config(&[("HOME", "/home/desk"), ("XDG_CONFIG_HOME", "/etc/xdg-desk")]).unwrap();
+        assert_eq!(c.key_file, PathBuf::from("/etc/xdg-desk/embassy-desk/keyring"));
+        let c = config(&[("HOME", "/home/desk"), ("CREDENTIALS_DIRECTORY", "/run/credentials/embassy-desk.service")]).unwrap();
+        assert_eq!(c.key_file, PathBuf::from("/run/credentials/embassy-desk.service/keyring"), "systemd credentials come first");
+        let c = config(&[("EMBASSY_DESK_KEY_FILE", "/srv/keys/desk"), ("CREDENTIALS_DIRECTORY", "/run/credentials/x")]).unwrap();
+        assert_eq!(c.key_file, PathBuf::from("/srv/keys/desk"), "an explicit path wins");
+        let err = Config::from_lookup(|_| None).unwrap_err().to_string();
+        assert!(err.contains("EMBASSY_DESK_KEY_FILE") && !err.contains('\n'), "{err}");
     }
 
     #[test]
     fn postgres_url_switches_backend() {
-        let c = config(&[("DATABASE_URL", "postgres://u:secret@db/desk")]).unwrap();
+        let c = config(&[("HOME", "/h"), ("DATABASE_URL", "postgres://u:secret@db/desk")]).unwrap();
         assert_eq!(c.backend, Backend::Postgres);
         assert!(!format!("{c:?}").contains("secret"));
     }
@@ -199,6 +256,8 @@ mod tests {
             (vec![("EMBASSY_DESK_RETENTION_DAYS", "-3")], "EMBASSY_DESK_RETENTION_DAYS"),
             (vec![("EMBASSY_DESK_RETENTION_DAYS", "0")], "EMBASSY_DESK_RETENTION_DAYS"),
             (vec![("EMBASSY_DESK_ENV", "prod")], "EMBASSY_DESK_ENV"),
+            (vec![("EMBASSY_DESK_ROTATE_DAYS", "monthly")], "EMBASSY_DESK_ROTATE_DAYS"),
+            (vec![("EMBASSY_DESK_RETIRE_AFTER_DAYS", "-1")], "EMBASSY_DESK_RETIRE_AFTER_DAYS"),
             (vec![("EMBASSY_DESK_PUBLIC_URL", "desk.example.org")], "EMBASSY_DESK_PUBLIC_URL"),
             (vec![("EMBASSY_DESK_PUBLIC_URL", "https://me:hunter2@desk.example.org")], "EMBASSY_DESK_PUBLIC_URL"),
             (vec![("DATABASE_URL", "hunter2")], "DATABASE_URL"),

@@ -1,12 +1,10 @@
 //! Start-up: configuration to a ready [`AppState`] — data dir, key file, database,
 //! migrations and the key check — and serving it.
 
-use crate::domain::AuditAction;
 use crate::server::{
-    audit::{self, AuditEvent, Outcome},
     config::{Backend, Config, Environment},
     crypto::{KeyFileError, Keyring},
-    db::{self, key_checks::KeyCheckError, Db, DbError},
+    db::{key_checks::KeyCheckError, Db, DbError},
     http, AppState,
 };
 use leptos::config::{Env, LeptosOptions};
@@ -22,10 +20,19 @@ pub enum StartupError {
     DatabaseFile { path: String, source: std::io::Error },
     #[error("{0}")]
     KeyFile(#[from] KeyFileError),
+    #[error(
+        "a key file is at {old}, inside the data directory (the old default place); nothing was moved: move it out with `mv {old} {new}` \
+         (or set EMBASSY_DESK_KEY_FILE to where it is), and keep it apart from the data directory's backups"
+    )]
+    KeyFileInOldPlace { old: String, new: String },
+    #[error("key file {path} is inside the data directory {data_dir}; production keeps it elsewhere (set EMBASSY_DESK_KEY_FILE), so that a copy of the data holds no key")]
+    KeyFileInDataDir { path: String, data_dir: String },
     #[error("{0}")]
     Db(#[from] DbError),
     #[error("{0}")]
     KeyCheck(#[from] KeyCheckError),
+    #[error("{0}")]
+    Keys(#[from] crate::server::keys::KeyLifecycleError),
     #[error("cannot listen on {addr}: {source}")]
     Listen { addr: std::net::SocketAddr, source: std::io::Error },
 }
@@ -36,8 +43,40 @@ pub struct StartupNotes {
     pub key_file_created: bool,
 }
 
+/// `path` made absolute with its existing part resolved (symbolic links, `..`), so that two
+/// spellings of one place compare equal.
+fn resolved(path: &std::path::Path) -> std::path::PathBuf {
+    if let Ok(real) = path.canonicalize() {
+        return real;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => resolved(parent).join(name),
+        _ => std::env::current_dir().map(|cwd| cwd.join(path)).unwrap_or_else(|_| path.to_owned()),
+    }
+}
+
+/// Refuses a key file left in the data dir by an older default while another path is
+/// configured (starting would make a new key and leave the old one beside the data), and,
+/// in production, a key file inside the data dir.
+pub fn check_key_file_place(config: &Config) -> Result<(), StartupError> {
+    let key_file = resolved(&config.key_file);
+    let data_dir = resolved(&config.data_dir);
+    let old = data_dir.join("keyring");
+    if old.exists() && key_file != old {
+        return Err(StartupError::KeyFileInOldPlace { old: config.data_dir.join("keyring").display().to_string(), new: config.key_file.display().to_string() });
+    }
+    if key_file.starts_with(&data_dir) {
+        if config.environment == Environment::Production {
+            return Err(StartupError::KeyFileInDataDir { path: config.key_file.display().to_string(), data_dir: config.data_dir.display().to_string() });
+        }
+        tracing::warn!("the key file is inside the data directory; production refuses this (set EMBASSY_DESK_KEY_FILE to a path outside it)");
+    }
+    Ok(())
+}
+
 /// Opens the keyring: development creates a missing key file, production requires one.
 pub fn open_keyring(config: &Config) -> Result<(Keyring, bool), StartupError> {
+    check_key_file_place(config)?;
     Ok(match config.environment {
         Environment::Development => Keyring::load_or_create(&config.key_file)?,
         Environment::Production => (Keyring::load(&config.key_file)?, false),
@@ -110,7 +149,7 @@ pub async fn prepare(config: Config) -> Result<(AppState, StartupNotes), Startup
     ensure_data_dir(&config)?;
     let (keyring, key_file_created) = open_keyring(&config)?;
     let db = open_db(&config).await?;
-    record_keys(&db, &keyring).await?;
+    crate::server::keys::record_new_keys(&db, &keyring).await?;
     crate::server::team::ensure_default_desk(&db, &keyring).await?;
     let state = AppState {
         leptos_options: leptos_options(&config),
@@ -128,21 +167,10 @@ pub async fn bind(config: &Config) -> Result<TcpListener, StartupError> {
     TcpListener::bind(config.listen).await.map_err(|source| StartupError::Listen { addr: config.listen, source })
 }
 
-/// Serves until `shutdown` resolves.
+/// Serves until `shutdown` resolves, with the server's background tasks.
 pub async fn serve(state: AppState, listener: TcpListener, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    crate::server::keys::spawn_tasks(&state);
     axum::serve(listener, http::router(state).into_make_service()).with_graceful_shutdown(shutdown).await
-}
-
-/// Checks the keyring against the database and records keys it has not seen, each with an
-/// audit row, in one transaction.
-async fn record_keys(db: &Db, keyring: &Keyring) -> Result<(), StartupError> {
-    let mut tx = db.begin().await?;
-    for id in db::key_checks::verify_and_record(&mut tx, keyring).await? {
-        let key = id.to_string();
-        audit::append(&mut tx, keyring, &AuditEvent::new("system", AuditAction::KeyAdd, Some(&key), Outcome::Ok)).await?;
-    }
-    tx.commit().await.map_err(DbError::from)?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ fn run(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str], stdin: Option
     cmd.args(args)
         .env_clear()
         .env("EMBASSY_DESK_DATA_DIR", dir)
+        .env("EMBASSY_DESK_KEY_FILE", dir.join("keyring"))
         .env("EMBASSY_DESK_LOG", "warn")
         .envs(env.iter().copied())
         .stdin(Stdio::piped())
@@ -107,10 +108,36 @@ fn operator_flow_keygen_migrate_admin_seed_verify() {
     assert_eq!(reply.status.code(), Some(1));
     assert!(text(&reply.stderr).contains("no case has this reference"));
 
-    let rotate = run(d, &[], &["keygen", "--rotate"], None);
-    assert!(text(&rotate.stdout).contains("added key 2"));
-    assert!(run(d, &[], &["migrate"], None).status.success());
-    assert!(run(d, &[], &["audit", "verify"], None).status.success(), "rotation keeps old rows verifiable");
+    // A copy of the database as a backup would hold it, before the rotation.
+    let copy = tempfile::tempdir().unwrap();
+    for file in ["embassy-desk.sqlite", "embassy-desk.sqlite-wal"] {
+        if d.join(file).exists() {
+            std::fs::copy(d.join(file), copy.path().join(file)).unwrap();
+        }
+    }
+    let rotate = run(d, &[], &["keygen", "rotate"], None);
+    assert!(text(&rotate.stdout).contains("added key 2") && text(&rotate.stdout).contains("re-wrapped 2500 case keys"), "{}", text(&rotate.stdout));
+    let too_soon = run(d, &[], &["keygen", "retire", "1"], None);
+    assert_eq!(too_soon.status.code(), Some(1));
+    assert!(text(&too_soon.stderr).contains("wait until every running server"), "{}", text(&too_soon.stderr));
+    tamper(d, &["UPDATE key_checks SET created_at = created_at - 3600"]);
+    for (args, expected) in [(&["keygen", "retire", "2"][..], "is the active key"), (&["keygen", "retire", "7"], "holds no key 7")] {
+        let refused = run(d, &[], args, None);
+        assert_eq!(refused.status.code(), Some(1));
+        let err = text(&refused.stderr);
+        let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+        assert!(errors.len() == 1 && errors[0].contains(expected), "{err}");
+    }
+    let retire = run(d, &[], &["keygen", "retire", "1"], None);
+    assert!(retire.status.success(), "{}", text(&retire.stderr));
+    let status = text(&run(d, &[], &["keygen", "status"], None).stdout);
+    assert!(status.contains("key 1: retired") && status.contains("key 2: active"), "{status}");
+    assert!(run(d, &[], &["audit", "verify"], None).status.success(), "rows MAC'd under the retired key still verify");
+
+    // The old copy, with the key file in force, does not open.
+    let old = run(copy.path(), &[("EMBASSY_DESK_KEY_FILE", d.join("keyring").to_str().unwrap())], &["keygen", "status"], None);
+    assert_eq!(old.status.code(), Some(1));
+    assert!(text(&old.stderr).contains("sealed with key 1, which the key file does not hold"), "{}", text(&old.stderr));
 }
 
 #[test]
@@ -184,4 +211,54 @@ fn audit_verify_names_the_first_changed_removed_reordered_or_inserted_row() {
     verify("audit row 3: its MAC does not match");
     tamper(d, &restore);
     verify("");
+}
+
+#[test]
+fn the_key_file_is_made_outside_the_data_dir_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, home) = (dir.path().join("data"), dir.path().join("home"));
+    let defaults = [("EMBASSY_DESK_KEY_FILE", ""), ("HOME", home.to_str().unwrap())];
+    let migrate = run(&data, &defaults, &["migrate"], None);
+    assert!(migrate.status.success(), "{}", text(&migrate.stderr));
+    let keygen = run(&data, &defaults, &["keygen"], None);
+    assert!(keygen.status.success(), "{}", text(&keygen.stderr));
+    assert!(home.join(".config/embassy-desk/keyring").exists(), "{}", text(&keygen.stdout));
+    assert!(!data.join("keyring").exists(), "nothing of the key is in the data dir");
+
+    let credentials = dir.path().join("credentials");
+    let systemd = [("EMBASSY_DESK_KEY_FILE", ""), ("HOME", home.to_str().unwrap()), ("CREDENTIALS_DIRECTORY", credentials.to_str().unwrap())];
+    assert!(run(&data, &systemd, &["keygen"], None).status.success());
+    assert!(credentials.join("keyring").exists(), "a systemd credential comes first");
+}
+
+#[test]
+fn a_key_file_in_the_old_place_stops_start_up_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(run(d, &[], &["keygen"], None).status.success(), "a key file at <data dir>/keyring, the old default");
+    let home = tempfile::tempdir().unwrap();
+    let out = run(d, &[("EMBASSY_DESK_KEY_FILE", ""), ("HOME", home.path().to_str().unwrap()), ("EMBASSY_DESK_LISTEN", "127.0.0.1:0")], &["serve"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("old default place") && err.contains("mv ") && err.lines().filter(|l| l.starts_with("error:")).count() == 1, "{err}");
+    assert!(d.join("keyring").exists() && !home.path().join(".config/embassy-desk/keyring").exists(), "nothing was moved or made");
+}
+
+#[test]
+fn production_refuses_a_key_file_inside_the_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(run(d, &[], &["keygen"], None).status.success());
+    let production = [("EMBASSY_DESK_ENV", "production"), ("EMBASSY_DESK_PUBLIC_URL", "https://desk.example.org"), ("EMBASSY_DESK_LISTEN", "127.0.0.1:0")];
+    let out = run(d, &production, &["serve"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("inside the data directory"), "{}", text(&out.stderr));
+
+    let outside = tempfile::tempdir().unwrap();
+    let key_file = outside.path().join("keyring");
+    std::fs::rename(d.join("keyring"), &key_file).unwrap();
+    let mut moved = production.to_vec();
+    moved.push(("EMBASSY_DESK_KEY_FILE", key_file.to_str().unwrap()));
+    let out = run(d, &moved, &["audit", "verify"], None);
+    assert!(out.status.success(), "a key file outside the data dir is used: {}", text(&out.stderr));
 }

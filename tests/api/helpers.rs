@@ -146,6 +146,8 @@ impl Drop for TestApp {
 pub fn base_vars(dir: &std::path::Path, database_url: &str, addr: SocketAddr) -> HashMap<String, String> {
     HashMap::from([
         ("EMBASSY_DESK_DATA_DIR".into(), dir.display().to_string()),
+        // Inside the data dir, which development allows (with a warning) and production refuses.
+        ("EMBASSY_DESK_KEY_FILE".into(), dir.join("keyring").display().to_string()),
         ("DATABASE_URL".into(), database_url.to_owned()),
         ("EMBASSY_DESK_LISTEN".into(), addr.to_string()),
         ("EMBASSY_DESK_PUBLIC_URL".into(), format!("http://{addr}")),

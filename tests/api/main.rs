@@ -14,6 +14,7 @@ mod headers;
 mod helpers;
 mod indexes;
 mod intake;
+mod keys;
 mod receipts;
 mod startup;
 mod storage;

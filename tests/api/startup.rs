@@ -49,9 +49,11 @@ async fn production_requires_an_existing_key_file() {
     let mut vars = base_vars(dir.path(), &format!("sqlite://{}?mode=rwc", dir.path().join("db.sqlite").display()), "127.0.0.1:0".parse().unwrap());
     vars.insert("EMBASSY_DESK_ENV".into(), "production".into());
     vars.insert("EMBASSY_DESK_PUBLIC_URL".into(), "https://desk.example.org".into());
+    let keys = tempfile::tempdir().unwrap();
+    vars.insert("EMBASSY_DESK_KEY_FILE".into(), keys.path().join("keyring").display().to_string());
     let err = start_error(&vars).await;
     assert!(err.contains("does not exist") && err.contains("embassy-desk keygen"), "{err}");
-    assert!(!dir.path().join("keyring").exists(), "production never creates a key file");
+    assert!(!keys.path().join("keyring").exists(), "production never creates a key file");
 }
 
 #[tokio::test]

@@ -58,7 +58,8 @@ async fn sealed_case_values_round_trip(app: TestApp) {
         .await
         .unwrap();
     assert!(!stored.windows("Алеся".len()).any(|w| w == "Алеся".as_bytes()));
-    assert_eq!(stored[0], 1, "format version");
+    assert_eq!(stored[0], 2, "format version: padded");
+    assert_eq!(stored.len(), 64 + 45, "a name takes the smallest bucket, whatever its length");
 }
 
 async fn value_moved_to_another_case_or_field_fails(app: TestApp) {
@@ -81,10 +82,10 @@ async fn tampered_or_unknown_key_values_are_errors(app: TestApp) {
     let id = open_sample_case(&app, "Ales", "story").await;
     let key_sql = "SELECT wrapped FROM case_keys WHERE case_id = $1";
     let wrapped: Vec<u8> = sqlx::query_scalar(key_sql).bind(id.as_str()).fetch_one(app.state.db.pool()).await.unwrap();
-    for (byte, expected) in [(0usize, CryptoError::UnknownVersion(2)), (4, CryptoError::UnknownKeyId(0)), (40, CryptoError::Forged)] {
+    for (byte, expected) in [(0usize, CryptoError::UnknownVersion(3)), (4, CryptoError::UnknownKeyId(0)), (40, CryptoError::Forged)] {
         let mut changed = wrapped.clone();
         changed[byte] = match byte {
-            0 => 2,
+            0 => 3,
             4 => 0,
             _ => changed[byte] ^ 0x01,
         };

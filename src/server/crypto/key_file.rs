@@ -3,9 +3,12 @@
 //!
 //! ```text
 //! embassy-desk-keyring v1
-//! key 1 <base64 of 32 bytes> <8 hex digits>
+//! retired 1 <base64 of 32 bytes> <base64 of 32 bytes> <8 hex digits>
+//! key 2 <base64 of 32 bytes> <8 hex digits>
 //! ```
-//! The highest id is the active key; older ones stay to open what they sealed.
+//! The highest key id is the active key; older ones stay to open what they sealed until
+//! they are retired. A retired key keeps only its receipt look-up and audit MAC subkeys,
+//! which open nothing.
 
 use super::SecretKey;
 use base64::{engine::general_purpose::STANDARD, Engine};
@@ -38,22 +41,40 @@ pub enum KeyFileError {
     Exists { path: PathBuf },
     #[error("key file {path} has no key id left for a new key")]
     Full { path: PathBuf },
+    #[error("key {id} is the active key of {path}; rotate first (`embassy-desk keygen rotate`)")]
+    ActiveKey { path: PathBuf, id: u32 },
+    #[error("key file {path} holds no key {id}")]
+    NoSuchKey { path: PathBuf, id: u32 },
     #[error("key file {path} could not be written: {source}")]
     Unwritable { path: PathBuf, source: std::io::Error },
 }
 
-fn check_code(id: u32, key: &[u8; 32]) -> String {
+/// The keys of a key file: full master keys, and what remains of retired ones (receipt
+/// look-up subkey, audit MAC subkey).
+pub(super) struct KeyFile {
+    pub masters: BTreeMap<u32, SecretKey>,
+    pub retired: BTreeMap<u32, (SecretKey, SecretKey)>,
+}
+
+fn check_code(id: u32, keys: &[&[u8; 32]]) -> String {
     let mut h = Sha256::new();
     h.update(b"embassy-desk key file check");
     h.update(id.to_be_bytes());
-    h.update(key);
+    for key in keys {
+        h.update(key);
+    }
     super::hex(&h.finalize()[..4])
 }
 
+fn decode_key(text: &str) -> Result<Zeroizing<[u8; 32]>, &'static str> {
+    let bytes = Zeroizing::new(STANDARD.decode(text).map_err(|_| "key is not valid base64")?);
+    bytes.as_slice().try_into().map(Zeroizing::new).map_err(|_| "key is not 32 bytes long")
+}
+
 /// Parses key file text. `path` only labels errors.
-pub(super) fn parse(path: &Path, text: &str) -> Result<BTreeMap<u32, SecretKey>, KeyFileError> {
+pub(super) fn parse(path: &Path, text: &str) -> Result<KeyFile, KeyFileError> {
     let damaged = |line, what| KeyFileError::Damaged { path: path.to_owned(), line, what };
-    let mut keys = BTreeMap::new();
+    let (mut masters, mut retired) = (BTreeMap::new(), BTreeMap::new());
     let mut seen_magic = false;
     for (n, line) in text.lines().enumerate() {
         let n = n + 1;
@@ -69,33 +90,36 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<BTreeMap<u32, SecretKey>,
             continue;
         }
         let parts: Vec<&str> = line.split_ascii_whitespace().collect();
-        let [word, id, key, check] = parts[..] else {
-            return Err(damaged(n, "expected `key <id> <base64> <check>`"));
+        let (id, keys, check) = match parts[..] {
+            ["key", id, key, check] => (id, vec![key], check),
+            ["retired", id, receipt, audit, check] => (id, vec![receipt, audit], check),
+            _ => return Err(damaged(n, "expected `key <id> <base64> <check>` or `retired <id> <base64> <base64> <check>`")),
         };
-        if word != "key" {
-            return Err(damaged(n, "expected `key <id> <base64> <check>`"));
-        }
         let id: u32 = id.parse().ok().filter(|id| *id > 0).ok_or_else(|| damaged(n, "key id is not a positive number"))?;
-        let bytes = Zeroizing::new(STANDARD.decode(key).map_err(|_| damaged(n, "key is not valid base64"))?);
-        let bytes: [u8; 32] = bytes.as_slice().try_into().map_err(|_| damaged(n, "key is not 32 bytes long"))?;
-        if check_code(id, &bytes) != check {
+        let keys: Vec<Zeroizing<[u8; 32]>> = keys.into_iter().map(|k| decode_key(k).map_err(|what| damaged(n, what))).collect::<Result<_, _>>()?;
+        if check_code(id, &keys.iter().map(|k| &**k).collect::<Vec<_>>()) != check {
             return Err(damaged(n, "check code does not match the key"));
         }
-        if keys.insert(id, SecretKey::from_bytes(bytes)).is_some() {
+        if masters.contains_key(&id) || retired.contains_key(&id) {
             return Err(damaged(n, "key id appears twice"));
         }
+        match &keys[..] {
+            [key] => masters.insert(id, SecretKey::from_bytes(**key)).map(drop),
+            [receipt, audit] => retired.insert(id, (SecretKey::from_bytes(**receipt), SecretKey::from_bytes(**audit))).map(drop),
+            _ => unreachable!("one or two keys per line, matched above"),
+        };
     }
     if !seen_magic {
         return Err(damaged(1, "first line is not `embassy-desk-keyring v1`"));
     }
-    if keys.is_empty() {
+    if masters.is_empty() {
         return Err(KeyFileError::Empty { path: path.to_owned() });
     }
-    Ok(keys)
+    Ok(KeyFile { masters, retired })
 }
 
 /// Reads the key file, refusing one that other users can read.
-pub(super) fn read(path: &Path) -> Result<BTreeMap<u32, SecretKey>, KeyFileError> {
+pub(super) fn read(path: &Path) -> Result<KeyFile, KeyFileError> {
     let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => KeyFileError::Missing { path: path.to_owned() },
         _ => KeyFileError::Unreadable { path: path.to_owned(), source },
@@ -113,16 +137,20 @@ pub(super) fn read(path: &Path) -> Result<BTreeMap<u32, SecretKey>, KeyFileError
     parse(path, &text)
 }
 
-fn render(keys: &BTreeMap<u32, SecretKey>) -> Zeroizing<String> {
+fn render(file: &KeyFile) -> Zeroizing<String> {
     let mut text = Zeroizing::new(format!("{HEADER}{MAGIC}\n"));
-    for (id, key) in keys {
-        text.push_str(&format!("key {id} {} {}\n", STANDARD.encode(key.expose()), check_code(*id, key.expose())));
+    for (id, (receipt, audit)) in &file.retired {
+        let (r, a) = (receipt.expose(), audit.expose());
+        text.push_str(&format!("retired {id} {} {} {}\n", STANDARD.encode(r), STANDARD.encode(a), check_code(*id, &[r, a])));
+    }
+    for (id, key) in &file.masters {
+        text.push_str(&format!("key {id} {} {}\n", STANDARD.encode(key.expose()), check_code(*id, &[key.expose()])));
     }
     text
 }
 
 /// Writes `keys` to a new file created with mode 0600, or replaces `path` atomically.
-pub(super) fn write(path: &Path, keys: &BTreeMap<u32, SecretKey>, replace: bool) -> Result<(), KeyFileError> {
+pub(super) fn write(path: &Path, keys: &KeyFile, replace: bool) -> Result<(), KeyFileError> {
     let unwritable = |source| KeyFileError::Unwritable { path: path.to_owned(), source };
     if !replace && path.exists() {
         return Err(KeyFileError::Exists { path: path.to_owned() });

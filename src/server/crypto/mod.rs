@@ -16,7 +16,7 @@ mod secret_key;
 pub use data_key::{DataKey, DATA_KEY_ID};
 pub use key_file::KeyFileError;
 pub use keyring::{Keyring, KeyringMismatch, SERVER_HOLDER};
-pub use sealed::{key_id_of, open, seal, CryptoError, Place, FORMAT_VERSION, OVERHEAD};
+pub use sealed::{bucket, key_id_of, open, seal, CryptoError, Place, FORMAT_VERSION, MIN_BUCKET, OVERHEAD};
 pub use secret_key::SecretKey;
 
 /// Lower-case hex of `bytes` (check codes, index scopes).

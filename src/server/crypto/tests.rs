@@ -13,8 +13,27 @@ fn sealed_value_opens_where_it_was_sealed() {
     let key = DataKey::generate();
     let p = place(CASE, "value", "narrative");
     let sealed = key.seal(&p, "Мой паспорт истёк".as_bytes());
-    assert_eq!(sealed.len(), OVERHEAD + "Мой паспорт истёк".len());
+    assert_eq!(sealed.len(), OVERHEAD + MIN_BUCKET);
     assert_eq!(&key.open(&p, &sealed).unwrap()[..], "Мой паспорт истёк".as_bytes());
+}
+
+#[test]
+fn padding_hides_a_length_within_its_bucket() {
+    let key = DataKey::generate();
+    let p = place(CASE, "value", "narrative");
+    let len_of = |n: usize| key.seal(&p, &vec![b'a'; n]).len();
+    assert!((0..64).all(|n| len_of(n) == OVERHEAD + 64), "short values all take the smallest bucket");
+    assert_eq!(len_of(64), OVERHEAD + 128);
+    assert_eq!(len_of(100), len_of(127));
+    assert_eq!(len_of(700), OVERHEAD + 1024);
+    assert_ne!(len_of(1023), len_of(1024));
+    assert_eq!(len_of(70_000), OVERHEAD + 128 * 1024);
+    for n in [0, 1, 63, 64, 65, 1000, 70_000] {
+        let plaintext: Vec<u8> = (0..n).map(|i| (i % 251) as u8).collect();
+        assert_eq!(&key.open(&p, &key.seal(&p, &plaintext)).unwrap()[..], &plaintext[..], "{n} bytes round-trip");
+    }
+    // Trailing zero bytes of the value itself are kept.
+    assert_eq!(&key.open(&p, &key.seal(&p, b"ab\0\0")).unwrap()[..], b"ab\0\0");
 }
 
 #[test]
@@ -103,8 +122,53 @@ mod key_files {
         assert!(matches!(Keyring::generate_file(&path), Err(KeyFileError::Exists { .. })));
         assert_eq!(Keyring::rotate_file(&path).unwrap(), 2);
         let rotated = Keyring::load(&path).unwrap();
-        assert_eq!(rotated.key_ids().collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(rotated.key_ids(), vec![1, 2]);
         assert_eq!(rotated.check_value(1), ring.check_value(1), "rotation keeps the old key");
+    }
+
+    #[test]
+    fn a_retired_key_opens_nothing_but_still_checks_tags_and_audit_macs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keyring");
+        Keyring::generate_file(&path).unwrap();
+        let old = Keyring::load(&path).unwrap();
+        let data_key = DataKey::generate();
+        let wrapped = old.wrap_case_key(CASE, &data_key);
+        let secret_place = Place { case: "", table: "people", column: "totp_secret", row: "p1" };
+        let secret = old.seal_secret(&secret_place, b"JBSWY3DPEHPK3PXP");
+        let tag = old.receipt_tag(1, b"123").unwrap();
+        let mac = old.audit_mac(1, b"prev", &[b"row"]).unwrap();
+
+        assert!(matches!(Keyring::retire_in_file(&path, 1), Err(KeyFileError::ActiveKey { id: 1, .. })), "the active key stays");
+        assert_eq!(Keyring::rotate_file(&path).unwrap(), 2);
+        Keyring::retire_in_file(&path, 1).unwrap();
+        assert!(matches!(Keyring::retire_in_file(&path, 9), Err(KeyFileError::NoSuchKey { id: 9, .. })));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.lines().any(|l| l.starts_with("retired 1 ")) && !text.lines().any(|l| l.starts_with("key 1 ")), "{text}");
+
+        let retired = Keyring::load(&path).unwrap();
+        assert_eq!((retired.key_ids(), retired.retired_key_ids(), retired.active_key_id()), (vec![2], vec![1], 2));
+        assert_eq!(retired.unwrap_case_key(CASE, &wrapped).unwrap_err(), CryptoError::UnknownKeyId(1));
+        assert_eq!(retired.open_secret(&secret_place, &secret).unwrap_err(), CryptoError::UnknownKeyId(1));
+        assert_eq!(retired.check_value(1), None);
+        assert_eq!(retired.receipt_tag(1, b"123").unwrap(), tag, "codes issued under key 1 still match");
+        assert_eq!(retired.audit_mac(1, b"prev", &[b"row"]).unwrap(), mac, "the audit chain stays verifiable");
+        assert_eq!(Keyring::rotate_file(&path).unwrap(), 3, "a retired id is never reused");
+    }
+
+    #[test]
+    fn reload_takes_a_rotated_file_and_keeps_the_keys_on_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keyring");
+        Keyring::generate_file(&path).unwrap();
+        let ring = Keyring::load(&path).unwrap();
+        assert!(!ring.reload(&path).unwrap(), "an unchanged file changes nothing");
+        Keyring::rotate_file(&path).unwrap();
+        assert!(ring.reload(&path).unwrap());
+        assert_eq!(ring.active_key_id(), 2);
+        std::fs::write(&path, "damaged").unwrap();
+        assert!(ring.reload(&path).is_err());
+        assert_eq!(ring.key_ids(), vec![1, 2], "a damaged file leaves the loaded keys in use");
     }
 
     #[test]
