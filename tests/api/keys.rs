@@ -98,4 +98,30 @@ async fn the_server_takes_up_a_rotated_key_file(app: TestApp) {
     assert!(keys::record_new_keys(&app.state.db, &other).await.unwrap_err().to_string().contains("not the key this database was sealed with"));
 }
 
-on_both_backends!(an_old_copy_after_retirement_opens_nothing, a_key_still_in_use_is_not_retired, the_server_takes_up_a_rotated_key_file);
+async fn the_schedule_rotates_a_month_old_key_and_retires_the_old_one_a_week_later(app: TestApp) {
+    let (db, keyring, config) = (&app.state.db, &app.state.keyring, &app.state.config);
+    let (case, _) = open_case_with_receipt(&app, "Name", "story", None).await;
+    keys::scheduled(db, keyring, config).await.unwrap();
+    assert_eq!(keyring.active_key_id(), 1, "a new key is not rotated");
+    let day = 24 * 3600;
+    sqlx::query("UPDATE key_checks SET created_at = created_at - $1").bind(31 * day).execute(db.pool()).await.unwrap();
+    keys::scheduled(db, keyring, config).await.unwrap();
+    assert_eq!((keyring.active_key_id(), Keyring::load(&config.key_file).unwrap().key_ids()), (2, vec![1, 2]), "rotated after 30 days");
+    let wrapped: Vec<u8> = sqlx::query_scalar("SELECT wrapped FROM case_keys WHERE case_id = $1").bind(case.as_str()).fetch_one(db.pool()).await.unwrap();
+    assert_eq!(embassy_desk::server::crypto::key_id_of(&wrapped).unwrap(), 2, "and re-wrapped");
+
+    sqlx::query("UPDATE key_checks SET created_at = created_at - $1, rewrapped_at = rewrapped_at - $1").bind(6 * day).execute(db.pool()).await.unwrap();
+    keys::scheduled(db, keyring, config).await.unwrap();
+    assert_eq!(keyring.retired_key_ids(), Vec::<u32>::new(), "kept during the grace period");
+    sqlx::query("UPDATE key_checks SET rewrapped_at = rewrapped_at - $1").bind(2 * day).execute(db.pool()).await.unwrap();
+    keys::scheduled(db, keyring, config).await.unwrap();
+    assert_eq!((keyring.key_ids(), keyring.retired_key_ids()), (vec![2], vec![1]), "retired 7 days after the re-wrap");
+    assert!(crate::helpers::read_fields(&app, &case).await.is_ok());
+}
+
+on_both_backends!(
+    an_old_copy_after_retirement_opens_nothing,
+    a_key_still_in_use_is_not_retired,
+    the_server_takes_up_a_rotated_key_file,
+    the_schedule_rotates_a_month_old_key_and_retires_the_old_one_a_week_later
+);

@@ -138,7 +138,7 @@ async fn finish_rotation(db: &Db, keyring: &Keyring) -> Result<(), KeyLifecycleE
 
 /// What the schedule does now: rotate when the active key is older than the rotation
 /// period, retire older keys once the active key's re-wrap ended the grace period ago.
-async fn scheduled(db: &Db, keyring: &Keyring, config: &Config) -> Result<(), KeyLifecycleError> {
+pub async fn scheduled(db: &Db, keyring: &Keyring, config: &Config) -> Result<(), KeyLifecycleError> {
     let records = key_checks::all(&mut *db.acquire().await?).await?;
     let Some(active) = records.iter().find(|r| r.key_id == i64::from(keyring.active_key_id())) else { return Ok(()) };
     if config.rotate_days > 0 && active.created_at + i64::from(config.rotate_days) * DAY_SECS <= now() {
