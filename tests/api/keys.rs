@@ -82,20 +82,25 @@ async fn a_key_still_in_use_is_not_retired(app: TestApp) {
 }
 
 async fn the_server_takes_up_a_rotated_key_file(app: TestApp) {
-    let key_file = app.state.config.key_file.clone();
+    let (db, keyring, key_file) = (&app.state.db, &app.state.keyring, app.state.config.key_file.clone());
+    let (case, _) = open_case_with_receipt(&app, "Name", "story", None).await;
+    // `keygen rotate` run by hand adds a key to the file; the server's next read takes it up.
     Keyring::rotate_file(&key_file).unwrap();
-    // The server reads the key file every minute; a fresh keyring stands for that read here.
-    let fresh = Keyring::load(&key_file).unwrap();
-    assert_eq!(fresh.active_key_id(), 2);
-    keys::record_new_keys(&app.state.db, &fresh).await.unwrap();
-    let recorded: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM key_checks").fetch_one(app.state.db.pool()).await.unwrap();
+    keys::take_up_key_file(db, keyring, &key_file).await.unwrap();
+    assert_eq!(keyring.active_key_id(), 2);
+    let wrapped: Vec<u8> = sqlx::query_scalar("SELECT wrapped FROM case_keys WHERE case_id = $1").bind(case.as_str()).fetch_one(db.pool()).await.unwrap();
+    assert_eq!(embassy_desk::server::crypto::key_id_of(&wrapped).unwrap(), 2, "and finishes the rotation");
+    let recorded: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM key_checks").fetch_one(db.pool()).await.unwrap();
     assert_eq!(recorded, 2);
-    // A key file whose key 2 differs from the recorded one is refused.
+    // A key file whose key 2 differs from the recorded one is refused, and the keys in use stay.
     std::fs::remove_file(&key_file).unwrap();
     Keyring::generate_file(&key_file).unwrap();
     Keyring::rotate_file(&key_file).unwrap();
-    let other = Keyring::load(&key_file).unwrap();
-    assert!(keys::record_new_keys(&app.state.db, &other).await.unwrap_err().to_string().contains("not the key this database was sealed with"));
+    Keyring::rotate_file(&key_file).unwrap();
+    let err = keys::take_up_key_file(db, keyring, &key_file).await.unwrap_err().to_string();
+    assert!(err.contains("not the key this database was sealed with"), "{err}");
+    assert_eq!(keyring.active_key_id(), 2);
+    assert!(crate::helpers::read_fields(&app, &case).await.is_ok());
 }
 
 async fn the_schedule_rotates_a_month_old_key_and_retires_the_old_one_a_week_later(app: TestApp) {

@@ -115,7 +115,7 @@ pub async fn retire(db: &Db, keyring: &Keyring, key_file: &Path, id: u32) -> Res
 
 /// Reads the key file again and, if it changed and the database accepts it (no key of it
 /// differs from the one recorded under its id), uses it from now on and finishes its rotation.
-async fn take_up_key_file(db: &Db, keyring: &Keyring, key_file: &Path) -> Result<(), KeyLifecycleError> {
+pub async fn take_up_key_file(db: &Db, keyring: &Keyring, key_file: &Path) -> Result<(), KeyLifecycleError> {
     let fresh = Keyring::load(key_file)?;
     if fresh.key_ids() == keyring.key_ids() && fresh.retired_key_ids() == keyring.retired_key_ids() {
         return Ok(());
