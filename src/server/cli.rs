@@ -1,10 +1,11 @@
 //! Command line: `serve` (default), `migrate`, `keygen`, `create-admin`, `invite`, `seed`,
-//! `add-embassy`, `reply`, `audit verify`.
+//! `add-embassy`, `reply`, `audit verify`, `backup`, `restore`.
 
 use crate::domain::AuditAction;
 use crate::domain::Role;
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
+    backup::{self, DatabaseLock},
     config::{Config, VARIABLES},
     crypto::Keyring,
     db, seed,
@@ -82,6 +83,19 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Write a consistent copy of the SQLite database to a new file, while the server runs.
+    /// The key file is not in it: back it up apart. (PostgreSQL: use pg_dump.)
+    Backup {
+        /// The new file to write; an existing file is never overwritten.
+        path: std::path::PathBuf,
+    },
+    /// Replace the SQLite database with a backup, after checking it is one, sealed with
+    /// this key file. Refused while a server or another command uses the database.
+    /// (PostgreSQL: use pg_restore.)
+    Restore {
+        /// The backup file, written by `embassy-desk backup`.
+        path: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -149,6 +163,8 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 
 async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
     let s = |e: &dyn std::fmt::Display| e.to_string();
+    // Held until the command ends, so that a restore never swaps the database under it.
+    let _database_lock = if matches!(command, Command::Restore { .. }) { None } else { DatabaseLock::shared(&config)? };
     match command {
         Command::Serve => serve(config).await.map(|()| ExitCode::SUCCESS),
         Command::Migrate => {
@@ -198,6 +214,8 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                 Err(problem) => Err(problem.to_string()),
             }
         }
+        Command::Backup { path } => backup::backup(&config, &path).await.map(|done| println!("{done}")).map(|()| ExitCode::SUCCESS),
+        Command::Restore { path } => backup::restore(&config, &path).await.map(|done| println!("{done}")).map(|()| ExitCode::SUCCESS),
     }
 }
 
@@ -416,7 +434,7 @@ mod tests {
     #[test]
     fn every_command_has_help() {
         Cli::command().debug_assert();
-        for name in ["serve", "migrate", "keygen", "create-admin", "seed", "add-embassy", "invite", "reply", "audit"] {
+        for name in ["serve", "migrate", "keygen", "create-admin", "seed", "add-embassy", "invite", "reply", "audit", "backup", "restore"] {
             assert!(Cli::command().find_subcommand(name).and_then(|c| c.get_about().map(|a| a.to_string())).is_some(), "{name}");
         }
     }

@@ -1,6 +1,7 @@
 //! Server-only code: configuration, storage, encryption, audit and the HTTP layers.
 
 pub mod audit;
+pub mod backup;
 pub mod cases;
 pub mod cli;
 pub mod config;

@@ -84,7 +84,7 @@ pub fn open_keyring(config: &Config) -> Result<(Keyring, bool), StartupError> {
 }
 
 /// Creates the data dir (mode 0700) when the SQLite database lives there.
-fn ensure_data_dir(config: &Config) -> Result<(), StartupError> {
+pub(crate) fn ensure_data_dir(config: &Config) -> Result<(), StartupError> {
     if config.backend == Backend::Sqlite && !config.data_dir.exists() {
         let mut builder = std::fs::DirBuilder::new();
         builder.recursive(true);
@@ -96,7 +96,7 @@ fn ensure_data_dir(config: &Config) -> Result<(), StartupError> {
 }
 
 /// The file of a `sqlite:` URL (`sqlite://path?options`), unless it is in memory.
-fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+pub(crate) fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     (!path.is_empty() && path != ":memory:").then(|| path.into())

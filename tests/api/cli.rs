@@ -8,7 +8,7 @@ use std::{
 
 const EXE: &str = env!("CARGO_BIN_EXE_embassy-desk");
 
-fn run(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str], stdin: Option<&str>) -> Output {
+pub(crate) fn run(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(EXE);
     cmd.args(args)
         .env_clear()
@@ -27,7 +27,7 @@ fn run(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str], stdin: Option
     child.wait_with_output().unwrap()
 }
 
-fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
@@ -42,6 +42,8 @@ fn every_command_answers_help() {
         &["create-admin", "--help"],
         &["seed", "--help"],
         &["audit", "verify", "--help"],
+        &["backup", "--help"],
+        &["restore", "--help"],
     ] {
         let out = run(dir.path(), &[], args, None);
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));

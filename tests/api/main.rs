@@ -4,6 +4,7 @@
 
 mod audit_view;
 mod authorisation;
+mod backup;
 mod canary;
 mod cli;
 mod csrf;

@@ -62,6 +62,11 @@ impl From<sqlx::Error> for crate::api::AppError {
     }
 }
 
+/// The SQLite migrations this binary applies, for checking a backup before it is restored.
+pub fn sqlite_migrations() -> &'static Migrator {
+    &SQLITE_MIGRATIONS
+}
+
 /// A pool of connections plus the backend it talks to.
 #[derive(Clone, Debug)]
 pub struct Db {
