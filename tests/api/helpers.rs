@@ -148,6 +148,9 @@ pub fn base_vars(dir: &std::path::Path, database_url: &str, addr: SocketAddr) ->
         ("EMBASSY_DESK_DATA_DIR".into(), dir.display().to_string()),
         // Inside the data dir, which development allows (with a warning) and production refuses.
         ("EMBASSY_DESK_KEY_FILE".into(), dir.join("keyring").display().to_string()),
+        // Test servers rotate no keys on their own; tests drive the schedule themselves.
+        ("EMBASSY_DESK_ROTATE_DAYS".into(), "0".into()),
+        ("EMBASSY_DESK_RETIRE_AFTER_DAYS".into(), "0".into()),
         ("DATABASE_URL".into(), database_url.to_owned()),
         ("EMBASSY_DESK_LISTEN".into(), addr.to_string()),
         ("EMBASSY_DESK_PUBLIC_URL".into(), format!("http://{addr}")),

@@ -104,7 +104,8 @@ async fn the_server_takes_up_a_rotated_key_file(app: TestApp) {
 }
 
 async fn the_schedule_rotates_a_month_old_key_and_retires_the_old_one_a_week_later(app: TestApp) {
-    let (db, keyring, config) = (&app.state.db, &app.state.keyring, &app.state.config);
+    let (db, keyring) = (&app.state.db, &app.state.keyring);
+    let config = &embassy_desk::server::config::Config { rotate_days: 30, retire_after_days: 7, ..(*app.state.config).clone() };
     let (case, _) = open_case_with_receipt(&app, "Name", "story", None).await;
     keys::scheduled(db, keyring, config).await.unwrap();
     assert_eq!(keyring.active_key_id(), 1, "a new key is not rotated");

@@ -158,7 +158,8 @@ pub(super) fn write(path: &Path, keys: &KeyFile, replace: bool) -> Result<(), Ke
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(unwritable)?;
     }
-    let tmp = path.with_extension("new");
+    // A name of its own per writer: two writers never share a half-written file.
+    let tmp = path.with_extension(format!("new.{}.{}", std::process::id(), rand::random::<u32>()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -178,4 +179,21 @@ pub(super) fn write(path: &Path, keys: &KeyFile, replace: bool) -> Result<(), Ke
             _ => unwritable(source),
         })
     }
+}
+
+/// Reads the key file, lets `change` alter it, and writes it back, holding an exclusive lock
+/// on `<key file>.lock` throughout, so that two processes changing the key file at once (the
+/// server's schedule and `keygen rotate`) each see the other's change.
+pub(super) fn update<T>(path: &Path, change: impl FnOnce(&mut KeyFile) -> Result<T, KeyFileError>) -> Result<T, KeyFileError> {
+    let unwritable = |source| KeyFileError::Unwritable { path: path.to_owned(), source };
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let lock = options.open(path.with_extension("lock")).map_err(unwritable)?;
+    lock.lock().map_err(unwritable)?;
+    let mut file = read(path)?;
+    let out = change(&mut file)?;
+    write(path, &file, true)?;
+    Ok(out)
 }

@@ -174,29 +174,30 @@ impl Keyring {
     /// Adds a new random key to an existing key file; it becomes the active key.
     /// Returns the new key id.
     pub fn rotate_file(path: &Path) -> Result<u32, KeyFileError> {
-        let mut file = key_file::read(path)?;
-        let last = file.masters.keys().chain(file.retired.keys()).max().copied().unwrap_or(0);
-        let next = last.checked_add(1).ok_or(KeyFileError::Full { path: path.to_owned() })?;
-        file.masters.insert(next, SecretKey::random());
-        key_file::write(path, &file, true)?;
-        Ok(next)
+        key_file::update(path, |file| {
+            let last = file.masters.keys().chain(file.retired.keys()).max().copied().unwrap_or(0);
+            let next = last.checked_add(1).ok_or(KeyFileError::Full { path: path.to_owned() })?;
+            file.masters.insert(next, SecretKey::random());
+            Ok(next)
+        })
     }
 
     /// Replaces key `id` in the key file by what is needed to check look-up tags and audit
     /// MACs made under it; from then on nothing sealed or wrapped under it opens with this
     /// file. Refuses the active key. The caller checks first that nothing still uses it.
     pub fn retire_in_file(path: &Path, id: u32) -> Result<(), KeyFileError> {
-        let mut file = key_file::read(path)?;
-        if file.retired.contains_key(&id) {
-            return Ok(());
-        }
-        if file.masters.keys().next_back() == Some(&id) {
-            return Err(KeyFileError::ActiveKey { path: path.to_owned(), id });
-        }
-        let master = file.masters.remove(&id).ok_or(KeyFileError::NoSuchKey { path: path.to_owned(), id })?;
-        let subkeys = Subkeys::derive(&master);
-        file.retired.insert(id, (subkeys.receipt, subkeys.audit));
-        key_file::write(path, &file, true)
+        key_file::update(path, |file| {
+            if file.retired.contains_key(&id) {
+                return Ok(());
+            }
+            if file.masters.keys().next_back() == Some(&id) {
+                return Err(KeyFileError::ActiveKey { path: path.to_owned(), id });
+            }
+            let master = file.masters.remove(&id).ok_or(KeyFileError::NoSuchKey { path: path.to_owned(), id })?;
+            let subkeys = Subkeys::derive(&master);
+            file.retired.insert(id, (subkeys.receipt, subkeys.audit));
+            Ok(())
+        })
     }
 
     /// A keyring from raw master keys, for the unit tests.

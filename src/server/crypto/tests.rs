@@ -157,6 +157,20 @@ mod key_files {
     }
 
     #[test]
+    fn rotations_at_once_each_add_their_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("keyring");
+        Keyring::generate_file(&path).unwrap();
+        let mut ids: Vec<u32> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8).map(|_| s.spawn(|| Keyring::rotate_file(&path).unwrap())).collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        ids.sort();
+        assert_eq!(ids, (2..=9).collect::<Vec<_>>(), "no rotation lost another's key");
+        assert_eq!(Keyring::load(&path).unwrap().key_ids(), (1..=9).collect::<Vec<_>>());
+    }
+
+    #[test]
     fn reload_takes_a_rotated_file_and_keeps_the_keys_on_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("keyring");
