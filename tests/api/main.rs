@@ -14,6 +14,7 @@ mod headers;
 mod helpers;
 mod indexes;
 mod intake;
+mod keyed_look_ups;
 mod receipts;
 mod startup;
 mod storage;
