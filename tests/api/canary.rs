@@ -45,7 +45,7 @@ fn assert_absent(what: &str, bytes: &[u8]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sentinels_reach_neither_database_files_nor_logs() {
     let app = spawn_app(Backend::Sqlite).await.unwrap();
-    let (code, receipt) = embassy_desk::server::cases::receipts::prepare(&app.state.keyring).await.unwrap();
+    let (code, receipt) = embassy_desk::server::cases::receipts::prepare(&app.state.keyring);
     let (id, reference) = open_case_with_receipt(&app, NAME, STORY, Some(&receipt)).await;
     let fields = crate::helpers::read_fields(&app, &id).await.unwrap();
     assert_eq!(fields["requester_name"].as_str(), NAME, "the sentinel went through the sealed path");

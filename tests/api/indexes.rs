@@ -133,8 +133,8 @@ async fn queue_queries_use_indexes(app: TestApp) {
             Backend::Postgres => assert!(!p.contains("Seq Scan on case_deadlines"), "{what}: full scan of deadlines\n{p}"),
         }
     }
-    // A session is one probe of its token hash.
-    let p = plan(&app, &staff::session_sql(backend), &[Arg::Bytes(vec![7; 32])]).await;
+    // A session is a probe of its tag under each key of the keyring (two after a rotation).
+    let p = plan(&app, &staff::session_sql(backend, 2), &[Arg::Bytes(vec![7; 32]), Arg::Bytes(vec![8; 32])]).await;
     match backend {
         Backend::Sqlite => assert!(!p.lines().any(|l| l.starts_with("SCAN")), "session: a full scan\n{p}"),
         Backend::Postgres => assert!(!p.contains("Seq Scan"), "session: a full scan\n{p}"),

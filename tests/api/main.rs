@@ -16,6 +16,7 @@ mod helpers;
 mod indexes;
 mod intake;
 mod keys;
+mod keyed_look_ups;
 mod receipts;
 mod startup;
 mod storage;

@@ -1,15 +1,23 @@
 //! Coming back with a reference and secret code: the right code opens, wrong codes and
-//! unknown references get the same refusal, attempts are throttled per reference and
-//! globally, and the code is stored only as an HMAC and a hash.
+//! unknown references get the same refusal no sooner than a fixed time, attempts are
+//! throttled per reference and globally, and the code is stored only as an HMAC tag with
+//! the id of its key.
 
 use crate::{helpers::TestApp, on_both_backends, storage::open_case_with_receipt};
 use embassy_desk::{
     domain::{CaseRef, ReceiptCode},
     server::{
         cases::receipts::{self, FollowUpError, Limits},
+        config::Backend,
         db::throttle::{self, Limit},
     },
 };
+use std::time::{Duration, Instant};
+
+/// The default limits without the minimum answer time, for the tests of everything else.
+fn quick() -> Limits {
+    Limits { min_answer: Duration::ZERO, ..Limits::default() }
+}
 
 async fn verify(app: &TestApp, limits: &Limits, reference: &CaseRef, code: &ReceiptCode) -> Result<String, FollowUpError> {
     receipts::verify(&app.state.db, &app.state.keyring, limits, reference, code).await.map(|id| id.to_string())
@@ -23,9 +31,9 @@ fn other_code(code: &ReceiptCode) -> ReceiptCode {
 }
 
 async fn requester_comes_back_with_reference_and_code(app: TestApp) {
-    let (code, prepared) = receipts::prepare(&app.state.keyring).await.unwrap();
+    let (code, prepared) = receipts::prepare(&app.state.keyring);
     let (case_id, reference) = open_case_with_receipt(&app, "Ales", "story", Some(&prepared)).await;
-    let limits = Limits::default();
+    let limits = quick();
     assert_eq!(verify(&app, &limits, &reference, &code).await.unwrap(), case_id.to_string());
     // Typed as people type it.
     let typed = ReceiptCode::parse(&code.to_string().replace('-', " ")).unwrap();
@@ -36,10 +44,16 @@ async fn requester_comes_back_with_reference_and_code(app: TestApp) {
     let unknown = CaseRef::parse("00000-00000").unwrap();
     assert!(matches!(verify(&app, &limits, &unknown, &code).await, Err(FollowUpError::Refused)));
 
-    let stored: (Vec<u8>, String) =
-        sqlx::query_as("SELECT lookup_tag, code_hash FROM receipts WHERE case_id = $1").bind(case_id.as_str()).fetch_one(app.state.db.pool()).await.unwrap();
-    assert_eq!(stored.0.len(), 32);
-    assert!(stored.1.starts_with("$argon2id$") && !stored.1.contains(code.digits()));
+    // The row holds the tag under the key it names, and nothing else of the code.
+    let (key_id, tag): (i64, Vec<u8>) =
+        sqlx::query_as("SELECT key_id, lookup_tag FROM receipts WHERE case_id = $1").bind(case_id.as_str()).fetch_one(app.state.db.pool()).await.unwrap();
+    assert_eq!(Some(tag), app.state.keyring.receipt_tag(u32::try_from(key_id).unwrap(), code.digits().as_bytes()));
+    let columns_sql = match app.state.db.backend() {
+        Backend::Sqlite => "SELECT name FROM pragma_table_info('receipts') ORDER BY name",
+        Backend::Postgres => "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'receipts' ORDER BY column_name",
+    };
+    let columns: Vec<String> = sqlx::query_scalar(columns_sql).fetch_all(app.state.db.pool()).await.unwrap();
+    assert_eq!(columns, ["case_id", "created_at", "key_id", "lookup_tag"]);
     let outcomes: Vec<(String, String)> = sqlx::query_as("SELECT outcome, COALESCE(object_id, '') FROM audit_log WHERE action = 'receipt.verify' ORDER BY seq")
         .fetch_all(app.state.db.pool())
         .await
@@ -50,9 +64,9 @@ async fn requester_comes_back_with_reference_and_code(app: TestApp) {
 }
 
 async fn attempts_are_throttled_per_reference_known_or_not(app: TestApp) {
-    let (code, prepared) = receipts::prepare(&app.state.keyring).await.unwrap();
+    let (code, prepared) = receipts::prepare(&app.state.keyring);
     let (_, reference) = open_case_with_receipt(&app, "Ales", "story", Some(&prepared)).await;
-    let limits = Limits { per_reference: Limit { max: 3, window_secs: 3600 }, ..Limits::default() };
+    let limits = Limits { per_reference: Limit { max: 3, window_secs: 3600 }, ..quick() };
     let unknown = CaseRef::parse("00000-00000").unwrap();
     for target in [&reference, &unknown] {
         for _ in 0..3 {
@@ -63,7 +77,7 @@ async fn attempts_are_throttled_per_reference_known_or_not(app: TestApp) {
     // Even the right code waits out the window once the reference is throttled…
     assert!(matches!(verify(&app, &limits, &reference, &code).await, Err(FollowUpError::Throttled)));
     // …while another reference is unaffected, and a success resets the count.
-    let (code2, prepared2) = receipts::prepare(&app.state.keyring).await.unwrap();
+    let (code2, prepared2) = receipts::prepare(&app.state.keyring);
     let (_, reference2) = open_case_with_receipt(&app, "Hanna", "story", Some(&prepared2)).await;
     for _ in 0..2 {
         assert!(verify(&app, &limits, &reference2, &other_code(&code2)).await.is_err());
@@ -75,14 +89,34 @@ async fn attempts_are_throttled_per_reference_known_or_not(app: TestApp) {
 }
 
 async fn attempts_are_throttled_globally(app: TestApp) {
-    let limits = Limits { global: Limit { max: 4, window_secs: 3600 }, ..Limits::default() };
-    let (code, _) = receipts::prepare(&app.state.keyring).await.unwrap();
+    let limits = Limits { global: Limit { max: 4, window_secs: 3600 }, ..quick() };
+    let (code, _) = receipts::prepare(&app.state.keyring);
     for i in 0..4 {
         let reference = CaseRef::parse(&format!("0000{i}-00000")).unwrap();
         assert!(matches!(verify(&app, &limits, &reference, &code).await, Err(FollowUpError::Refused)));
     }
     let fresh = CaseRef::parse("11111-11111").unwrap();
     assert!(matches!(verify(&app, &limits, &fresh, &code).await, Err(FollowUpError::Throttled)));
+}
+
+/// Every attempt is answered no sooner than the minimum after it began: a wrong code, an
+/// unknown reference and the right code alike, whatever each costs the server.
+async fn wrong_and_unknown_codes_take_the_same_minimum_time(app: TestApp) {
+    let (code, prepared) = receipts::prepare(&app.state.keyring);
+    let (_, reference) = open_case_with_receipt(&app, "Ales", "story", Some(&prepared)).await;
+    let minimum = Duration::from_millis(300);
+    let limits = Limits { min_answer: minimum, ..Limits::default() };
+    let unknown = CaseRef::parse("00000-00000").unwrap();
+    let wrong = other_code(&code);
+    for (what, reference, code, refused) in
+        [("wrong code", &reference, &wrong, true), ("unknown reference", &unknown, &code, true), ("right code", &reference, &code, false)]
+    {
+        let began = Instant::now();
+        let answer = verify(&app, &limits, reference, code).await;
+        let took = began.elapsed();
+        assert_eq!(matches!(answer, Err(FollowUpError::Refused)), refused, "{what}");
+        assert!(took >= minimum, "{what} answered after {took:?}");
+    }
 }
 
 async fn throttle_windows_open_with_the_first_attempt(app: TestApp) {
@@ -108,4 +142,5 @@ on_both_backends!(
     requester_comes_back_with_reference_and_code,
     attempts_are_throttled_per_reference_known_or_not,
     attempts_are_throttled_globally,
+    wrong_and_unknown_codes_take_the_same_minimum_time,
 );

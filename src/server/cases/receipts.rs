@@ -1,7 +1,9 @@
 //! Receipts: the reference and secret code a requester uses to come back. The code is
-//! stored only as an HMAC (look-up) and an Argon2id hash (verification). Wrong and unknown
-//! codes get the same answer after the same work, and attempts are throttled per reference
-//! (known or not) and globally.
+//! random (83 bits), so it is stored only as an HMAC tag under the keyring's receipt look-up
+//! key, with the id of the key that made it: a slow hash would add nothing to a random
+//! secret, and without the key file a copy of the database cannot test a guess. Wrong codes
+//! and unknown references get the same answer no earlier than a fixed time after the
+//! attempt began, and attempts are throttled per reference (known or not) and globally.
 
 use crate::domain::AuditAction;
 use crate::domain::{CaseId, CaseRef, ReceiptCode};
@@ -10,22 +12,20 @@ use crate::server::{
     crypto::{self, Keyring},
     db::throttle::{self, Limit},
     db::{now, Db, DbError, Tx},
-    staff::passwords::{self, PasswordError},
 };
 use rand::RngCore;
-use secrecy::SecretString;
 use sqlx::Row;
-use tokio::sync::OnceCell;
+use std::time::Duration;
+use subtle::ConstantTimeEq;
 
-/// A code's stored forms, computed before the transaction that stores them (hashing is slow).
+/// A code's stored form: its tag and the id of the key that made it.
 pub struct PreparedReceipt {
     key_id: u32,
     lookup_tag: Vec<u8>,
-    code_hash: String,
 }
 
 /// Draws a new code and computes what is stored of it.
-pub async fn prepare(keyring: &Keyring) -> Result<(ReceiptCode, PreparedReceipt), PasswordError> {
+pub fn prepare(keyring: &Keyring) -> (ReceiptCode, PreparedReceipt) {
     let code = loop {
         let mut bytes = [0u8; 48];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -35,35 +35,36 @@ pub async fn prepare(keyring: &Keyring) -> Result<(ReceiptCode, PreparedReceipt)
     };
     let key_id = keyring.active_key_id();
     let lookup_tag = keyring.receipt_tag(key_id, code.digits().as_bytes()).expect("the active key is in the keyring");
-    let code_hash = passwords::hash(SecretString::from(code.digits().to_owned())).await?;
-    Ok((code, PreparedReceipt { key_id, lookup_tag, code_hash }))
+    (code, PreparedReceipt { key_id, lookup_tag })
 }
 
 /// Stores a prepared receipt for a case, inside the transaction that opens the case.
 pub async fn store(tx: &mut Tx, case_id: &CaseId, receipt: &PreparedReceipt) -> Result<(), DbError> {
-    sqlx::query("INSERT INTO receipts (case_id, key_id, lookup_tag, code_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query("INSERT INTO receipts (case_id, key_id, lookup_tag, created_at) VALUES ($1, $2, $3, $4)")
         .bind(case_id.as_str())
         .bind(i64::from(receipt.key_id))
         .bind(receipt.lookup_tag.as_slice())
-        .bind(&receipt.code_hash)
         .bind(now())
         .execute(&mut **tx)
         .await?;
     Ok(())
 }
 
-/// How many attempts are allowed.
+/// How many attempts are allowed, and how soon an attempt is answered.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     /// Per reference, whether or not it exists.
     pub per_reference: Limit,
     /// All references together: slows down guessing across many references.
     pub global: Limit,
+    /// Every attempt is answered no earlier than this after it began, whatever the answer,
+    /// so that its timing does not tell a known reference from an unknown one.
+    pub min_answer: Duration,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { per_reference: Limit { max: 5, window_secs: 15 * 60 }, global: Limit { max: 600, window_secs: 60 } }
+        Self { per_reference: Limit { max: 5, window_secs: 15 * 60 }, global: Limit { max: 600, window_secs: 60 }, min_answer: Duration::from_millis(250) }
     }
 }
 
@@ -76,19 +77,20 @@ pub enum FollowUpError {
     Throttled,
     #[error(transparent)]
     Db(#[from] DbError),
-    #[error(transparent)]
-    Hash(#[from] PasswordError),
-}
-
-/// A hash to verify against when the reference is unknown, so that path costs the same.
-async fn decoy_hash() -> Result<&'static str, PasswordError> {
-    static DECOY: OnceCell<String> = OnceCell::const_new();
-    DECOY.get_or_try_init(|| passwords::hash(SecretString::from("decoy receipt code".to_owned()))).await.map(String::as_str)
 }
 
 /// Checks a reference and code; on success returns the case and resets the reference's
-/// counter. Every attempt is audited (never with the reference or code).
+/// counter. Every attempt is audited (never with the reference or code), and answered no
+/// earlier than [`Limits::min_answer`] after it began.
 pub async fn verify(db: &Db, keyring: &Keyring, limits: &Limits, reference: &CaseRef, code: &ReceiptCode) -> Result<CaseId, FollowUpError> {
+    let began = tokio::time::Instant::now();
+    let answer = check(db, keyring, limits, reference, code).await;
+    // A timer rather than equal work: an unknown reference reads no row and computes no tag.
+    tokio::time::sleep_until(began + limits.min_answer).await;
+    answer
+}
+
+async fn check(db: &Db, keyring: &Keyring, limits: &Limits, reference: &CaseRef, code: &ReceiptCode) -> Result<CaseId, FollowUpError> {
     let scope = {
         let index = keyring.blind_index(keyring.active_key_id(), "receipt reference", reference.as_str().as_bytes()).expect("active key");
         format!("ref:{}", crypto::hex(&index))
@@ -104,17 +106,23 @@ pub async fn verify(db: &Db, keyring: &Keyring, limits: &Limits, reference: &Cas
     }
     tx.commit().await.map_err(DbError::from)?;
 
-    let row = sqlx::query("SELECT r.case_id, r.code_hash FROM cases c JOIN receipts r ON r.case_id = c.id WHERE c.reference = $1")
+    let row = sqlx::query("SELECT r.case_id, r.key_id, r.lookup_tag FROM cases c JOIN receipts r ON r.case_id = c.id WHERE c.reference = $1")
         .bind(reference.as_str())
         .fetch_optional(db.pool())
         .await
         .map_err(DbError::from)?;
-    let (case_id, stored_hash) = match row {
-        Some(row) => (Some(row.try_get::<String, _>(0).map_err(DbError::from)?), row.try_get::<String, _>(1).map_err(DbError::from)?),
-        None => (None, decoy_hash().await?.to_owned()),
+    let case_id = match row {
+        Some(row) => {
+            let case_id: String = row.try_get(0).map_err(DbError::from)?;
+            let key_id: i64 = row.try_get(1).map_err(DbError::from)?;
+            let stored: Vec<u8> = row.try_get(2).map_err(DbError::from)?;
+            // A tag made with a key the keyring no longer holds matches nothing.
+            let expected = u32::try_from(key_id).ok().and_then(|id| keyring.receipt_tag(id, code.digits().as_bytes()));
+            let matches = expected.is_some_and(|tag| bool::from(tag.ct_eq(&stored)));
+            Some(case_id).filter(|_| matches).and_then(|id| CaseId::parse(&id))
+        }
+        None => None,
     };
-    let matches = passwords::verify(SecretString::from(code.digits().to_owned()), stored_hash).await?;
-    let case_id = case_id.filter(|_| matches).and_then(|id| CaseId::parse(&id));
 
     let mut tx = db.begin().await?;
     let outcome = if case_id.is_some() { Outcome::Ok } else { Outcome::Failed };

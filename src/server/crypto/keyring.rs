@@ -22,6 +22,7 @@ struct Subkeys {
     wrap: SecretKey,
     blind_index: SecretKey,
     receipt: SecretKey,
+    token: SecretKey,
     audit: SecretKey,
     check: SecretKey,
 }
@@ -40,6 +41,7 @@ impl Subkeys {
             wrap: sub(b"wrap case keys"),
             blind_index: sub(b"blind index"),
             receipt: sub(b"receipt look-up"),
+            token: sub(b"token look-up"),
             audit: sub(b"audit mac"),
             check: sub(b"key check"),
         }
@@ -264,6 +266,22 @@ impl Keyring {
     /// so that codes issued before a rotation, or under a key since retired, still match).
     pub fn receipt_tag(&self, key_id: u32, code: &[u8]) -> Option<Vec<u8>> {
         Some(hmac(self.keys().receipt(key_id)?, &[code]).to_vec())
+    }
+
+    /// Look-up tag of a random bearer token (a session cookie, an invitation or setup link)
+    /// under the active key: the only form of the token the database keeps. Without the key
+    /// file nobody can compute it, so write access to the database alone mints no session.
+    pub fn token_tag(&self, token: &str) -> Vec<u8> {
+        let keys = self.keys();
+        hmac(&keys.full[&keys.active].token, &[token.as_bytes()]).to_vec()
+    }
+
+    /// The token's look-up tags under every key of the keyring, the active key's first: a
+    /// token stored before a rotation still matches until it expires (or its key is retired).
+    pub fn token_tags(&self, token: &str) -> Vec<Vec<u8>> {
+        let keys = self.keys();
+        let others = keys.full.iter().filter(|(id, _)| **id != keys.active).map(|(_, k)| k);
+        std::iter::once(&keys.full[&keys.active]).chain(others).map(|k| hmac(&k.token, &[token.as_bytes()]).to_vec()).collect()
     }
 
     /// MAC of an audit row chained to the previous row's MAC, under key `key_id` (retired

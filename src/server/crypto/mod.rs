@@ -1,9 +1,11 @@
 //! Encryption at rest.
 //!
 //! A [`Keyring`] holds the master keys from the key file; HKDF derives from each one the
-//! separate keys for wrapping case keys, blind indexes, receipt look-up, the audit MAC and
-//! the key check. Every case has its own random [`DataKey`]; it seals the case's values and
-//! is stored only wrapped. A sealed value is
+//! separate keys for wrapping case keys, blind indexes, receipt look-up, token look-up, the
+//! audit MAC and the key check. Random secrets (receipt codes, session, invitation and setup
+//! tokens) are stored only as HMAC tags under their look-up key, never as plain hashes.
+//! Every case has its own random [`DataKey`]; it seals the case's values and is stored only
+//! wrapped. A sealed value is
 //! `version (1) | key id (4, big-endian) | nonce (24) | ciphertext + tag (16)`
 //! under XChaCha20-Poly1305, with associated data that binds it to its [`Place`].
 
@@ -29,19 +31,13 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// A new bearer token (256 random bits, URL-safe base64) for a session cookie or a link.
-/// Only its [`token_hash`] is stored.
+/// Only its [`Keyring::token_tag`] is stored.
 pub fn random_token() -> String {
     use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
     use rand::RngCore;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// What the database keeps of a bearer token: its SHA-256.
-pub fn token_hash(token: &str) -> Vec<u8> {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(token.as_bytes()).to_vec()
 }
 
 #[cfg(test)]

@@ -101,6 +101,26 @@ fn subkeys_differ_by_purpose() {
 }
 
 #[test]
+fn token_tags_are_keyed_and_match_across_a_rotation() {
+    use sha2::{Digest, Sha256};
+    let ring = Keyring::from_raw_keys([(1, [7u8; 32])]);
+    let stored = ring.token_tag("session token");
+    assert_eq!(stored.len(), 32);
+    assert_ne!(stored, Sha256::digest(b"session token").to_vec(), "not a plain hash");
+    assert_ne!(Some(stored.clone()), ring.receipt_tag(1, b"session token"), "its own subkey");
+    assert_eq!(ring.token_tags("session token"), vec![stored.clone()]);
+    assert!(!Keyring::from_raw_keys([(1, [9u8; 32])]).token_tags("session token").contains(&stored), "another key file's tags differ");
+
+    let rotated = Keyring::from_raw_keys([(1, [7u8; 32]), (2, [8u8; 32]), (3, [6u8; 32])]);
+    let tags = rotated.token_tags("session token");
+    assert_eq!(tags.len(), 3);
+    assert_eq!(tags[0], rotated.token_tag("session token"), "the active key's tag first");
+    assert_ne!(tags[0], stored, "new tokens are stored under the new key");
+    assert!(tags.contains(&stored), "a token stored before the rotation still matches");
+    assert!(!rotated.token_tags("another token").contains(&stored));
+}
+
+#[test]
 fn debug_output_shows_no_key_material() {
     let ring = Keyring::from_raw_keys([(1, [0xAB; 32])]);
     let printed = format!("{ring:?} {:?} {:?}", DataKey::generate(), SecretKey::from_bytes([0xAB; 32]));

@@ -217,6 +217,17 @@ pub(crate) fn push_value_groups(sql: &mut String, first: usize, count: usize, wi
     }
 }
 
+/// `count` numbered placeholders from `$first`, comma-separated: the inside of an `IN (…)`
+/// list, such as a bearer token's look-up tags (one per key of the keyring).
+pub fn placeholder_list(first: usize, count: usize) -> String {
+    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+}
+
+/// A bearer token's look-up tags as arguments (see `Keyring::token_tags`).
+pub fn tag_args(tags: Vec<Vec<u8>>) -> Vec<Arg> {
+    tags.into_iter().map(Arg::Bytes).collect()
+}
+
 /// Current time as UTC seconds since the epoch.
 pub fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
@@ -305,10 +316,50 @@ mod tests {
         assert!(db.pool().execute("INSERT INTO case_fields (case_id, name, sealed) VALUES ('nobody', 'story', x'00')").await.is_err());
     }
 
+    /// Migration 11: sessions and unused invitations stored under a plain SHA-256 can no
+    /// longer match and go; spent invitations stay; receipts keep their tag and lose the hash.
+    #[tokio::test]
+    async fn keyed_look_ups_end_old_sessions_and_unused_links_and_keep_receipts() {
+        use super::{Backend, Db, SQLITE_MIGRATIONS};
+        use sqlx::Executor;
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/desk.sqlite?mode=rwc", dir.path().display());
+        let db = Db::connect(&url, Backend::Sqlite).await.unwrap();
+        let before = sqlx::migrate::Migrator {
+            migrations: SQLITE_MIGRATIONS.migrations.iter().filter(|m| m.version < 11).cloned().collect(),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        before.run(db.pool()).await.unwrap();
+        db.pool()
+            .execute(
+                "INSERT INTO embassies (id, code, country, name, created_at) VALUES ('e1', 'pl', 'PL', 'Poland', 1); \
+                 INSERT INTO queues (id, embassy_id, slug, name, created_at) VALUES ('q1', 'e1', 'general', 'General', 1); \
+                 INSERT INTO cases (id, reference, embassy_id, queue_id, categories, status, priority, language, created_at, updated_at) \
+                   VALUES ('c1', 'R-1', 'e1', 'q1', 'legal', 'new', 2, 'be', 1, 1); \
+                 INSERT INTO people (id, login, password_hash, role, created_at, password_changed_at) VALUES ('p1', 'root', 'x', 'admin', 1, 1); \
+                 INSERT INTO staff_sessions (token_hash, person_id, stage, created_at, last_seen_at) VALUES (x'01', 'p1', 'full', 1, 1); \
+                 INSERT INTO requester_sessions (token_hash, case_id, created_at, last_seen_at) VALUES (x'02', 'c1', 1, 1); \
+                 INSERT INTO invitations (token_hash, role, created_at, expires_at) VALUES (x'03', 'admin', 1, 9999999999); \
+                 INSERT INTO invitations (token_hash, role, created_at, expires_at, used_at, person_id) VALUES (x'04', 'admin', 1, 2, 2, 'p1'); \
+                 INSERT INTO receipts (case_id, key_id, lookup_tag, code_hash, created_at) VALUES ('c1', 1, x'aabb', '$argon2id$', 1);",
+            )
+            .await
+            .unwrap();
+        db.migrate().await.unwrap();
+        let sessions: i64 =
+            sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM staff_sessions) + (SELECT COUNT(*) FROM requester_sessions)").fetch_one(db.pool()).await.unwrap();
+        assert_eq!(sessions, 0, "sessions under a plain hash end");
+        let invitations: Vec<(Vec<u8>, Option<String>)> = sqlx::query_as("SELECT token_hash, person_id FROM invitations").fetch_all(db.pool()).await.unwrap();
+        assert_eq!(invitations, vec![(vec![4], Some("p1".to_owned()))], "only the spent invitation stays");
+        let receipt: (String, i64, Vec<u8>, i64) = sqlx::query_as("SELECT * FROM receipts").fetch_one(db.pool()).await.unwrap();
+        assert_eq!(receipt, ("c1".to_owned(), 1, vec![0xaa, 0xbb], 1), "the receipt keeps its tag and key id, and nothing else");
+    }
+
     #[test]
     fn value_groups_are_numbered_in_order() {
         let mut sql = String::from("INSERT INTO t (a, b) VALUES ");
         super::push_value_groups(&mut sql, 1, 2, 2);
         assert_eq!(sql, "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
+        assert_eq!(super::placeholder_list(3, 2), "$3, $4");
     }
 }

@@ -10,8 +10,8 @@ use crate::server::AppState;
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
     cases::{data_key, ReadError},
-    crypto::{random_token, token_hash, CryptoError, DataKey, Keyring, Place},
-    db::{self, now, Conn, Db, DbError, Tx},
+    crypto::{random_token, CryptoError, DataKey, Keyring, Place},
+    db::{self, arguments, now, placeholder_list, tag_args, Conn, Db, DbError, Tx},
 };
 use axum::http::request::Parts;
 use axum::http::HeaderValue;
@@ -78,8 +78,9 @@ pub(crate) fn message_place<'a>(case_id: &'a str, message_id: &'a str) -> Place<
     Place { case: case_id, table: "case_messages", column: "sealed", row: message_id }
 }
 
-/// Opens a session for a verified case; returns the token for the cookie (never stored).
-pub async fn open_session(db: &Db, case_id: &CaseId) -> Result<String, DbError> {
+/// Opens a session for a verified case; returns the token for the cookie (only its keyed
+/// tag is stored).
+pub async fn open_session(db: &Db, keyring: &Keyring, case_id: &CaseId) -> Result<String, DbError> {
     let token = random_token();
     let at = now();
     let mut tx = db.begin().await?;
@@ -90,7 +91,7 @@ pub async fn open_session(db: &Db, case_id: &CaseId) -> Result<String, DbError> 
         .execute(&mut *tx)
         .await?;
     sqlx::query("INSERT INTO requester_sessions (token_hash, case_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)")
-        .bind(token_hash(&token))
+        .bind(keyring.token_tag(&token))
         .bind(case_id.as_str())
         .bind(at)
         .execute(&mut *tx)
@@ -100,28 +101,31 @@ pub async fn open_session(db: &Db, case_id: &CaseId) -> Result<String, DbError> 
 }
 
 /// The case of a live session, refreshing its idle timer; `None` for an unknown, idle or
-/// expired session (which is then removed).
-pub async fn resume(db: &Db, token: &str) -> Result<Option<CaseId>, DbError> {
-    let hash = token_hash(token);
-    let row =
-        sqlx::query("SELECT case_id, created_at, last_seen_at FROM requester_sessions WHERE token_hash = $1").bind(&hash).fetch_optional(db.pool()).await?;
+/// expired session (which is then removed). Looked up by the token's tags under each key of
+/// the keyring, so a session opened before a rotation lasts until it expires.
+pub async fn resume(db: &Db, keyring: &Keyring, token: &str) -> Result<Option<CaseId>, DbError> {
+    let tags = tag_args(keyring.token_tags(token));
+    let sql = format!("SELECT token_hash, case_id, created_at, last_seen_at FROM requester_sessions WHERE token_hash IN ({})", placeholder_list(1, tags.len()));
+    let row = sqlx::query_with(&sql, arguments(&tags)).fetch_optional(db.pool()).await?;
     let Some(row) = row else { return Ok(None) };
-    let (case_id, created_at, last_seen_at): (String, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+    let (tag, case_id, created_at, last_seen_at): (Vec<u8>, String, i64, i64) = (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?, row.try_get(3)?);
     let at = now();
     if at - last_seen_at > IDLE_SECS || at - created_at > ABSOLUTE_SECS {
-        end_session(db, token).await?;
+        sqlx::query("DELETE FROM requester_sessions WHERE token_hash = $1").bind(&tag).execute(db.pool()).await?;
         return Ok(None);
     }
     // One write a minute at most: reading a page should not always take the write lock.
     if at - last_seen_at >= 60 {
-        sqlx::query("UPDATE requester_sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(at).bind(&hash).execute(db.pool()).await?;
+        sqlx::query("UPDATE requester_sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(at).bind(&tag).execute(db.pool()).await?;
     }
     Ok(CaseId::parse(&case_id))
 }
 
 /// Ends a session (log-out).
-pub async fn end_session(db: &Db, token: &str) -> Result<(), DbError> {
-    sqlx::query("DELETE FROM requester_sessions WHERE token_hash = $1").bind(token_hash(token)).execute(db.pool()).await?;
+pub async fn end_session(db: &Db, keyring: &Keyring, token: &str) -> Result<(), DbError> {
+    let tags = tag_args(keyring.token_tags(token));
+    let sql = format!("DELETE FROM requester_sessions WHERE token_hash IN ({})", placeholder_list(1, tags.len()));
+    sqlx::query_with(&sql, arguments(&tags)).execute(db.pool()).await?;
     Ok(())
 }
 
@@ -256,7 +260,7 @@ pub fn session_cookie(state: &AppState, token: &str, max_age: i64) -> HeaderValu
 pub async fn session_case(state: &AppState) -> Result<Option<CaseId>, AppError> {
     let Some(parts) = leptos::prelude::use_context::<Parts>() else { return Ok(None) };
     match cookie_value(&parts.headers, cookie_name(state)) {
-        Some(token) => Ok(resume(&state.db, token).await?),
+        Some(token) => Ok(resume(&state.db, &state.keyring, token).await?),
         None => Ok(None),
     }
 }

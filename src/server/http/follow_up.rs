@@ -39,7 +39,7 @@ pub(super) async fn login_post(State(state): State<AppState>, request: Request) 
         (_, None) => LoginProblem::CodeShape,
         (Some(reference), Some(code)) => match receipts::verify(&state.db, &state.keyring, &Limits::default(), &reference, &code).await {
             Ok(case_id) => {
-                let token = match follow_up::open_session(&state.db, &case_id).await {
+                let token = match follow_up::open_session(&state.db, &state.keyring, &case_id).await {
                     Ok(t) => t,
                     Err(e) => return AppError::internal(e).into_response(),
                 };
@@ -62,7 +62,7 @@ pub(super) async fn login_post(State(state): State<AppState>, request: Request) 
 pub(super) async fn read_session_form(state: &AppState, request: Request) -> Result<(Parts, Posted, CaseId), Response> {
     let (parts, posted) = read_form(state, request).await?;
     let case = match cookie_value(&parts.headers, follow_up::cookie_name(state)) {
-        Some(token) => follow_up::resume(&state.db, token).await.map_err(|e| AppError::internal(e).into_response())?,
+        Some(token) => follow_up::resume(&state.db, &state.keyring, token).await.map_err(|e| AppError::internal(e).into_response())?,
         None => None,
     };
     match case {
@@ -111,7 +111,7 @@ pub(super) fn clear_session(state: &AppState, mut response: Response) -> Respons
 
 pub(super) async fn logout_post(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = cookie_value(&headers, follow_up::cookie_name(&state)) {
-        if let Err(e) = follow_up::end_session(&state.db, token).await {
+        if let Err(e) = follow_up::end_session(&state.db, &state.keyring, token).await {
             return AppError::internal(e).into_response();
         }
     }

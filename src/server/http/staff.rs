@@ -108,7 +108,7 @@ pub(super) async fn second_factor_post(State(state): State<AppState>, request: R
 
 pub(super) async fn logout_post(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = cookie_value(&headers, staff::request::cookie_name(&state)) {
-        if let Err(e) = staff::end(&state.db, token).await {
+        if let Err(e) = staff::end(&state.db, &state.keyring, token).await {
             return internal(e);
         }
     }

@@ -16,7 +16,6 @@ use crate::server::{
     crypto::Keyring,
     db::throttle::Limit,
     db::{self, now, Db, DbError},
-    staff::passwords::PasswordError,
 };
 use zeroize::Zeroizing;
 
@@ -43,8 +42,6 @@ pub const PER_MINUTE: Limit = Limit { max: 60, window_secs: 60 };
 pub enum IntakeError {
     #[error(transparent)]
     Db(#[from] DbError),
-    #[error(transparent)]
-    Hash(#[from] PasswordError),
     #[error("no embassy can take the case (no default desk)")]
     NoDesk,
 }
@@ -78,7 +75,7 @@ pub async fn submit(db: &Db, keyring: &Keyring, form: &IntakeForm, token: &str) 
         Err(errors) => return Ok(Submission::Invalid(errors)),
     };
     // One short write transaction counts the attempt and sees whether this form was spent
-    // (the cheap checks before the expensive hashing; `spend` below is the binding one).
+    // (the cheap checks before sealing and storing; `spend` below is the binding one).
     let (within, spent) = {
         let mut tx = db.begin().await?;
         let within = db::throttle::hit(&mut tx, "global:intake", PER_MINUTE, at).await?;
@@ -92,7 +89,7 @@ pub async fn submit(db: &Db, keyring: &Keyring, form: &IntakeForm, token: &str) 
     if !within {
         return Ok(Submission::Busy);
     }
-    let (code, receipt) = cases::receipts::prepare(keyring).await?;
+    let (code, receipt) = cases::receipts::prepare(keyring);
     let primary = valid.categories.first().copied();
     let route = {
         let mut conn = db.pool().acquire().await.map_err(DbError::from)?;

@@ -8,8 +8,8 @@ use crate::domain::RuleCode;
 use crate::domain::Role;
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
-    crypto::{random_token, token_hash, Keyring},
-    db::{now, Db, DbError},
+    crypto::{random_token, Keyring},
+    db::{arguments, now, placeholder_list, tag_args, Arg, Db, DbError},
 };
 use secrecy::SecretString;
 use sqlx::Row;
@@ -37,7 +37,7 @@ pub enum InviteError {
     Db(#[from] DbError),
 }
 
-/// Creates a one-time invitation link token (only its hash is stored). Admins invite
+/// Creates a one-time invitation link token (only its keyed tag is stored). Admins invite
 /// anyone; leads invite volunteers of their embassy. Queues must be the embassy's.
 pub async fn invite(db: &Db, keyring: &Keyring, inviter: &Staff, role: Role, embassy_id: Option<&str>, queue_ids: &[String]) -> Result<String, InviteError> {
     let embassy_id = match (inviter.role, role) {
@@ -73,7 +73,7 @@ pub async fn invite(db: &Db, keyring: &Keyring, inviter: &Staff, role: Role, emb
     let token = random_token();
     let at = now();
     sqlx::query("INSERT INTO invitations (token_hash, role, embassy_id, queue_ids, invited_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(token_hash(&token))
+        .bind(keyring.token_tag(&token))
         .bind(role.as_str())
         .bind(embassy_id.as_deref())
         .bind(queue_ids.join(","))
@@ -113,7 +113,7 @@ pub async fn operator_invitation(
     let token = random_token();
     let at = now();
     sqlx::query("INSERT INTO invitations (token_hash, role, embassy_id, queue_ids, invited_by, created_at, expires_at) VALUES ($1, $2, $3, $4, NULL, $5, $6)")
-        .bind(token_hash(&token))
+        .bind(keyring.token_tag(&token))
         .bind(role.as_str())
         .bind(embassy_id)
         .bind(queue_ids.join(","))
@@ -128,24 +128,32 @@ pub async fn operator_invitation(
 }
 
 /// The live (unused, unexpired) invitation behind a link token.
-pub async fn invitation(db: &Db, token: &str) -> Result<Option<Invitation>, DbError> {
-    let row = sqlx::query(
-        "SELECT i.role, i.embassy_id, e.name, i.queue_ids, i.expires_at FROM invitations i LEFT JOIN embassies e ON e.id = i.embassy_id \
-         WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2",
-    )
-    .bind(token_hash(token))
-    .bind(now())
-    .fetch_optional(db.pool())
-    .await?;
+pub async fn invitation(db: &Db, keyring: &Keyring, token: &str) -> Result<Option<Invitation>, DbError> {
+    Ok(live_invitation(db, keyring, token).await?.map(|(_, invitation)| invitation))
+}
+
+/// The live invitation behind a link token and the stored tag that matched it (one of the
+/// token's tags under each key of the keyring).
+async fn live_invitation(db: &Db, keyring: &Keyring, token: &str) -> Result<Option<(Vec<u8>, Invitation)>, DbError> {
+    let mut args = tag_args(keyring.token_tags(token));
+    let sql = format!(
+        "SELECT i.token_hash, i.role, i.embassy_id, e.name, i.queue_ids, i.expires_at FROM invitations i LEFT JOIN embassies e ON e.id = i.embassy_id \
+         WHERE i.token_hash IN ({}) AND i.used_at IS NULL AND i.expires_at > ${}",
+        placeholder_list(1, args.len()),
+        args.len() + 1
+    );
+    args.push(Arg::Int(now()));
+    let row = sqlx::query_with(&sql, arguments(&args)).fetch_optional(db.pool()).await?;
     let Some(row) = row else { return Ok(None) };
-    let queues: String = row.try_get(3)?;
-    Ok(Some(Invitation {
-        role: Role::parse(&row.try_get::<String, _>(0)?).unwrap_or(Role::Volunteer),
-        embassy_id: row.try_get(1)?,
-        embassy_name: row.try_get(2)?,
+    let queues: String = row.try_get(4)?;
+    let invitation = Invitation {
+        role: Role::parse(&row.try_get::<String, _>(1)?).unwrap_or(Role::Volunteer),
+        embassy_id: row.try_get(2)?,
+        embassy_name: row.try_get(3)?,
         queue_ids: queues.split(',').filter(|q| !q.is_empty()).map(str::to_owned).collect(),
-        expires_at: row.try_get(4)?,
-    }))
+        expires_at: row.try_get(5)?,
+    };
+    Ok(Some((row.try_get(0)?, invitation)))
 }
 
 /// Why accepting an invitation failed.
@@ -167,7 +175,7 @@ pub enum AcceptError {
 pub async fn accept(db: &Db, keyring: &Keyring, token: &str, login: &str, password: SecretString, again: &SecretString) -> Result<SignIn, AcceptError> {
     use secrecy::ExposeSecret;
     // An unknown, used or expired link says so before anything else is checked.
-    let invitation = invitation(db, token).await?.ok_or(AcceptError::Gone)?;
+    let (tag, invitation) = live_invitation(db, keyring, token).await?.ok_or(AcceptError::Gone)?;
     let login = login.trim();
     if login.is_empty() {
         return Err(AcceptError::Invalid("login", RuleCode::Required));
@@ -184,7 +192,7 @@ pub async fn accept(db: &Db, keyring: &Keyring, token: &str, login: &str, passwo
     let hash = passwords::hash(password).await.map_err(|e| DbError::Sqlx(sqlx::Error::Protocol(e.to_string())))?;
     let mut tx = db.begin().await?;
     let spent = sqlx::query("UPDATE invitations SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
-        .bind(token_hash(token))
+        .bind(&tag)
         .bind(now())
         .execute(&mut *tx)
         .await
@@ -198,12 +206,7 @@ pub async fn accept(db: &Db, keyring: &Keyring, token: &str, login: &str, passwo
         Err(crate::server::db::people::NewPersonError::LoginTaken(_)) => return Err(AcceptError::Invalid("login", RuleCode::LoginTaken)),
         Err(crate::server::db::people::NewPersonError::Db(e)) => return Err(e.into()),
     };
-    sqlx::query("UPDATE invitations SET person_id = $2 WHERE token_hash = $1")
-        .bind(token_hash(token))
-        .bind(&person_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(DbError::from)?;
+    sqlx::query("UPDATE invitations SET person_id = $2 WHERE token_hash = $1").bind(&tag).bind(&person_id).execute(&mut *tx).await.map_err(DbError::from)?;
     for queue in &invitation.queue_ids {
         sqlx::query("INSERT INTO queue_members (queue_id, person_id) VALUES ($1, $2)")
             .bind(queue)
@@ -214,7 +217,7 @@ pub async fn accept(db: &Db, keyring: &Keyring, token: &str, login: &str, passwo
     }
     let staff = load_staff(&mut tx, db.backend(), &person_id).await?.ok_or(AcceptError::Gone)?;
     let stage = if staff.needs_totp { Stage::Password } else { Stage::Full };
-    let session = insert_session(&mut tx, &person_id, stage).await?;
+    let session = insert_session(&mut tx, keyring, &person_id, stage).await?;
     let actor = staff.actor();
     audit::append(&mut tx, keyring, &AuditEvent::new(&actor, AuditAction::InvitationAccept, Some(&person_id), Outcome::Ok)).await?;
     tx.commit().await.map_err(DbError::from)?;

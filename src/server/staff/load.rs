@@ -23,6 +23,6 @@ pub async fn second_factor_page(state: &AppState, form: Option<FormState>) -> Re
 }
 
 pub async fn invitation_page(state: &AppState, token: &str, form: Option<FormState>) -> Result<InvitationDto, AppError> {
-    let invitation = staff::invitation(&state.db, token).await?.ok_or(AppError::NotFound)?;
+    let invitation = staff::invitation(&state.db, &state.keyring, token).await?.ok_or(AppError::NotFound)?;
     Ok(InvitationDto { role: invitation.role, embassy: invitation.embassy_name, expires_at: invitation.expires_at, form })
 }

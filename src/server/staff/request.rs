@@ -37,7 +37,7 @@ pub fn without_session(state: &AppState, mut response: Response) -> Response {
 /// The desk session of a request (any stage) and its token.
 pub async fn session_of(state: &AppState, headers: &HeaderMap) -> Result<Option<(Session, String)>, DbError> {
     let Some(token) = cookie_value(headers, cookie_name(state)) else { return Ok(None) };
-    Ok(staff::resume(&state.db, token).await?.map(|s| (s, token.to_owned())))
+    Ok(staff::resume(&state.db, &state.keyring, token).await?.map(|s| (s, token.to_owned())))
 }
 
 /// The signed-in person of a page render or server function: a full session, else
@@ -49,7 +49,7 @@ pub async fn current_staff(state: &AppState) -> Result<staff::Staff, AppError> {
 /// [`current_staff`] on the request's connection, which the page goes on to use.
 pub async fn staff_on(state: &AppState, conn: &mut db::Conn) -> Result<staff::Staff, AppError> {
     let token = desk_token(state)?;
-    match staff::resume_on(conn, state.db.backend(), &token).await? {
+    match staff::resume_on(conn, state.db.backend(), &state.keyring, &token).await? {
         Some(session) if session.stage == Stage::Full => Ok(session.staff),
         _ => Err(AppError::Unauthorized),
     }

@@ -1,5 +1,7 @@
-//! Desk sessions: opened at a sign-in stage, looked up by the keyed hash of their token
-//! on every request, idle and absolute limits, log-out here and everywhere.
+//! Desk sessions: opened at a sign-in stage, looked up on every request by the token's
+//! HMAC tags under the keyring's token look-up key (the active key's and, until they
+//! expire, those of sessions opened before a rotation), idle and absolute limits, log-out
+//! here and everywhere.
 
 use super::{staff_columns, Session, Staff, StaffRow, Stage, ABSOLUTE_SECS, HALF_SIGNED_SECS, IDLE_SECS};
 use crate::domain::AuditAction;
@@ -7,11 +9,11 @@ use crate::domain::AuditAction;
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
     config::Backend,
-    crypto::{random_token, token_hash, Keyring},
-    db::{now, Conn, Db, DbError, Tx},
+    crypto::{random_token, Keyring},
+    db::{arguments, now, placeholder_list, tag_args, Conn, Db, DbError, Tx},
 };
 
-pub(crate) async fn insert_session(tx: &mut Tx, person_id: &str, stage: Stage) -> Result<String, DbError> {
+pub(crate) async fn insert_session(tx: &mut Tx, keyring: &Keyring, person_id: &str, stage: Stage) -> Result<String, DbError> {
     let token = random_token();
     let at = now();
     sqlx::query("DELETE FROM staff_sessions WHERE person_id = $1 AND (last_seen_at < $2 OR created_at < $3)")
@@ -21,7 +23,7 @@ pub(crate) async fn insert_session(tx: &mut Tx, person_id: &str, stage: Stage) -
         .execute(&mut **tx)
         .await?;
     sqlx::query("INSERT INTO staff_sessions (token_hash, person_id, stage, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)")
-        .bind(token_hash(&token))
+        .bind(keyring.token_tag(&token))
         .bind(person_id)
         .bind(stage.as_str())
         .bind(at)
@@ -36,6 +38,8 @@ pub(crate) async fn insert_session(tx: &mut Tx, person_id: &str, stage: Stage) -
 /// A session row with its (active) person.
 #[derive(sqlx::FromRow)]
 struct SessionRow {
+    /// The stored tag that matched, for the statements that follow.
+    token_hash: Vec<u8>,
     stage: String,
     created_at: i64,
     last_seen_at: i64,
@@ -46,43 +50,52 @@ struct SessionRow {
 /// A session's idle timer is written again once this many seconds have passed since it last was.
 const REFRESH_SECS: i64 = 60;
 
-/// The statement reading the session whose token hash is `$1`, with its active person.
-pub fn session_sql(backend: Backend) -> String {
+/// The statement reading the session whose stored tag is one of `$1`…`$tags` (a token's
+/// tags under each key of the keyring), with its active person.
+pub fn session_sql(backend: Backend, tags: usize) -> String {
     format!(
-        "SELECT s.stage, s.created_at, s.last_seen_at, {} FROM staff_sessions s \
-         JOIN people p ON p.id = s.person_id AND p.active = 1 LEFT JOIN embassies e ON e.id = p.embassy_id WHERE s.token_hash = $1",
-        staff_columns(backend)
+        "SELECT s.token_hash, s.stage, s.created_at, s.last_seen_at, {} FROM staff_sessions s \
+         JOIN people p ON p.id = s.person_id AND p.active = 1 LEFT JOIN embassies e ON e.id = p.embassy_id WHERE s.token_hash IN ({})",
+        staff_columns(backend),
+        placeholder_list(1, tags)
     )
 }
 
 /// The session behind `token`, refreshing its idle timer; `None` when it is unknown, idle,
-/// expired, or its person was deactivated. One statement by the token's keyed hash (the
+/// expired, or its person was deactivated. One statement by the token's tags (probes of the
 /// table's primary key); a second when the idle timer is refreshed or the session has ended.
-pub async fn resume(db: &Db, token: &str) -> Result<Option<Session>, DbError> {
-    resume_on(&mut *db.acquire().await?, db.backend(), token).await
+pub async fn resume(db: &Db, keyring: &Keyring, token: &str) -> Result<Option<Session>, DbError> {
+    resume_on(&mut *db.acquire().await?, db.backend(), keyring, token).await
 }
 
 /// [`resume`] on the request's connection.
-pub async fn resume_on(conn: &mut Conn, backend: Backend, token: &str) -> Result<Option<Session>, DbError> {
-    let hash = token_hash(token);
-    let sql = session_sql(backend);
-    let Some(row): Option<SessionRow> = sqlx::query_as(&sql).bind(&hash).fetch_optional(&mut *conn).await? else { return Ok(None) };
+pub async fn resume_on(conn: &mut Conn, backend: Backend, keyring: &Keyring, token: &str) -> Result<Option<Session>, DbError> {
+    let tags = tag_args(keyring.token_tags(token));
+    let sql = session_sql(backend, tags.len());
+    let Some(row): Option<SessionRow> = sqlx::query_as_with(&sql, arguments(&tags)).fetch_optional(&mut *conn).await? else { return Ok(None) };
     let stage = if row.stage == Stage::Full.as_str() { Stage::Full } else { Stage::Password };
     let at = now();
     let lifetime = if stage == Stage::Full { ABSOLUTE_SECS } else { HALF_SIGNED_SECS };
     if at - row.last_seen_at > IDLE_SECS || at - row.created_at > lifetime {
-        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1").bind(&hash).execute(&mut *conn).await?;
+        sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1").bind(&row.token_hash).execute(&mut *conn).await?;
         return Ok(None);
     }
     if at - row.last_seen_at >= REFRESH_SECS {
-        sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(at).bind(&hash).execute(&mut *conn).await?;
+        sqlx::query("UPDATE staff_sessions SET last_seen_at = $1 WHERE token_hash = $2").bind(at).bind(&row.token_hash).execute(&mut *conn).await?;
     }
     Ok(Some(Session { staff: row.staff.into(), stage }))
 }
 
 /// Ends one session (log-out).
-pub async fn end(db: &Db, token: &str) -> Result<(), DbError> {
-    sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1").bind(token_hash(token)).execute(db.pool()).await?;
+pub async fn end(db: &Db, keyring: &Keyring, token: &str) -> Result<(), DbError> {
+    end_in(&mut *db.acquire().await?, keyring, token).await
+}
+
+/// Ends the session of `token` on a connection or in a transaction.
+pub(crate) async fn end_in(conn: &mut Conn, keyring: &Keyring, token: &str) -> Result<(), DbError> {
+    let tags = tag_args(keyring.token_tags(token));
+    let sql = format!("DELETE FROM staff_sessions WHERE token_hash IN ({})", placeholder_list(1, tags.len()));
+    sqlx::query_with(&sql, arguments(&tags)).execute(conn).await?;
     Ok(())
 }
 

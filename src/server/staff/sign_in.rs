@@ -3,12 +3,16 @@
 //! and audited.
 
 use super::totp::TotpSecret;
-use super::{load_staff, passwords, session::insert_session, totp, Staff, Stage, PER_ACCOUNT};
+use super::{
+    load_staff, passwords,
+    session::{end_in, insert_session},
+    totp, Staff, Stage, PER_ACCOUNT,
+};
 use crate::domain::AuditAction;
 
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
-    crypto::{hex, token_hash, Keyring, Place},
+    crypto::{hex, Keyring, Place},
     db::throttle::{self},
     db::{now, Db, DbError},
 };
@@ -90,7 +94,7 @@ pub async fn sign_in(db: &Db, keyring: &Keyring, login: &str, password: SecretSt
     };
     throttle::clear(&mut tx, &account_scope(keyring, "login", &login)).await?;
     let stage = if staff.has_totp || staff.needs_totp { Stage::Password } else { Stage::Full };
-    let token = insert_session(&mut tx, &person_id, stage).await?;
+    let token = insert_session(&mut tx, keyring, &person_id, stage).await?;
     audit::append(&mut tx, keyring, &AuditEvent::new(&staff.actor(), AuditAction::LoginPassword, Some(&person_id), Outcome::Ok)).await?;
     tx.commit().await?;
     Ok(SignIn::Session { token, stage })
@@ -143,8 +147,8 @@ pub async fn second_factor(db: &Db, keyring: &Keyring, token: &str, staff: &Staf
     sqlx::query("UPDATE people SET totp_last_step = $2 WHERE id = $1").bind(&staff.id).bind(step).execute(&mut *tx).await?;
     throttle::clear(&mut tx, &account_scope(keyring, "totp", &staff.login)).await?;
     // A new token at the change of privilege; the half-signed one ends.
-    sqlx::query("DELETE FROM staff_sessions WHERE token_hash = $1").bind(token_hash(token)).execute(&mut *tx).await?;
-    let token = insert_session(&mut tx, &staff.id, Stage::Full).await?;
+    end_in(&mut tx, keyring, token).await?;
+    let token = insert_session(&mut tx, keyring, &staff.id, Stage::Full).await?;
     audit::append(&mut tx, keyring, &AuditEvent::new(&staff.actor(), action, Some(&staff.id), Outcome::Ok)).await?;
     tx.commit().await?;
     Ok(SignIn::Session { token, stage: Stage::Full })

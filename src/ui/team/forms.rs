@@ -15,7 +15,7 @@ use crate::{
 };
 use leptos::prelude::*;
 
-/// The invitation link just made. The server keeps only its hash, so this is the one
+/// The invitation link just made. The server keeps only its keyed tag, so this is the one
 /// chance to copy it.
 #[component]
 pub fn NewLink(link: String) -> impl IntoView {

@@ -41,7 +41,7 @@ async fn views_and_changes_run_side_by_side(app: TestApp) {
         handles.push(tokio::spawn(async move {
             let mut audited = 0;
             for round in 0..ROUNDS {
-                let staff = staff::resume(&db, &token).await.expect("session read").expect("session open").staff;
+                let staff = staff::resume(&db, &keyring, &token).await.expect("session read").expect("session open").staff;
                 let case = &cases[(task + round) % cases.len()];
                 let (rows, _) = crate::helpers::list_cases(&db, &keyring, &staff, &desk::ListFilter::default()).await.expect("list");
                 assert!(rows.iter().any(|r| r.requester_name.starts_with("Імя")));

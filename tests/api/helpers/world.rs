@@ -157,7 +157,7 @@ impl TestApp {
 
     /// The staff behind a desk cookie, for the tests that call the desk's functions.
     pub async fn session_staff(&self, who: &(impl SignedIn + ?Sized)) -> staff::Staff {
-        staff::resume(&self.state.db, who.cookie().strip_prefix("desk=").unwrap()).await.unwrap().unwrap().staff
+        staff::resume(&self.state.db, &self.state.keyring, who.cookie().strip_prefix("desk=").unwrap()).await.unwrap().unwrap().staff
     }
 
     /// The current TOTP code of a person who is enrolling or enrolled (read from their
