@@ -127,6 +127,7 @@ vocabulary! {
         CaseDeadlineAdd = "case.deadline.add",
         CaseDeadlineDone = "case.deadline.done",
         CaseDeleteRequester = "case.delete.requester",
+        CasePurge = "case.purge",
         CaseSeed = "case.seed",
         ReceiptVerify = "receipt.verify",
         LoginPassword = "login.password",
@@ -143,10 +144,21 @@ vocabulary! {
         PersonQueues = "person.queues",
         EmbassyCreate = "embassy.create",
         EmbassySettings = "embassy.settings",
+        EmbassyRetention = "embassy.retention",
         DashboardExport = "dashboard.export",
         AuditCheck = "audit.check",
         KeyAdd = "key.add",
         AuditView = "audit.view",
+    }
+}
+
+vocabulary! {
+    /// How a purged case ended (`past_cases.outcome`): resolved, closed without a
+    /// resolution, or withdrawn (deleted by its requester).
+    pub enum PastOutcome {
+        Resolved = "resolved",
+        Closed = "closed",
+        Withdrawn = "withdrawn",
     }
 }
 

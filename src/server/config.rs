@@ -28,6 +28,9 @@ pub struct Config {
     pub log_filter: String,
     pub public_url: String,
     pub retention_days: u32,
+    /// The server purges closed cases past their retention at every multiple of this since
+    /// the Unix epoch (a day: at midnight UTC).
+    pub purge_interval: std::time::Duration,
     pub environment: Environment,
     pub site_root: PathBuf,
     pub max_body_bytes: usize,
@@ -66,7 +69,8 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("EMBASSY_DESK_KEY_FILE", "<data dir>/keyring", "key file holding the master keys"),
     ("EMBASSY_DESK_LOG", "info", "log filter (tracing EnvFilter syntax)"),
     ("EMBASSY_DESK_PUBLIC_URL", "http://<listen address>", "address people use to reach the desk (links, CSRF origin)"),
-    ("EMBASSY_DESK_RETENTION_DAYS", "365", "days a closed case is kept before it is purged"),
+    ("EMBASSY_DESK_RETENTION_DAYS", "365", "days a closed case is kept before it is purged (an admin may set other days per embassy)"),
+    ("EMBASSY_DESK_PURGE_INTERVAL_SECS", "86400", "seconds between purges of closed cases past their retention (runs at multiples of it since 1970, UTC)"),
     ("EMBASSY_DESK_ENV", "development", "development or production"),
     ("EMBASSY_DESK_SITE_ROOT", "target/site", "built static assets (WASM, JS, CSS); the build's hash.txt stays beside the binary"),
     ("EMBASSY_DESK_MAX_BODY_BYTES", "2097152", "largest request body accepted"),
@@ -120,9 +124,19 @@ impl Config {
                 .trim()
                 .parse::<u32>()
                 .ok()
-                .filter(|d| (1..=3650).contains(d))
+                .filter(|d| crate::domain::RETENTION_DAYS.contains(&i64::from(*d)))
                 .ok_or_else(|| bad("EMBASSY_DESK_RETENTION_DAYS", format!("must be a whole number of days from 1 to 3650, got {v:?}")))?,
             None => 365,
+        };
+        let purge_interval = match get("EMBASSY_DESK_PURGE_INTERVAL_SECS") {
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=7 * 86_400).contains(s))
+                .map(std::time::Duration::from_secs)
+                .ok_or_else(|| bad("EMBASSY_DESK_PURGE_INTERVAL_SECS", format!("must be a whole number of seconds from 1 to 604800, got {v:?}")))?,
+            None => std::time::Duration::from_secs(86_400),
         };
         let max_body_bytes = match get("EMBASSY_DESK_MAX_BODY_BYTES") {
             Some(v) => v
@@ -142,6 +156,7 @@ impl Config {
             log_filter: get("EMBASSY_DESK_LOG").unwrap_or_else(|| "info".into()),
             public_url,
             retention_days,
+            purge_interval,
             environment,
             site_root: PathBuf::from(get("EMBASSY_DESK_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
             max_body_bytes,
@@ -182,6 +197,9 @@ mod tests {
         assert_eq!(c.key_file, PathBuf::from("./data/keyring"));
         assert_eq!(c.public_origin(), "http://127.0.0.1:3000");
         assert_eq!(c.retention_days, 365);
+        assert_eq!(c.purge_interval, std::time::Duration::from_secs(86_400));
+        let c = config(&[("EMBASSY_DESK_PURGE_INTERVAL_SECS", "2")]).unwrap();
+        assert_eq!(c.purge_interval, std::time::Duration::from_secs(2));
     }
 
     #[test]
@@ -204,6 +222,8 @@ mod tests {
             (vec![("DATABASE_URL", "hunter2")], "DATABASE_URL"),
             (vec![("EMBASSY_DESK_ENV", "production"), ("EMBASSY_DESK_PUBLIC_URL", "http://desk.example.org")], "EMBASSY_DESK_PUBLIC_URL"),
             (vec![("EMBASSY_DESK_MAX_BODY_BYTES", "lots")], "EMBASSY_DESK_MAX_BODY_BYTES"),
+            (vec![("EMBASSY_DESK_PURGE_INTERVAL_SECS", "0")], "EMBASSY_DESK_PURGE_INTERVAL_SECS"),
+            (vec![("EMBASSY_DESK_PURGE_INTERVAL_SECS", "daily")], "EMBASSY_DESK_PURGE_INTERVAL_SECS"),
         ] {
             let err = config(&vars).unwrap_err().to_string();
             assert!(err.contains(name) && !err.contains('\n'), "{err}");

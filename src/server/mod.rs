@@ -12,6 +12,7 @@ pub mod desk;
 pub mod follow_up;
 pub mod http;
 pub mod intake;
+pub mod retention;
 pub mod seed;
 pub mod staff;
 pub mod startup;

@@ -7,7 +7,7 @@ use crate::server::{
     config::{Backend, Config, Environment},
     crypto::{KeyFileError, Keyring},
     db::{self, key_checks::KeyCheckError, Db, DbError},
-    http, AppState,
+    http, retention, AppState,
 };
 use leptos::config::{Env, LeptosOptions};
 use std::sync::Arc;
@@ -128,9 +128,14 @@ pub async fn bind(config: &Config) -> Result<TcpListener, StartupError> {
     TcpListener::bind(config.listen).await.map_err(|source| StartupError::Listen { addr: config.listen, source })
 }
 
-/// Serves until `shutdown` resolves.
+/// Serves until `shutdown` resolves, purging closed cases past their retention at every
+/// purge interval meanwhile.
 pub async fn serve(state: AppState, listener: TcpListener, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    axum::serve(listener, http::router(state).into_make_service()).with_graceful_shutdown(shutdown).await
+    let config = &state.config;
+    let purge = tokio::spawn(retention::run_every(state.db.clone(), state.keyring.clone(), config.retention_days, config.purge_interval));
+    let served = axum::serve(listener, http::router(state).into_make_service()).with_graceful_shutdown(shutdown).await;
+    purge.abort();
+    served
 }
 
 /// Checks the keyring against the database and records keys it has not seen, each with an

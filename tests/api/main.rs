@@ -15,6 +15,8 @@ mod helpers;
 mod indexes;
 mod intake;
 mod receipts;
+mod retention;
+mod retention_migration;
 mod startup;
 mod storage;
 mod team;
