@@ -68,6 +68,7 @@ vocabulary! {
         Sla = "sla",
         Deactivate = "deactivate",
         Change = "change",
+        Retention = "retention",
     }
 }
 

@@ -30,6 +30,7 @@ on_both_backends!(
     a_purge_leaves_the_dashboards_past_unchanged,
     every_table_with_a_case_id_is_purged,
     the_server_purges_on_its_schedule,
+    an_admin_sets_an_embassys_retention_on_the_team_page,
 );
 
 /// Every text column of every table of the app, as `(table, column)`.
@@ -323,4 +324,33 @@ async fn the_server_purges_on_its_schedule(app: TestApp) {
     server.await.unwrap().unwrap();
     assert!(!exists(&app, &case).await, "purged within ten seconds");
     assert_eq!(app.count(&format!("SELECT COUNT(*) FROM audit_log WHERE action = 'case.purge' AND object_id = '{case}' AND actor = 'system'")).await, 1);
+}
+
+async fn an_admin_sets_an_embassys_retention_on_the_team_page(app: TestApp) {
+    let w = World::build(&app).await;
+    let pl = w.pl.embassy_id.clone();
+    let field = format!("id=\"retention-{pl}-days\"");
+    let page = app.get_desk(&w.lead_pl, "/desk/team").await;
+    assert!(page.body.contains(&field) && page.body.contains("<strong>365</strong>"), "the lead sees the days: {}", page.body);
+    assert!(!page.body.contains(&format!("id=\"retention-{pl}-form\"")), "but no form");
+    assert_eq!(app.post_team(&w.lead_pl, "retention", &[("embassy", &pl), ("days", "30")]).await.status, 404);
+
+    for (days, code) in [("0", "out_of_range"), ("3651", "out_of_range"), ("a year", "not_a_number")] {
+        let page = app.post_team(&w.admin, "retention", &[("embassy", &pl), ("days", days)]).await;
+        assert_eq!(page.status, 422, "{days}: {}", page.body);
+        assert!(page.body.contains(&format!("id=\"retention-{pl}-days-error\"")), "{days} ({code}): {}", page.body);
+        assert!(page.body.contains(&format!("value=\"{days}\"")), "the typed value stays");
+    }
+    assert_eq!(app.audited("embassy.retention", &pl).await, 0);
+    let saved = app.post_team(&w.admin, "retention", &[("embassy", &pl), ("days", "30")]).await;
+    assert_eq!(saved.location.as_deref(), Some("/desk/team?saved=retention"), "{}", saved.body);
+    let stored: Option<i64> = sqlx::query_scalar("SELECT retention_days FROM embassies WHERE id = $1").bind(&pl).fetch_one(app.state.db.pool()).await.unwrap();
+    assert_eq!(stored, Some(30));
+    assert_eq!(app.audited("embassy.retention", &pl).await, 1);
+    assert!(app.get_desk(&w.lead_pl, "/desk/team").await.body.contains("<strong>30</strong>"));
+    // Blank: the server's default again.
+    assert_eq!(app.post_team(&w.admin, "retention", &[("embassy", &pl), ("days", "")]).await.status, 303);
+    let stored: Option<i64> = sqlx::query_scalar("SELECT retention_days FROM embassies WHERE id = $1").bind(&pl).fetch_one(app.state.db.pool()).await.unwrap();
+    assert_eq!(stored, None);
+    assert_eq!(app.post_team(&w.admin, "retention", &[("embassy", "no-such-embassy"), ("days", "30")]).await.status, 404);
 }
