@@ -8,6 +8,7 @@ pub mod ids;
 pub mod intake;
 pub mod query;
 pub mod receipt;
+pub mod retention;
 pub mod role;
 pub mod vocabulary;
 
@@ -16,5 +17,6 @@ pub use date::Date;
 pub use ids::{CaseId, CaseRef};
 pub use query::percent_encode;
 pub use receipt::ReceiptCode;
+pub use retention::{parse_retention_days, RETENTION_DAYS};
 pub use role::Role;
-pub use vocabulary::{AuditAction, AuditPageAction, CaseAction, DeadlineKind, EventKind, NoticeCode, QueueAction, RuleCode, TeamAction};
+pub use vocabulary::{AuditAction, AuditPageAction, CaseAction, DeadlineKind, EventKind, NoticeCode, PastOutcome, QueueAction, RuleCode, TeamAction};

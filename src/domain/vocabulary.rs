@@ -68,6 +68,7 @@ vocabulary! {
         Sla = "sla",
         Deactivate = "deactivate",
         Change = "change",
+        Retention = "retention",
     }
 }
 
@@ -127,6 +128,7 @@ vocabulary! {
         CaseDeadlineAdd = "case.deadline.add",
         CaseDeadlineDone = "case.deadline.done",
         CaseDeleteRequester = "case.delete.requester",
+        CasePurge = "case.purge",
         CaseSeed = "case.seed",
         ReceiptVerify = "receipt.verify",
         LoginPassword = "login.password",
@@ -143,12 +145,23 @@ vocabulary! {
         PersonQueues = "person.queues",
         EmbassyCreate = "embassy.create",
         EmbassySettings = "embassy.settings",
+        EmbassyRetention = "embassy.retention",
         DashboardExport = "dashboard.export",
         AuditCheck = "audit.check",
         KeyAdd = "key.add",
         KeyRewrap = "key.rewrap",
         KeyRetire = "key.retire",
         AuditView = "audit.view",
+    }
+}
+
+vocabulary! {
+    /// How a purged case ended (`past_cases.outcome`): resolved, closed without a
+    /// resolution, or withdrawn (deleted by its requester).
+    pub enum PastOutcome {
+        Resolved = "resolved",
+        Closed = "closed",
+        Withdrawn = "withdrawn",
     }
 }
 

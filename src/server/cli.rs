@@ -1,5 +1,5 @@
 //! Command line: `serve` (default), `migrate`, `keygen`, `create-admin`, `invite`, `seed`,
-//! `add-embassy`, `reply`, `audit verify`, `backup`, `restore`.
+//! `add-embassy`, `reply`, `purge`, `audit verify`, `audit checkpoint`, `backup`, `restore`.
 
 use crate::domain::AuditAction;
 use crate::domain::Role;
@@ -78,6 +78,13 @@ enum Command {
         #[arg(long)]
         reference: String,
     },
+    /// Purge the closed cases whose embassy's retention has passed (the server also does this
+    /// every day at midnight UTC). Each leaves only an anonymous row for the statistics.
+    Purge {
+        /// Print how many cases each embassy would purge, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Audit log tools.
     Audit {
         #[command(subcommand)]
@@ -138,7 +145,18 @@ pub fn main() -> ExitCode {
         tracing::error!(location = %at, "panic");
         eprintln!("internal error at {at}");
     }));
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version go to stdout as clap writes them; a mistake is one line.
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let text = e.render().to_string();
+            return fail(text.lines().next().unwrap_or_default().trim_start_matches("error: "));
+        }
+    };
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => return fail(e),
@@ -202,6 +220,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Reply { reference } => reply(config, &reference).await.map(|()| ExitCode::SUCCESS),
+        Command::Purge { dry_run } => purge(config, dry_run).await.map(|()| ExitCode::SUCCESS),
         Command::Audit { command: AuditCommand::Verify } => {
             startup::check_key_file_place(&config).map_err(|e| s(&e))?;
             let keyring = Keyring::load(&config.key_file).map_err(|e| s(&e))?;
@@ -400,6 +419,26 @@ async fn invite(config: Config, role: &str, embassy: Option<&str>, queues: &[Str
     Ok(())
 }
 
+/// Purges the closed cases past their retention, or with `dry_run` counts them; one line
+/// per embassy.
+async fn purge(config: Config, dry_run: bool) -> Result<(), String> {
+    use crate::server::retention;
+    let at = db::now();
+    let lines = if dry_run {
+        let db = startup::open_db(&config).await.map_err(|e| e.to_string())?;
+        retention::due(&db, config.retention_days, at).await.map_err(|e| e.to_string())?
+    } else {
+        let (state, _) = startup::prepare(config).await.map_err(|e| e.to_string())?;
+        retention::purge_due(&state.db, &state.keyring, "cli", state.config.retention_days, at).await.map_err(|e| e.to_string())?
+    };
+    let verb = if dry_run { "would be purged" } else { "purged" };
+    for e in &lines {
+        println!("{}: {} closed case(s) kept past {} days {verb}", e.code, e.cases, e.days);
+    }
+    println!("total: {} {verb}", lines.iter().map(|e| e.cases).sum::<i64>());
+    Ok(())
+}
+
 /// Posts a message from the embassy, read from standard input, to the case with `reference`.
 async fn reply(config: Config, reference: &str) -> Result<(), String> {
     use crate::{
@@ -434,7 +473,7 @@ mod tests {
     #[test]
     fn every_command_has_help() {
         Cli::command().debug_assert();
-        for name in ["serve", "migrate", "keygen", "create-admin", "seed", "add-embassy", "invite", "reply", "audit", "backup", "restore"] {
+        for name in ["serve", "migrate", "keygen", "create-admin", "seed", "add-embassy", "invite", "reply", "purge", "audit", "backup", "restore"] {
             assert!(Cli::command().find_subcommand(name).and_then(|c| c.get_about().map(|a| a.to_string())).is_some(), "{name}");
         }
     }

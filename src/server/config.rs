@@ -32,6 +32,9 @@ pub struct Config {
     pub rotate_days: u32,
     /// Days after a rotation's re-wrap ends before older keys are retired; 0 = never.
     pub retire_after_days: u32,
+    /// The server purges closed cases past their retention at every multiple of this since
+    /// the Unix epoch (a day: at midnight UTC).
+    pub purge_interval: std::time::Duration,
     pub environment: Environment,
     pub site_root: PathBuf,
     pub max_body_bytes: usize,
@@ -81,6 +84,8 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "7",
         "days after a rotation before older keys are retired (backups older than that become unreadable); 0 = only `keygen retire`",
     ),
+    ("EMBASSY_DESK_RETENTION_DAYS", "365", "days a closed case is kept before it is purged (an admin may set other days per embassy)"),
+    ("EMBASSY_DESK_PURGE_INTERVAL_SECS", "86400", "seconds between purges of closed cases past their retention (runs at multiples of it since 1970, UTC)"),
     ("EMBASSY_DESK_ENV", "development", "development or production"),
     ("EMBASSY_DESK_SITE_ROOT", "target/site", "built static assets (WASM, JS, CSS); the build's hash.txt stays beside the binary"),
     ("EMBASSY_DESK_MAX_BODY_BYTES", "2097152", "largest request body accepted"),
@@ -139,7 +144,7 @@ impl Config {
                 .trim()
                 .parse::<u32>()
                 .ok()
-                .filter(|d| (1..=3650).contains(d))
+                .filter(|d| crate::domain::RETENTION_DAYS.contains(&i64::from(*d)))
                 .ok_or_else(|| bad("EMBASSY_DESK_RETENTION_DAYS", format!("must be a whole number of days from 1 to 3650, got {v:?}")))?,
             None => 365,
         };
@@ -154,6 +159,16 @@ impl Config {
         };
         let rotate_days = days("EMBASSY_DESK_ROTATE_DAYS", 30)?;
         let retire_after_days = days("EMBASSY_DESK_RETIRE_AFTER_DAYS", 7)?;
+        let purge_interval = match get("EMBASSY_DESK_PURGE_INTERVAL_SECS") {
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=7 * 86_400).contains(s))
+                .map(std::time::Duration::from_secs)
+                .ok_or_else(|| bad("EMBASSY_DESK_PURGE_INTERVAL_SECS", format!("must be a whole number of seconds from 1 to 604800, got {v:?}")))?,
+            None => std::time::Duration::from_secs(86_400),
+        };
         let max_body_bytes = match get("EMBASSY_DESK_MAX_BODY_BYTES") {
             Some(v) => v
                 .trim()
@@ -174,6 +189,7 @@ impl Config {
             retention_days,
             rotate_days,
             retire_after_days,
+            purge_interval,
             environment,
             site_root: PathBuf::from(get("EMBASSY_DESK_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
             max_body_bytes,
@@ -239,6 +255,9 @@ mod tests {
         assert_eq!(c.key_file, PathBuf::from("/srv/keys/desk"), "an explicit path wins");
         let err = Config::from_lookup(|_| None).unwrap_err().to_string();
         assert!(err.contains("EMBASSY_DESK_KEY_FILE") && !err.contains('\n'), "{err}");
+        assert_eq!(c.purge_interval, std::time::Duration::from_secs(86_400));
+        let c = config(&[("EMBASSY_DESK_PURGE_INTERVAL_SECS", "2")]).unwrap();
+        assert_eq!(c.purge_interval, std::time::Duration::from_secs(2));
     }
 
     #[test]
@@ -263,6 +282,8 @@ mod tests {
             (vec![("DATABASE_URL", "hunter2")], "DATABASE_URL"),
             (vec![("EMBASSY_DESK_ENV", "production"), ("EMBASSY_DESK_PUBLIC_URL", "http://desk.example.org")], "EMBASSY_DESK_PUBLIC_URL"),
             (vec![("EMBASSY_DESK_MAX_BODY_BYTES", "lots")], "EMBASSY_DESK_MAX_BODY_BYTES"),
+            (vec![("EMBASSY_DESK_PURGE_INTERVAL_SECS", "0")], "EMBASSY_DESK_PURGE_INTERVAL_SECS"),
+            (vec![("EMBASSY_DESK_PURGE_INTERVAL_SECS", "daily")], "EMBASSY_DESK_PURGE_INTERVAL_SECS"),
         ] {
             let err = config(&vars).unwrap_err().to_string();
             assert!(err.contains(name) && !err.contains('\n'), "{err}");

@@ -14,6 +14,7 @@ pub mod follow_up;
 pub mod http;
 pub mod intake;
 pub mod keys;
+pub mod retention;
 pub mod seed;
 pub mod staff;
 pub mod startup;

@@ -5,7 +5,7 @@ use crate::server::{
     config::{Backend, Config, Environment},
     crypto::{KeyFileError, Keyring},
     db::{key_checks::KeyCheckError, Db, DbError},
-    http, AppState,
+    http, retention, AppState,
 };
 use leptos::config::{Env, LeptosOptions};
 use std::sync::Arc;
@@ -167,10 +167,15 @@ pub async fn bind(config: &Config) -> Result<TcpListener, StartupError> {
     TcpListener::bind(config.listen).await.map_err(|source| StartupError::Listen { addr: config.listen, source })
 }
 
-/// Serves until `shutdown` resolves, with the server's background tasks.
+/// Serves until `shutdown` resolves, with the server's background tasks: the master keys'
+/// schedule, and purging closed cases past their retention at every purge interval.
 pub async fn serve(state: AppState, listener: TcpListener, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
     crate::server::keys::spawn_tasks(&state);
-    axum::serve(listener, http::router(state).into_make_service()).with_graceful_shutdown(shutdown).await
+    let config = &state.config;
+    let purge = tokio::spawn(retention::run_every(state.db.clone(), state.keyring.clone(), config.retention_days, config.purge_interval));
+    let served = axum::serve(listener, http::router(state).into_make_service()).with_graceful_shutdown(shutdown).await;
+    purge.abort();
+    served
 }
 
 #[cfg(test)]

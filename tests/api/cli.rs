@@ -41,6 +41,7 @@ fn every_command_answers_help() {
         &["keygen", "--help"],
         &["create-admin", "--help"],
         &["seed", "--help"],
+        &["purge", "--help"],
         &["audit", "verify", "--help"],
         &["backup", "--help"],
         &["restore", "--help"],
@@ -263,4 +264,50 @@ fn production_refuses_a_key_file_inside_the_data_dir() {
     moved.push(("EMBASSY_DESK_KEY_FILE", key_file.to_str().unwrap()));
     let out = run(d, &moved, &["audit", "verify"], None);
     assert!(out.status.success(), "a key file outside the data dir is used: {}", text(&out.stderr));
+/// Counts from the data dir's SQLite file, outside the binary.
+fn count(dir: &std::path::Path, sql: &str) -> i64 {
+    let url = format!("sqlite://{}", dir.join("embassy-desk.sqlite").display());
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+    })
+}
+
+#[test]
+fn purge_dry_run_counts_and_purge_removes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(run(d, &[], &["seed", "--cases", "40", "--embassies", "pl,lt"], None).status.success());
+    // Every Polish case closed two years ago.
+    let two_years_ago = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64 - 730 * 86_400;
+    let close = format!("UPDATE cases SET status = 'closed', closed_at = {two_years_ago} WHERE embassy_id = (SELECT id FROM embassies WHERE code = 'pl')");
+    tamper(d, &[close.as_str()]);
+    let polish = count(d, "SELECT COUNT(*) FROM cases WHERE embassy_id = (SELECT id FROM embassies WHERE code = 'pl')");
+    let (cases, audit_rows) = (count(d, "SELECT COUNT(*) FROM cases"), count(d, "SELECT COUNT(*) FROM audit_log"));
+    assert!(polish > 0);
+
+    let dry = run(d, &[], &["purge", "--dry-run"], None);
+    assert!(dry.status.success(), "{}", text(&dry.stderr));
+    assert!(text(&dry.stdout).contains(&format!("pl: {polish} closed case(s) kept past 365 days would be purged")), "{}", text(&dry.stdout));
+    assert_eq!((count(d, "SELECT COUNT(*) FROM cases"), count(d, "SELECT COUNT(*) FROM audit_log")), (cases, audit_rows), "a dry run changes nothing");
+    assert_eq!(count(d, "SELECT COUNT(*) FROM past_cases"), 0);
+
+    let done = run(d, &[], &["purge"], None);
+    assert!(done.status.success(), "{}", text(&done.stderr));
+    assert!(text(&done.stdout).contains(&format!("pl: {polish} closed case(s) kept past 365 days purged")), "{}", text(&done.stdout));
+    assert_eq!(count(d, "SELECT COUNT(*) FROM cases"), cases - polish);
+    assert_eq!(count(d, "SELECT COUNT(*) FROM past_cases"), polish);
+    assert_eq!(count(d, "SELECT COUNT(*) FROM audit_log WHERE action = 'case.purge' AND actor = 'cli'"), polish);
+    assert!(run(d, &[], &["audit", "verify"], None).status.success());
+
+    // Mistakes: one line, exit code 1, nothing done.
+    for (env, args) in [(&[][..], &["purge", "--everything"][..]), (&[("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")][..], &["purge", "--dry-run"][..])]
+    {
+        let out = run(d, env, args, None);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("error: "), "{err}");
+    }
 }

@@ -85,7 +85,7 @@ pub async fn fresh_postgres_database() -> Option<(String, String)> {
     Some((format!("{base}/{name}"), name))
 }
 
-fn drop_postgres_database(name: String) {
+pub fn drop_postgres_database(name: String) {
     // Drop runs outside any runtime; a small one removes the database.
     let _ = std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();

@@ -18,6 +18,8 @@ mod intake;
 mod keys;
 mod keyed_look_ups;
 mod receipts;
+mod retention;
+mod retention_migration;
 mod startup;
 mod storage;
 mod team;

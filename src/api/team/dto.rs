@@ -44,6 +44,8 @@ pub struct EmbassyOption {
     pub volunteers_need_totp: bool,
     /// Open cases per person above which the dashboard flags overload.
     pub overload_threshold: i64,
+    /// Days a closed case is kept before it is purged; `None`: the server's default.
+    pub retention_days: Option<i64>,
 }
 
 /// The team page (leads: their embassy; admins: everyone).
@@ -54,6 +56,8 @@ pub struct TeamPageDto {
     /// Roles the caller may invite.
     pub roles: Vec<Role>,
     pub embassies: Vec<EmbassyOption>,
+    /// Days a closed case is kept where an embassy sets none (`EMBASSY_DESK_RETENTION_DAYS`).
+    pub default_retention_days: i64,
     pub queues: Vec<(String, QueueOption)>,
     /// The invitation link just created, shown once.
     pub new_link: Option<String>,

@@ -112,6 +112,14 @@ impl Reached {
             Reached::Resolution => "resolved_at",
         }
     }
+
+    /// The UTC day and the duration a purged case keeps in `past_cases`.
+    fn past_columns(self) -> (&'static str, &'static str) {
+        match self {
+            Reached::FirstResponse => ("first_response_day", "first_response_took"),
+            Reached::Resolution => ("resolved_day", "resolution_took"),
+        }
+    }
 }
 
 fn reached_in(q: &mut Sql, scope: &Scope, reached: Reached, since: i64, until: i64) -> String {
@@ -122,11 +130,25 @@ fn reached_in(q: &mut Sql, scope: &Scope, reached: Reached, since: i64, until: i
     format!("{column} IS NOT NULL AND {column} >= {since} AND {column} < {until} AND {scoped}")
 }
 
-/// How many cases reached the point in `[since, until)`.
+/// The purged cases of `[since, until)`. A purged case keeps only the day it reached the
+/// point; the windows begin and end at midnight UTC, so its day lies wholly inside a window
+/// or wholly outside, as its time did.
+fn reached_in_past(q: &mut Sql, scope: &Scope, reached: Reached, since: i64, until: i64) -> String {
+    let (day, _) = reached.past_columns();
+    let since = q.arg(Arg::Int(since.div_euclid(DAY)));
+    let until = q.arg(Arg::Int(until.div_euclid(DAY)));
+    let scoped = case_scope(q, scope);
+    format!("{day} IS NOT NULL AND {day} >= {since} AND {day} < {until} AND {scoped}")
+}
+
+const DAY: i64 = 86_400;
+
+/// How many cases, stored or purged, reached the point in `[since, until)`.
 pub fn reached_count(scope: &Scope, reached: Reached, since: i64, until: i64) -> Sql {
     let mut q = Sql::new("cases reaching a point in a window");
     let filter = reached_in(&mut q, scope, reached, since, until);
-    q.sql = format!("SELECT COUNT(*) FROM cases WHERE {filter}");
+    let past = reached_in_past(&mut q, scope, reached, since, until);
+    q.sql = format!("SELECT (SELECT COUNT(*) FROM cases WHERE {filter}) + (SELECT COUNT(*) FROM past_cases WHERE {past})");
     q
 }
 
@@ -134,18 +156,27 @@ pub fn reached_count(scope: &Scope, reached: Reached, since: i64, until: i64) ->
 pub fn reached_middle(scope: &Scope, reached: Reached, since: i64, until: i64, take: i64, offset: i64) -> Sql {
     let mut q = Sql::new("median of a window");
     let filter = reached_in(&mut q, scope, reached, since, until);
-    q.sql = format!("SELECT {} - created_at AS took FROM cases WHERE {filter} ORDER BY took LIMIT {take} OFFSET {offset}", reached.column());
+    let past = reached_in_past(&mut q, scope, reached, since, until);
+    let (_, took) = reached.past_columns();
+    q.sql = format!(
+        "SELECT took FROM (SELECT {} - created_at AS took FROM cases WHERE {filter} UNION ALL SELECT {took} FROM past_cases WHERE {past}) AS w \
+         ORDER BY took LIMIT {take} OFFSET {offset}",
+        reached.column()
+    );
     q.sorts = true;
     q
 }
 
 /// The reach times and durations of the cases that reached the point in `[since, until)`:
 /// today's few, merged with the kept middle of the days before (unsorted; sorted by the caller).
+/// A purged case's reach time is the start of its day.
 pub fn reached_recent(scope: &Scope, reached: Reached, since: i64, until: i64) -> Sql {
     let mut q = Sql::new("recent reach times");
     let filter = reached_in(&mut q, scope, reached, since, until);
+    let past = reached_in_past(&mut q, scope, reached, since, until);
     let column = reached.column();
-    q.sql = format!("SELECT {column}, {column} - created_at FROM cases WHERE {filter}");
+    let (day, took) = reached.past_columns();
+    q.sql = format!("SELECT {column}, {column} - created_at FROM cases WHERE {filter} UNION ALL SELECT {day} * {DAY}, {took} FROM past_cases WHERE {past}");
     q
 }
 

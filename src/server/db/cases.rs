@@ -93,17 +93,6 @@ pub async fn wrapped_key(conn: &mut Conn, case_id: &str, holder: &str) -> Result
         .transpose()?)
 }
 
-/// Destroys a case's contents: its wrapped keys, sealed fields, messages, receipt and
-/// requester sessions go; the clear metadata
-/// row stays (for counts) but nothing can be read again. Returns whether the case had keys.
-pub async fn shred(tx: &mut Tx, case_id: &str) -> Result<bool, DbError> {
-    let keys = sqlx::query("DELETE FROM case_keys WHERE case_id = $1").bind(case_id).execute(&mut **tx).await?;
-    for table in ["case_fields", "case_messages", "receipts", "requester_sessions"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE case_id = $1")).bind(case_id).execute(&mut **tx).await?;
-    }
-    Ok(keys.rows_affected() > 0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::OPEN;

@@ -123,3 +123,27 @@ pub async fn choices(conn: &mut Conn) -> Result<Vec<(String, String)>, DbError> 
     let rows = sqlx::query("SELECT id, name FROM embassies ORDER BY is_default, code").fetch_all(&mut *conn).await?;
     rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>().map_err(DbError::from)
 }
+
+/// How long an embassy keeps a closed case: its own number of days, or `None` for the
+/// server's default (`EMBASSY_DESK_RETENTION_DAYS`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Retention {
+    pub embassy_id: String,
+    pub code: String,
+    pub days: Option<i64>,
+}
+
+/// Every embassy's retention, the default desk first, then by country code.
+pub async fn retentions(conn: &mut Conn) -> Result<Vec<Retention>, DbError> {
+    let rows = sqlx::query("SELECT id, code, retention_days FROM embassies ORDER BY is_default, code").fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| Ok(Retention { embassy_id: r.try_get(0)?, code: r.try_get(1)?, days: r.try_get(2)? }))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(DbError::from)
+}
+
+/// Sets an embassy's retention (`None`: the server's default); whether the embassy exists.
+pub async fn set_retention(tx: &mut Tx, embassy_id: &str, days: Option<i64>) -> Result<bool, DbError> {
+    let changed = sqlx::query("UPDATE embassies SET retention_days = $2 WHERE id = $1").bind(embassy_id).bind(days).execute(&mut **tx).await?.rows_affected();
+    Ok(changed == 1)
+}

@@ -5,6 +5,7 @@ pub mod cases;
 pub mod embassies;
 pub mod key_checks;
 pub mod people;
+pub mod purge;
 pub mod throttle;
 
 use super::config::Backend;

@@ -1,6 +1,6 @@
 //! The requester's side after intake: short sessions opened with a reference and secret
 //! code, the message thread of a case (sealed with its data key), replies and added
-//! information, and deletion (crypto-shredding) at the requester's request.
+//! information, and deletion (the case purged at once) at the requester's request.
 
 use crate::api::AppError;
 use crate::domain::AuditAction;
@@ -225,17 +225,11 @@ pub async fn post(db: &Db, keyring: &Keyring, case_id: &CaseId, from: Sender<'_>
     Ok(())
 }
 
-/// Deletes a request at the requester's wish: its keys, sealed fields, messages, receipt
-/// and sessions go; the clear row stays closed for the counts, with nothing readable.
+/// Deletes a request at the requester's wish: the case is purged at once, as retention
+/// would purge it (see `db::purge`), leaving only its anonymous row and its audit rows.
 pub async fn delete_request(db: &Db, keyring: &Keyring, case_id: &CaseId) -> Result<(), DbError> {
     let mut tx = db.begin().await?;
-    db::cases::shred(&mut tx, case_id.as_str()).await?;
-    let at = now();
-    sqlx::query("UPDATE cases SET status = 'closed', closed_at = $2, updated_at = $2, assignee_id = NULL, retain_until = $2 WHERE id = $1")
-        .bind(case_id.as_str())
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
+    db::purge::purge_case(&mut tx, keyring, case_id.as_str(), true, now()).await?;
     audit::append(&mut tx, keyring, &AuditEvent::new("requester", AuditAction::CaseDeleteRequester, Some(case_id.as_str()), Outcome::Ok)).await?;
     tx.commit().await?;
     db.flush_deleted().await?;

@@ -1,5 +1,5 @@
-//! The team page's posts: inviting, adding an embassy, service levels, deactivating, and a
-//! person's role and queues.
+//! The team page's posts: inviting, adding an embassy, service levels, retention,
+//! deactivating, and a person's role and queues.
 
 use super::forms::{form_state, internal, refuse, render, see_other, signed_in, Posted};
 use crate::domain::AuditAction;
@@ -37,6 +37,7 @@ pub(super) async fn team_post(State(state): State<AppState>, request: Request) -
         TeamAction::Sla => service_levels(&state, parts, posted, staff).await,
         TeamAction::Deactivate => deactivate(&state, &posted.one("person"), staff).await,
         TeamAction::Change => change_person(&state, parts, posted, staff).await,
+        TeamAction::Retention => retention(&state, parts, posted, staff).await,
     }
 }
 
@@ -214,6 +215,32 @@ pub(super) async fn service_levels(state: &AppState, parts: Parts, posted: Poste
     match result {
         Ok(1) => see_other("/desk/team?saved=sla"),
         Ok(_) => AppError::NotFound.into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+/// Days an embassy keeps a closed case (admins): 1 to 3650, or blank for the server's default.
+pub(super) async fn retention(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
+    if staff.role != Role::Admin {
+        return AppError::NotFound.into_response();
+    }
+    let days = crate::domain::parse_retention_days(&posted.one("days"));
+    let days = match days {
+        Ok(days) => days,
+        Err(code) => {
+            return refuse(
+                state,
+                parts,
+                "/desk/team",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form_state("retention", posted.0.clone(), vec![("days".to_owned(), code)], None),
+            )
+            .await
+        }
+    };
+    match team::set_retention(&state.db, &state.keyring, &staff, &posted.one("embassy"), days).await {
+        Ok(true) => see_other("/desk/team?saved=retention"),
+        Ok(false) => AppError::NotFound.into_response(),
         Err(e) => internal(e),
     }
 }

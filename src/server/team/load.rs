@@ -20,13 +20,13 @@ pub async fn team_page(state: &AppState, link: Option<String>, person: Option<St
         (
             "SELECT p.id, p.login, p.role, e.name, CASE WHEN p.totp_last_step IS NOT NULL THEN 1 ELSE 0 END, p.active, p.last_login_at FROM people p \
              LEFT JOIN embassies e ON e.id = p.embassy_id ORDER BY p.active DESC, p.login",
-            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, volunteers_need_totp, overload_threshold FROM embassies ORDER BY is_default, code",
+            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, volunteers_need_totp, overload_threshold, retention_days FROM embassies ORDER BY is_default, code",
         )
     } else {
         (
             "SELECT p.id, p.login, p.role, e.name, CASE WHEN p.totp_last_step IS NOT NULL THEN 1 ELSE 0 END, p.active, p.last_login_at FROM people p \
              LEFT JOIN embassies e ON e.id = p.embassy_id WHERE p.embassy_id = $1 ORDER BY p.active DESC, p.login",
-            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, volunteers_need_totp, overload_threshold FROM embassies WHERE id = $1",
+            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, volunteers_need_totp, overload_threshold, retention_days FROM embassies WHERE id = $1",
         )
     };
     let embassy_arg = staff.embassy_id.clone().unwrap_or_default();
@@ -78,6 +78,7 @@ pub async fn team_page(state: &AppState, link: Option<String>, person: Option<St
                 sla_hours: [r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?],
                 volunteers_need_totp: r.try_get::<i64, _>(7)? != 0,
                 overload_threshold: r.try_get(8)?,
+                retention_days: r.try_get(9)?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()
@@ -94,7 +95,8 @@ pub async fn team_page(state: &AppState, link: Option<String>, person: Option<St
         Some(person) => Some(person_edit(state, &staff, &person).await?),
         None => None,
     };
-    Ok(TeamPageDto { me: me_with_embassy(&staff), people, roles, embassies, queues, new_link: link, editing, form })
+    let default_retention_days = i64::from(state.config.retention_days);
+    Ok(TeamPageDto { me: me_with_embassy(&staff), people, roles, embassies, default_retention_days, queues, new_link: link, editing, form })
 }
 
 /// The person `person_id` as the change form shows them; `NotFound` when not the caller's.

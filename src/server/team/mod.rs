@@ -178,3 +178,18 @@ pub async fn ensure_default_desk(db: &Db, keyring: &Keyring) -> Result<(), DbErr
     }
     Ok(())
 }
+
+/// Sets how many days an embassy keeps a closed case (`None`: the server's default), audited
+/// as `embassy.retention`. Admins only; `false` when the caller is not one or the embassy is
+/// unknown.
+pub async fn set_retention(db: &Db, keyring: &Keyring, by: &Staff, embassy_id: &str, days: Option<i64>) -> Result<bool, DbError> {
+    if by.role != Role::Admin {
+        return Ok(false);
+    }
+    let mut tx = db.begin().await?;
+    let changed = embassies::set_retention(&mut tx, embassy_id, days).await?;
+    let outcome = if changed { Outcome::Ok } else { Outcome::NotFound };
+    audit::append(&mut tx, keyring, &AuditEvent::new(&by.actor(), AuditAction::EmbassyRetention, Some(embassy_id), outcome)).await?;
+    tx.commit().await?;
+    Ok(changed)
+}

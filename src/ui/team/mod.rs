@@ -2,3 +2,4 @@
 
 pub mod forms;
 pub mod page;
+pub mod retention;

@@ -1,12 +1,13 @@
 //! The team page (leads: their embassy; admins: everyone): the people with their state and
-//! a way to deactivate them, invitations, and the embassies' service levels (admins: every
-//! embassy, and adding one).
+//! a way to deactivate them, invitations, and the embassies' service levels and retention
+//! (admins: every embassy, and adding one).
 
 use crate::domain::TeamAction;
 use crate::ui::components::desk_form::{FormNotice, SavedNotice};
 use crate::ui::components::desk_page::DeskLoading;
 use crate::ui::components::desk_page::LoadProblem;
 use crate::ui::team::forms::{AddEmbassyForm, ChangePersonForm, InviteForm, NewLink, SlaForm};
+use crate::ui::team::retention::RetentionForm;
 use crate::{
     api::team::{load_team_page, PersonDto, TeamPageDto},
     domain::Role,
@@ -42,6 +43,10 @@ fn TeamView(page: TeamPageDto) -> impl IntoView {
     let form = page.form.clone();
     // Leads see (and may set) their own embassy's service levels; admins every embassy's.
     let sla_forms = page.embassies.iter().cloned().map(|embassy| view! { <SlaForm embassy state=form.clone() /> }).collect_view();
+    // Leads see their embassy's retention; admins set every embassy's.
+    let default_days = page.default_retention_days;
+    let retention_forms =
+        page.embassies.iter().cloned().map(|embassy| view! { <RetentionForm embassy default_days admin state=form.clone() /> }).collect_view();
     let has_embassies = !page.embassies.is_empty();
     view! {
         <h1>{t!(i18n, desk.team.title)}</h1>
@@ -55,6 +60,7 @@ fn TeamView(page: TeamPageDto) -> impl IntoView {
             <section aria-labelledby="embassies-title">
                 <h2 id="embassies-title">{t!(i18n, desk.team.embassies_title)}</h2>
                 {sla_forms}
+                {retention_forms}
                 {admin.then(|| view! { <AddEmbassyForm state=form.clone() /> })}
             </section>
         })}
