@@ -128,9 +128,18 @@ pub async fn bind(config: &Config) -> Result<TcpListener, StartupError> {
     TcpListener::bind(config.listen).await.map_err(|source| StartupError::Listen { addr: config.listen, source })
 }
 
-/// Serves until `shutdown` resolves.
+/// Serves until `shutdown` resolves, writing an audit checkpoint now and at every interval
+/// in the background meanwhile.
 pub async fn serve(state: AppState, listener: TcpListener, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    axum::serve(listener, http::router(state).into_make_service()).with_graceful_shutdown(shutdown).await
+    let checkpoints = tokio::spawn(audit::checkpoint::keep_writing(
+        state.db.clone(),
+        Arc::clone(&state.keyring),
+        state.config.audit_checkpoints.clone(),
+        state.config.audit_checkpoint_every,
+    ));
+    let served = axum::serve(listener, http::router(state).into_make_service()).with_graceful_shutdown(shutdown).await;
+    checkpoints.abort();
+    served
 }
 
 /// Checks the keyring against the database and records keys it has not seen, each with an

@@ -41,6 +41,7 @@ fn every_command_answers_help() {
         &["create-admin", "--help"],
         &["seed", "--help"],
         &["audit", "verify", "--help"],
+        &["audit", "checkpoint", "--help"],
     ] {
         let out = run(dir.path(), &[], args, None);
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
@@ -48,6 +49,7 @@ fn every_command_answers_help() {
     }
     let out = run(dir.path(), &[], &["--help"], None);
     assert!(text(&out.stdout).contains("DATABASE_URL") && text(&out.stdout).contains("EMBASSY_DESK_RETENTION_DAYS"));
+    assert!(text(&out.stdout).contains("EMBASSY_DESK_AUDIT_CHECKPOINTS"));
 }
 
 #[test]

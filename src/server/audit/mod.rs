@@ -2,6 +2,7 @@
 //! one under the keyring's audit key. Rows hold ids and action names, never personal data,
 //! addresses or free text.
 
+pub mod checkpoint;
 pub mod load;
 pub mod view;
 

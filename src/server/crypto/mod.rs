@@ -1,9 +1,9 @@
 //! Encryption at rest.
 //!
 //! A [`Keyring`] holds the master keys from the key file; HKDF derives from each one the
-//! separate keys for wrapping case keys, blind indexes, receipt look-up, the audit MAC and
-//! the key check. Every case has its own random [`DataKey`]; it seals the case's values and
-//! is stored only wrapped. A sealed value is
+//! separate keys for wrapping case keys, blind indexes, receipt look-up, the audit MAC, the
+//! audit checkpoints' MAC and the key check. Every case has its own random [`DataKey`]; it
+//! seals the case's values and is stored only wrapped. A sealed value is
 //! `version (1) | key id (4, big-endian) | nonce (24) | ciphertext + tag (16)`
 //! under XChaCha20-Poly1305, with associated data that binds it to its [`Place`].
 
