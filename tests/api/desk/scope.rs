@@ -40,8 +40,7 @@ async fn cases_outside_scope_are_not_found(app: TestApp) {
     assert_eq!(app.get_desk(&w.vol_legal, &format!("/desk?queue={}", w.housing)).await.status, 404);
     assert!(!app.get_queue(&w.vol_housing).await.body.contains("Сяргей"));
     // Every decryption was audited (and each refusal, as denied).
-    let views = format!("SELECT COUNT(*) FROM audit_log WHERE action = 'case.view' AND object_id = '{case}' AND outcome = 'ok'");
-    assert_eq!(app.count(&views).await, 3);
+    assert_eq!(app.audited("case.view", &case).await, 3);
 }
 
 /// Every attempt to reach a case out of scope answers 404 as before, and is recorded:
