@@ -124,9 +124,16 @@ enum KeygenAction {
 
 #[derive(Subcommand, Debug)]
 enum AuditCommand {
-    /// Check the hash chain; exits non-zero naming the first row that was changed,
-    /// removed, reordered or inserted.
-    Verify,
+    /// Check the hash chain and the latest checkpoint; exits non-zero naming the first row
+    /// that was changed, removed, reordered or inserted, or the rows cut from the end.
+    Verify {
+        /// Check against this checkpoint line (one a witness kept) instead of the file's latest.
+        #[arg(long, value_name = "LINE")]
+        checkpoint: Option<String>,
+    },
+    /// Append a checkpoint of the log's last row to the checkpoint file and print it, for a
+    /// witness to keep.
+    Checkpoint,
 }
 
 fn env_help() -> String {
@@ -221,17 +228,13 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
         }
         Command::Reply { reference } => reply(config, &reference).await.map(|()| ExitCode::SUCCESS),
         Command::Purge { dry_run } => purge(config, dry_run).await.map(|()| ExitCode::SUCCESS),
-        Command::Audit { command: AuditCommand::Verify } => {
-            startup::check_key_file_place(&config).map_err(|e| s(&e))?;
+        Command::Audit { command: AuditCommand::Verify { checkpoint } } => verify_audit(&config, checkpoint.as_deref()).await,
+        Command::Audit { command: AuditCommand::Checkpoint } => {
             let keyring = Keyring::load(&config.key_file).map_err(|e| s(&e))?;
             let db = startup::open_db(&config).await.map_err(|e| s(&e))?;
-            match audit::verify(&db, &keyring).await.map_err(|e| s(&e))? {
-                Ok(rows) => {
-                    println!("audit log intact: {rows} rows");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(problem) => Err(problem.to_string()),
-            }
+            let checkpoint = audit::checkpoint::write(&db, &keyring, &config.audit_checkpoints).await.map_err(|e| s(&e))?;
+            println!("{}", checkpoint.line());
+            Ok(ExitCode::SUCCESS)
         }
         Command::Backup { path } => backup::backup(&config, &path).await.map(|done| println!("{done}")).map(|()| ExitCode::SUCCESS),
         Command::Restore { path } => backup::restore(&config, &path).await.map(|done| println!("{done}")).map(|()| ExitCode::SUCCESS),
@@ -281,6 +284,35 @@ async fn keygen(config: Config, action: KeygenAction) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Checks the chain, and the chain against a witness's checkpoint line or else the latest
+/// line of the checkpoint file. Without either it checks the chain and says what it could
+/// not check.
+async fn verify_audit(config: &Config, witness: Option<&str>) -> Result<ExitCode, String> {
+    use audit::checkpoint::{self, Checkpoint};
+    startup::check_key_file_place(config).map_err(|e| e.to_string())?;
+    let keyring = Keyring::load(&config.key_file).map_err(|e| e.to_string())?;
+    let file = config.audit_checkpoints.display();
+    // The checkpoint is read before the chain: one the server writes meanwhile could name a
+    // row the chain was read without.
+    let (line, missing) = match witness {
+        Some(line) => (Some(line.to_owned()), None),
+        None => match checkpoint::latest_line(&config.audit_checkpoints) {
+            Ok(Some(line)) => (Some(line), None),
+            Ok(None) => (None, Some(format!("the checkpoint file {file} holds no checkpoint"))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, Some(format!("there is no checkpoint file at {file}"))),
+            Err(e) => return Err(format!("cannot read the checkpoint file {file}: {e}")),
+        },
+    };
+    let checkpoint = line.as_deref().map(Checkpoint::parse).transpose().map_err(|e| e.to_string())?;
+    let db = startup::open_db(config).await.map_err(|e| e.to_string())?;
+    let rows = checkpoint::verify(&db, &keyring, checkpoint.as_ref()).await.map_err(|e| e.to_string())?.map_err(|e| e.to_string())?;
+    match (checkpoint, missing) {
+        (Some(c), _) => println!("audit log intact: {rows} rows; row {} matches the checkpoint taken {}", c.seq, c.taken()),
+        (None, why) => println!("audit log intact: {rows} rows; no checkpoint checked ({}), so rows cut from the end would go unseen", why.unwrap_or_default()),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn serve(config: Config) -> Result<(), String> {

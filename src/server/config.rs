@@ -38,6 +38,10 @@ pub struct Config {
     pub environment: Environment,
     pub site_root: PathBuf,
     pub max_body_bytes: usize,
+    /// The file the audit checkpoints are appended to.
+    pub audit_checkpoints: PathBuf,
+    /// How often the server writes an audit checkpoint.
+    pub audit_checkpoint_every: std::time::Duration,
 }
 
 impl std::fmt::Debug for Config {
@@ -47,6 +51,7 @@ impl std::fmt::Debug for Config {
             .field("backend", &self.backend)
             .field("data_dir", &self.data_dir)
             .field("key_file", &self.key_file)
+            .field("audit_checkpoints", &self.audit_checkpoints)
             .field("public_url", &self.public_url)
             .field("environment", &self.environment)
             .finish_non_exhaustive()
@@ -89,6 +94,8 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("EMBASSY_DESK_ENV", "development", "development or production"),
     ("EMBASSY_DESK_SITE_ROOT", "target/site", "built static assets (WASM, JS, CSS); the build's hash.txt stays beside the binary"),
     ("EMBASSY_DESK_MAX_BODY_BYTES", "2097152", "largest request body accepted"),
+    ("EMBASSY_DESK_AUDIT_CHECKPOINTS", "<data dir>/audit-checkpoints", "file the audit checkpoints are appended to (keep copies elsewhere too)"),
+    ("EMBASSY_DESK_AUDIT_CHECKPOINT_SECS", "3600", "seconds between the server's audit checkpoints"),
 ];
 
 impl Config {
@@ -178,6 +185,16 @@ impl Config {
                 .ok_or_else(|| bad("EMBASSY_DESK_MAX_BODY_BYTES", format!("must be a number of bytes from 1024 to 1073741824, got {v:?}")))?,
             None => 2 * 1024 * 1024,
         };
+        let audit_checkpoints = get("EMBASSY_DESK_AUDIT_CHECKPOINTS").map(PathBuf::from).unwrap_or_else(|| data_dir.join("audit-checkpoints"));
+        let audit_checkpoint_secs = match get("EMBASSY_DESK_AUDIT_CHECKPOINT_SECS") {
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|s| (1..=86_400).contains(s))
+                .ok_or_else(|| bad("EMBASSY_DESK_AUDIT_CHECKPOINT_SECS", format!("must be a number of seconds from 1 to 86400, got {v:?}")))?,
+            None => 3600,
+        };
         Ok(Self {
             listen,
             database_url,
@@ -193,6 +210,8 @@ impl Config {
             environment,
             site_root: PathBuf::from(get("EMBASSY_DESK_SITE_ROOT").unwrap_or_else(|| "target/site".into())),
             max_body_bytes,
+            audit_checkpoints,
+            audit_checkpoint_every: std::time::Duration::from_secs(audit_checkpoint_secs),
         })
     }
 
@@ -243,6 +262,8 @@ mod tests {
         assert_eq!(c.public_origin(), "http://127.0.0.1:3000");
         assert_eq!(c.retention_days, 365);
         assert_eq!((c.rotate_days, c.retire_after_days), (30, 7));
+        assert_eq!(c.audit_checkpoints, PathBuf::from("./data/audit-checkpoints"));
+        assert_eq!(c.audit_checkpoint_every, std::time::Duration::from_secs(3600));
     }
 
     #[test]
@@ -284,6 +305,7 @@ mod tests {
             (vec![("EMBASSY_DESK_MAX_BODY_BYTES", "lots")], "EMBASSY_DESK_MAX_BODY_BYTES"),
             (vec![("EMBASSY_DESK_PURGE_INTERVAL_SECS", "0")], "EMBASSY_DESK_PURGE_INTERVAL_SECS"),
             (vec![("EMBASSY_DESK_PURGE_INTERVAL_SECS", "daily")], "EMBASSY_DESK_PURGE_INTERVAL_SECS"),
+            (vec![("EMBASSY_DESK_AUDIT_CHECKPOINT_SECS", "0")], "EMBASSY_DESK_AUDIT_CHECKPOINT_SECS"),
         ] {
             let err = config(&vars).unwrap_err().to_string();
             assert!(err.contains(name) && !err.contains('\n'), "{err}");

@@ -168,13 +168,19 @@ pub async fn bind(config: &Config) -> Result<TcpListener, StartupError> {
 }
 
 /// Serves until `shutdown` resolves, with the server's background tasks: the master keys'
-/// schedule, and purging closed cases past their retention at every purge interval.
+/// schedule, purging closed cases past their retention at every purge interval, and an audit
+/// checkpoint now and at every checkpoint interval.
 pub async fn serve(state: AppState, listener: TcpListener, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-    crate::server::keys::spawn_tasks(&state);
     let config = &state.config;
-    let purge = tokio::spawn(retention::run_every(state.db.clone(), state.keyring.clone(), config.retention_days, config.purge_interval));
+    let tasks = [
+        crate::server::keys::spawn_tasks(&state),
+        tokio::spawn(retention::run_every(state.db.clone(), state.keyring.clone(), config.retention_days, config.purge_interval)),
+        tokio::spawn(audit::checkpoint::keep_writing(state.db.clone(), Arc::clone(&state.keyring), config.audit_checkpoints.clone(), config.audit_checkpoint_every)),
+    ];
     let served = axum::serve(listener, http::router(state).into_make_service()).with_graceful_shutdown(shutdown).await;
-    purge.abort();
+    for task in tasks {
+        task.abort();
+    }
     served
 }
 

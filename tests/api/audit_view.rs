@@ -64,6 +64,8 @@ async fn each_lead_reads_their_embassy_and_filters_narrow_it(app: TestApp) {
 
 async fn pages_follow_the_log_by_its_key(app: TestApp) {
     let w = World::build(&app).await;
+    // Each page lists this case, and so writes one row.
+    app.case_in(&w.pl, Category::LegalStatus, Priority::Normal, now() - 60, "Зміцер").await;
     for _ in 0..70 {
         assert_eq!(app.get_queue(&w.vol_legal).await.status, 200);
     }

@@ -45,6 +45,7 @@ fn every_command_answers_help() {
         &["audit", "verify", "--help"],
         &["backup", "--help"],
         &["restore", "--help"],
+        &["audit", "checkpoint", "--help"],
     ] {
         let out = run(dir.path(), &[], args, None);
         assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
@@ -52,6 +53,7 @@ fn every_command_answers_help() {
     }
     let out = run(dir.path(), &[], &["--help"], None);
     assert!(text(&out.stdout).contains("DATABASE_URL") && text(&out.stdout).contains("EMBASSY_DESK_RETENTION_DAYS"));
+    assert!(text(&out.stdout).contains("EMBASSY_DESK_AUDIT_CHECKPOINTS"));
 }
 
 #[test]

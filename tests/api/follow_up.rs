@@ -2,7 +2,7 @@
 //! and added information, log-out, throttling and deletion — over HTTP, without JavaScript.
 
 use crate::{
-    helpers::{captured_log_text, now, TestApp},
+    helpers::{captured_log_text, html_unescape, now, Page, TestApp, World},
     on_both_backends,
 };
 use embassy_desk::{domain::Date, server::follow_up::IDLE_SECS};
@@ -154,7 +154,51 @@ async fn requester_deletes_the_request(app: TestApp) {
     assert!(!captured_log_text().contains(&reference), "references stay out of the logs");
 }
 
+/// The part of the requester's page that says who opened the case.
+fn openings(page: &Page) -> String {
+    let start = page.body.find("id=\"openings\"").expect("the openings section");
+    let end = start + page.body[start..].find("</section>").unwrap();
+    html_unescape(&page.body[start..end]).replace("<!>", "")
+}
+
+/// The requester sees when the desk opened their case, by role and embassy in their own
+/// language, never who; listing it on a queue page or a refused attempt is no opening.
+async fn requester_sees_which_role_of_which_embassy_opened_the_case(app: TestApp) {
+    let w = World::build(&app).await;
+    let (reference, code) = app.open_request().await;
+    let case = app.case_of(&reference).await;
+    let queue: String = sqlx::query_scalar("SELECT queue_id FROM cases WHERE id = $1").bind(&case).fetch_one(app.state.db.pool()).await.unwrap();
+    let (volunteer, other) = if queue == w.legal { (&w.vol_legal, &w.vol_housing) } else { (&w.vol_housing, &w.vol_legal) };
+    let cookie = app.requester_sign_in(&reference, &code).await;
+    let page = app.get_thread(&cookie, "en").await;
+    assert!(openings(&page).contains("Nobody at the embassy has opened your request yet."), "{}", openings(&page));
+    assert!(app.get_queue(volunteer).await.body.contains("Алеся"), "listed by name");
+    assert_eq!(app.get_case(other, &case).await.status, 404);
+    assert_eq!(app.get_case(&w.vol_lt, &case).await.status, 404);
+    let page = app.get_thread(&cookie, "en").await;
+    assert!(page.text_of("openings-none").is_some(), "neither a list nor a refusal opens it: {}", openings(&page));
+
+    assert_eq!(app.get_case(volunteer, &case).await.status, 200);
+    let login: String = sqlx::query_scalar("SELECT login FROM people WHERE id = $1").bind(&volunteer.id).fetch_one(app.state.db.pool()).await.unwrap();
+    for (lang, shown) in
+        [("ru", "Волонтёр, Народное посольство, Польша"), ("be", "Валанцёр, Народная амбасада, Польшча"), ("en", "Volunteer, People's Embassy in Poland")]
+    {
+        let page = app.get_thread(&cookie, lang).await;
+        let part = openings(&page);
+        assert!(part.contains(shown), "{lang}: {part}");
+        assert_eq!(part.matches("<li").count(), 1, "one opening: {part}");
+        assert!(page.text_of("openings-none").is_none(), "{lang}");
+        assert!(!page.body.contains(&login) && !page.body.contains(&volunteer.id), "{lang}: never who it was");
+    }
+    // The lead of the embassy opens it too: newest first.
+    assert_eq!(app.get_case(&w.lead_pl, &case).await.status, 200);
+    let part = openings(&app.get_thread(&cookie, "en").await);
+    let (lead, vol) = (part.find("Lead, People's Embassy in Poland").expect("the lead"), part.find("Volunteer, People's Embassy in Poland").unwrap());
+    assert!(lead < vol, "{part}");
+}
+
 on_both_backends!(
+    requester_sees_which_role_of_which_embassy_opened_the_case,
     requester_reads_the_reply_and_answers,
     bad_replies_come_back_with_the_text,
     wrong_code_and_unknown_reference_answer_the_same,

@@ -161,6 +161,12 @@ pub fn base_vars(dir: &std::path::Path, database_url: &str, addr: SocketAddr) ->
 
 /// Starts the app on `backend`; `None` only when PostgreSQL is absent outside CI.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, &[]).await
+}
+
+/// Starts the app on `backend` with settings of its own (`(variable, value)`) over the
+/// tests' usual ones.
+pub async fn spawn_app_with(backend: Backend, settings: &[(&str, &str)]) -> Option<TestApp> {
     init_logs();
     let dir = tempfile::tempdir().unwrap();
     let (database_url, pg_database) = match backend {
@@ -173,7 +179,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let addr = listener.local_addr().unwrap();
-    let vars = base_vars(dir.path(), &database_url, addr);
+    let mut vars = base_vars(dir.path(), &database_url, addr);
+    vars.extend(settings.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
     // The server runs on a runtime of its own, built like the binary's (large stacks).
     let server_runtime = embassy_desk::server::runtime_builder().worker_threads(2).build().unwrap();

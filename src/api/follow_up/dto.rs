@@ -1,6 +1,6 @@
 //! What the follow-up pages receive and send: data made for the client, nothing internal.
 
-use crate::domain::{intake::Rule, Status};
+use crate::domain::{intake::Rule, Role, Status};
 use serde::{Deserialize, Serialize};
 
 /// Why signing in did not work. Unknown references and wrong codes are the same answer.
@@ -60,11 +60,33 @@ pub struct MessageDto {
     pub body: String,
 }
 
-/// The case page: status and conversation only.
+/// Where the person who opened the case works: never who they are.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OpenedBy {
+    /// The People's Embassy in this host country (ISO code).
+    Embassy(String),
+    /// The international desk (countries without an embassy).
+    InternationalDesk,
+    /// An administrator of the whole desk, who belongs to no embassy.
+    Administration,
+}
+
+/// One time the desk opened the case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpeningDto {
+    /// UTC seconds.
+    pub at: i64,
+    pub role: Role,
+    pub by: OpenedBy,
+}
+
+/// The case page: status, conversation, and when the desk opened the case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadView {
     pub status: Status,
     pub opened_at: i64,
     pub messages: Vec<MessageDto>,
+    /// Newest first, at most twenty.
+    pub openings: Vec<OpeningDto>,
     pub draft: Option<Draft>,
 }

@@ -16,7 +16,7 @@ pub async fn load_login() -> Result<LoginView, AppError> {
 }
 
 /// Requester session required: the session cookie names the one case it may read. Without
-/// a live session: `Unauthorized`.
+/// a live session: `Unauthorized`. Who opened the case is given as role and embassy only.
 #[server(endpoint = "follow-up/thread")]
 pub async fn load_thread() -> Result<ThreadView, AppError> {
     let state = crate::server::AppState::from_context()?;
@@ -36,5 +36,19 @@ pub async fn load_thread() -> Result<ThreadView, AppError> {
             body: m.body.to_string(),
         })
         .collect();
-    Ok(ThreadView { status: thread.status, opened_at: thread.created_at, messages, draft: use_context::<PostedDraft>().map(|d| d.0) })
+    use crate::server::follow_up::openings::Desk;
+    let openings = thread
+        .openings
+        .into_iter()
+        .map(|o| OpeningDto {
+            at: o.at,
+            role: o.role,
+            by: match o.desk {
+                Desk::Embassy(country) => OpenedBy::Embassy(country),
+                Desk::International => OpenedBy::InternationalDesk,
+                Desk::Everywhere => OpenedBy::Administration,
+            },
+        })
+        .collect();
+    Ok(ThreadView { status: thread.status, opened_at: thread.created_at, messages, openings, draft: use_context::<PostedDraft>().map(|d| d.0) })
 }

@@ -2,6 +2,7 @@
 //! one under the keyring's audit key. Rows hold ids and action names, never personal data,
 //! addresses or free text.
 
+pub mod checkpoint;
 pub mod load;
 pub mod view;
 
@@ -125,6 +126,34 @@ pub async fn record(db: &Db, conn: &mut Conn, keyring: &Keyring, event: &AuditEv
     let seq = append(&mut tx, keyring, event).await?;
     tx.commit().await?;
     Ok(seq)
+}
+
+/// Appends events in their order inside the caller's transaction, as [`append`] does one:
+/// the head moves once for all of them, and their rows are one statement (the trigger
+/// moves the head's MAC with the last).
+pub async fn append_all(tx: &mut Transaction<'_, Any>, keyring: &Keyring, events: &[AuditEvent<'_>]) -> Result<(), DbError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let count = i64::try_from(events.len()).expect("a page of events");
+    let head = sqlx::query("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, mac").bind(count).fetch_one(&mut **tx).await?;
+    let last: i64 = head.try_get(0)?;
+    let mut previous: Vec<u8> = head.try_get(1)?;
+    let mut rows = Vec::with_capacity(events.len());
+    for (seq, event) in (last - count + 1..).zip(events) {
+        let row = RowFields::of(event, seq, keyring);
+        let mac = row.mac(keyring, &previous).expect("the active key is in the keyring");
+        previous = mac.to_vec();
+        rows.push((row, mac));
+    }
+    let values: Vec<String> = (0..rows.len()).map(|i| format!("({})", (1..=8).map(|c| format!("${}", i * 8 + c)).collect::<Vec<_>>().join(", "))).collect();
+    let sql = format!("INSERT INTO audit_log (seq, at, actor, action, object_id, outcome, key_id, mac) VALUES {}", values.join(", "));
+    let mut query = sqlx::query(&sql);
+    for (row, mac) in &rows {
+        query = row.bind(query, mac);
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// Where the chain breaks.

@@ -24,6 +24,7 @@ struct Subkeys {
     receipt: SecretKey,
     token: SecretKey,
     audit: SecretKey,
+    checkpoint: SecretKey,
     check: SecretKey,
 }
 
@@ -43,6 +44,7 @@ impl Subkeys {
             receipt: sub(b"receipt look-up"),
             token: sub(b"token look-up"),
             audit: sub(b"audit mac"),
+            checkpoint: sub(b"audit checkpoint"),
             check: sub(b"key check"),
         }
     }
@@ -293,6 +295,13 @@ impl Keyring {
         parts.push(previous);
         parts.extend_from_slice(row);
         Some(hmac(key, &parts))
+    }
+
+    /// MAC of an audit checkpoint (a row's sequence number and chain MAC, and when it was
+    /// taken) under key `key_id`. Its key is derived apart from the row MACs', so neither
+    /// can pass for the other.
+    pub fn checkpoint_mac(&self, key_id: u32, parts: &[&[u8]]) -> Option<[u8; 32]> {
+        Some(hmac(&self.keys.get(&key_id)?.checkpoint, parts))
     }
 
     /// A value that identifies key `key_id` without revealing it, stored in the database so

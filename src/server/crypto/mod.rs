@@ -2,10 +2,10 @@
 //!
 //! A [`Keyring`] holds the master keys from the key file; HKDF derives from each one the
 //! separate keys for wrapping case keys, blind indexes, receipt look-up, token look-up, the
-//! audit MAC and the key check. Random secrets (receipt codes, session, invitation and setup
-//! tokens) are stored only as HMAC tags under their look-up key, never as plain hashes.
-//! Every case has its own random [`DataKey`]; it seals the case's values and is stored only
-//! wrapped. A sealed value is
+//! audit MAC, the audit checkpoints' MAC and the key check. Random secrets (receipt codes,
+//! session, invitation and setup tokens) are stored only as HMAC tags under their look-up key,
+//! never as plain hashes. Every case has its own random [`DataKey`]; it seals the case's values
+//! and is stored only wrapped. A sealed value is
 //! `version (1) | key id (4, big-endian) | nonce (24) | ciphertext + tag (16)`
 //! under XChaCha20-Poly1305, with associated data that binds it to its [`Place`].
 

@@ -318,3 +318,13 @@ fn poly1305_is_built_portable_on_x86() {
         "build with --cfg poly1305_force_soft (.cargo/config.toml; a RUSTFLAGS variable replaces it)"
     );
 }
+
+#[test]
+fn checkpoint_macs_are_not_row_macs() {
+    let ring = Keyring::from_raw_keys([(1, [5u8; 32])]);
+    let checkpoint = ring.checkpoint_mac(1, &[b"previous", b"row"]).unwrap();
+    assert_eq!(ring.checkpoint_mac(1, &[b"previous", b"row"]), Some(checkpoint));
+    // The same bytes framed the same way under the row MAC's key give another value.
+    assert_ne!(ring.audit_mac(1, b"previous", &[b"row"]), Some(checkpoint));
+    assert_eq!(ring.checkpoint_mac(2, &[b"previous", b"row"]), None);
+}

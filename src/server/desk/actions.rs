@@ -2,7 +2,7 @@
 //! assignment, take-next, deadlines): one transaction each, with its timeline event and
 //! its audit row.
 
-use super::{assignable, case_in_scope, may_work, note_place, push_params, CaseMeta, DeskError};
+use super::{assignable, case_in_scope, may_work, note_place, push_params, refused, CaseMeta, DeskError};
 use crate::domain::AuditAction;
 use crate::domain::RuleCode;
 use crate::domain::{CaseId, Category, Priority, Role, Status};
@@ -18,12 +18,22 @@ use crate::server::{
 };
 use sqlx::Row;
 
-/// Starts a change: the case in scope (else `NotFound`), not deleted by its requester (it
-/// still has its wrapped key, which is returned for changes that seal), and the caller
-/// allowed to work it (its assignee, or a lead or admin).
-async fn begin_change(db: &Db, staff: &Staff, case_id: &str, need_work: bool) -> Result<(Tx, CaseMeta, Vec<u8>), DeskError> {
+/// Starts the change `action`: the case in scope (else `NotFound`, audited by [`refused`]),
+/// not deleted by its requester (it still has its wrapped key, which is returned for
+/// changes that seal), and the caller allowed to work it (its assignee, or a lead or admin).
+async fn begin_change(
+    db: &Db,
+    keyring: &Keyring,
+    staff: &Staff,
+    case_id: &str,
+    need_work: bool,
+    action: AuditAction,
+) -> Result<(Tx, CaseMeta, Vec<u8>), DeskError> {
     let mut tx = db.begin().await?;
-    let meta = case_in_scope(&mut tx, staff, case_id).await?.ok_or(DeskError::NotFound)?;
+    let Some(meta) = case_in_scope(&mut tx, staff, case_id).await? else {
+        tx.rollback().await.map_err(DbError::from)?;
+        return Err(refused(db, &mut *db.acquire().await?, keyring, staff, action, case_id).await);
+    };
     let Some(wrapped) = crate::server::db::cases::wrapped_key(&mut tx, &meta.id, crate::server::crypto::SERVER_HOLDER).await? else {
         return Err(DeskError::NotAllowed);
     };
@@ -41,7 +51,7 @@ async fn finish(mut tx: Tx, keyring: &Keyring, staff: &Staff, action: AuditActio
 
 /// Adds an internal note, sealed with the case's data key. Anyone who sees the case may.
 pub async fn add_note(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, body: &str) -> Result<(), DeskError> {
-    let (mut tx, meta, wrapped) = begin_change(db, staff, case_id, false).await?;
+    let (mut tx, meta, wrapped) = begin_change(db, keyring, staff, case_id, false, AuditAction::CaseNoteAdd).await?;
     let key = keyring.unwrap_case_key(&meta.id, &wrapped)?;
     let note_id = uuid::Uuid::new_v4().to_string();
     let sealed = key.seal(&note_place(&meta.id, &note_id), body.as_bytes());
@@ -61,7 +71,7 @@ pub async fn add_note(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, 
 pub async fn reply(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, body: &str) -> Result<(), DeskError> {
     // Scope and permission first, in their own short transaction; `post` writes the message,
     // the first-response time and the audit row in one.
-    let (tx, meta, _) = begin_change(db, staff, case_id, true).await?;
+    let (tx, meta, _) = begin_change(db, keyring, staff, case_id, true, AuditAction::CaseReplyVolunteer).await?;
     tx.rollback().await.map_err(DbError::from)?;
     let id = CaseId::parse(&meta.id).ok_or(DeskError::NotFound)?;
     follow_up::post(
@@ -78,7 +88,7 @@ pub async fn reply(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, bod
 
 /// Moves a case along the workflow.
 pub async fn change_status(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, next: Status) -> Result<(), DeskError> {
-    let (mut tx, meta, _) = begin_change(db, staff, case_id, true).await?;
+    let (mut tx, meta, _) = begin_change(db, keyring, staff, case_id, true, AuditAction::CaseStatus).await?;
     if !meta.status.can_become(next) {
         return Err(DeskError::Invalid("status", RuleCode::InvalidChoice));
     }
@@ -110,7 +120,7 @@ pub async fn sla_hours(tx: &mut Tx, embassy_id: &str, priority: Priority) -> Res
 /// Changes the priority; the first-response due time follows the embassy's service level
 /// for the new priority (until there is a first response).
 pub async fn change_priority(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, priority: Priority) -> Result<(), DeskError> {
-    let (mut tx, meta, _) = begin_change(db, staff, case_id, true).await?;
+    let (mut tx, meta, _) = begin_change(db, keyring, staff, case_id, true, AuditAction::CasePriority).await?;
     if meta.priority == priority {
         return Ok(());
     }
@@ -132,7 +142,7 @@ pub async fn reroute(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, q
     if categories.is_empty() {
         return Err(DeskError::Invalid("categories", RuleCode::Required));
     }
-    let (mut tx, meta, _) = begin_change(db, staff, case_id, true).await?;
+    let (mut tx, meta, _) = begin_change(db, keyring, staff, case_id, true, AuditAction::CaseRoute).await?;
     let embassy: Option<String> = sqlx::query_scalar("SELECT embassy_id FROM queues WHERE id = $1").bind(queue_id).fetch_optional(&mut *tx).await?;
     let Some(embassy) = embassy else { return Err(DeskError::Invalid("queue", RuleCode::InvalidChoice)) };
     if embassy != meta.embassy_id && staff.role != Role::Admin {
@@ -165,13 +175,16 @@ pub async fn reroute(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, q
 
 /// Leads and admins assign, reassign and unassign (`None`).
 pub async fn assign(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, person: Option<&str>) -> Result<(), DeskError> {
+    let action = if person.is_some() { AuditAction::CaseAssign } else { AuditAction::CaseUnassign };
     if !staff.is_lead_or_admin() {
         // In scope or not, a volunteer learns nothing more than "no".
-        let mut tx = db.begin().await?;
-        let meta = case_in_scope(&mut tx, staff, case_id).await?;
-        return Err(if meta.is_some() { DeskError::NotAllowed } else { DeskError::NotFound });
+        let mut conn = db.acquire().await?;
+        return Err(match case_in_scope(&mut conn, staff, case_id).await? {
+            Some(_) => DeskError::NotAllowed,
+            None => refused(db, &mut conn, keyring, staff, action, case_id).await,
+        });
     }
-    let (mut tx, meta, _) = begin_change(db, staff, case_id, true).await?;
+    let (mut tx, meta, _) = begin_change(db, keyring, staff, case_id, true, action).await?;
     if let Some(person) = person {
         if !assignable(&mut tx, &meta).await?.iter().any(|(id, _)| id == person) {
             return Err(DeskError::Invalid("person", RuleCode::InvalidChoice));
@@ -182,13 +195,12 @@ pub async fn assign(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, pe
     }
     sqlx::query("UPDATE cases SET assignee_id = $2, updated_at = $3 WHERE id = $1").bind(&meta.id).bind(person).bind(now()).execute(&mut *tx).await?;
     record_event(&mut tx, &meta.id, Some(&staff.id), EventKind::Assignee, meta.assignee_id.as_deref(), person).await?;
-    let action = if person.is_some() { AuditAction::CaseAssign } else { AuditAction::CaseUnassign };
     finish(tx, keyring, staff, action, &meta.id).await
 }
 
 /// A volunteer (or lead) takes an unassigned open case they can see.
 pub async fn take(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str) -> Result<(), DeskError> {
-    let (mut tx, meta, _) = begin_change(db, staff, case_id, false).await?;
+    let (mut tx, meta, _) = begin_change(db, keyring, staff, case_id, false, AuditAction::CaseTake).await?;
     if staff.role == Role::Admin || meta.assignee_id.is_some() || !meta.status.is_open() {
         return Err(DeskError::NotAllowed);
     }
@@ -208,7 +220,7 @@ pub async fn take(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str) -> R
 
 /// The assignee hands a case back to its queue.
 pub async fn hand_back(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str) -> Result<(), DeskError> {
-    let (mut tx, meta, _) = begin_change(db, staff, case_id, false).await?;
+    let (mut tx, meta, _) = begin_change(db, keyring, staff, case_id, false, AuditAction::CaseHandBack).await?;
     if meta.assignee_id.as_deref() != Some(staff.id.as_str()) {
         return Err(DeskError::NotAllowed);
     }
@@ -281,7 +293,7 @@ pub async fn add_deadline(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &s
         None if due_on.trim().is_empty() => return Err(DeskError::Invalid("due_on", RuleCode::Required)),
         None => return Err(DeskError::Invalid("due_on", RuleCode::InvalidDate)),
     };
-    let (mut tx, meta, _) = begin_change(db, staff, case_id, true).await?;
+    let (mut tx, meta, _) = begin_change(db, keyring, staff, case_id, true, AuditAction::CaseDeadlineAdd).await?;
     let due_on = date.to_string();
     sqlx::query("INSERT INTO case_deadlines (id, case_id, embassy_id, kind, due_on, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(uuid::Uuid::new_v4().to_string())
@@ -299,7 +311,7 @@ pub async fn add_deadline(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &s
 
 /// Marks a deadline of the case met or no longer relevant.
 pub async fn complete_deadline(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, deadline_id: &str) -> Result<(), DeskError> {
-    let (mut tx, meta, _) = begin_change(db, staff, case_id, true).await?;
+    let (mut tx, meta, _) = begin_change(db, keyring, staff, case_id, true, AuditAction::CaseDeadlineDone).await?;
     let row = sqlx::query("SELECT kind, due_on FROM case_deadlines WHERE id = $1 AND case_id = $2 AND done_at IS NULL")
         .bind(deadline_id)
         .bind(&meta.id)

@@ -55,14 +55,16 @@ pub struct CaseView {
 }
 
 /// Opens a case for the desk, on the request's connection: the case in scope (else
-/// `NotFound`), its fields, messages and notes decrypted, its events and deadlines. The decryption is audited (`case.view`)
-/// before anything is returned; a failed decryption is audited as failed.
+/// `NotFound`), its fields, messages and notes decrypted, its events and deadlines. The
+/// decryption is audited (`case.view`) before anything is returned; a failed decryption is
+/// audited as failed, and a case out of reach as denied or not found.
 pub async fn view_case(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, case_id: &str) -> Result<CaseView, DeskError> {
-    let Some(id) = CaseId::parse(case_id) else { return Err(DeskError::NotFound) };
+    let Some(id) = CaseId::parse(case_id) else { return Err(super::refused(db, conn, keyring, staff, AuditAction::CaseView, case_id).await) };
     let read = read_case(conn, keyring, staff, &id).await;
     let outcome = match &read {
         Ok(_) => Outcome::Ok,
         Err(DeskError::Read(ReadError::Crypto(_))) => Outcome::Failed,
+        Err(DeskError::NotFound) => return Err(super::refused(db, conn, keyring, staff, AuditAction::CaseView, case_id).await),
         Err(_) => return read,
     };
     audit::record(db, conn, keyring, &AuditEvent::new(&staff.actor(), AuditAction::CaseView, Some(id.as_str()), outcome)).await?;

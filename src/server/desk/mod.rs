@@ -14,11 +14,12 @@ pub use case::{assignable, view_case, CaseView, Happening};
 pub use queue::{deadlines_sql, list_sql, queue_page, AssigneeFilter, Cursor, DeadlineRow, ListFilter, ListedCase, QueuePage, QueueSummary, DEADLINES_SHOWN};
 
 use crate::domain::RuleCode;
-use crate::domain::{CaseId, Category, Priority, Role, Status};
+use crate::domain::{AuditAction, CaseId, Category, Priority, Role, Status};
 use crate::server::{
+    audit::{self, AuditEvent, Outcome},
     cases::ReadError,
-    crypto::{CryptoError, Place},
-    db::{Conn, DbError},
+    crypto::{CryptoError, Keyring, Place},
+    db::{Conn, Db, DbError},
     staff::Staff,
 };
 use zeroize::Zeroizing;
@@ -150,6 +151,26 @@ pub async fn case_in_scope(conn: &mut Conn, staff: &Staff, id: &str) -> Result<O
     let row: Option<MetaRow> = sqlx::query_as(&format!("SELECT {META} FROM cases c WHERE c.id = $1")).bind(id.as_str()).fetch_optional(&mut *conn).await?;
     let Some(meta) = row.map(CaseMeta::from) else { return Ok(None) };
     Ok(in_scope(staff, &meta.embassy_id, &meta.queue_id).then_some(meta))
+}
+
+/// Answers an attempt to reach a case the person may not — outside their scope, or no case
+/// at all — as `NotFound` either way, and records it: `denied` with the case's id when it
+/// exists, `not_found` when it does not (with the id when it has an id's shape; nothing else
+/// that was typed). Only a failed write answers otherwise.
+pub(crate) async fn refused(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, action: AuditAction, case_id: &str) -> DeskError {
+    let id = CaseId::parse(case_id);
+    let recorded = async {
+        let exists = match &id {
+            Some(id) => sqlx::query_scalar::<_, i64>("SELECT 1 FROM cases WHERE id = $1").bind(id.as_str()).fetch_optional(&mut *conn).await?.is_some(),
+            None => false,
+        };
+        let outcome = if exists { Outcome::Denied } else { Outcome::NotFound };
+        audit::record(db, conn, keyring, &AuditEvent::new(&staff.actor(), action, id.as_ref().map(CaseId::as_str), outcome)).await
+    };
+    match recorded.await {
+        Ok(_) => DeskError::NotFound,
+        Err(e) => e.into(),
+    }
 }
 
 /// The assignee, leads and admins may change a case; other volunteers may read it and add

@@ -247,8 +247,8 @@ async fn queues_in_scope(conn: &mut Conn, staff: &Staff) -> Result<Vec<QueueSumm
 
 /// The queue page for `filter`: the queues in scope, one page of the list with each
 /// requester's chosen name opened, the deadlines of the week, and the filter's choices;
-/// then the list's audit row (`case.list`, since it decrypts the listed names) before
-/// anything is returned. A queue or embassy outside scope is `NotFound`.
+/// then the list's audit rows (`case.list` for each listed case, whose name it decrypted)
+/// before anything is returned. A queue or embassy outside scope is `NotFound`.
 pub async fn queue_page(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Staff, filter: &ListFilter) -> Result<QueuePage, DeskError> {
     let at = now();
     let mut page = QueuePage { queues: queues_in_scope(conn, staff).await?, ..QueuePage::default() };
@@ -285,8 +285,15 @@ pub async fn queue_page(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: &Sta
     if staff.role == Role::Admin {
         page.embassies = sqlx::query_as("SELECT id, name FROM embassies ORDER BY is_default, code").fetch_all(&mut *conn).await?;
     }
-    let object = filter.queue.clone().or_else(|| staff.embassy_id.clone()).unwrap_or_else(|| "all".into());
-    audit::record(db, conn, keyring, &AuditEvent::new(&staff.actor(), AuditAction::CaseList, Some(&object), Outcome::Ok)).await?;
+    // One row per case whose name the page opened, so that "who saw this name" is a look-up
+    // by case like every other row of a case; a page that lists nothing opened nothing.
+    let actor = staff.actor();
+    let events: Vec<AuditEvent> = page.cases.iter().map(|c| AuditEvent::new(&actor, AuditAction::CaseList, Some(&c.meta.id), Outcome::Ok)).collect();
+    if !events.is_empty() {
+        let mut tx = db.begin_on(conn).await?;
+        audit::append_all(&mut tx, keyring, &events).await?;
+        tx.commit().await?;
+    }
     Ok(page)
 }
 

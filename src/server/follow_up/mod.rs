@@ -1,6 +1,9 @@
 //! The requester's side after intake: short sessions opened with a reference and secret
 //! code, the message thread of a case (sealed with its data key), replies and added
-//! information, and deletion (the case purged at once) at the requester's request.
+//! information, and deletion (the case purged at once) at the requester's request; and when
+//! the desk opened the case ([`openings`]).
+
+pub mod openings;
 
 use crate::api::AppError;
 use crate::domain::AuditAction;
@@ -65,13 +68,15 @@ pub struct Message {
     pub body: Zeroizing<String>,
 }
 
-/// What the requester's page shows: no personal data they submitted, only the status and
-/// the conversation.
+/// What the requester's page shows: no personal data they submitted, only the status, the
+/// conversation and when the desk opened the case.
 pub struct Thread {
     pub status: Status,
     pub language: String,
     pub created_at: i64,
     pub messages: Vec<Message>,
+    /// Newest first.
+    pub openings: Vec<openings::Opening>,
 }
 
 pub(crate) fn message_place<'a>(case_id: &'a str, message_id: &'a str) -> Place<'a> {
@@ -165,7 +170,9 @@ async fn decrypt_thread(tx: &mut Tx, keyring: &Keyring, case_id: &CaseId) -> Res
     let Some(meta) = meta else { return Err(ReadError::Gone) };
     let status: String = meta.try_get(0).map_err(DbError::from)?;
     let messages = decrypt_messages(tx, &key, case_id).await?;
+    let openings = openings::openings(tx, case_id.as_str()).await?;
     Ok(Thread {
+        openings,
         status: Status::parse(&status).unwrap_or(Status::New),
         language: meta.try_get(1).map_err(DbError::from)?,
         created_at: meta.try_get(2).map_err(DbError::from)?,

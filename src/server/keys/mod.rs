@@ -159,7 +159,7 @@ pub async fn scheduled(db: &Db, keyring: &Keyring, config: &Config) -> Result<()
 /// The server's key tasks: finish a pending rotation, read the key file again every
 /// [`RELOAD_EVERY`], and keep the rotation schedule. Failures are logged (one line, no key
 /// material) and tried again on the next tick; requests never wait for any of it.
-pub fn spawn_tasks(state: &AppState) {
+pub fn spawn_tasks(state: &AppState) -> tokio::task::JoinHandle<()> {
     let (db, keyring, config) = (state.db.clone(), state.keyring.clone(), state.config.clone());
     tokio::spawn(async move {
         let log = |what: &str, result: Result<(), KeyLifecycleError>| {
@@ -177,5 +177,5 @@ pub fn spawn_tasks(state: &AppState) {
                 _ = schedule.tick() => log("the key rotation schedule could not run", scheduled(&db, &keyring, &config).await),
             }
         }
-    });
+    })
 }

@@ -1,18 +1,19 @@
 //! Inside a requester session: the status of the request in their language, the messages
 //! from the embassy and their own, a reply form, "add information", "delete my request" and
-//! log-out. Nothing they submitted at intake is shown back.
+//! log-out; and when the desk opened the request, by role and embassy. Nothing they
+//! submitted at intake is shown back.
 
 use crate::{
     api::{
-        follow_up::{load_thread, DraftKind, MessageDto, ThreadView},
+        follow_up::{load_thread, DraftKind, MessageDto, OpenedBy, OpeningDto, ThreadView},
         AppError,
     },
     domain::intake::{Field, FieldError},
-    i18n::{t, use_i18n},
+    i18n::{t, t_string, use_i18n},
     ui::components::{
         field::{described_by, invalid, FieldErrorText},
         lang_switch::LangSwitch,
-        messages::{date_time_text, status_text},
+        messages::{choice_text, date_time_text, role_string, status_text},
         page_frame::PageFrame,
     },
 };
@@ -50,6 +51,7 @@ fn Thread(thread: ThreadView) -> impl IntoView {
     let status = thread.status;
     let opened = thread.opened_at;
     let messages = thread.messages.into_iter().map(|m| view! { <Message message=m /> }).collect_view();
+    let openings = thread.openings;
     let draft = thread.draft;
     let draft_for = move |kind: DraftKind| draft.clone().filter(|d| d.kind == kind);
     view! {
@@ -69,6 +71,7 @@ fn Thread(thread: ThreadView) -> impl IntoView {
                 view! { <ol class="thread" id="thread">{messages}</ol> }.into_any()
             }}
         </section>
+        <Openings openings />
         <MessageForm kind=DraftKind::Reply draft=draft_for(DraftKind::Reply) />
         <MessageForm kind=DraftKind::Information draft=draft_for(DraftKind::Information) />
         <section class="danger-zone" aria-labelledby="delete-title">
@@ -104,6 +107,43 @@ fn Message(message: MessageDto) -> impl IntoView {
             // Text, never markup: whatever anyone wrote is shown as written.
             <p class="message-body">{message.body}</p>
         </li>
+    }
+}
+
+/// When the desk opened the request, newest first: a role of an embassy, never a person.
+#[component]
+fn Openings(openings: Vec<OpeningDto>) -> impl IntoView {
+    let i18n = use_i18n();
+    let list = (!openings.is_empty()).then(|| {
+        let items = openings
+            .into_iter()
+            .map(|o| {
+                let at = o.at;
+                let who = move || {
+                    let role = role_string(i18n, o.role);
+                    match &o.by {
+                        OpenedBy::Embassy(code) => {
+                            let country = choice_text(i18n, "country", code);
+                            t_string!(i18n, follow_up.opened_by_embassy, role, country).to_string()
+                        }
+                        OpenedBy::InternationalDesk => t_string!(i18n, follow_up.opened_by_international, role).to_string(),
+                        OpenedBy::Administration => t_string!(i18n, follow_up.opened_by_administration, role).to_string(),
+                    }
+                };
+                view! { <li><time>{move || date_time_text(i18n, at)}</time>" · "{who}</li> }
+            })
+            .collect_view();
+        view! { <ol class="openings">{items}</ol> }
+    });
+    view! {
+        <section id="openings" aria-labelledby="openings-title">
+            <h2 id="openings-title">{t!(i18n, follow_up.openings_title)}</h2>
+            <p>{t!(i18n, follow_up.openings_lead)}</p>
+            {match list {
+                Some(list) => list.into_any(),
+                None => view! { <p id="openings-none">{t!(i18n, follow_up.openings_none)}</p> }.into_any(),
+            }}
+        </section>
     }
 }
 

@@ -11,7 +11,7 @@ use embassy_desk::{
     server::desk::{self, AssigneeFilter, ListFilter},
 };
 
-on_both_backends!(queue_pages_follow_priority_then_age_without_offset, queue_pages_filter_by_embassy_and_person);
+on_both_backends!(queue_pages_follow_priority_then_age_without_offset, queue_pages_filter_by_embassy_and_person, queue_page_audits_the_cases_it_shows);
 
 async fn queue_pages_follow_priority_then_age_without_offset(app: TestApp) {
     let w = World::build(&app).await;
@@ -111,4 +111,45 @@ async fn queue_pages_filter_by_embassy_and_person(app: TestApp) {
     assert!(names(&app.get_desk(&w.lead_pl, &format!("/desk?assignee={}", w.vol_lt.id)).await.body).is_empty());
     // Volunteers get no list of people.
     assert!(!app.get_queue(&w.vol_legal).await.body.contains(&format!(r#"value="{}""#, w.vol_housing.id)));
+}
+
+/// Each render of the queue page records one `case.list` row per case whose name it opened,
+/// naming the case by id and nothing else; a page that lists no case records nothing.
+async fn queue_page_audits_the_cases_it_shows(app: TestApp) {
+    let w = World::build(&app).await;
+    let mut legal = Vec::new();
+    for name in ["Алесь", "Марыся", "Янка"] {
+        legal.push(app.case_in(&w.pl, Category::LegalStatus, Priority::Normal, now() - 3600, name).await);
+    }
+    let housing = app.case_in(&w.pl, Category::Housing, Priority::Normal, now() - 3600, "Зося").await;
+    let listed = |who: String| {
+        let app = &app;
+        async move {
+            let mut ids: Vec<String> = sqlx::query_scalar("SELECT object_id FROM audit_log WHERE action = 'case.list' AND actor = $1 AND outcome = 'ok'")
+                .bind(who)
+                .fetch_all(app.state.db.pool())
+                .await
+                .unwrap();
+            ids.sort();
+            ids
+        }
+    };
+    let volunteer = format!("person:{}", w.vol_legal.id);
+    let page = app.get_queue(&w.vol_legal).await;
+    assert!(page.status == 200 && page.body.contains("Марыся") && !page.body.contains("Зося"));
+    legal.sort();
+    assert_eq!(listed(volunteer.clone()).await, legal, "one row per listed case, by id");
+    app.get_queue(&w.vol_legal).await;
+    assert_eq!(listed(volunteer.clone()).await.len(), 6, "every render");
+    // The lead's page lists all four; a volunteer of another embassy lists none, and writes none.
+    app.get_queue(&w.lead_pl).await;
+    let mut all = [legal.clone(), vec![housing]].concat();
+    all.sort();
+    assert_eq!(listed(format!("person:{}", w.lead_pl.id)).await, all);
+    assert_eq!(app.get_queue(&w.vol_lt).await.status, 200);
+    assert!(listed(format!("person:{}", w.vol_lt.id)).await.is_empty());
+    // The rows are the cases' own: the case page's access history shows who listed it.
+    let access = app.get_case(&w.lead_pl, &legal[0]).await;
+    assert!(access.text().contains("case.list"), "{}", access.body);
+    assert_eq!(app.audit_chain().await, Ok(()));
 }

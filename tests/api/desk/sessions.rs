@@ -36,6 +36,8 @@ async fn changes_made_elsewhere_apply_to_the_next_page_at_once(app: TestApp) {
     let w = World::build(&app).await;
     let pool = app.state.db.pool();
     let case = app.case_in(&w.pl, Category::LegalStatus, Priority::Normal, now() - 3600, "Сяргей").await;
+    // The housing volunteer's page lists this one (and audits it).
+    app.case_in(&w.pl, Category::Housing, Priority::Normal, now() - 3600, "Зося").await;
     let volunteer = &w.vol_legal;
     for _ in 0..2 {
         let page = app.get_queue(volunteer).await;

@@ -145,9 +145,10 @@ impl TestApp {
         sqlx::query_scalar("SELECT assignee_id FROM cases WHERE id = $1").bind(case).fetch_one(self.state.db.pool()).await.unwrap()
     }
 
-    /// How many audit rows of `action` name `object`.
+    /// How many times `action` was done to `object`: its audit rows of outcome `ok` (a
+    /// refused attempt is recorded too, as denied or not found).
     pub async fn audited(&self, action: &str, object: &str) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND object_id = $2")
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND object_id = $2 AND outcome = 'ok'")
             .bind(action)
             .bind(object)
             .fetch_one(self.state.db.pool())
