@@ -69,7 +69,7 @@ pub fn check_key_file_place(config: &Config) -> Result<(), StartupError> {
         if config.environment == Environment::Production {
             return Err(StartupError::KeyFileInDataDir { path: config.key_file.display().to_string(), data_dir: config.data_dir.display().to_string() });
         }
-        tracing::warn!("the key file is inside the data directory; production refuses this (set EMBASSY_DESK_KEY_FILE to a path outside it)");
+        tracing::info!("the key file is inside the data directory; production refuses this (set EMBASSY_DESK_KEY_FILE to a path outside it)");
     }
     Ok(())
 }
@@ -175,7 +175,12 @@ pub async fn serve(state: AppState, listener: TcpListener, shutdown: impl std::f
     let tasks = [
         crate::server::keys::spawn_tasks(&state),
         tokio::spawn(retention::run_every(state.db.clone(), state.keyring.clone(), config.retention_days, config.purge_interval)),
-        tokio::spawn(audit::checkpoint::keep_writing(state.db.clone(), Arc::clone(&state.keyring), config.audit_checkpoints.clone(), config.audit_checkpoint_every)),
+        tokio::spawn(crate::server::audit::checkpoint::keep_writing(
+            state.db.clone(),
+            Arc::clone(&state.keyring),
+            config.audit_checkpoints.clone(),
+            config.audit_checkpoint_every,
+        )),
     ];
     let served = axum::serve(listener, http::router(state).into_make_service()).with_graceful_shutdown(shutdown).await;
     for task in tasks {

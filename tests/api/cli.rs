@@ -266,6 +266,8 @@ fn production_refuses_a_key_file_inside_the_data_dir() {
     moved.push(("EMBASSY_DESK_KEY_FILE", key_file.to_str().unwrap()));
     let out = run(d, &moved, &["audit", "verify"], None);
     assert!(out.status.success(), "a key file outside the data dir is used: {}", text(&out.stderr));
+}
+
 /// Counts from the data dir's SQLite file, outside the binary.
 fn count(dir: &std::path::Path, sql: &str) -> i64 {
     let url = format!("sqlite://{}", dir.join("embassy-desk.sqlite").display());

@@ -75,7 +75,12 @@ mod tests {
 
     fn config(dir: &Path) -> Config {
         let url = format!("sqlite://{}?mode=rwc", dir.join("desk.sqlite").display());
-        Config::from_lookup(|name| (name == "DATABASE_URL").then(|| url.clone())).unwrap()
+        Config::from_lookup(|name| match name {
+            "DATABASE_URL" => Some(url.clone()),
+            "HOME" => Some("/home/desk".into()),
+            _ => None,
+        })
+        .unwrap()
     }
 
     #[test]
@@ -98,7 +103,12 @@ mod tests {
     #[test]
     fn postgres_and_memory_databases_take_no_lock() {
         for url in ["postgres://db/desk", "sqlite::memory:"] {
-            let config = Config::from_lookup(|name| (name == "DATABASE_URL").then(|| url.to_owned())).unwrap();
+            let config = Config::from_lookup(|name| match name {
+                "DATABASE_URL" => Some(url.to_owned()),
+                "HOME" => Some("/home/desk".into()),
+                _ => None,
+            })
+            .unwrap();
             assert!(DatabaseLock::shared(&config).unwrap().is_none(), "{url}");
         }
     }

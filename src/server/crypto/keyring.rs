@@ -24,7 +24,6 @@ struct Subkeys {
     receipt: SecretKey,
     token: SecretKey,
     audit: SecretKey,
-    checkpoint: SecretKey,
     check: SecretKey,
 }
 
@@ -44,7 +43,6 @@ impl Subkeys {
             receipt: sub(b"receipt look-up"),
             token: sub(b"token look-up"),
             audit: sub(b"audit mac"),
-            checkpoint: sub(b"audit checkpoint"),
             check: sub(b"key check"),
         }
     }
@@ -298,10 +296,15 @@ impl Keyring {
     }
 
     /// MAC of an audit checkpoint (a row's sequence number and chain MAC, and when it was
-    /// taken) under key `key_id`. Its key is derived apart from the row MACs', so neither
-    /// can pass for the other.
+    /// taken) under key `key_id`, retired keys included.
     pub fn checkpoint_mac(&self, key_id: u32, parts: &[&[u8]]) -> Option<[u8; 32]> {
-        Some(hmac(&self.keys.get(&key_id)?.checkpoint, parts))
+        // Under the audit subkey, which a retired key keeps, behind a label of its own: a row's
+        // MAC starts with the previous MAC (32 bytes or none), never with these 16 bytes.
+        let keys = self.keys();
+        let mut labelled = Vec::with_capacity(parts.len() + 1);
+        labelled.push(b"audit checkpoint".as_slice());
+        labelled.extend_from_slice(parts);
+        Some(hmac(keys.audit(key_id)?, &labelled))
     }
 
     /// A value that identifies key `key_id` without revealing it, stored in the database so
