@@ -7,7 +7,7 @@ use crate::domain::AuditAction;
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
     crypto::{key_id_of, Keyring, Place, SERVER_HOLDER},
-    db::{key_checks, Db, DbError},
+    db::{key_checks, Db, DbError, Tx},
 };
 use sqlx::Row;
 
@@ -41,50 +41,89 @@ impl Counts {
 
 /// One stored value that names a keyring key.
 struct Stored {
-    /// Keyset position: the case id and holder of a case key, or a row's id.
+    /// Keyset position: the case id and holder of a case key, or a row's id (and "").
     after: (String, String),
     value: Vec<u8>,
 }
 
-async fn case_key_batch(db: &Db, after: &(String, String)) -> Result<Vec<Stored>, DbError> {
-    let rows =
-        sqlx::query("SELECT case_id, holder, wrapped FROM case_keys WHERE case_id > $1 OR (case_id = $1 AND holder > $2) ORDER BY case_id, holder LIMIT $3")
-            .bind(&after.0)
-            .bind(&after.1)
-            .bind(BATCH)
-            .fetch_all(db.pool())
-            .await?;
-    rows.iter().map(|r| Ok(Stored { after: (r.try_get(0)?, r.try_get(1)?), value: r.try_get(2)? })).collect::<Result<_, sqlx::Error>>().map_err(DbError::from)
+/// Where values under the keyring are stored: the wrapped case keys, or a sealed column.
+#[derive(Clone, Copy)]
+enum Target {
+    CaseKeys,
+    Column(&'static KeyringSealedColumn),
 }
 
-async fn secret_batch(db: &Db, column: &KeyringSealedColumn, after: &str) -> Result<Vec<Stored>, DbError> {
-    let KeyringSealedColumn { table, id, column } = column;
-    let rows = sqlx::query(&format!("SELECT {id}, {column} FROM {table} WHERE {column} IS NOT NULL AND {id} > $1 ORDER BY {id} LIMIT $2"))
-        .bind(after)
-        .bind(BATCH)
-        .fetch_all(db.pool())
-        .await?;
-    rows.iter().map(|r| Ok(Stored { after: (r.try_get(0)?, String::new()), value: r.try_get(1)? })).collect::<Result<_, sqlx::Error>>().map_err(DbError::from)
+impl Target {
+    fn all() -> impl Iterator<Item = Target> {
+        std::iter::once(Target::CaseKeys).chain(KEYRING_SEALED.iter().map(Target::Column))
+    }
+
+    /// The next batch of stored values after `after`, in keyset order.
+    async fn batch(self, db: &Db, after: &(String, String)) -> Result<Vec<Stored>, DbError> {
+        // Sealed columns have no holder: '' stands for it, so both read in the same keyset order.
+        let sql = match self {
+            Target::CaseKeys => {
+                "SELECT case_id, holder, wrapped FROM case_keys WHERE case_id > $1 OR (case_id = $1 AND holder > $2) ORDER BY case_id, holder LIMIT $3"
+                    .to_owned()
+            }
+            Target::Column(KeyringSealedColumn { table, id, column }) => {
+                format!("SELECT {id}, '' AS holder, {column} FROM {table} WHERE {column} IS NOT NULL AND ({id} > $1 OR ({id} = $1 AND '' > $2)) ORDER BY {id} LIMIT $3")
+            }
+        };
+        let rows = sqlx::query(&sql).bind(after.0.clone()).bind(after.1.clone()).bind(BATCH).fetch_all(db.pool()).await?;
+        rows.iter()
+            .map(|r| Ok(Stored { after: (r.try_get(0)?, r.try_get(1)?), value: r.try_get(2)? }))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(DbError::from)
+    }
+
+    /// The value opened with whichever key sealed it and sealed again under the active key;
+    /// `None` if no key of the keyring opens it (or it is not the server's case key).
+    fn reseal(self, keyring: &Keyring, stored: &Stored) -> Option<Vec<u8>> {
+        let (row, holder) = &stored.after;
+        match self {
+            Target::CaseKeys if holder == SERVER_HOLDER => keyring.unwrap_case_key(row, &stored.value).ok().map(|key| keyring.wrap_case_key(row, &key)),
+            Target::CaseKeys => None,
+            Target::Column(column) => {
+                let place = Place { case: "", table: column.table, column: column.column, row };
+                keyring.open_secret(&place, &stored.value).ok().map(|plain| keyring.seal_secret(&place, &plain))
+            }
+        }
+    }
+
+    /// Replaces the value read with `new`, compared with the value read: a row changed or
+    /// deleted meanwhile (a case shredded) is left as it is.
+    async fn replace(self, tx: &mut Tx, stored: &Stored, new: Vec<u8>) -> Result<u64, DbError> {
+        let (row, holder) = &stored.after;
+        let sql = match self {
+            Target::CaseKeys => "UPDATE case_keys SET wrapped = $1 WHERE case_id = $2 AND holder = $3 AND wrapped = $4".to_owned(),
+            Target::Column(KeyringSealedColumn { table, id, column }) => {
+                format!("UPDATE {table} SET {column} = $1 WHERE {id} = $2 AND '' = $3 AND {column} = $4")
+            }
+        };
+        let query = sqlx::query(&sql).bind(new).bind(row.clone()).bind(holder.clone());
+        Ok(query.bind(stored.value.clone()).execute(&mut **tx).await?.rows_affected())
+    }
+
+    fn count(self, counts: &mut Counts, n: u64) {
+        match self {
+            Target::CaseKeys => counts.case_keys += n,
+            Target::Column(_) => counts.secrets += n,
+        }
+    }
 }
 
 /// Counts the values that name key `key_id` (all keys when `None` but the active one).
 pub async fn uses(db: &Db, keyring: &Keyring, key_id: Option<u32>) -> Result<Counts, DbError> {
     let names = |value: &[u8]| key_id_of(value).is_ok_and(|id| key_id.map_or(id != keyring.active_key_id(), |k| id == k));
     let mut counts = Counts::default();
-    let mut after = (String::new(), String::new());
-    loop {
-        let batch = case_key_batch(db, &after).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.after.clone();
-        counts.case_keys += batch.iter().filter(|s| names(&s.value)).count() as u64;
-    }
-    for column in KEYRING_SEALED {
-        let mut after = String::new();
+    for target in Target::all() {
+        let mut after = (String::new(), String::new());
         loop {
-            let batch = secret_batch(db, column, &after).await?;
+            let batch = target.batch(db, &after).await?;
             let Some(last) = batch.last() else { break };
-            after = last.after.0.clone();
-            counts.secrets += batch.iter().filter(|s| names(&s.value)).count() as u64;
+            after = last.after.clone();
+            target.count(&mut counts, batch.iter().filter(|s| names(&s.value)).count() as u64);
         }
     }
     Ok(counts)
@@ -95,69 +134,27 @@ pub async fn uses(db: &Db, keyring: &Keyring, key_id: Option<u32>) -> Result<Cou
 /// cannot open (damaged, or under a key the file no longer holds) are left and counted.
 pub async fn run(db: &Db, keyring: &Keyring) -> Result<Counts, DbError> {
     let active = keyring.active_key_id();
-    let actor_key = active.to_string();
+    let active_id = active.to_string();
     let mut done = Counts::default();
     let mut unreadable = 0u64;
-    let mut after = (String::new(), String::new());
-    loop {
-        let batch = case_key_batch(db, &after).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.after.clone();
-        let mut tx = db.begin().await?;
-        let mut changed = 0u64;
-        for stored in batch.iter().filter(|s| key_id_of(&s.value).is_ok_and(|id| id != active)) {
-            let (case_id, holder) = &stored.after;
-            if holder != SERVER_HOLDER {
-                continue;
-            }
-            let Ok(key) = keyring.unwrap_case_key(case_id, &stored.value) else {
-                unreadable += 1;
-                continue;
-            };
-            // Compared with the value read: a case shredded meanwhile is not brought back.
-            changed += sqlx::query("UPDATE case_keys SET wrapped = $1 WHERE case_id = $2 AND holder = $3 AND wrapped = $4")
-                .bind(keyring.wrap_case_key(case_id, &key))
-                .bind(case_id)
-                .bind(holder)
-                .bind(&stored.value)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        }
-        if changed > 0 {
-            audit::append(&mut tx, keyring, &AuditEvent::new("system", AuditAction::KeyRewrap, Some(&actor_key), Outcome::Ok)).await?;
-            done.case_keys += changed;
-            tracing::info!(key_id = active, case_keys = done.case_keys, "re-wrapping case keys under the active key");
-        }
-        tx.commit().await?;
-    }
-    for column in KEYRING_SEALED {
-        let mut after = String::new();
+    for target in Target::all() {
+        let mut after = (String::new(), String::new());
         loop {
-            let batch = secret_batch(db, column, &after).await?;
+            let batch = target.batch(db, &after).await?;
             let Some(last) = batch.last() else { break };
-            after = last.after.0.clone();
+            after = last.after.clone();
             let mut tx = db.begin().await?;
             let mut changed = 0u64;
             for stored in batch.iter().filter(|s| key_id_of(&s.value).is_ok_and(|id| id != active)) {
-                let place = Place { case: "", table: column.table, column: column.column, row: &stored.after.0 };
-                let Ok(plain) = keyring.open_secret(&place, &stored.value) else {
-                    unreadable += 1;
-                    continue;
-                };
-                let sql = format!("UPDATE {} SET {col} = $1 WHERE {} = $2 AND {col} = $3", column.table, column.id, col = column.column);
-                changed += sqlx::query(&sql)
-                    .bind(keyring.seal_secret(&place, &plain))
-                    .bind(&stored.after.0)
-                    .bind(&stored.value)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+                match target.reseal(keyring, stored) {
+                    Some(new) => changed += target.replace(&mut tx, stored, new).await?,
+                    None => unreadable += 1,
+                }
             }
             if changed > 0 {
-                audit::append(&mut tx, keyring, &AuditEvent::new("system", AuditAction::KeyRewrap, Some(&actor_key), Outcome::Ok)).await?;
-                done.secrets += changed;
-                tracing::info!(key_id = active, secrets = done.secrets, "re-sealing keyring secrets under the active key");
+                audit::append(&mut tx, keyring, &AuditEvent::new("system", AuditAction::KeyRewrap, Some(&active_id), Outcome::Ok)).await?;
+                target.count(&mut done, changed);
+                tracing::info!(key_id = active, case_keys = done.case_keys, secrets = done.secrets, "re-wrapping under the active key");
             }
             tx.commit().await?;
         }
