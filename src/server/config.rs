@@ -74,7 +74,7 @@ fn bad(name: &'static str, problem: impl Into<String>) -> ConfigError {
 pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("EMBASSY_DESK_LISTEN", "127.0.0.1:3000", "address and port to listen on"),
     ("DATABASE_URL", "sqlite://<data dir>/embassy-desk.sqlite", "SQLite file, or postgres://user:pass@host/db"),
-    ("EMBASSY_DESK_DATA_DIR", "./data", "directory for the SQLite database and the key file"),
+    ("EMBASSY_DESK_DATA_DIR", "./data", "directory for the SQLite database, the setup link and the audit checkpoints"),
     (
         "EMBASSY_DESK_KEY_FILE",
         "$CREDENTIALS_DIRECTORY/keyring, else ~/.config/embassy-desk/keyring",
@@ -82,7 +82,6 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ),
     ("EMBASSY_DESK_LOG", "info", "log filter (tracing EnvFilter syntax)"),
     ("EMBASSY_DESK_PUBLIC_URL", "http://<listen address>", "address people use to reach the desk (links, CSRF origin)"),
-    ("EMBASSY_DESK_RETENTION_DAYS", "365", "days a closed case is kept before it is purged"),
     ("EMBASSY_DESK_ROTATE_DAYS", "30", "days before the server adds a new master key and re-wraps under it; 0 = only `keygen rotate`"),
     (
         "EMBASSY_DESK_RETIRE_AFTER_DAYS",
@@ -286,6 +285,15 @@ mod tests {
         let c = config(&[("HOME", "/h"), ("DATABASE_URL", "postgres://u:secret@db/desk")]).unwrap();
         assert_eq!(c.backend, Backend::Postgres);
         assert!(!format!("{c:?}").contains("secret"));
+    }
+
+    #[test]
+    fn every_variable_is_listed_once() {
+        let mut names: Vec<&str> = VARIABLES.iter().map(|(name, _, _)| *name).collect();
+        names.sort_unstable();
+        let count = names.len();
+        names.dedup();
+        assert_eq!(names.len(), count, "a variable is listed twice");
     }
 
     #[test]

@@ -265,20 +265,26 @@ mod tests {
         assert_eq!(super::with_shared_cache("sqlite://./d/desk.sqlite?cache=private"), "sqlite://./d/desk.sqlite?cache=private");
     }
 
-    /// Migration 10 rebuilds the case keys and sealed fields without a rowid: every row
-    /// written before it comes through unchanged, and deleting a case still shreds its rows.
-    #[tokio::test]
-    async fn sealed_rows_survive_their_tables_rebuilt_without_rowid() {
+    /// A fresh SQLite database migrated up to, not including, migration `version`.
+    async fn migrated_before(version: i64) -> (tempfile::TempDir, super::Db) {
         use super::{Backend, Db, SQLITE_MIGRATIONS};
-        use sqlx::Executor;
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/desk.sqlite?mode=rwc", dir.path().display());
         let db = Db::connect(&url, Backend::Sqlite).await.unwrap();
         let before = sqlx::migrate::Migrator {
-            migrations: SQLITE_MIGRATIONS.migrations.iter().filter(|m| m.version < 10).cloned().collect(),
+            migrations: SQLITE_MIGRATIONS.migrations.iter().filter(|m| m.version < version).cloned().collect(),
             ..sqlx::migrate::Migrator::DEFAULT
         };
         before.run(db.pool()).await.unwrap();
+        (dir, db)
+    }
+
+    /// Migration 10 rebuilds the case keys and sealed fields without a rowid: every row
+    /// written before it comes through unchanged, and deleting a case still shreds its rows.
+    #[tokio::test]
+    async fn sealed_rows_survive_their_tables_rebuilt_without_rowid() {
+        use sqlx::Executor;
+        let (_dir, db) = migrated_before(10).await;
         db.pool()
             .execute(
                 "INSERT INTO embassies (id, code, country, name, created_at) VALUES ('e1', 'pl', 'PL', 'Poland', 1); \
@@ -321,16 +327,8 @@ mod tests {
     /// longer match and go; spent invitations stay; receipts keep their tag and lose the hash.
     #[tokio::test]
     async fn keyed_look_ups_end_old_sessions_and_unused_links_and_keep_receipts() {
-        use super::{Backend, Db, SQLITE_MIGRATIONS};
         use sqlx::Executor;
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/desk.sqlite?mode=rwc", dir.path().display());
-        let db = Db::connect(&url, Backend::Sqlite).await.unwrap();
-        let before = sqlx::migrate::Migrator {
-            migrations: SQLITE_MIGRATIONS.migrations.iter().filter(|m| m.version < 11).cloned().collect(),
-            ..sqlx::migrate::Migrator::DEFAULT
-        };
-        before.run(db.pool()).await.unwrap();
+        let (_dir, db) = migrated_before(11).await;
         db.pool()
             .execute(
                 "INSERT INTO embassies (id, code, country, name, created_at) VALUES ('e1', 'pl', 'PL', 'Poland', 1); \
