@@ -14,6 +14,7 @@ use crate::{
         },
         intake::page::IntakePage,
         not_found::NotFound,
+        security::page::DeskSecurityPage,
         staff::{join::DeskJoinPage, login::DeskLoginPage, second_factor::DeskSecondFactorPage},
         team::page::DeskTeamPage,
     },
@@ -102,6 +103,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("desk/team") view=DeskTeamPage ssr=SsrMode::Async />
                     <Route path=path!("desk/dashboard") view=DeskDashboardPage ssr=SsrMode::Async />
                     <Route path=path!("desk/audit") view=DeskAuditPage ssr=SsrMode::Async />
+                    <Route path=path!("desk/security") view=DeskSecurityPage ssr=SsrMode::Async />
                 </Routes>
             </Router>
         </I18nContextProvider>

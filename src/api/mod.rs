@@ -9,6 +9,7 @@ pub mod follow_up;
 pub mod form;
 pub mod health;
 pub mod intake;
+pub mod security;
 pub mod staff;
 pub mod team;
 

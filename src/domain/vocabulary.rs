@@ -73,6 +73,14 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// A change posted to the security page (a person's own second factors).
+    pub enum SecurityAction {
+        PasskeyAdd = "passkey-add",
+        PasskeyRemove = "passkey-remove",
+    }
+}
+
+vocabulary! {
     /// A change posted to the audit page.
     pub enum AuditPageAction {
         Check = "check",
@@ -134,6 +142,9 @@ vocabulary! {
         LoginPassword = "login.password",
         LoginTotp = "login.totp",
         TotpEnrol = "totp.enrol",
+        LoginPasskey = "login.passkey",
+        PersonPasskeyAdd = "person.passkey_add",
+        PersonPasskeyRemove = "person.passkey_remove",
         SessionEndAll = "session.end_all",
         InvitationCreateVolunteer = "invitation.create.volunteer",
         InvitationCreateLead = "invitation.create.lead",
@@ -200,6 +211,8 @@ vocabulary! {
         NothingToTake = "nothing_to_take",
         NotAllowed = "not_allowed",
         Saved = "saved",
+        PasskeyRefused = "passkey_refused",
+        LastFactor = "last_factor",
     }
 }
 

@@ -81,7 +81,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "key file holding the master keys; kept outside the data dir (production refuses one inside it)",
     ),
     ("EMBASSY_DESK_LOG", "info", "log filter (tracing EnvFilter syntax)"),
-    ("EMBASSY_DESK_PUBLIC_URL", "http://<listen address>", "address people use to reach the desk (links, CSRF origin)"),
+    ("EMBASSY_DESK_PUBLIC_URL", "http://<listen address>", "address people use to reach the desk (links, CSRF origin, the host passkeys are bound to)"),
     ("EMBASSY_DESK_ROTATE_DAYS", "30", "days before the server adds a new master key and re-wraps under it; 0 = only `keygen rotate`"),
     (
         "EMBASSY_DESK_RETIRE_AFTER_DAYS",

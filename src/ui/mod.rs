@@ -9,4 +9,6 @@ pub mod follow_up;
 pub mod intake;
 pub mod not_found;
 pub mod staff;
+pub mod security;
 pub mod team;
+pub mod webauthn;

@@ -7,7 +7,7 @@ use crate::{
     on_both_backends,
 };
 use embassy_desk::{
-    domain::{AuditPageAction, CaseAction, Category, Priority, QueueAction, Role, TeamAction},
+    domain::{AuditPageAction, CaseAction, Category, Priority, QueueAction, Role, SecurityAction, TeamAction},
     server::{desk, http},
 };
 use std::collections::BTreeSet;
@@ -95,6 +95,8 @@ fn server_fn_row(path: &str, c: Caller) -> Option<Answer> {
         "/api/desk/queue-page" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         "/api/desk/case-page" => case_reader(c),
         "/api/desk/team-page" | "/api/desk/dashboard" | "/api/desk/audit-page" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
+        // Everyone's own second factors.
+        "/api/desk/security-page" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         _ => return None,
     })
 }
@@ -121,6 +123,7 @@ fn page_row(path: &str, c: Caller) -> Option<Answer> {
         "/desk" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         "/desk/cases/:id" => case_reader(c),
         "/desk/team" | "/desk/dashboard" | "/desk/audit" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
+        "/desk/security" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         _ => return None,
     })
 }
@@ -153,8 +156,17 @@ fn post_row(route: &str, c: Caller) -> Option<Answer> {
                 SignIn
             }
         }
-        "/desk/second-factor" => SignIn,
+        "/desk/second-factor" | "/desk/second-factor/passkey" => SignIn,
         "/desk/join/{token}" => NotFound,
+        // A person's own passkeys: a nameless one is refused, someone else's is not found.
+        "passkey-add" => match is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]) {
+            Ok => Invalid,
+            other => other,
+        },
+        "passkey-remove" => match is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]) {
+            Ok => NotFound,
+            other => other,
+        },
         "take-next" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         "note" | "reply" | "status" | "priority" | "route" | "deadline" | "deadline-done" => case_worker(c),
         "assign" => match case_reader(c) {
@@ -273,6 +285,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
             "/desk" => QueueAction::ALL.iter().map(|a| a.as_str()).collect(),
             "/desk/team" => TeamAction::ALL.iter().map(|a| a.as_str()).collect(),
             "/desk/audit" => AuditPageAction::ALL.iter().map(|a| a.as_str()).collect(),
+            "/desk/security" => SecurityAction::ALL.iter().map(|a| a.as_str()).collect(),
             other => vec![other],
         };
         for action in actions {
@@ -298,6 +311,8 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
                     "deactivate" => ("/desk/team", vec![("person", &target)]),
                     "retention" => ("/desk/team", vec![("embassy", &w.pl.embassy_id), ("days", "400")]),
                     "check" => ("/desk/audit", vec![]),
+                    "passkey-add" => ("/desk/security", vec![("name", "")]),
+                    "passkey-remove" => ("/desk/security", vec![("passkey", "not-a-passkey")]),
                     "change" => ("/desk/team", vec![("person", &target), ("role", "volunteer"), ("queues", housing)]),
                     "/desk/join/{token}" => ("/desk/join/not-an-invitation", vec![("login", "x")]),
                     "/desk/login" => (action, vec![("login", &nobody), ("password", "wrong wrong wrong")]),

@@ -26,7 +26,20 @@ pub struct SecondFactorDto {
     /// `Some` while enrolling: the QR code (inline SVG rendered on the server) and the
     /// secret in base32 for typing in by hand. Shown only to the person enrolling.
     pub enrolment: Option<EnrolmentDto>,
+    /// Whether a TOTP code is asked for: an app is enrolled, or being enrolled.
+    pub asks_code: bool,
+    /// The passkey step the page offers, if any.
+    pub passkey: Option<PasskeyStepDto>,
     pub form: Option<FormState>,
+}
+
+/// A passkey ceremony a page offers: the options for the browser's WebAuthn call, as JSON.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyStepDto {
+    /// `true`: create a new passkey (enrolment); `false`: sign in with one.
+    pub create: bool,
+    /// `navigator.credentials.create` or `.get` options, binary values in base64url.
+    pub options: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,6 +12,7 @@ pub mod forms;
 pub mod headers;
 pub mod inert_scripts;
 pub mod intake;
+pub mod passkeys;
 pub mod routes;
 pub mod staff;
 pub mod team;

@@ -1,7 +1,7 @@
 //! The form posts and files the app serves besides its Leptos pages, as tables so that the
 //! authorisation tests can enumerate them.
 
-use super::{desk, follow_up, intake, staff, team};
+use super::{desk, follow_up, intake, passkeys, staff, team};
 use crate::server::AppState;
 use axum::{
     routing::{get, post, MethodRouter},
@@ -24,6 +24,7 @@ pub fn desk() -> Vec<(&'static str, MethodRouter<AppState>)> {
     vec![
         ("/desk/login", post(staff::login_post)),
         ("/desk/second-factor", post(staff::second_factor_post)),
+        ("/desk/second-factor/passkey", post(passkeys::second_factor_passkey_post)),
         ("/desk/logout", post(staff::logout_post)),
         ("/desk/logout-everywhere", post(staff::logout_everywhere_post)),
         ("/desk/join/{token}", post(staff::join_post)),
@@ -31,6 +32,7 @@ pub fn desk() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/desk/cases/{id}", post(desk::case_post)),
         ("/desk/team", post(team::team_post)),
         ("/desk/audit", post(desk::audit_post)),
+        ("/desk/security", post(passkeys::security_post)),
     ]
 }
 

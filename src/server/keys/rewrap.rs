@@ -24,7 +24,11 @@ pub struct KeyringSealedColumn {
 
 /// Every column sealed under the keyring. A new one is added here, or rotation would leave
 /// it under a key that retirement then removes.
-pub const KEYRING_SEALED: &[KeyringSealedColumn] = &[KeyringSealedColumn { table: "people", id: "id", column: "totp_secret" }];
+pub const KEYRING_SEALED: &[KeyringSealedColumn] = &[
+    KeyringSealedColumn { table: "people", id: "id", column: "totp_secret" },
+    KeyringSealedColumn { table: "passkeys", id: "id", column: "name" },
+    KeyringSealedColumn { table: "passkeys", id: "id", column: "credential" },
+];
 
 /// How many values name each key, or were re-wrapped.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

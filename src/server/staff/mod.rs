@@ -5,6 +5,7 @@
 
 pub mod invitations;
 pub mod load;
+pub mod passkeys;
 pub mod password_policy;
 pub mod passwords;
 pub mod request;
@@ -52,6 +53,8 @@ pub struct Staff {
     pub queue_ids: Vec<String>,
     /// A confirmed second factor.
     pub has_totp: bool,
+    /// At least one passkey (a second factor too).
+    pub has_passkey: bool,
     /// Their role or embassy requires a second factor.
     pub needs_totp: bool,
 }
@@ -105,6 +108,7 @@ fn staff_columns(backend: Backend) -> String {
     format!(
         "p.id, p.login, p.role, p.embassy_id, \
          CASE WHEN p.totp_secret IS NOT NULL AND p.totp_last_step IS NOT NULL THEN 1 ELSE 0 END AS has_totp, \
+         CASE WHEN EXISTS (SELECT 1 FROM passkeys k WHERE k.person_id = p.id) THEN 1 ELSE 0 END AS has_passkey, \
          COALESCE(e.volunteers_need_totp, 0) AS embassy_needs_totp, e.name AS embassy_name, \
          (SELECT {memberships} FROM queue_members m WHERE m.person_id = p.id) AS queue_ids"
     )
@@ -118,6 +122,7 @@ struct StaffRow {
     role: String,
     embassy_id: Option<String>,
     has_totp: i64,
+    has_passkey: i64,
     embassy_needs_totp: i64,
     embassy_name: Option<String>,
     queue_ids: Option<String>,
@@ -136,6 +141,7 @@ impl From<StaffRow> for Staff {
             embassy_name: row.embassy_name,
             queue_ids,
             has_totp: row.has_totp != 0,
+            has_passkey: row.has_passkey != 0,
             needs_totp: role != Role::Volunteer || row.embassy_needs_totp != 0,
         }
     }

@@ -51,7 +51,7 @@ pub enum SignIn {
     Throttled,
 }
 
-fn account_scope(keyring: &Keyring, step: &str, login: &str) -> String {
+pub(super) fn account_scope(keyring: &Keyring, step: &str, login: &str) -> String {
     let index = keyring.blind_index(keyring.active_key_id(), "login-throttle", login.as_bytes()).unwrap_or_default();
     format!("{step}:{}", hex(&index))
 }
@@ -93,7 +93,7 @@ pub async fn sign_in(db: &Db, keyring: &Keyring, login: &str, password: SecretSt
         return Ok(SignIn::Refused);
     };
     throttle::clear(&mut tx, &account_scope(keyring, "login", &login)).await?;
-    let stage = if staff.has_totp || staff.needs_totp { Stage::Password } else { Stage::Full };
+    let stage = if staff.has_totp || staff.has_passkey || staff.needs_totp { Stage::Password } else { Stage::Full };
     let token = insert_session(&mut tx, keyring, &person_id, stage).await?;
     audit::append(&mut tx, keyring, &AuditEvent::new(&staff.actor(), AuditAction::LoginPassword, Some(&person_id), Outcome::Ok)).await?;
     tx.commit().await?;
@@ -101,9 +101,9 @@ pub async fn sign_in(db: &Db, keyring: &Keyring, login: &str, password: SecretSt
 }
 
 /// The person's second-factor secret while they enrol: the pending one, or a new one
-/// stored (sealed) now. `None` when they have a confirmed factor already.
+/// stored (sealed) now. `None` when they have a confirmed factor already (a passkey too).
 pub async fn enrolment_secret(db: &Db, keyring: &Keyring, staff: &Staff) -> Result<Option<TotpSecret>, DbError> {
-    if staff.has_totp {
+    if staff.has_totp || staff.has_passkey {
         return Ok(None);
     }
     let mut tx = db.begin().await?;

@@ -28,6 +28,7 @@ pub fn DeskFrame(#[prop(optional)] me: Option<MeDto>, children: Children) -> imp
                         <li><a href="/desk/team" rel="external" aria-current=current("/desk/team")>{t_string!(i18n, desk.nav.team)}</a></li>
                         <li><a href="/desk/audit" rel="external" aria-current=current("/desk/audit")>{t_string!(i18n, desk.nav.audit)}</a></li>
                     })}
+                    <li><a href="/desk/security" rel="external" aria-current=current("/desk/security")>{t_string!(i18n, desk.nav.security)}</a></li>
                 </ul>
             </nav>
             <div class="desk-who">

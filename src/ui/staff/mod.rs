@@ -2,4 +2,5 @@
 
 pub mod join;
 pub mod login;
+pub mod passkey;
 pub mod second_factor;

@@ -1,12 +1,13 @@
-//! The second step of signing in: a code from the authenticator app, or, the first time,
-//! enrolling the app by QR code or by typing its secret.
+//! The second step of signing in: a code from the authenticator app or a passkey, or, the
+//! first time, enrolling the app by QR code or by typing its secret, or a first passkey.
 
+use super::passkey::{PasskeyForm, PasskeyName};
 use crate::ui::components::desk_form::{FieldError, FormNotice, Refused};
 use crate::ui::components::desk_page::LoadProblem;
 use crate::{
-    api::staff::{load_second_factor, EnrolmentDto, SecondFactorDto},
+    api::staff::{load_second_factor, EnrolmentDto, PasskeyStepDto, SecondFactorDto},
     i18n::{t, use_i18n},
-    ui::components::desk_frame::DeskFrame,
+    ui::components::{desk_frame::DeskFrame, island_scripts::IslandScripts},
 };
 use leptos::prelude::*;
 
@@ -35,17 +36,29 @@ fn grouped(secret: &str) -> String {
 #[component]
 fn SecondFactor(page: SecondFactorDto) -> impl IntoView {
     let i18n = use_i18n();
-    let refused = Refused::any(page.form.clone());
-    let enrolling = page.enrolment.is_some();
-    let notice = refused.notice_id();
-    let described: Vec<String> = ["code-hint".to_owned()].into_iter().chain(refused.described_by("code", "code", None)).chain(notice).collect();
+    let refused = Refused::of(&page.form, "code");
+    let (passkey, asks_code, form, enrolling) = (page.passkey, page.asks_code, page.form.clone(), page.enrolment.is_some());
     view! {
         <h1>{t!(i18n, desk.second_factor.title)}</h1>
         <FormNotice state=page.form />
         {match page.enrolment {
             Some(enrolment) => view! { <Enrolment enrolment /> }.into_any(),
-            None => view! { <p class="lead">{t!(i18n, desk.second_factor.lead)}</p> }.into_any(),
+            None if asks_code => view! { <p class="lead">{t!(i18n, desk.second_factor.lead)}</p> }.into_any(),
+            None => ().into_any(),
         }}
+        {asks_code.then(|| view! { <CodeForm refused enrolling /> })}
+        {passkey.map(|step| view! { <PasskeyStep step form=Refused::of(&form, "passkey") /> <IslandScripts /> })}
+        <p><a href="/desk/login" rel="external">{t!(i18n, desk.second_factor.start_over)}</a></p>
+    }
+}
+
+/// The code from the authenticator app.
+#[component]
+fn CodeForm(refused: Refused, enrolling: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let notice = refused.notice_id();
+    let described: Vec<String> = ["code-hint".to_owned()].into_iter().chain(refused.described_by("code", "code", None)).chain(notice).collect();
+    view! {
         <form id="code-form" method="post" action="/desk/second-factor" novalidate>
             <div class="field">
                 <label for="code">{t!(i18n, desk.second_factor.code)}</label>
@@ -61,8 +74,34 @@ fn SecondFactor(page: SecondFactorDto) -> impl IntoView {
                 t!(i18n, desk.second_factor.submit).into_any()
             }}</button>
         </form>
-        <p><a href="/desk/login" rel="external">{t!(i18n, desk.second_factor.start_over)}</a></p>
     }
+}
+
+/// A passkey instead of the code: signing in with one the person has, or (enrolling)
+/// creating a first one, named.
+#[component]
+fn PasskeyStep(step: PasskeyStepDto, form: Refused) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = "/desk/second-factor/passkey";
+    if !step.create {
+        return view! {
+            <section class="passkey" aria-labelledby="passkey-title">
+                <h2 id="passkey-title">{t!(i18n, desk.passkey.sign_in_title)}</h2>
+                <p>{t!(i18n, desk.passkey.sign_in_lead)}</p>
+                <PasskeyForm id="passkey-form" action options=step.options create=false label=t!(i18n, desk.passkey.sign_in_button).into_any() />
+            </section>
+        }
+        .into_any();
+    }
+    let fields = view! { <PasskeyName refused=form /> }.into_any();
+    view! {
+        <section class="passkey" aria-labelledby="passkey-title">
+            <h2 id="passkey-title">{t!(i18n, desk.passkey.enrol_title)}</h2>
+            <p>{t!(i18n, desk.passkey.enrol_lead)}</p>
+            <PasskeyForm id="passkey-form" action options=step.options create=true fields label=t!(i18n, desk.passkey.enrol_button).into_any() />
+        </section>
+    }
+    .into_any()
 }
 
 #[component]

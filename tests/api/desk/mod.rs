@@ -7,6 +7,7 @@ mod assignments;
 mod case_view;
 mod deadlines;
 mod invitations;
+mod passkeys;
 mod queue;
 mod queue_rows;
 mod replies;

@@ -1,0 +1,3 @@
+//! A signed-in person's security page: their own second factors.
+
+pub mod page;
