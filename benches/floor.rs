@@ -65,6 +65,7 @@ fn main() {
             embassy_name: None,
             queue_ids: Vec::new(),
             has_totp: true,
+            has_passkey: false,
             needs_totp: true,
         };
         let mut args = Vec::new();

@@ -20,4 +20,6 @@ pub use query::percent_encode;
 pub use receipt::ReceiptCode;
 pub use retention::{parse_retention_days, RETENTION_DAYS};
 pub use role::Role;
-pub use vocabulary::{AuditAction, AuditPageAction, CaseAction, DeadlineKind, EventKind, NoticeCode, PastOutcome, QueueAction, RuleCode, SecurityAction, TeamAction};
+pub use vocabulary::{
+    AuditAction, AuditPageAction, CaseAction, DeadlineKind, EventKind, NoticeCode, PastOutcome, QueueAction, RuleCode, SecurityAction, TeamAction,
+};

@@ -152,7 +152,8 @@ mod imp {
         set(&answer, "rawId", &from_buffer(credential, "rawId"));
         set(&answer, "type", &get(credential, "type"));
         set(&answer, "extensions", &Object::new());
-        let fields: &[&str] = if create { &["attestationObject", "clientDataJSON"] } else { &["authenticatorData", "clientDataJSON", "signature", "userHandle"] };
+        let fields: &[&str] =
+            if create { &["attestationObject", "clientDataJSON"] } else { &["authenticatorData", "clientDataJSON", "signature", "userHandle"] };
         let answered = Object::new();
         for field in fields {
             set(&answered, field, &from_buffer(&response, field));

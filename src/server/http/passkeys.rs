@@ -55,11 +55,12 @@ pub(super) async fn second_factor_passkey_post(State(state): State<AppState>, re
         };
     }
     let name = posted.one("name");
-    match passkeys::finish_registration(&state.db, &state.keyring, rp.as_ref(), &token, staff, Stage::Password, &name, &credential).await {
+    match passkeys::finish_registration(&state.db, &state.keyring, rp.as_ref(), &token, &session, &name, &credential).await {
         Ok(Added::Added { token: Some(token) }) => with_session(&state, see_other("/desk"), &token),
         Ok(Added::Added { token: None }) => see_other("/desk"),
         Ok(Added::Invalid(rule)) => {
-            refuse(&state, parts, page, StatusCode::UNPROCESSABLE_ENTITY, form_state("passkey", vec![("name".into(), name)], vec![("name".into(), rule)], None)).await
+            refuse(&state, parts, page, StatusCode::UNPROCESSABLE_ENTITY, form_state("passkey", vec![("name".into(), name)], vec![("name".into(), rule)], None))
+                .await
         }
         Ok(Added::Refused) => {
             refuse(
@@ -88,7 +89,7 @@ pub(super) async fn security_post(State(state): State<AppState>, request: Reques
             let rp = passkeys::relying_party(&state.config);
             let name = posted.one("name");
             let credential = posted.one("credential");
-            match passkeys::finish_registration(&state.db, &state.keyring, rp.as_ref(), &token, staff, Stage::Full, &name, &credential).await {
+            match passkeys::finish_registration(&state.db, &state.keyring, rp.as_ref(), &token, &session, &name, &credential).await {
                 Ok(Added::Added { .. }) => see_other("/desk/security?saved=passkey-add"),
                 Ok(Added::Invalid(rule)) => {
                     let form = form_state("passkey-add", vec![("name".into(), name)], vec![("name".into(), rule)], None);

@@ -44,7 +44,8 @@ pub fn PasskeyForm(
     #[prop(optional)] fields: Option<AnyView>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let (credential, needs_script, failed, button) = (webauthn::credential_id(&id), webauthn::needs_script_id(&id), webauthn::failed_id(&id), webauthn::button_id(&id));
+    let (credential, needs_script, failed, button) =
+        (webauthn::credential_id(&id), webauthn::needs_script_id(&id), webauthn::failed_id(&id), webauthn::button_id(&id));
     view! {
         <PasskeyFormIsland id action options create>
             {fields}

@@ -234,7 +234,8 @@ async fn a_passkey_is_removed_only_while_another_factor_remains(app: TestApp) {
     let mut spare = Device::new(&app);
     assert_eq!(app.add_passkey(&full, &mut spare, "spare").await.status, 303);
     // Someone else's passkey is not theirs to remove.
-    let spare_id: String = sqlx::query_scalar("SELECT id FROM passkeys WHERE person_id = $1 AND id <> $2").bind(&solo).bind(&only).fetch_one(app.state.db.pool()).await.unwrap();
+    let spare_id: String =
+        sqlx::query_scalar("SELECT id FROM passkeys WHERE person_id = $1 AND id <> $2").bind(&solo).bind(&only).fetch_one(app.state.db.pool()).await.unwrap();
     assert_eq!(app.post("/desk/security", &[("action", "passkey-remove"), ("passkey", &spare_id)], Some(&cookie)).await.status, 404);
     assert_eq!(app.post("/desk/security", &[("action", "passkey-remove"), ("passkey", &only)], Some(&full)).await.status, 303);
     assert_eq!(app.count("SELECT COUNT(*) FROM passkeys").await, 1);

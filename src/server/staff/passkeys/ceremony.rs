@@ -71,7 +71,11 @@ pub async fn take<T: DeserializeOwned>(tx: &mut Tx, keyring: &Keyring, token: &s
     let mut args = tag_args(keyring.token_tags(token));
     let tags = args.len();
     args.push(crate::server::db::Arg::Text(kind.as_str().to_owned()));
-    let sql = format!("DELETE FROM passkey_ceremonies WHERE token_hash IN ({}) AND kind = ${} RETURNING token_hash, state, created_at", placeholder_list(1, tags), tags + 1);
+    let sql = format!(
+        "DELETE FROM passkey_ceremonies WHERE token_hash IN ({}) AND kind = ${} RETURNING token_hash, state, created_at",
+        placeholder_list(1, tags),
+        tags + 1
+    );
     let Some(row) = sqlx::query_with(&sql, arguments(&args)).fetch_optional(&mut **tx).await? else { return Ok(None) };
     let tag: Vec<u8> = row.try_get(0)?;
     let sealed: Vec<u8> = row.try_get(1)?;

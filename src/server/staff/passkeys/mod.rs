@@ -15,7 +15,7 @@ pub use store::{forget_all, Listed};
 use super::{
     session::{end_in, insert_session},
     sign_in::account_scope,
-    SignIn, Staff, Stage, PER_ACCOUNT,
+    Session, SignIn, Staff, Stage, PER_ACCOUNT,
 };
 use crate::domain::{passkey::PasskeyName, AuditAction, RuleCode};
 use crate::server::{
@@ -25,7 +25,9 @@ use crate::server::{
     db::{now, throttle, Db, DbError},
 };
 use ceremony::Kind;
-use webauthn_rs::prelude::{PasskeyAuthentication, PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential, Url, Uuid, Webauthn, WebauthnBuilder};
+use webauthn_rs::prelude::{
+    PasskeyAuthentication, PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential, Url, Uuid, Webauthn, WebauthnBuilder,
+};
 
 /// The relying party of this desk: the public URL's host name with its origin. A loopback
 /// address stands for `localhost` (browsers take no IP address as a relying party, and
@@ -104,8 +106,7 @@ pub async fn finish_registration(
     keyring: &Keyring,
     rp: Option<&Webauthn>,
     token: &str,
-    staff: &Staff,
-    stage: Stage,
+    session: &Session,
     name: &str,
     credential: &str,
 ) -> Result<Added, DbError> {
@@ -113,7 +114,7 @@ pub async fn finish_registration(
         Ok(name) => name,
         Err(rule) => return Ok(Added::Invalid(rule)),
     };
-    let enrolment = stage == Stage::Password;
+    let (staff, enrolment) = (&session.staff, session.stage == Stage::Password);
     let mut tx = db.begin().await?;
     let state: Option<PasskeyRegistration> = ceremony::take(&mut tx, keyring, token, Kind::Register).await?;
     let answer: Option<RegisterPublicKeyCredential> = serde_json::from_str(credential).ok();

@@ -95,17 +95,19 @@ pub async fn update_used(tx: &mut Tx, keyring: &Keyring, id: &str, passkey: &Pas
 /// same person's factors run one after the other (neither may leave them without one).
 pub async fn lock_factors(tx: &mut Tx, person_id: &str) -> Result<(bool, i64), DbError> {
     sqlx::query("UPDATE people SET active = active WHERE id = $1").bind(person_id).execute(&mut **tx).await?;
-    let has_totp: i64 = sqlx::query_scalar("SELECT CASE WHEN totp_secret IS NOT NULL AND totp_last_step IS NOT NULL THEN 1 ELSE 0 END FROM people WHERE id = $1")
-        .bind(person_id)
-        .fetch_one(&mut **tx)
-        .await?;
+    let has_totp: i64 =
+        sqlx::query_scalar("SELECT CASE WHEN totp_secret IS NOT NULL AND totp_last_step IS NOT NULL THEN 1 ELSE 0 END FROM people WHERE id = $1")
+            .bind(person_id)
+            .fetch_one(&mut **tx)
+            .await?;
     let passkeys: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM passkeys WHERE person_id = $1").bind(person_id).fetch_one(&mut **tx).await?;
     Ok((has_totp != 0, passkeys))
 }
 
 /// Whether the passkey `id` is one of the person's.
 pub async fn is_theirs(tx: &mut Tx, person_id: &str, id: &str) -> Result<bool, DbError> {
-    let found: Option<String> = sqlx::query_scalar("SELECT id FROM passkeys WHERE id = $1 AND person_id = $2").bind(id).bind(person_id).fetch_optional(&mut **tx).await?;
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT id FROM passkeys WHERE id = $1 AND person_id = $2").bind(id).bind(person_id).fetch_optional(&mut **tx).await?;
     Ok(found.is_some())
 }
 
