@@ -113,8 +113,17 @@ async fn a_passkey_added_on_the_security_page_signs_in_once_per_challenge(app: T
     let names: Vec<Vec<u8>> = sqlx::query_scalar("SELECT name FROM passkeys").fetch_all(app.state.db.pool()).await.unwrap();
     assert!(!names[0].windows(8).any(|w| w == b"blue key"));
 
+    // Only a page that offers a passkey loads the islands' script.
+    assert!(!app.get_queue(&cookie).await.body.contains("<script"));
+    let other = app.add_person("other.pk", Role::Admin, None, &[]).await;
+    app.sign_in("other.pk", &other).await;
+    let app_only = app.get("/desk/second-factor", Some(&app.half_signed("other.pk").await), Some("en")).await;
+    assert!(app_only.status == 200 && !app_only.body.contains("<script"), "{}", app_only.body);
+
     app.post("/desk/logout", &[], Some(&cookie)).await;
     let half = app.half_signed("lead.pk").await;
+    let page = app.get("/desk/second-factor", Some(&half), Some("en")).await;
+    assert!(page.body.contains("<leptos-island") && page.body.contains("<script") && page.body.contains("id=\"code\""), "{}", page.body);
     let challenge = app.passkey_challenge(&half).await;
     let answer = device.sign(&challenge);
     let done = app.post_passkey(&half, &[("credential", &answer)]).await;
