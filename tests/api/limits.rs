@@ -58,19 +58,20 @@ async fn a_client_sending_one_byte_a_second_is_dropped() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_clients_holding_every_connection_keep_nobody_out_for_long() {
     let app = app().await;
-    let slow: Vec<_> = (0..4).map(|_| {
-        let addr = app.addr;
-        tokio::spawn(async move {
-            let mut stream = TcpStream::connect(addr).await.unwrap();
-            for byte in SLOW_HEADERS {
-                if stream.write_all(&[*byte]).await.is_err() {
-                    break;
+    let slow: Vec<_> = (0..4)
+        .map(|_| {
+            let addr = app.addr;
+            tokio::spawn(async move {
+                let mut stream = TcpStream::connect(addr).await.unwrap();
+                for byte in SLOW_HEADERS {
+                    if stream.write_all(&[*byte]).await.is_err() {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_secs(1)).await;
                 }
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
+            })
         })
-    })
-    .collect();
+        .collect();
     tokio::time::sleep(Duration::from_millis(500)).await;
     // Every connection is held; this one waits in the backlog until the slow ones are dropped.
     let began = Instant::now();

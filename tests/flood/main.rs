@@ -110,11 +110,13 @@ async fn join(client: &reqwest::Client, base: &str, link: &str, n: usize) -> (Vo
         .await
         .expect("joining");
     let half = desk_cookie(&joined).unwrap_or_else(|| panic!("joined without a session: {}", joined.status()));
-    let page = client.get(format!("{base}/desk/second-factor")).header("cookie", &half).send().await.expect("the enrolment page").text().await.unwrap_or_default();
+    let page =
+        client.get(format!("{base}/desk/second-factor")).header("cookie", &half).send().await.expect("the enrolment page").text().await.unwrap_or_default();
     let secret_text: String = text_of(&page, "totp-secret").expect("the enrolment page shows the secret").chars().filter(|c| !c.is_whitespace()).collect();
     let secret = totp_rs::Secret::Encoded(secret_text).to_bytes().expect("a base32 secret");
     let step = step_now();
-    let done = client.post(format!("{base}/desk/second-factor")).header("cookie", &half).form(&[("code", totp_at(&secret, step))]).send().await.expect("enrolling");
+    let done =
+        client.post(format!("{base}/desk/second-factor")).header("cookie", &half).form(&[("code", totp_at(&secret, step))]).send().await.expect("enrolling");
     let full = desk_cookie(&done).expect("enrolled");
     (Volunteer { login, secret, last_step: step }, full)
 }
@@ -163,8 +165,12 @@ fn main() {
         println!("flood: not run (set EMBASSY_DESK_FLOOD_URL; see .ci/bench-flood)");
         return;
     };
-    let invites: Vec<String> =
-        std::fs::read_to_string(var("FLOOD_INVITES", "")).expect("FLOOD_INVITES names a file of invitation links").lines().map(str::to_owned).collect();
+    let invites: Vec<String> = std::fs::read_to_string(var("FLOOD_INVITES", ""))
+        .expect("FLOOD_INVITES names a file of invitation links")
+        .lines()
+        .filter(|l| l.contains("/desk/join/"))
+        .map(str::to_owned)
+        .collect();
     let secs: u64 = var("FLOOD_SECS", "30").parse().expect("FLOOD_SECS is a number");
     let rounds: usize = var("FLOOD_ROUNDS", "2").parse().expect("FLOOD_ROUNDS is a number");
     let connections: usize = var("FLOOD_CONNECTIONS", "16").parse().expect("FLOOD_CONNECTIONS is a number");
@@ -212,7 +218,10 @@ fn main() {
                                             let junk = format!("{:05}-{:05}", i % 100_000, (i * 7919) % 100_000).replace(['O', 'I', 'L'], "1");
                                             (client.post(format!("{base}/follow-up")).form(&[("reference", junk), ("code", format!("{:025}", i))]), 422)
                                         }
-                                        _ => (client.post(format!("{base}/desk/login")).form(&[("login", format!("sprayed-{i}")), ("password", "guess".into())]), 422),
+                                        _ => (
+                                            client.post(format!("{base}/desk/login")).form(&[("login", format!("sprayed-{i}")), ("password", "guess".into())]),
+                                            422,
+                                        ),
                                     };
                                     let status = request.send().await.map(|r| r.status().as_u16()).unwrap_or(0);
                                     counts[kind * 2].fetch_add(1, Ordering::Relaxed);

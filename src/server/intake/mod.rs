@@ -12,8 +12,8 @@ use crate::domain::{
 };
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
-    cases::{self, CaseField, NewCase},
     bound::Bound,
+    cases::{self, CaseField, NewCase},
     crypto::Keyring,
     db::{self, now, Db, DbError},
 };

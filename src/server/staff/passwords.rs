@@ -4,12 +4,12 @@
 //! Only staff passwords are hashed here (receipt codes and tokens are keyed MACs), so a
 //! flood of sign-ins cannot slow requesters, and unknown logins never reach it.
 
+use crate::server::bound::Bound;
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
 };
 use secrecy::{ExposeSecret, SecretString};
-use crate::server::bound::Bound;
 use std::{sync::LazyLock, time::Duration};
 
 /// Hashes computed at once (each takes 19 MiB and a core), hashes waiting, and how long one

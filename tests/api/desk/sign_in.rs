@@ -8,11 +8,7 @@ use crate::{
 };
 use embassy_desk::domain::Role;
 
-on_both_backends!(
-    sign_in_refuses_alike_and_unknown_logins_write_nothing,
-    failures_of_others_never_keep_the_owner_out,
-    second_factor_codes_are_single_use
-);
+on_both_backends!(sign_in_refuses_alike_and_unknown_logins_write_nothing, failures_of_others_never_keep_the_owner_out, second_factor_codes_are_single_use);
 
 async fn sign_in_refuses_alike_and_unknown_logins_write_nothing(app: TestApp) {
     app.add_person("root", Role::Admin, None, &[]).await;
