@@ -211,6 +211,8 @@ vocabulary! {
         NothingToTake = "nothing_to_take",
         NotAllowed = "not_allowed",
         Saved = "saved",
+        CodeWithPassword = "code_with_password",
+        Busy = "busy",
         PasskeyRefused = "passkey_refused",
         LastFactor = "last_factor",
     }

@@ -42,6 +42,20 @@ pub struct Config {
     pub audit_checkpoints: PathBuf,
     /// How often the server writes an audit checkpoint.
     pub audit_checkpoint_every: std::time::Duration,
+    /// The limits every connection and request is held to (see `http::serve`).
+    pub connections: ConnectionLimits,
+}
+
+/// How long a client may take and how many may be served at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// From the moment a connection waits for a request until its headers have all arrived
+    /// (a slow or idle client is dropped after this).
+    pub header_read: std::time::Duration,
+    /// From a request's headers to its whole answer, body reading included (408 after it).
+    pub request: std::time::Duration,
+    /// Connections served at once; further ones wait in the listen backlog.
+    pub max_connections: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -95,6 +109,9 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("EMBASSY_DESK_MAX_BODY_BYTES", "2097152", "largest request body accepted"),
     ("EMBASSY_DESK_AUDIT_CHECKPOINTS", "<data dir>/audit-checkpoints", "file the audit checkpoints are appended to (keep copies elsewhere too)"),
     ("EMBASSY_DESK_AUDIT_CHECKPOINT_SECS", "3600", "seconds between the server's audit checkpoints"),
+    ("EMBASSY_DESK_HEADER_TIMEOUT_SECS", "10", "seconds a connection may take to send a request's headers (slow and idle clients are dropped)"),
+    ("EMBASSY_DESK_REQUEST_TIMEOUT_SECS", "60", "seconds a request may take, reading its body included, before it is answered 408"),
+    ("EMBASSY_DESK_MAX_CONNECTIONS", "256", "connections served at once; more wait in the listen backlog"),
 ];
 
 impl Config {
@@ -194,7 +211,22 @@ impl Config {
                 .ok_or_else(|| bad("EMBASSY_DESK_AUDIT_CHECKPOINT_SECS", format!("must be a number of seconds from 1 to 86400, got {v:?}")))?,
             None => 3600,
         };
+        let whole = |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| match get(name) {
+            Some(v) => v
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| bad(name, format!("must be a whole number from {} to {}, got {v:?}", range.start(), range.end()))),
+            None => Ok(default),
+        };
+        let connections = ConnectionLimits {
+            header_read: std::time::Duration::from_secs(whole("EMBASSY_DESK_HEADER_TIMEOUT_SECS", 10, 1..=600)?),
+            request: std::time::Duration::from_secs(whole("EMBASSY_DESK_REQUEST_TIMEOUT_SECS", 60, 1..=3600)?),
+            max_connections: usize::try_from(whole("EMBASSY_DESK_MAX_CONNECTIONS", 256, 1..=65_536)?).unwrap_or(256),
+        };
         Ok(Self {
+            connections,
             listen,
             database_url,
             backend,

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod bound;
 pub mod cases;
 pub mod cli;
 pub mod config;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub chain: audit::view::ChainWatch,
     /// The settled middles of the dashboard's median windows.
     pub medians: dashboard::medians::MedianCache,
+    /// The bound on intake's store step (see [`intake::store_bound`]).
+    pub intake_store: Arc<bound::Bound>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -158,6 +158,7 @@ pub async fn prepare(config: Config) -> Result<(AppState, StartupNotes), Startup
         keyring: Arc::new(keyring),
         chain: Default::default(),
         medians: Default::default(),
+        intake_store: Arc::new(crate::server::intake::store_bound()),
     };
     Ok((state, StartupNotes { key_file_created }))
 }
@@ -168,12 +169,13 @@ pub async fn bind(config: &Config) -> Result<TcpListener, StartupError> {
 }
 
 /// Serves until `shutdown` resolves, with the server's background tasks: the master keys'
-/// schedule, purging closed cases past their retention at every purge interval, and an audit
-/// checkpoint now and at every checkpoint interval.
+/// schedule, pruning ended attempt counts, purging closed cases past their retention at every
+/// purge interval, and an audit checkpoint now and at every checkpoint interval.
 pub async fn serve(state: AppState, listener: TcpListener, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
     let config = &state.config;
     let tasks = [
         crate::server::keys::spawn_tasks(&state),
+        tokio::spawn(crate::server::db::throttle::keep_pruned(state.db.clone())),
         tokio::spawn(retention::run_every(state.db.clone(), state.keyring.clone(), config.retention_days, config.purge_interval)),
         tokio::spawn(crate::server::audit::checkpoint::keep_writing(
             state.db.clone(),
@@ -182,7 +184,8 @@ pub async fn serve(state: AppState, listener: TcpListener, shutdown: impl std::f
             config.audit_checkpoint_every,
         )),
     ];
-    let served = axum::serve(listener, http::router(state).into_make_service()).with_graceful_shutdown(shutdown).await;
+    let limits = config.connections;
+    let served = http::serve::serve(listener, http::router(state), limits, shutdown).await;
     for task in tasks {
         task.abort();
     }

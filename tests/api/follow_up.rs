@@ -77,15 +77,24 @@ async fn wrong_code_and_unknown_reference_answer_the_same(app: TestApp) {
     assert!(shape.body.contains("aria-invalid=\"true\""));
 }
 
-async fn attempts_are_throttled_per_reference(app: TestApp) {
+/// Whoever floods a reference with wrong codes slows only their own answers: its requester,
+/// with the right code, still gets in, and so does everyone after a flood of junk references.
+async fn floods_of_wrong_and_junk_codes_lock_nobody_out(app: TestApp) {
     let (reference, code) = app.open_request().await;
     let wrong = "1".repeat(25);
-    for _ in 0..5 {
-        assert_eq!(app.post_follow_up_login(&reference, &wrong).await.status, 422);
+    for _ in 0..7 {
+        let page = app.post_follow_up_login(&reference, &wrong).await;
+        assert_eq!(page.status, 422);
+        assert!(page.body.contains("id=\"login-problem\""));
     }
+    let junk_references: Vec<String> = (0..60).map(|i| format!("{:05}-{:05}", 10_000 + i, 20_000 + i)).collect();
+    let junk = futures::future::join_all(junk_references.iter().map(|junk| app.post_follow_up_login(junk, &wrong))).await;
+    assert!(junk.iter().all(|page| page.status == 422));
     let page = app.post_follow_up_login(&reference, &code).await;
-    assert_eq!(page.status, 429, "even the right code waits once the reference is throttled");
-    assert!(page.body.contains("id=\"login-problem\""));
+    assert_eq!(page.status, 303, "the right code opens after every wrong one");
+    assert_eq!(page.location.as_deref(), Some("/follow-up/case"));
+    let (other_reference, other_code) = app.open_request().await;
+    assert_eq!(app.post_follow_up_login(&other_reference, &other_code).await.status, 303);
 }
 
 async fn session_cookie_is_strict_and_ends(app: TestApp) {
@@ -202,7 +211,7 @@ on_both_backends!(
     requester_reads_the_reply_and_answers,
     bad_replies_come_back_with_the_text,
     wrong_code_and_unknown_reference_answer_the_same,
-    attempts_are_throttled_per_reference,
+    floods_of_wrong_and_junk_codes_lock_nobody_out,
     session_cookie_is_strict_and_ends,
     thread_server_function_needs_a_session,
     requester_deletes_the_request,

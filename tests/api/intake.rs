@@ -2,12 +2,12 @@
 //! one transaction per request, bad input given back with errors, replays refused.
 
 use crate::{
-    helpers::{captured_log_text, now, valid_form, with, TestApp},
+    helpers::{captured_log_text, valid_form, with, TestApp},
     on_both_backends,
 };
 use embassy_desk::{
     domain::{CaseId, Category},
-    server::{db::embassies::DEFAULT_DESK_CODE, intake::PER_MINUTE},
+    server::db::embassies::DEFAULT_DESK_CODE,
 };
 
 async fn start_page_speaks_the_browsers_language(app: TestApp) {
@@ -175,27 +175,61 @@ async fn oversized_bodies_are_refused(app: TestApp) {
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
 }
 
-async fn a_flood_of_requests_is_held_back_without_losing_input(app: TestApp) {
-    let mut at = now();
-    if at % 60 > 50 {
-        tokio::time::sleep(std::time::Duration::from_secs((61 - at % 60) as u64)).await;
-        at = now();
+/// One client replaying a sent form and forging tokens, as fast as it likes: every one is
+/// refused, none of them writes anything or counts anywhere, and the next requester's valid
+/// form is opened as if nothing had happened.
+async fn replays_and_forged_tokens_count_nowhere(app: TestApp) {
+    let token = app.form_token().await;
+    assert_eq!(app.post_intake_with_token(&valid_form(), &token).await.status, 201);
+    let audit_before = app.count("SELECT COUNT(*) FROM audit_log").await;
+    let form = valid_form();
+    for round in 0..4 {
+        let replays = futures::future::join_all((0..20).map(|_| app.post_intake_with_token(&form, &token))).await;
+        assert!(replays.iter().all(|page| page.status == 409), "round {round}");
+        let forged = futures::future::join_all((0..10).map(|_| app.post_intake_with_token(&form, "Zm9yZ2Vk"))).await;
+        assert!(forged.iter().all(|page| page.status == 422), "round {round}");
     }
-    sqlx::query("INSERT INTO throttle (scope, window_start, count) VALUES ('global:intake', $1, $2)")
-        .bind(at - at % 60)
-        .bind(PER_MINUTE.max)
-        .execute(app.state.db.pool())
-        .await
-        .unwrap();
-    let page = app.post_intake(&valid_form()).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit_before, "nothing written for a replay or a forgery");
+    assert_eq!(app.count("SELECT COUNT(*) FROM throttle").await, 0);
+    let fresh = app.post_intake(&valid_form()).await;
+    assert_eq!(fresh.status, 201, "{}", fresh.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 2);
+}
+
+/// When more forms are being stored at once than the desk takes, the next is answered
+/// "busy" at once, with everything typed and its token kept, and goes through once the
+/// line is free.
+async fn a_full_store_answers_busy_without_losing_input(app: TestApp) {
+    let bound = std::sync::Arc::clone(&app.state.intake_store);
+    let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(0));
+    let places = bound.free();
+    for _ in 0..places {
+        let (bound, gate) = (std::sync::Arc::clone(&bound), std::sync::Arc::clone(&gate));
+        tokio::spawn(async move {
+            let _entered = bound.enter().await;
+            let _ = gate.acquire().await;
+        });
+    }
+    while bound.free() > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let token = app.form_token().await;
+    let page = app.post_intake_with_token(&valid_form(), &token).await;
     assert_eq!(page.status, 429);
+    assert!(page.body.contains("wait a minute"), "the busy notice");
     assert_eq!(page.input_value("name").as_deref(), Some("Алеся"));
-    assert!(page.input_value("form_token").is_some_and(|t| !t.is_empty()), "the same form can be sent again");
+    assert_eq!(page.input_value("form_token").as_deref(), Some(token.as_str()), "the same form can be sent again");
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
+    gate.close();
+    while bound.free() < places {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert_eq!(app.post_intake_with_token(&valid_form(), &token).await.status, 201);
 }
 
 on_both_backends!(
-    a_flood_of_requests_is_held_back_without_losing_input,
+    replays_and_forged_tokens_count_nowhere,
+    a_full_store_answers_busy_without_losing_input,
     start_page_speaks_the_browsers_language,
     submission_opens_one_routed_sealed_case_and_shows_the_code_once,
     countries_without_an_embassy_go_to_the_default_desk,

@@ -18,6 +18,7 @@ mod indexes;
 mod intake;
 mod keyed_look_ups;
 mod keys;
+mod limits;
 mod receipts;
 mod retention;
 mod retention_migration;

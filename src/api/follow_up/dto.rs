@@ -12,8 +12,6 @@ pub enum LoginProblem {
     CodeShape,
     /// Reference or code not recognised.
     NotRecognised,
-    /// Too many attempts for this reference, or overall.
-    TooManyAttempts,
     /// The session ended (idle, expired, or logged out).
     SessionEnded,
 }

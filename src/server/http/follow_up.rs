@@ -48,11 +48,10 @@ pub(super) async fn login_post(State(state): State<AppState>, request: Request) 
                 return response;
             }
             Err(FollowUpError::Refused) => LoginProblem::NotRecognised,
-            Err(FollowUpError::Throttled) => LoginProblem::TooManyAttempts,
             Err(e) => return AppError::internal(e).into_response(),
         },
     };
-    let status = if problem == LoginProblem::TooManyAttempts { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
     let view = LoginView { reference: typed_reference, problem: Some(problem) };
     render(&state, parts, lang, status, move || provide_context(PostedLogin(view.clone()))).await
 }

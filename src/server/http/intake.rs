@@ -35,7 +35,7 @@ pub(super) async fn intake_post(State(state): State<AppState>, request: Request)
         return render(&state, parts, Some(lang), StatusCode::OK, move || provide_context(PostedIntake(view.clone()))).await;
     }
     let lang = locale::from_code(&posted.one("ui_lang"));
-    let outcome = match intake::submit(&state.db, &state.keyring, &form, &token).await {
+    let outcome = match intake::submit(&state.db, &state.keyring, &state.intake_store, &form, &token).await {
         Ok(outcome) => outcome,
         Err(e) => return AppError::internal(e).into_response(),
     };

@@ -14,6 +14,7 @@ pub mod inert_scripts;
 pub mod intake;
 pub mod passkeys;
 pub mod routes;
+pub mod serve;
 pub mod staff;
 pub mod team;
 pub mod trace;
@@ -24,7 +25,7 @@ use axum::{middleware, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::OnceLock;
-use tower_http::{catch_panic::CatchPanicLayer, limit::RequestBodyLimitLayer};
+use tower_http::{catch_panic::CatchPanicLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer};
 
 /// The application's page routes, listed once per process.
 ///
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     let headers = headers::SecurityHeaders::new(&state.config, &state.leptos_options);
     let same_site = csrf::SameSite::new(&state.config);
+    let request_timeout = state.config.connections.request;
 
     Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), page)
@@ -67,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(error::server_fn_status))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(middleware::from_fn_with_state(same_site, csrf::reject_cross_site))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, request_timeout))
         .layer(middleware::from_fn(trace::request_span))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(middleware::from_fn(inert_scripts::drop_from_pages_without_islands))

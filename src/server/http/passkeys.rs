@@ -45,7 +45,8 @@ pub(super) async fn second_factor_passkey_post(State(state): State<AppState>, re
     if staff.has_totp || staff.has_passkey {
         return match passkeys::sign_in(&state.db, &state.keyring, rp.as_ref(), &token, staff, &credential).await {
             Ok(SignIn::Session { token, .. }) => with_session(&state, see_other("/desk"), &token),
-            Ok(SignIn::Refused) => {
+            // The password step's answers; the passkey step gives none of them.
+            Ok(SignIn::Refused | SignIn::CodeNeeded | SignIn::Busy) => {
                 refuse(&state, parts, page, StatusCode::UNPROCESSABLE_ENTITY, form_state("passkey", vec![], vec![], Some(NoticeCode::PasskeyRefused))).await
             }
             Ok(SignIn::Throttled) => {

@@ -33,33 +33,50 @@ pub(super) async fn login_post(State(state): State<AppState>, request: Request) 
     if password.is_empty() {
         errors.push(("password".to_owned(), RuleCode::Required));
     }
-    if !errors.is_empty() {
-        return refuse(&state, parts, "/desk/login", StatusCode::UNPROCESSABLE_ENTITY, form_state("login", vec![("login".into(), login)], errors, None)).await;
+    // A guarded account's form asks for the code with the password (see `staff::sign_in`).
+    let code = posted.one("code");
+    let guarded = posted.one("guarded") == "1";
+    let kept = |login: &str, guarded: bool| {
+        let mut values = vec![("login".to_owned(), login.to_owned())];
+        if guarded {
+            values.push(("guarded".to_owned(), "1".to_owned()));
+        }
+        values
+    };
+    if guarded && code.trim().is_empty() && !password.is_empty() {
+        errors.push(("code".to_owned(), RuleCode::Required));
     }
-    match staff::sign_in(&state.db, &state.keyring, &login, SecretString::from(password)).await {
+    if !errors.is_empty() {
+        return refuse(&state, parts, "/desk/login", StatusCode::UNPROCESSABLE_ENTITY, form_state("login", kept(&login, guarded), errors, None)).await;
+    }
+    match staff::sign_in(&state.db, &state.keyring, &login, SecretString::from(password), Some(code.as_str())).await {
         Ok(SignIn::Session { token, stage }) => {
             let next = if stage == Stage::Full { "/desk" } else { "/desk/second-factor" };
             with_session(&state, see_other(next), &token)
         }
-        Ok(SignIn::Refused) => {
+        Ok(SignIn::Refused | SignIn::Throttled) => {
             refuse(
                 &state,
                 parts,
                 "/desk/login",
                 StatusCode::UNPROCESSABLE_ENTITY,
-                form_state("login", vec![("login".into(), login)], vec![], Some(NoticeCode::NotRecognised)),
+                form_state("login", kept(&login, guarded), vec![], Some(NoticeCode::NotRecognised)),
             )
             .await
         }
-        Ok(SignIn::Throttled) => {
+        Ok(SignIn::CodeNeeded) => {
             refuse(
                 &state,
                 parts,
                 "/desk/login",
-                StatusCode::TOO_MANY_REQUESTS,
-                form_state("login", vec![("login".into(), login)], vec![], Some(NoticeCode::TooManyAttempts)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                form_state("login", kept(&login, true), vec![], Some(NoticeCode::CodeWithPassword)),
             )
             .await
+        }
+        Ok(SignIn::Busy) => {
+            refuse(&state, parts, "/desk/login", StatusCode::TOO_MANY_REQUESTS, form_state("login", kept(&login, guarded), vec![], Some(NoticeCode::Busy)))
+                .await
         }
         Err(e) => internal(e),
     }
@@ -88,7 +105,7 @@ pub(super) async fn second_factor_post(State(state): State<AppState>, request: R
     }
     match staff::second_factor(&state.db, &state.keyring, &token, &session.staff, &code).await {
         Ok(SignIn::Session { token, .. }) => with_session(&state, see_other("/desk"), &token),
-        Ok(SignIn::Refused) => {
+        Ok(SignIn::Refused | SignIn::CodeNeeded) => {
             refuse(
                 &state,
                 parts,
@@ -98,7 +115,7 @@ pub(super) async fn second_factor_post(State(state): State<AppState>, request: R
             )
             .await
         }
-        Ok(SignIn::Throttled) => {
+        Ok(SignIn::Throttled | SignIn::Busy) => {
             refuse(&state, parts, "/desk/second-factor", StatusCode::TOO_MANY_REQUESTS, form_state("code", vec![], vec![], Some(NoticeCode::TooManyAttempts)))
                 .await
         }

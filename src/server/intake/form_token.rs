@@ -5,7 +5,7 @@
 
 use crate::server::{
     crypto::Keyring,
-    db::{DbError, Tx},
+    db::{Db, DbError, Tx},
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use rand::RngCore;
@@ -59,9 +59,9 @@ pub fn check(keyring: &Keyring, token: &str, now: i64) -> Result<GoodToken, Toke
 }
 
 /// Whether the token was spent already (a cheap check before the expensive work).
-pub async fn is_spent(tx: &mut Tx, token: &GoodToken) -> Result<bool, DbError> {
+pub async fn is_spent(db: &Db, token: &GoodToken) -> Result<bool, DbError> {
     let found: Option<i64> =
-        sqlx::query_scalar("SELECT used_at FROM used_form_tokens WHERE token_hash = $1").bind(token.hash.as_slice()).fetch_optional(&mut **tx).await?;
+        sqlx::query_scalar("SELECT used_at FROM used_form_tokens WHERE token_hash = $1").bind(token.hash.as_slice()).fetch_optional(db.pool()).await?;
     Ok(found.is_some())
 }
 

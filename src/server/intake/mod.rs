@@ -12,9 +12,9 @@ use crate::domain::{
 };
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
+    bound::Bound,
     cases::{self, CaseField, NewCase},
     crypto::Keyring,
-    db::throttle::Limit,
     db::{self, now, Db, DbError},
 };
 use zeroize::Zeroizing;
@@ -30,13 +30,17 @@ pub enum Submission {
     StaleForm,
     /// This exact form was sent before (a reload or a replay); nothing new was stored.
     AlreadySent,
-    /// More requests than the desk accepts per minute arrived (a flood); nothing was stored.
+    /// More forms are being stored at this moment than the desk takes at once (a flood);
+    /// nothing was stored and the person sends again in a minute.
     Busy,
 }
 
-/// New requests accepted per minute, all requesters together: far above real use, low
-/// enough that a flood cannot bury the queues.
-pub const PER_MINUTE: Limit = Limit { max: 60, window_secs: 60 };
+/// Forms stored at once, forms waiting to be, and how long one waits: the bound on the one
+/// expensive step of intake (sealing and the write), so that a flood of valid forms is
+/// answered "busy" instead of piling up on the database.
+pub fn store_bound() -> Bound {
+    Bound::new(8, 64, std::time::Duration::from_secs(10))
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
@@ -67,28 +71,25 @@ fn sealed_fields(valid: &ValidIntake) -> Vec<(CaseField, Zeroizing<String>)> {
 }
 
 /// Checks, routes, seals and stores a submitted form.
-pub async fn submit(db: &Db, keyring: &Keyring, form: &IntakeForm, token: &str) -> Result<Submission, IntakeError> {
+///
+/// What a single client can send costs it more than it costs the desk, and it counts
+/// nowhere that another requester's form is counted: a forged or expired token is refused
+/// by its MAC alone, a replayed one by one indexed read, and an invalid form by the rules;
+/// none of them writes anything. Only a valid form on an unspent token reaches the store,
+/// which is bounded by `bound` (busy when full, never a cap per minute that a flood can use
+/// up for everyone).
+pub async fn submit(db: &Db, keyring: &Keyring, bound: &Bound, form: &IntakeForm, token: &str) -> Result<Submission, IntakeError> {
     let at = now();
     let Ok(token) = form_token::check(keyring, token, at) else { return Ok(Submission::StaleForm) };
     let valid = match form.validate(Some(Date::from_unix(at))) {
         Ok(v) => v,
         Err(errors) => return Ok(Submission::Invalid(errors)),
     };
-    // One short write transaction counts the attempt and sees whether this form was spent
-    // (the cheap checks before sealing and storing; `spend` below is the binding one).
-    let (within, spent) = {
-        let mut tx = db.begin().await?;
-        let within = db::throttle::hit(&mut tx, "global:intake", PER_MINUTE, at).await?;
-        let spent = form_token::is_spent(&mut tx, &token).await?;
-        tx.commit().await.map_err(DbError::from)?;
-        (within, spent)
-    };
-    if spent {
+    // A read, not a write: whether this form was spent (`spend` below is the binding check).
+    if form_token::is_spent(db, &token).await? {
         return Ok(Submission::AlreadySent);
     }
-    if !within {
-        return Ok(Submission::Busy);
-    }
+    let Some(_slot) = bound.enter().await else { return Ok(Submission::Busy) };
     let (code, receipt) = cases::receipts::prepare(keyring);
     let primary = valid.categories.first().copied();
     let route = {

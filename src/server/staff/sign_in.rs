@@ -1,6 +1,13 @@
 //! Signing in: login and password, then the second factor (TOTP), with its enrolment the
-//! first time. Unknown logins cost what known ones do; attempts are throttled per account
-//! and audited.
+//! first time. Every attempt is audited, and nobody's failures keep anyone else out:
+//! - an unknown login costs a timer and nothing else (no hash, no write): every answer to
+//!   the password step comes no earlier than [`MIN_ANSWER`] after it began;
+//! - passwords are checked on their own bounded pool, busy when full ([`passwords`]);
+//! - wrong passwords are counted per account; past the limit the account is *guarded*: its
+//!   password is checked only together with a second-factor code, the code first (cheap),
+//!   the password only when the code is right. Someone who knows a login but not its code
+//!   can neither test passwords nor make the hash pool work, and the person who has both
+//!   gets in at once, however many failures others caused.
 
 use super::totp::TotpSecret;
 use super::{
@@ -14,30 +21,18 @@ use crate::server::{
     audit::{self, AuditEvent, Outcome},
     crypto::{hex, Keyring, Place},
     db::throttle::{self},
-    db::{now, Db, DbError},
+    db::{now, Db, DbError, Tx},
 };
-use rand::RngCore;
 use secrecy::SecretString;
 use sqlx::Row;
-use std::sync::LazyLock;
+use std::time::Duration;
+
+/// The password step answers no earlier than this after it began, so that an unknown login
+/// (which costs only this timer) cannot be told from a known one by time.
+pub const MIN_ANSWER: Duration = Duration::from_millis(250);
 
 fn totp_place(person_id: &str) -> Place<'_> {
     Place { case: "", table: "people", column: "totp_secret", row: person_id }
-}
-
-/// A hash that unknown logins are checked against, so that they cost what known ones do.
-static DECOY_HASH: LazyLock<tokio::sync::OnceCell<String>> = LazyLock::new(tokio::sync::OnceCell::new);
-
-async fn decoy_hash() -> Result<String, DbError> {
-    DECOY_HASH
-        .get_or_try_init(|| async {
-            let mut bytes = [0u8; 24];
-            rand::rngs::OsRng.fill_bytes(&mut bytes);
-            passwords::hash(SecretString::from(hex(&bytes))).await
-        })
-        .await
-        .cloned()
-        .map_err(|e| DbError::Sqlx(sqlx::Error::Protocol(e.to_string())))
 }
 
 /// What a sign-in step gave.
@@ -47,8 +42,13 @@ pub enum SignIn {
     Session { token: String, stage: Stage },
     /// Wrong login, password or code — one answer for all.
     Refused,
-    /// Too many attempts for this account just now.
+    /// Too many wrong codes for this account just now (the second-factor step).
     Throttled,
+    /// The account had many failed attempts: send the password again with a code from the
+    /// authenticator app (see the module's notes).
+    CodeNeeded,
+    /// Every password check is taken just now: try again in a minute.
+    Busy,
 }
 
 pub(super) fn account_scope(keyring: &Keyring, step: &str, login: &str) -> String {
@@ -56,48 +56,88 @@ pub(super) fn account_scope(keyring: &Keyring, step: &str, login: &str) -> Strin
     format!("{step}:{}", hex(&index))
 }
 
-/// First step: login and password. Unknown logins cost one hash check too, and give the
-/// same answer as a wrong password. Throttled per account (never per address).
-pub async fn sign_in(db: &Db, keyring: &Keyring, login: &str, password: SecretString) -> Result<SignIn, DbError> {
-    let login = login.trim().to_lowercase();
+/// First step: login and password, with `code` when the account is guarded. Unknown logins
+/// and wrong passwords give the same answer in the same minimum time.
+pub async fn sign_in(db: &Db, keyring: &Keyring, login: &str, password: SecretString, code: Option<&str>) -> Result<SignIn, DbError> {
+    let began = tokio::time::Instant::now();
+    let answer = password_step(db, keyring, &login.trim().to_lowercase(), password, code).await;
+    tokio::time::sleep_until(began + MIN_ANSWER).await;
+    answer
+}
+
+/// A known, active person as the password step reads them.
+struct Account {
+    id: String,
+    password_hash: Option<String>,
+    totp: Option<(TotpSecret, Option<i64>)>,
+}
+
+async fn password_step(db: &Db, keyring: &Keyring, login: &str, password: SecretString, code: Option<&str>) -> Result<SignIn, DbError> {
+    let row = sqlx::query("SELECT id, password_hash, totp_secret, totp_last_step FROM people WHERE login = $1 AND active = 1")
+        .bind(login)
+        .fetch_optional(db.pool())
+        .await?;
+    let Some(row) = row else { return Ok(SignIn::Refused) };
+    let id: String = row.try_get(0)?;
+    let sealed: Option<Vec<u8>> = row.try_get(2)?;
+    let last_step: Option<i64> = row.try_get(3)?;
+    // Only a confirmed factor guards the password.
+    let totp = last_step
+        .and(sealed)
+        .and_then(|s| keyring.open_secret(&totp_place(&id), &s).ok())
+        .and_then(|p| TotpSecret::from_bytes(&p))
+        .map(|secret| (secret, last_step));
+    let account = Account { password_hash: row.try_get(1)?, totp, id };
+    let scope = account_scope(keyring, "login", login);
     let at = now();
-    let within = {
-        let mut tx = db.begin().await?;
-        let within = throttle::hit(&mut tx, &account_scope(keyring, "login", &login), PER_ACCOUNT, at).await?;
-        tx.commit().await?;
-        within
-    };
-    let row = sqlx::query("SELECT id, password_hash FROM people WHERE login = $1 AND active = 1").bind(&login).fetch_optional(db.pool()).await?;
-    let (person_id, stored) = match &row {
-        Some(r) => (Some(r.try_get::<String, _>(0)?), r.try_get::<String, _>(1)?),
-        None => (None, decoy_hash().await?),
-    };
-    if !within {
-        let mut tx = db.begin().await?;
-        audit::append(&mut tx, keyring, &AuditEvent::new("anonymous", AuditAction::LoginPassword, person_id.as_deref(), Outcome::Denied)).await?;
-        tx.commit().await?;
-        return Ok(SignIn::Throttled);
-    }
-    let matches = passwords::verify(password, stored).await.map_err(|e| DbError::Sqlx(sqlx::Error::Protocol(e.to_string())))?;
-    let mut tx = db.begin().await?;
-    let person_id = match (person_id, matches) {
-        (Some(id), true) => id,
-        (person_id, _) => {
-            audit::append(&mut tx, keyring, &AuditEvent::new("anonymous", AuditAction::LoginPassword, person_id.as_deref(), Outcome::Failed)).await?;
-            tx.commit().await?;
-            return Ok(SignIn::Refused);
+    let guarded = account.totp.is_some() && !throttle::within(db, &scope, PER_ACCOUNT, at).await?;
+    let mut confirmed_step = None;
+    if guarded {
+        let Some(code) = code.filter(|c| !c.trim().is_empty()) else { return Ok(SignIn::CodeNeeded) };
+        let (secret, last_step) = account.totp.as_ref().expect("a guarded account has a factor");
+        match totp::verify(secret, code, at, *last_step) {
+            Some(step) => confirmed_step = Some(step),
+            None => return failed(db, keyring, &scope, &account.id, AuditAction::LoginTotp, at).await,
         }
+    }
+    let stored = account.password_hash.clone().unwrap_or_default();
+    let matches = match passwords::verify(password, stored).await {
+        Ok(matches) => matches,
+        Err(passwords::PasswordError::Busy) => return Ok(SignIn::Busy),
+        Err(e) => return Err(DbError::Sqlx(sqlx::Error::Protocol(e.to_string()))),
     };
-    let Some(staff) = load_staff(&mut tx, db.backend(), &person_id).await? else {
+    if !matches {
+        return failed(db, keyring, &scope, &account.id, AuditAction::LoginPassword, at).await;
+    }
+    let mut tx = db.begin().await?;
+    let Some(staff) = load_staff(&mut tx, db.backend(), &account.id).await? else {
         tx.rollback().await?;
         return Ok(SignIn::Refused);
     };
-    throttle::clear(&mut tx, &account_scope(keyring, "login", &login)).await?;
-    let stage = if staff.has_totp || staff.has_passkey || staff.needs_totp { Stage::Password } else { Stage::Full };
-    let token = insert_session(&mut tx, keyring, &person_id, stage).await?;
-    audit::append(&mut tx, keyring, &AuditEvent::new(&staff.actor(), AuditAction::LoginPassword, Some(&person_id), Outcome::Ok)).await?;
+    throttle::clear(&mut tx, &scope).await?;
+    audit::append(&mut tx, keyring, &AuditEvent::new(&staff.actor(), AuditAction::LoginPassword, Some(&staff.id), Outcome::Ok)).await?;
+    let stage = match confirmed_step {
+        // A guarded account gave its code with the password: both factors at once.
+        Some(step) => {
+            sqlx::query("UPDATE people SET totp_last_step = $2 WHERE id = $1").bind(&staff.id).bind(step).execute(&mut *tx).await?;
+            audit::append(&mut tx, keyring, &AuditEvent::new(&staff.actor(), AuditAction::LoginTotp, Some(&staff.id), Outcome::Ok)).await?;
+            Stage::Full
+        }
+        None if staff.has_totp || staff.has_passkey || staff.needs_totp => Stage::Password,
+        None => Stage::Full,
+    };
+    let token = insert_session(&mut tx, keyring, &staff.id, stage).await?;
     tx.commit().await?;
     Ok(SignIn::Session { token, stage })
+}
+
+/// A wrong password or code for a known account: counted against it and audited.
+async fn failed(db: &Db, keyring: &Keyring, scope: &str, person_id: &str, action: AuditAction, at: i64) -> Result<SignIn, DbError> {
+    let mut tx: Tx = db.begin().await?;
+    throttle::hit(&mut tx, scope, PER_ACCOUNT, at).await?;
+    audit::append(&mut tx, keyring, &AuditEvent::new("anonymous", action, Some(person_id), Outcome::Failed)).await?;
+    tx.commit().await?;
+    Ok(SignIn::Refused)
 }
 
 /// The person's second-factor secret while they enrol: the pending one, or a new one

@@ -46,6 +46,8 @@ pub fn notice_text(i18n: I18n, code: NoticeCode) -> AnyView {
         NoticeCode::NothingToTake => t!(i18n, desk.notice.nothing_to_take).into_any(),
         NoticeCode::NotAllowed => t!(i18n, desk.errors.not_allowed).into_any(),
         NoticeCode::Saved => t!(i18n, desk.notice.saved).into_any(),
+        NoticeCode::CodeWithPassword => t!(i18n, desk.notice.code_with_password).into_any(),
+        NoticeCode::Busy => t!(i18n, desk.notice.busy).into_any(),
         NoticeCode::PasskeyRefused => t!(i18n, desk.notice.passkey_refused).into_any(),
         NoticeCode::LastFactor => t!(i18n, desk.notice.last_factor).into_any(),
     }

@@ -44,7 +44,6 @@ fn LoginForm(view: LoginView) -> impl IntoView {
             LoginProblem::ReferenceShape => t!(i18n, follow_up.reference_shape).into_any(),
             LoginProblem::CodeShape => t!(i18n, follow_up.code_shape).into_any(),
             LoginProblem::NotRecognised => t!(i18n, follow_up.not_recognised).into_any(),
-            LoginProblem::TooManyAttempts => t!(i18n, follow_up.too_many).into_any(),
             LoginProblem::SessionEnded => t!(i18n, follow_up.session_ended).into_any(),
         };
         view! { <p class="notice" id="login-problem" role="alert">{text}</p> }

@@ -1,4 +1,5 @@
-//! Signing in to the desk: login and password (the second factor follows on its own page).
+//! Signing in to the desk: login and password (the second factor follows on its own page,
+//! or, for an account with many failed attempts, comes on this one with the password).
 
 use crate::domain::NoticeCode;
 use crate::ui::components::desk_form::{FieldError, FormNotice, Refused};
@@ -30,6 +31,8 @@ fn LoginForm(state: Option<FormState>) -> impl IntoView {
     let ended = use_query_map().with_untracked(|q| q.get("ended").is_some()) && state.is_none();
     let refused = Refused::any(state.clone());
     let login = refused.value_or("login", "");
+    // A guarded account (many failed attempts) signs in with its code and password at once.
+    let guarded = refused.value_or("guarded", "") == "1";
     let notice = refused.notice_id();
     // A notice ("not recognised") concerns both fields, on purpose: it does not say which.
     let describe = move |field: &str, id: &str| {
@@ -38,6 +41,7 @@ fn LoginForm(state: Option<FormState>) -> impl IntoView {
     };
     let login_described = describe("login", "login");
     let password_described = describe("password", "password");
+    let code_described = describe("code", "code");
     let refused_login = Refused::any(state.clone());
     view! {
         <h1>{t!(i18n, desk.login.title)}</h1>
@@ -56,6 +60,18 @@ fn LoginForm(state: Option<FormState>) -> impl IntoView {
                 <input type="password" id="password" name="password" value="" autocomplete="current-password"
                     aria-required="true" aria-invalid=refused_login.invalid("password") aria-describedby=password_described />
             </div>
+            {guarded.then(|| {
+                let refused = refused_login.clone();
+                view! {
+                    <input type="hidden" name="guarded" value="1" />
+                    <div class="field">
+                        <label for="code">{t!(i18n, desk.login.code)}</label>
+                        <FieldError refused=refused.clone() field="code" id="code" />
+                        <input type="text" id="code" name="code" value="" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*"
+                            aria-required="true" aria-invalid=refused.invalid("code") aria-describedby=code_described />
+                    </div>
+                }
+            })}
             <button type="submit" class="primary">{t!(i18n, desk.login.submit)}</button>
         </form>
     }

@@ -1,5 +1,6 @@
-//! Signing in: wrong passwords and unknown logins get the same refusal, failures throttle
-//! their account only, and each second-factor code works once.
+//! Signing in: wrong passwords and unknown logins get the same refusal; unknown logins cost
+//! a timer and write nothing; failures guard their account only, and never keep out the
+//! person who has both the password and the code; each second-factor code works once.
 
 use crate::{
     helpers::{TestApp, PASSWORD},
@@ -7,10 +8,10 @@ use crate::{
 };
 use embassy_desk::domain::Role;
 
-on_both_backends!(sign_in_refuses_alike_and_throttles_per_account, second_factor_codes_are_single_use);
+on_both_backends!(sign_in_refuses_alike_and_unknown_logins_write_nothing, failures_of_others_never_keep_the_owner_out, second_factor_codes_are_single_use);
 
-async fn sign_in_refuses_alike_and_throttles_per_account(app: TestApp) {
-    let admin = app.add_person("root", Role::Admin, None, &[]).await;
+async fn sign_in_refuses_alike_and_unknown_logins_write_nothing(app: TestApp) {
+    app.add_person("root", Role::Admin, None, &[]).await;
     let wrong = app.post_desk_login("root", "not the password at all").await;
     let unknown = app.post_desk_login("nobody", "not the password at all").await;
     assert_eq!((wrong.status, unknown.status), (422, 422));
@@ -20,12 +21,44 @@ async fn sign_in_refuses_alike_and_throttles_per_account(app: TestApp) {
     let empty = app.post_desk_login("", "").await;
     assert_eq!(empty.status, 422);
     assert!(empty.body.contains("aria-invalid=\"true\""));
-    for _ in 0..4 {
-        app.post_desk_login("root", "guess guess guess").await;
+    // A spray of unknown logins: answered alike, and nothing is written for any of them.
+    let audit_before = app.count("SELECT COUNT(*) FROM audit_log").await;
+    let throttle_before = app.count("SELECT COUNT(*) FROM throttle").await;
+    let sprayed = futures::future::join_all((0..40).map(|i| app.post_desk_login_owned(format!("sprayed-{i}"), "guess guess guess"))).await;
+    assert!(sprayed.iter().all(|page| page.status == 422 && page.text_of("login-notice") == wrong.text_of("login-notice")));
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log").await, audit_before);
+    assert_eq!(app.count("SELECT COUNT(*) FROM throttle").await, throttle_before);
+}
+
+async fn failures_of_others_never_keep_the_owner_out(app: TestApp) {
+    let admin = app.add_person("root", Role::Admin, None, &[]).await;
+    app.sign_in("root", &admin).await;
+    let used = app.last_used_step(&admin).await;
+    for _ in 0..5 {
+        assert_eq!(app.post_desk_login("root", "guess guess guess").await.status, 422);
     }
-    // Five failures for this account: even the right password waits now.
-    assert_eq!(app.post_desk_login("root", PASSWORD).await.status, 429);
-    // Another account is not affected.
+    // The account is guarded now: a password alone is not checked, right or wrong, and the
+    // form asks for the code with it — the same answer for both, so guessing learns nothing.
+    let right_alone = app.post_desk_login("root", PASSWORD).await;
+    let wrong_alone = app.post_desk_login("root", "guess guess guess").await;
+    for page in [&right_alone, &wrong_alone] {
+        assert_eq!(page.status, 422);
+        assert!(page.body.contains("id=\"code\"") && page.body.contains("name=\"guarded\""), "{}", page.body);
+        assert!(page.text_of("login-notice").unwrap().contains("authenticator app"));
+    }
+    assert_eq!(right_alone.text_of("login-notice"), wrong_alone.text_of("login-notice"));
+    // The right password with a wrong code: refused.
+    let bad_code = app.post("/desk/login", &[("login", "root"), ("password", PASSWORD), ("guarded", "1"), ("code", "000000")], None).await;
+    assert_eq!(bad_code.status, 422);
+    // The owner, with both, is in at once and fully signed in.
+    let code = app.code_at_step(&admin, used + 1).await;
+    let ok = app.post("/desk/login", &[("login", "root"), ("password", PASSWORD), ("guarded", "1"), ("code", &code)], None).await;
+    assert_eq!((ok.status, ok.location.as_deref()), (303, Some("/desk")), "{}", ok.body);
+    assert_eq!(app.get_queue(&ok.desk_cookie()).await.status, 200);
+    // The code is spent, and the success ended the guard.
+    assert_eq!(app.last_used_step(&admin).await, used + 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM throttle").await, 0);
+    // Another account was never affected.
     let other = app.add_person("other", Role::Admin, None, &[]).await;
     app.sign_in("other", &other).await;
     let failed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login.password' AND outcome = 'failed' AND object_id = $1")
@@ -33,8 +66,8 @@ async fn sign_in_refuses_alike_and_throttles_per_account(app: TestApp) {
         .fetch_one(app.state.db.pool())
         .await
         .unwrap();
-    assert_eq!(failed, 5);
-    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'login.password' AND outcome = 'denied'").await, 1);
+    assert_eq!(failed, 5, "only checked passwords count");
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'login.totp' AND outcome = 'failed'").await, 1);
 }
 
 async fn second_factor_codes_are_single_use(app: TestApp) {

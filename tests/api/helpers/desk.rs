@@ -10,6 +10,11 @@ impl TestApp {
         self.post("/desk/login", &[("login", login), ("password", password)], None).await
     }
 
+    /// [`Self::post_desk_login`] with an owned login (for many at once).
+    pub async fn post_desk_login_owned(&self, login: String, password: &str) -> Page {
+        self.post_desk_login(&login, password).await
+    }
+
     /// Posts a TOTP code on the second-factor page of a half-signed session.
     pub async fn post_second_factor(&self, half: &str, code: &str) -> Page {
         self.post("/desk/second-factor", &[("code", code)], Some(half)).await
