@@ -93,7 +93,8 @@ pub async fn sign_in(db: &Db, keyring: &Keyring, login: &str, password: SecretSt
         return Ok(SignIn::Refused);
     };
     throttle::clear(&mut tx, &account_scope(keyring, "login", &login)).await?;
-    let stage = if staff.has_totp || staff.needs_totp { Stage::Password } else { Stage::Full };
+    // Every role gives a second factor (or enrols one) before the desk opens.
+    let stage = Stage::Password;
     let token = insert_session(&mut tx, keyring, &person_id, stage).await?;
     audit::append(&mut tx, keyring, &AuditEvent::new(&staff.actor(), AuditAction::LoginPassword, Some(&person_id), Outcome::Ok)).await?;
     tx.commit().await?;
