@@ -1,14 +1,15 @@
 //! The forms of the team page: inviting someone (and the link, shown once), adding an
-//! embassy, an embassy's service levels, a person's role and queues, and a person's reset
-//! link (shown once too).
+//! embassy, an embassy's service levels, and a person's role and queues (with their reset
+//! link's form, [`super::reset`]).
 
 use crate::domain::TeamAction;
 use crate::ui::components::desk_form::{form_id, FieldError, Refused};
+use crate::ui::team::reset::ResetForm;
 use crate::{
     api::{
         desk::QueueOption,
         form::FormState,
-        team::{EmbassyOption, NewResetLink, PersonEditDto},
+        team::{EmbassyOption, PersonEditDto},
     },
     domain::Role,
     i18n::{t, use_i18n},
@@ -26,20 +27,6 @@ pub fn NewLink(link: String) -> impl IntoView {
             <label for="new-link">{t!(i18n, desk.team.new_link_label)}</label>
             <p class="hint" id="new-link-hint">{t!(i18n, desk.team.new_link_hint)}</p>
             <input type="text" id="new-link" name="invitation-link" readonly=true value=link aria-describedby="new-link-hint" spellcheck="false" />
-        </div>
-    }
-}
-
-/// A reset link just issued, for the person whose account it opens. Like an invitation
-/// link, it is shown this once.
-#[component]
-pub fn NewResetLinkNotice(reset: NewResetLink) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="notice success new-link" role="status">
-            <label for="new-reset-link">{t!(i18n, desk.team.reset_link_label)}": "{reset.login}</label>
-            <p class="hint" id="new-reset-link-hint">{t!(i18n, desk.team.reset_link_hint)}</p>
-            <input type="text" id="new-reset-link" name="reset-link" readonly=true value=reset.link aria-describedby="new-reset-link-hint" spellcheck="false" />
         </div>
     }
 }
@@ -279,23 +266,6 @@ pub fn ChangePersonForm(person: PersonEditDto, state: Option<FormState>) -> impl
             </form>
             {reset}
         </section>
-    }
-}
-
-/// Issuing a reset link for a person: what it does, and the button that does it.
-#[component]
-fn ResetForm(person_id: String, login: String) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <h3 id="reset-title">{t!(i18n, desk.team.reset_title)}</h3>
-        <p id="reset-hint">{t!(i18n, desk.team.reset_hint)}</p>
-        <form id=form_id("reset") method="post" action="/desk/team" aria-labelledby="reset-title" novalidate>
-            <input type="hidden" name="action" value=TeamAction::Reset.as_str() />
-            <input type="hidden" name="person" value=person_id />
-            <button type="submit" class="danger" aria-describedby="reset-hint">
-                {t!(i18n, desk.team.reset_submit)}<span class="visually-hidden">": "{login}</span>
-            </button>
-        </form>
     }
 }
 

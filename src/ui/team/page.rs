@@ -6,7 +6,8 @@ use crate::domain::TeamAction;
 use crate::ui::components::desk_form::{FormNotice, SavedNotice};
 use crate::ui::components::desk_page::DeskLoading;
 use crate::ui::components::desk_page::LoadProblem;
-use crate::ui::team::forms::{AddEmbassyForm, ChangePersonForm, InviteForm, NewLink, NewResetLinkNotice, SlaForm};
+use crate::ui::team::forms::{AddEmbassyForm, ChangePersonForm, InviteForm, NewLink, SlaForm};
+use crate::ui::team::reset::NewResetLinkNotice;
 use crate::ui::team::retention::RetentionForm;
 use crate::{
     api::team::{load_team_page, PersonDto, TeamPageDto},
