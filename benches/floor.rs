@@ -65,7 +65,6 @@ fn main() {
             embassy_name: None,
             queue_ids: Vec::new(),
             has_totp: true,
-            needs_totp: true,
         };
         let mut args = Vec::new();
         let list = desk::list_sql(&lead, &ListFilter::default(), now(), db.backend(), &mut args).expect("a lead's list");

@@ -1,9 +1,10 @@
-//! The sign-in pages' loaders: the second step (a code, or enrolment with its QR code)
-//! and an invitation as its link shows it; and the signed-in person for the desk's frame.
+//! The sign-in pages' loaders: the second step (a code, or enrolment with its QR code),
+//! an invitation and a reset link as their links show them; the password page; and the
+//! signed-in person for the desk's frame.
 
 use crate::api::{form::FormState, staff::*, AppError};
 use crate::server::{
-    staff::request::pending_staff,
+    staff::request::{current_staff, pending_staff},
     staff::{self, Staff},
     AppState,
 };
@@ -25,4 +26,14 @@ pub async fn second_factor_page(state: &AppState, form: Option<FormState>) -> Re
 pub async fn invitation_page(state: &AppState, token: &str, form: Option<FormState>) -> Result<InvitationDto, AppError> {
     let invitation = staff::invitation(&state.db, &state.keyring, token).await?.ok_or(AppError::NotFound)?;
     Ok(InvitationDto { role: invitation.role, embassy: invitation.embassy_name, expires_at: invitation.expires_at, form })
+}
+
+pub async fn reset_page(state: &AppState, token: &str, form: Option<FormState>) -> Result<ResetDto, AppError> {
+    let reset = staff::resets::reset(&state.db, &state.keyring, token).await?.ok_or(AppError::NotFound)?;
+    Ok(ResetDto { login: reset.login, expires_at: reset.expires_at, form })
+}
+
+pub async fn password_page(state: &AppState, form: Option<FormState>) -> Result<PasswordPageDto, AppError> {
+    let staff = current_staff(state).await?;
+    Ok(PasswordPageDto { me: me_with_embassy(&staff), form })
 }

@@ -1,13 +1,16 @@
 //! People who work the desk: who a signed-in person is and what they may reach. Sessions,
-//! sign-in with a second factor, invitations, passwords and their rules live in the modules
-//! below; every sign-in attempt, enrolment and invitation is audited in the transaction
-//! that records it.
+//! sign-in with a second factor (every role gives one), invitations, password changes and
+//! resets, passwords and their rules live in the modules below; every sign-in attempt,
+//! enrolment, invitation, change and reset is audited in the transaction that records it.
 
 pub mod invitations;
 pub mod load;
+mod one_time;
+pub mod password_change;
 pub mod password_policy;
 pub mod passwords;
 pub mod request;
+pub mod resets;
 pub mod session;
 pub mod sign_in;
 pub mod totp;
@@ -31,6 +34,8 @@ pub const ABSOLUTE_SECS: i64 = 12 * 3600;
 pub const HALF_SIGNED_SECS: i64 = 10 * 60;
 /// Invitation links expire after this long.
 pub const INVITATION_SECS: i64 = 72 * 3600;
+/// Password reset links expire after this long.
+pub const RESET_SECS: i64 = 24 * 3600;
 /// Sign-in attempts per account (password and code steps each).
 pub const PER_ACCOUNT: Limit = Limit { max: 5, window_secs: 15 * 60 };
 
@@ -50,10 +55,9 @@ pub struct Staff {
     pub embassy_name: Option<String>,
     /// Queues the person belongs to (what a volunteer sees).
     pub queue_ids: Vec<String>,
-    /// A confirmed second factor.
+    /// A confirmed second factor (every role needs one: until it is enrolled, sign-in
+    /// stops at the enrolment step).
     pub has_totp: bool,
-    /// Their role or embassy requires a second factor.
-    pub needs_totp: bool,
 }
 
 impl Staff {
@@ -105,7 +109,7 @@ fn staff_columns(backend: Backend) -> String {
     format!(
         "p.id, p.login, p.role, p.embassy_id, \
          CASE WHEN p.totp_secret IS NOT NULL AND p.totp_last_step IS NOT NULL THEN 1 ELSE 0 END AS has_totp, \
-         COALESCE(e.volunteers_need_totp, 0) AS embassy_needs_totp, e.name AS embassy_name, \
+         e.name AS embassy_name, \
          (SELECT {memberships} FROM queue_members m WHERE m.person_id = p.id) AS queue_ids"
     )
 }
@@ -118,7 +122,6 @@ struct StaffRow {
     role: String,
     embassy_id: Option<String>,
     has_totp: i64,
-    embassy_needs_totp: i64,
     embassy_name: Option<String>,
     queue_ids: Option<String>,
 }
@@ -128,16 +131,7 @@ impl From<StaffRow> for Staff {
         let role = Role::parse(&row.role).unwrap_or(Role::Volunteer);
         let mut queue_ids: Vec<String> = row.queue_ids.iter().flat_map(|m| m.split(',')).filter(|q| !q.is_empty()).map(str::to_owned).collect();
         queue_ids.sort();
-        Staff {
-            id: row.id,
-            login: row.login,
-            role,
-            embassy_id: row.embassy_id,
-            embassy_name: row.embassy_name,
-            queue_ids,
-            has_totp: row.has_totp != 0,
-            needs_totp: role != Role::Volunteer || row.embassy_needs_totp != 0,
-        }
+        Staff { id: row.id, login: row.login, role, embassy_id: row.embassy_id, embassy_name: row.embassy_name, queue_ids, has_totp: row.has_totp != 0 }
     }
 }
 

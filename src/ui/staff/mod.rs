@@ -1,5 +1,8 @@
-//! Signing in to the desk (password, then the second factor) and joining by invitation.
+//! Signing in to the desk (password, then the second factor), joining by invitation,
+//! changing one's password and setting a new one by a reset link.
 
 pub mod join;
 pub mod login;
+pub mod password;
+pub mod reset;
 pub mod second_factor;
