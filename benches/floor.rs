@@ -66,7 +66,6 @@ fn main() {
             queue_ids: Vec::new(),
             has_totp: true,
             has_passkey: false,
-            needs_totp: true,
         };
         let mut args = Vec::new();
         let list = desk::list_sql(&lead, &ListFilter::default(), now(), db.backend(), &mut args).expect("a lead's list");

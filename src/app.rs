@@ -15,7 +15,7 @@ use crate::{
         intake::page::IntakePage,
         not_found::NotFound,
         security::page::DeskSecurityPage,
-        staff::{join::DeskJoinPage, login::DeskLoginPage, second_factor::DeskSecondFactorPage},
+        staff::{join::DeskJoinPage, login::DeskLoginPage, password::DeskPasswordPage, reset::DeskResetPage, second_factor::DeskSecondFactorPage},
         team::page::DeskTeamPage,
     },
 };
@@ -99,6 +99,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("desk/login") view=DeskLoginPage ssr=SsrMode::Async />
                     <Route path=path!("desk/second-factor") view=DeskSecondFactorPage ssr=SsrMode::Async />
                     <Route path=path!("desk/join/:token") view=DeskJoinPage ssr=SsrMode::Async />
+                    <Route path=path!("desk/reset/:token") view=DeskResetPage ssr=SsrMode::Async />
+                    <Route path=path!("desk/password") view=DeskPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("desk/cases/:id") view=DeskCasePage ssr=SsrMode::Async />
                     <Route path=path!("desk/team") view=DeskTeamPage ssr=SsrMode::Async />
                     <Route path=path!("desk/dashboard") view=DeskDashboardPage ssr=SsrMode::Async />

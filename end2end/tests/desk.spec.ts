@@ -4,11 +4,11 @@ import { expectNoAxeViolationsHere } from '../support/axe';
 import { cli, invitationPath, totp } from '../support/desk';
 
 // The volunteer desk, with JavaScript on ("js") and off ("no-js"): a lead joins by an
-// invitation and enrols a second factor, requires one of volunteers, invites a volunteer
-// who enrols, signs in, takes the next case by keyboard, writes a note and a reply; the
-// requester sees the reply and never the note. The lead then reads the dashboard, follows
-// a number to the queue it counts and another to the volunteer's cases, downloads the figures and deactivates the volunteer,
-// whose session ends at once.
+// invitation and enrols a second factor, invites a volunteer who enrols too, signs in,
+// takes the next case by keyboard, writes a note and a reply; the requester sees the reply
+// and never the note. The lead then reads the dashboard, follows a number to the queue it
+// counts and another to the volunteer's cases, downloads the figures and deactivates the
+// volunteer, whose session ends at once.
 
 // Each project works in an embassy of its own, so that "take next" finds exactly the case
 // this test opened.
@@ -102,14 +102,9 @@ test('a lead invites a volunteer who enrols, signs in, takes the next case, note
     await expectNoAxeViolationsHere(lead, browser, js, 'queue page (lead)');
   });
 
-  const link = await test.step('the lead requires a second factor of volunteers, then invites one into legal status', async () => {
+  const link = await test.step('the lead invites a volunteer into legal status', async () => {
     await lead.goto('/desk/team');
     await expectNoAxeViolationsHere(lead, browser, js, 'team page');
-    const sla = lead.locator('form:has(input[name=action][value=sla])').first();
-    await sla.locator('input[name=volunteers_need_totp]').check();
-    await sla.locator('button[type=submit]').click();
-    await expect(lead).toHaveURL(/\/desk\/team\?saved=sla$/);
-    await expect(lead.locator('form:has(input[name=action][value=sla])').first().locator('input[name=volunteers_need_totp]')).toBeChecked();
     await lead.locator('#invite-role').selectOption('volunteer');
     await lead.locator('#invite-queues').getByLabel(/legal/i).check();
     await lead.locator('#invite-form button[type=submit]').click();

@@ -69,6 +69,7 @@ vocabulary! {
         Deactivate = "deactivate",
         Change = "change",
         Retention = "retention",
+        Reset = "reset",
     }
 }
 
@@ -154,6 +155,9 @@ vocabulary! {
         PersonDeactivate = "person.deactivate",
         PersonRole = "person.role",
         PersonQueues = "person.queues",
+        PersonPasswordChange = "person.password_change",
+        PersonReset = "person.reset",
+        PersonResetAccept = "person.reset.accept",
         EmbassyCreate = "embassy.create",
         EmbassySettings = "embassy.settings",
         EmbassyRetention = "embassy.retention",
@@ -198,6 +202,8 @@ vocabulary! {
         ControlCharacters = "control_characters",
         CodeWrong = "code_wrong",
         TooManyAttempts = "too_many_attempts",
+        WrongPassword = "wrong_password",
+        LastAdmin = "last_admin",
     }
 }
 
@@ -210,6 +216,7 @@ vocabulary! {
         SessionEnded = "session_ended",
         NothingToTake = "nothing_to_take",
         NotAllowed = "not_allowed",
+        LastAdmin = "last_admin",
         Saved = "saved",
         CodeWithPassword = "code_with_password",
         Busy = "busy",

@@ -1,5 +1,6 @@
-//! Command line: `serve` (default), `migrate`, `keygen`, `create-admin`, `invite`, `seed`,
-//! `add-embassy`, `reply`, `purge`, `audit verify`, `audit checkpoint`, `backup`, `restore`.
+//! Command line: `serve` (default), `migrate`, `keygen`, `create-admin`, `invite`, `reset`,
+//! `seed`, `add-embassy`, `reply`, `purge`, `audit verify`, `audit checkpoint`, `backup`,
+//! `restore`.
 
 use crate::domain::AuditAction;
 use crate::domain::Role;
@@ -71,6 +72,13 @@ enum Command {
         /// Queues of a volunteer, by name (e.g. legal_status,housing), or "all".
         #[arg(long, value_delimiter = ',')]
         queues: Vec<String>,
+    },
+    /// Print a one-time reset link (valid 24 hours) for a person who lost their password or
+    /// second factor; both stop working and the person is signed out at once.
+    Reset {
+        /// The person's login.
+        #[arg(long)]
+        login: String,
     },
     /// Send a message from the embassy to a requester (the text is read from standard input).
     Reply {
@@ -224,6 +232,15 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
                 .map_err(|e| s(&e))?;
             tx.commit().await.map_err(|e| s(&e))?;
             println!("embassy {code} is ready");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reset { login } => {
+            let (state, _) = startup::prepare(config).await.map_err(|e| s(&e))?;
+            let issued = crate::server::staff::resets::operator_issue(&state.db, &state.keyring, "cli", login.trim())
+                .await
+                .map_err(|e| s(&e))?
+                .ok_or("no active person has this login")?;
+            println!("{}/desk/reset/{}", state.config.public_url.trim_end_matches('/'), issued.token);
             Ok(ExitCode::SUCCESS)
         }
         Command::Reply { reference } => reply(config, &reference).await.map(|()| ExitCode::SUCCESS),
@@ -505,7 +522,7 @@ mod tests {
     #[test]
     fn every_command_has_help() {
         Cli::command().debug_assert();
-        for name in ["serve", "migrate", "keygen", "create-admin", "seed", "add-embassy", "invite", "reply", "purge", "audit", "backup", "restore"] {
+        for name in ["serve", "migrate", "keygen", "create-admin", "seed", "add-embassy", "invite", "reset", "reply", "purge", "audit", "backup", "restore"] {
             assert!(Cli::command().find_subcommand(name).and_then(|c| c.get_about().map(|a| a.to_string())).is_some(), "{name}");
         }
     }

@@ -90,8 +90,9 @@ fn server_fn_row(path: &str, c: Caller) -> Option<Answer> {
         }
         // Only a half-signed session (password given) reaches the second-factor step.
         "/api/desk/second-factor" => SignIn,
-        // A token that is not an invitation.
-        "/api/desk/invitation" => NotFound,
+        // A token that is not an invitation, nor a reset link.
+        "/api/desk/invitation" | "/api/desk/reset" => NotFound,
+        "/api/desk/password-page" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         "/api/desk/queue-page" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         "/api/desk/case-page" => case_reader(c),
         "/api/desk/team-page" | "/api/desk/dashboard" | "/api/desk/audit-page" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
@@ -103,7 +104,7 @@ fn server_fn_row(path: &str, c: Caller) -> Option<Answer> {
 
 fn server_fn_body<'a>(path: &str, case: &'a str) -> Vec<(&'static str, &'a str)> {
     match path {
-        "/api/desk/invitation" => vec![("token", "not-an-invitation")],
+        "/api/desk/invitation" | "/api/desk/reset" => vec![("token", "not-an-invitation")],
         "/api/desk/queue-page" => vec![("filter[assignee]", "Anyone"), ("filter[overdue]", "false")],
         "/api/desk/case-page" => vec![("id", case)],
         "/api/desk/dashboard" => vec![("filter[from]", "")],
@@ -119,7 +120,8 @@ fn page_row(path: &str, c: Caller) -> Option<Answer> {
         // Without a session the page says so (and links to sign-in) with status 200.
         "/follow-up/case" => Ok,
         "/desk/second-factor" => SignIn,
-        "/desk/join/:token" => NotFound,
+        "/desk/join/:token" | "/desk/reset/:token" => NotFound,
+        "/desk/password" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         "/desk" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         "/desk/cases/:id" => case_reader(c),
         "/desk/team" | "/desk/dashboard" | "/desk/audit" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
@@ -157,7 +159,12 @@ fn post_row(route: &str, c: Caller) -> Option<Answer> {
             }
         }
         "/desk/second-factor" | "/desk/second-factor/passkey" => SignIn,
-        "/desk/join/{token}" => NotFound,
+        "/desk/join/{token}" | "/desk/reset/{token}" => NotFound,
+        // Every staff member changes their own password (nothing typed: refused).
+        "/desk/password" => match is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]) {
+            Ok => Invalid,
+            other => other,
+        },
         // A person's own passkeys: a nameless one is refused, someone else's is not found.
         "passkey-add" => match is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]) {
             Ok => Invalid,
@@ -189,7 +196,7 @@ fn post_row(route: &str, c: Caller) -> Option<Answer> {
             other => other,
         },
         "embassy" | "retention" => is_staff_in(c, &[Admin]),
-        "sla" | "deactivate" | "change" => is_staff_in(c, &[Lead, Admin]),
+        "sla" | "deactivate" | "change" | "reset" => is_staff_in(c, &[Lead, Admin]),
         "check" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
         _ => return None,
     })
@@ -315,6 +322,8 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
                     "passkey-remove" => ("/desk/security", vec![("passkey", "not-a-passkey")]),
                     "change" => ("/desk/team", vec![("person", &target), ("role", "volunteer"), ("queues", housing)]),
                     "/desk/join/{token}" => ("/desk/join/not-an-invitation", vec![("login", "x")]),
+                    "/desk/reset/{token}" => ("/desk/reset/not-an-invitation", vec![("password", "x")]),
+                    "reset" => ("/desk/team", vec![("person", &target)]),
                     "/desk/login" => (action, vec![("login", &nobody), ("password", "wrong wrong wrong")]),
                     other => (other, vec![]),
                 };
@@ -328,9 +337,9 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
         }
     }
     assert!(failures.is_empty(), "authorisation matrix:\n{}", failures.join("\n"));
-    // 10 server functions, 11 pages, 5 requester form routes, 5 desk form routes and 15
+    // 12 server functions, 13 pages, 5 requester form routes, 7 desk form routes and 16
     // actions posted to desk pages.
-    assert!(checked >= 9 * (10 + 11 + 5 + 5 + 15), "{checked} checks");
+    assert!(checked >= 9 * (12 + 13 + 5 + 7 + 16), "{checked} checks");
     eprintln!("authorisation matrix: {checked} checks");
 }
 

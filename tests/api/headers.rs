@@ -85,7 +85,7 @@ async fn every_kind_of_response_carries_security_headers(app: TestApp) {
 on_both_backends!(every_kind_of_response_carries_security_headers);
 
 /// Pages go compressed, unless the answer may carry a one-time secret (BREACH): answers to
-/// posts (the receipt), the invitation and second-factor pages. A page without an island
+/// posts (the receipt), the invitation, reset and second-factor pages. A page without an island
 /// allows no script at all.
 async fn pages_are_compressed_unless_they_may_carry_a_secret(app: TestApp) {
     let accept = [("accept-encoding", "br, gzip")];
@@ -106,7 +106,7 @@ async fn pages_are_compressed_unless_they_may_carry_a_secret(app: TestApp) {
     assert_eq!(answer.status(), 422, "the form again, with its problems");
     assert!(answer.headers().get("content-encoding").is_none(), "the answer to a post goes uncompressed");
     assert!(answer.text().await.unwrap().contains("<form"));
-    for path in ["/desk/join/abcdef", "/desk/second-factor"] {
+    for path in ["/desk/join/abcdef", "/desk/reset/abcdef", "/desk/second-factor"] {
         let page = send(&app, Method::GET, path, &accept, vec![]).await;
         assert!(page.headers().get("content-encoding").is_none(), "{path} goes uncompressed");
     }

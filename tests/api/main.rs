@@ -2,6 +2,7 @@
 //! database. One test binary; `helpers` holds `spawn_app` and the `TestApp`
 //! whose methods are the flows the tests go through.
 
+mod accounts;
 mod audit_checkpoints;
 mod audit_view;
 mod authorisation;

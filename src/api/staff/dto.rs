@@ -1,5 +1,5 @@
-//! What the sign-in, second-factor and invitation pages receive, and the signed-in person
-//! as the desk's frame shows them.
+//! What the sign-in, second-factor, invitation, password and reset pages receive, and the
+//! signed-in person as the desk's frame shows them.
 
 use crate::api::form::FormState;
 use crate::domain::Role;
@@ -53,6 +53,22 @@ pub struct EnrolmentDto {
 pub struct InvitationDto {
     pub role: Role,
     pub embassy: Option<String>,
+    /// UTC seconds.
+    pub expires_at: i64,
+    pub form: Option<FormState>,
+}
+
+/// The page where a signed-in person changes their password.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordPageDto {
+    pub me: MeDto,
+    pub form: Option<FormState>,
+}
+
+/// A reset link as its page shows it: whose account it opens and until when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResetDto {
+    pub login: String,
     /// UTC seconds.
     pub expires_at: i64,
     pub form: Option<FormState>,

@@ -1,5 +1,5 @@
 //! What the team page receives: the people with their state, the person being changed,
-//! the embassies, and an invitation link just made.
+//! the embassies, and an invitation or reset link just made.
 
 use crate::api::desk::QueueOption;
 use crate::api::{form::FormState, staff::MeDto};
@@ -29,10 +29,16 @@ pub struct PersonEditDto {
     pub role: Role,
     /// Roles the caller may give them.
     pub roles: Vec<Role>,
-    /// The queues of their embassy.
-    pub queues: Vec<QueueOption>,
+    /// The embassies an admin given another role may join (id, name); empty for people
+    /// who have one.
+    pub embassies: Vec<(String, String)>,
+    /// The queues they may work, with the id of the embassy of each: of their embassy, or
+    /// (for an admin) of every embassy.
+    pub queues: Vec<(String, QueueOption)>,
     /// The ids of the queues they work now.
     pub member_of: Vec<String>,
+    /// The caller may issue a reset link for them.
+    pub resettable: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,7 +47,6 @@ pub struct EmbassyOption {
     pub code: String,
     pub name: String,
     pub sla_hours: [i64; 4],
-    pub volunteers_need_totp: bool,
     /// Open cases per person above which the dashboard flags overload.
     pub overload_threshold: i64,
     /// Days a closed case is kept before it is purged; `None`: the server's default.
@@ -61,6 +66,8 @@ pub struct TeamPageDto {
     pub queues: Vec<(String, QueueOption)>,
     /// The invitation link just created, shown once.
     pub new_link: Option<String>,
+    /// The reset link just issued, shown once.
+    pub new_reset: Option<NewResetLink>,
     /// The person chosen for a change of role or queues (`?person=…`).
     pub editing: Option<PersonEditDto>,
     pub form: Option<FormState>,
@@ -69,3 +76,11 @@ pub struct TeamPageDto {
 /// Set by the invitation handler: the link just created (shown once, never stored).
 #[derive(Clone, Debug)]
 pub struct NewInvitationLink(pub String);
+
+/// Set by the reset handler: the reset link just issued and whose account it opens (shown
+/// once, never stored).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewResetLink {
+    pub login: String,
+    pub link: String,
+}

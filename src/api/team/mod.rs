@@ -12,6 +12,6 @@ use leptos::prelude::*;
 #[server(endpoint = "desk/team-page")]
 pub async fn load_team_page(person: Option<String>) -> Result<TeamPageDto, AppError> {
     let state = crate::server::AppState::from_context()?;
-    let link = use_context::<NewInvitationLink>().map(|l| l.0);
-    crate::server::http::error::answered(crate::server::team::load::team_page(&state, link, person, crate::api::form::posted_form()).await)
+    let links = crate::server::team::load::NewLinks { invitation: use_context::<NewInvitationLink>().map(|l| l.0), reset: use_context::<NewResetLink>() };
+    crate::server::http::error::answered(crate::server::team::load::team_page(&state, links, person, crate::api::form::posted_form()).await)
 }

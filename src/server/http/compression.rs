@@ -1,9 +1,9 @@
 //! Compression of pages. An HTML page is compressed (brotli or gzip, as the browser
 //! accepts) unless it may carry a one-time secret: a compressed response that holds both a
 //! secret and text an attacker chose leaks the secret through its length (BREACH). Those
-//! are the answers to form posts (the receipt with the secret code, a new invitation link)
-//! and the invitation and second-factor enrolment pages. Built files under `/pkg` are
-//! compressed at build time ([`super::assets`]).
+//! are the answers to form posts (the receipt with the secret code, a new invitation or
+//! reset link) and the invitation, reset and second-factor enrolment pages. Built files
+//! under `/pkg` are compressed at build time ([`super::assets`]).
 
 use axum::{
     extract::Request,
@@ -22,7 +22,7 @@ struct Uncompressed;
 
 /// Whether the answer to this request may carry a one-time secret.
 pub fn may_carry_secret(method: &Method, path: &str) -> bool {
-    method != Method::GET || path.starts_with("/desk/join/") || path == "/desk/second-factor"
+    method != Method::GET || path.starts_with("/desk/join/") || path.starts_with("/desk/reset/") || path == "/desk/second-factor"
 }
 
 /// Marks the responses of [`may_carry_secret`] requests, for [`layer`] to leave alone.

@@ -2,6 +2,7 @@
 //! response passes through — security headers, panic containment, request spans, CSRF
 //! rejection, a body size limit and the compression of pages.
 
+pub mod account;
 pub mod assets;
 pub mod compression;
 pub mod csrf;

@@ -1,7 +1,7 @@
 //! The form posts and files the app serves besides its Leptos pages, as tables so that the
 //! authorisation tests can enumerate them.
 
-use super::{desk, follow_up, intake, passkeys, staff, team};
+use super::{account, desk, follow_up, intake, passkeys, staff, team};
 use crate::server::AppState;
 use axum::{
     routing::{get, post, MethodRouter},
@@ -28,6 +28,8 @@ pub fn desk() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/desk/logout", post(staff::logout_post)),
         ("/desk/logout-everywhere", post(staff::logout_everywhere_post)),
         ("/desk/join/{token}", post(staff::join_post)),
+        ("/desk/reset/{token}", post(account::reset_post)),
+        ("/desk/password", post(account::password_post)),
         ("/desk", post(desk::queue_post)),
         ("/desk/cases/{id}", post(desk::case_post)),
         ("/desk/team", post(team::team_post)),

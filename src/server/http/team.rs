@@ -1,12 +1,16 @@
 //! The team page's posts: inviting, adding an embassy, service levels, retention,
-//! deactivating, and a person's role and queues.
+//! deactivating, a person's role and queues, and a person's reset link.
 
 use super::forms::{form_state, internal, refuse, render, see_other, signed_in, Posted};
 use crate::domain::AuditAction;
+use crate::domain::NoticeCode;
 use crate::domain::RuleCode;
 use crate::domain::TeamAction;
 use crate::{
-    api::{team::NewInvitationLink, AppError},
+    api::{
+        team::{NewInvitationLink, NewResetLink},
+        AppError,
+    },
     domain::Role,
     server::{
         audit::{self, AuditEvent, Outcome},
@@ -35,9 +39,10 @@ pub(super) async fn team_post(State(state): State<AppState>, request: Request) -
         TeamAction::Invite => invite(&state, parts, posted, staff).await,
         TeamAction::Embassy => add_embassy(&state, parts, posted, staff).await,
         TeamAction::Sla => service_levels(&state, parts, posted, staff).await,
-        TeamAction::Deactivate => deactivate(&state, &posted.one("person"), staff).await,
+        TeamAction::Deactivate => deactivate(&state, parts, &posted.one("person"), staff).await,
         TeamAction::Change => change_person(&state, parts, posted, staff).await,
         TeamAction::Retention => retention(&state, parts, posted, staff).await,
+        TeamAction::Reset => reset(&state, parts, &posted.one("person"), staff).await,
     }
 }
 
@@ -46,10 +51,12 @@ pub(super) async fn team_post(State(state): State<AppState>, request: Request) -
 pub(super) async fn change_person(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
     let person = posted.one("person");
     let result = match Role::parse(&posted.one("role")) {
-        Some(role) => team::change(&state.db, &state.keyring, &staff, &person, role, &posted.all("queues")).await,
+        Some(role) => team::change(&state.db, &state.keyring, &staff, &person, role, Some(posted.one("embassy").as_str()), &posted.all("queues")).await,
         None => Err(team::ChangeError::Invalid("role", RuleCode::InvalidChoice)),
     };
     match result {
+        // A changed role of one's own ends one's sessions: sign in again with it.
+        Ok(()) if person == staff.id => see_other("/desk/login?ended=1"),
         Ok(()) => see_other("/desk/team?saved=change"),
         Err(team::ChangeError::Invalid(field, code)) => {
             let page = format!("/desk/team?person={}", crate::domain::percent_encode(&person));
@@ -108,10 +115,30 @@ pub(super) async fn invite(state: &AppState, parts: Parts, posted: Posted, staff
     }
 }
 
-pub(super) async fn deactivate(state: &AppState, person: &str, staff: staff::Staff) -> Response {
+pub(super) async fn deactivate(state: &AppState, parts: Parts, person: &str, staff: staff::Staff) -> Response {
     match team::deactivate(&state.db, &state.keyring, &staff, person).await {
-        Ok(true) => see_other("/desk/team?saved=deactivate"),
-        Ok(false) => AppError::NotFound.into_response(),
+        // An admin who deactivated themselves is signed out with it.
+        Ok(()) if person == staff.id => see_other("/desk/login?ended=1"),
+        Ok(()) => see_other("/desk/team?saved=deactivate"),
+        Err(team::DeactivateError::NotFound) => AppError::NotFound.into_response(),
+        Err(team::DeactivateError::LastAdmin) => {
+            refuse(state, parts, "/desk/team", StatusCode::UNPROCESSABLE_ENTITY, form_state("deactivate", vec![], vec![], Some(NoticeCode::LastAdmin))).await
+        }
+        Err(team::DeactivateError::Db(e)) => internal(e),
+    }
+}
+
+/// Issues a reset link for a person of the caller's reach and shows it, once (the answer to
+/// a post: never compressed, never stored). Anyone else: `NotFound`.
+pub(super) async fn reset(state: &AppState, parts: Parts, person: &str, staff: staff::Staff) -> Response {
+    match staff::resets::issue(&state.db, &state.keyring, &staff, person).await {
+        Ok(Some(issued)) => {
+            let link = NewResetLink { login: issued.login, link: format!("{}/desk/reset/{}", state.config.public_url.trim_end_matches('/'), issued.token) };
+            let mut parts = parts;
+            parts.method = axum::http::Method::GET;
+            render(state, parts, None, StatusCode::CREATED, move || provide_context(link.clone())).await
+        }
+        Ok(None) => AppError::NotFound.into_response(),
         Err(e) => internal(e),
     }
 }
@@ -185,19 +212,17 @@ pub(super) async fn service_levels(state: &AppState, parts: Parts, posted: Poste
     if !errors.is_empty() {
         return refuse(&state, parts, "/desk/team", StatusCode::UNPROCESSABLE_ENTITY, form_state("sla", posted.0.clone(), errors, None)).await;
     }
-    let need_totp = i64::from(!posted.one("volunteers_need_totp").is_empty());
     let result = async {
         let mut tx = state.db.begin().await?;
         let changed = sqlx::query(
-            "UPDATE embassies SET sla_urgent_hours = $2, sla_high_hours = $3, sla_normal_hours = $4, sla_low_hours = $5, volunteers_need_totp = $6, \
-             overload_threshold = COALESCE($7, overload_threshold) WHERE id = $1",
+            "UPDATE embassies SET sla_urgent_hours = $2, sla_high_hours = $3, sla_normal_hours = $4, sla_low_hours = $5, \
+             overload_threshold = COALESCE($6, overload_threshold) WHERE id = $1",
         )
         .bind(&embassy)
         .bind(hours[0])
         .bind(hours[1])
         .bind(hours[2])
         .bind(hours[3])
-        .bind(need_totp)
         .bind(overload)
         .execute(&mut *tx)
         .await?

@@ -1,6 +1,7 @@
 //! Invitations: one-time links by which leads and admins bring people onto the desk (and
 //! the first admin's setup link); accepting one creates the person and their session.
 
+use super::one_time::{self, LinkTable};
 use super::{load_staff, password_policy, passwords, session::insert_session, sign_in::SignIn, valid_login, Staff, Stage, INVITATION_SECS};
 use crate::domain::AuditAction;
 use crate::domain::RuleCode;
@@ -8,8 +9,8 @@ use crate::domain::RuleCode;
 use crate::domain::Role;
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
-    crypto::{random_token, Keyring},
-    db::{arguments, now, placeholder_list, tag_args, Arg, Db, DbError},
+    crypto::Keyring,
+    db::{arguments, now, Db, DbError},
 };
 use secrecy::SecretString;
 use sqlx::Row;
@@ -70,10 +71,10 @@ pub async fn invite(db: &Db, keyring: &Keyring, inviter: &Staff, role: Role, emb
     if role == Role::Volunteer && queue_ids.is_empty() {
         return Err(InviteError::Invalid("queues", RuleCode::Required));
     }
-    let token = random_token();
+    let (token, tag) = one_time::new_token(keyring);
     let at = now();
     sqlx::query("INSERT INTO invitations (token_hash, role, embassy_id, queue_ids, invited_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(keyring.token_tag(&token))
+        .bind(tag)
         .bind(role.as_str())
         .bind(embassy_id.as_deref())
         .bind(queue_ids.join(","))
@@ -110,10 +111,10 @@ pub async fn operator_invitation(
     queue_ids: &[String],
 ) -> Result<String, DbError> {
     let mut tx = db.begin().await?;
-    let token = random_token();
+    let (token, tag) = one_time::new_token(keyring);
     let at = now();
     sqlx::query("INSERT INTO invitations (token_hash, role, embassy_id, queue_ids, invited_by, created_at, expires_at) VALUES ($1, $2, $3, $4, NULL, $5, $6)")
-        .bind(keyring.token_tag(&token))
+        .bind(tag)
         .bind(role.as_str())
         .bind(embassy_id)
         .bind(queue_ids.join(","))
@@ -135,14 +136,10 @@ pub async fn invitation(db: &Db, keyring: &Keyring, token: &str) -> Result<Optio
 /// The live invitation behind a link token and the stored tag that matched it (one of the
 /// token's tags under each key of the keyring).
 async fn live_invitation(db: &Db, keyring: &Keyring, token: &str) -> Result<Option<(Vec<u8>, Invitation)>, DbError> {
-    let mut args = tag_args(keyring.token_tags(token));
+    let (live, args) = one_time::live_condition(keyring, "i.", token);
     let sql = format!(
-        "SELECT i.token_hash, i.role, i.embassy_id, e.name, i.queue_ids, i.expires_at FROM invitations i LEFT JOIN embassies e ON e.id = i.embassy_id \
-         WHERE i.token_hash IN ({}) AND i.used_at IS NULL AND i.expires_at > ${}",
-        placeholder_list(1, args.len()),
-        args.len() + 1
+        "SELECT i.token_hash, i.role, i.embassy_id, e.name, i.queue_ids, i.expires_at FROM invitations i LEFT JOIN embassies e ON e.id = i.embassy_id WHERE {live}"
     );
-    args.push(Arg::Int(now()));
     let row = sqlx::query_with(&sql, arguments(&args)).fetch_optional(db.pool()).await?;
     let Some(row) = row else { return Ok(None) };
     let queues: String = row.try_get(4)?;
@@ -170,8 +167,8 @@ pub enum AcceptError {
 }
 
 /// Accepts an invitation: creates the person with their password, joins their queues,
-/// spends the link and opens a session (at the password stage when a second factor must
-/// be enrolled) — one transaction, audited.
+/// spends the link and opens a session at the password stage (a second factor is enrolled
+/// next) — one transaction, audited.
 pub async fn accept(db: &Db, keyring: &Keyring, token: &str, login: &str, password: SecretString, again: &SecretString) -> Result<SignIn, AcceptError> {
     use secrecy::ExposeSecret;
     // An unknown, used or expired link says so before anything else is checked.
@@ -191,14 +188,7 @@ pub async fn accept(db: &Db, keyring: &Keyring, token: &str, login: &str, passwo
     }
     let hash = passwords::hash(password).await.map_err(|e| DbError::Sqlx(sqlx::Error::Protocol(e.to_string())))?;
     let mut tx = db.begin().await?;
-    let spent = sqlx::query("UPDATE invitations SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
-        .bind(&tag)
-        .bind(now())
-        .execute(&mut *tx)
-        .await
-        .map_err(DbError::from)?
-        .rows_affected();
-    if spent != 1 {
+    if !one_time::spend(&mut tx, LinkTable::Invitations, &tag).await? {
         return Err(AcceptError::Gone);
     }
     let person_id = match crate::server::db::people::insert(&mut tx, login, &hash, invitation.role, invitation.embassy_id.as_deref()).await {
@@ -216,7 +206,8 @@ pub async fn accept(db: &Db, keyring: &Keyring, token: &str, login: &str, passwo
             .map_err(DbError::from)?;
     }
     let staff = load_staff(&mut tx, db.backend(), &person_id).await?.ok_or(AcceptError::Gone)?;
-    let stage = if staff.needs_totp { Stage::Password } else { Stage::Full };
+    // The new person enrols a second factor before the desk opens.
+    let stage = Stage::Password;
     let session = insert_session(&mut tx, keyring, &person_id, stage).await?;
     let actor = staff.actor();
     audit::append(&mut tx, keyring, &AuditEvent::new(&actor, AuditAction::InvitationAccept, Some(&person_id), Outcome::Ok)).await?;

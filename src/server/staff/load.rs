@@ -1,6 +1,6 @@
 //! The sign-in pages' loaders: the second step (a code or a passkey, or enrolment with its
-//! QR code or a first passkey) and an invitation as its link shows it; a person's security
-//! page; and the signed-in person for the desk's frame.
+//! QR code or a first passkey), an invitation and a reset link as their links show them;
+//! the password page; a person's security page; and the signed-in person for the desk's frame.
 
 use crate::api::{
     form::FormState,
@@ -63,4 +63,14 @@ pub async fn security_page(state: &AppState, form: Option<FormState>) -> Result<
 pub async fn invitation_page(state: &AppState, token: &str, form: Option<FormState>) -> Result<InvitationDto, AppError> {
     let invitation = staff::invitation(&state.db, &state.keyring, token).await?.ok_or(AppError::NotFound)?;
     Ok(InvitationDto { role: invitation.role, embassy: invitation.embassy_name, expires_at: invitation.expires_at, form })
+}
+
+pub async fn reset_page(state: &AppState, token: &str, form: Option<FormState>) -> Result<ResetDto, AppError> {
+    let reset = staff::resets::reset(&state.db, &state.keyring, token).await?.ok_or(AppError::NotFound)?;
+    Ok(ResetDto { login: reset.login, expires_at: reset.expires_at, form })
+}
+
+pub async fn password_page(state: &AppState, form: Option<FormState>) -> Result<PasswordPageDto, AppError> {
+    let staff = current_staff(state).await?;
+    Ok(PasswordPageDto { me: me_with_embassy(&staff), form })
 }

@@ -1,14 +1,17 @@
 //! People who work the desk: who a signed-in person is and what they may reach. Sessions,
-//! sign-in with a second factor, invitations, passwords and their rules live in the modules
-//! below; every sign-in attempt, enrolment and invitation is audited in the transaction
-//! that records it.
+//! sign-in with a second factor (every role gives one), invitations, password changes and
+//! resets, passwords and their rules live in the modules below; every sign-in attempt,
+//! enrolment, invitation, change and reset is audited in the transaction that records it.
 
 pub mod invitations;
 pub mod load;
+mod one_time;
 pub mod passkeys;
+pub mod password_change;
 pub mod password_policy;
 pub mod passwords;
 pub mod request;
+pub mod resets;
 pub mod session;
 pub mod sign_in;
 pub mod totp;
@@ -32,6 +35,8 @@ pub const ABSOLUTE_SECS: i64 = 12 * 3600;
 pub const HALF_SIGNED_SECS: i64 = 10 * 60;
 /// Invitation links expire after this long.
 pub const INVITATION_SECS: i64 = 72 * 3600;
+/// Password reset links expire after this long.
+pub const RESET_SECS: i64 = 24 * 3600;
 /// Sign-in attempts per account (password and code steps each).
 pub const PER_ACCOUNT: Limit = Limit { max: 5, window_secs: 15 * 60 };
 
@@ -51,12 +56,11 @@ pub struct Staff {
     pub embassy_name: Option<String>,
     /// Queues the person belongs to (what a volunteer sees).
     pub queue_ids: Vec<String>,
-    /// A confirmed second factor.
+    /// A confirmed second factor (every role needs one: until it is enrolled, sign-in
+    /// stops at the enrolment step).
     pub has_totp: bool,
     /// At least one passkey (a second factor too).
     pub has_passkey: bool,
-    /// Their role or embassy requires a second factor.
-    pub needs_totp: bool,
 }
 
 impl Staff {
@@ -109,7 +113,7 @@ fn staff_columns(backend: Backend) -> String {
         "p.id, p.login, p.role, p.embassy_id, \
          CASE WHEN p.totp_secret IS NOT NULL AND p.totp_last_step IS NOT NULL THEN 1 ELSE 0 END AS has_totp, \
          CASE WHEN EXISTS (SELECT 1 FROM passkeys k WHERE k.person_id = p.id) THEN 1 ELSE 0 END AS has_passkey, \
-         COALESCE(e.volunteers_need_totp, 0) AS embassy_needs_totp, e.name AS embassy_name, \
+         e.name AS embassy_name, \
          (SELECT {memberships} FROM queue_members m WHERE m.person_id = p.id) AS queue_ids"
     )
 }
@@ -123,7 +127,6 @@ struct StaffRow {
     embassy_id: Option<String>,
     has_totp: i64,
     has_passkey: i64,
-    embassy_needs_totp: i64,
     embassy_name: Option<String>,
     queue_ids: Option<String>,
 }
@@ -142,7 +145,6 @@ impl From<StaffRow> for Staff {
             queue_ids,
             has_totp: row.has_totp != 0,
             has_passkey: row.has_passkey != 0,
-            needs_totp: role != Role::Volunteer || row.embassy_needs_totp != 0,
         }
     }
 }

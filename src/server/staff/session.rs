@@ -10,7 +10,7 @@ use crate::server::{
     audit::{self, AuditEvent, Outcome},
     config::Backend,
     crypto::{random_token, Keyring},
-    db::{arguments, now, placeholder_list, tag_args, Conn, Db, DbError, Tx},
+    db::{arguments, now, placeholder_list, tag_args, Arg, Conn, Db, DbError, Tx},
 };
 
 pub(crate) async fn insert_session(tx: &mut Tx, keyring: &Keyring, person_id: &str, stage: Stage) -> Result<String, DbError> {
@@ -97,6 +97,28 @@ pub(crate) async fn end_in(conn: &mut Conn, keyring: &Keyring, token: &str) -> R
     let sql = format!("DELETE FROM staff_sessions WHERE token_hash IN ({})", placeholder_list(1, tags.len()));
     sqlx::query_with(&sql, arguments(&tags)).execute(conn).await?;
     Ok(())
+}
+
+/// Ends every session of a person and opens one new full session in place of `token`'s
+/// (the caller's), which keeps its sign-in time and so its absolute limit: after a change of
+/// password no other device stays signed in, and the token sent before it is spent too.
+pub(crate) async fn replace_all(tx: &mut Tx, keyring: &Keyring, person_id: &str, token: &str) -> Result<String, DbError> {
+    let mut args = tag_args(keyring.token_tags(token));
+    let sql = format!("SELECT created_at FROM staff_sessions WHERE token_hash IN ({}) AND person_id = ${}", placeholder_list(1, args.len()), args.len() + 1);
+    args.push(Arg::Text(person_id.to_owned()));
+    let at = now();
+    let signed_in: Option<i64> = sqlx::query_scalar_with(&sql, arguments(&args)).fetch_optional(&mut **tx).await?;
+    sqlx::query("DELETE FROM staff_sessions WHERE person_id = $1").bind(person_id).execute(&mut **tx).await?;
+    let token = random_token();
+    sqlx::query("INSERT INTO staff_sessions (token_hash, person_id, stage, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(keyring.token_tag(&token))
+        .bind(person_id)
+        .bind(Stage::Full.as_str())
+        .bind(signed_in.unwrap_or(at))
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(token)
 }
 
 /// Ends every session of a person ("log out everywhere"), audited.

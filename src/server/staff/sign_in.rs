@@ -123,8 +123,8 @@ async fn password_step(db: &Db, keyring: &Keyring, login: &str, password: Secret
             audit::append(&mut tx, keyring, &AuditEvent::new(&staff.actor(), AuditAction::LoginTotp, Some(&staff.id), Outcome::Ok)).await?;
             Stage::Full
         }
-        None if staff.has_totp || staff.has_passkey || staff.needs_totp => Stage::Password,
-        None => Stage::Full,
+        // Every role gives a second factor (or enrols one) before the desk opens.
+        None => Stage::Password,
     };
     let token = insert_session(&mut tx, keyring, &staff.id, stage).await?;
     tx.commit().await?;

@@ -2,14 +2,21 @@
 //! being changed, the embassies and queues to choose from.
 
 use crate::server::staff::load::me_with_embassy;
-use crate::server::{staff::request::current_staff, staff::Staff, AppState};
+use crate::server::{staff::request::current_staff, staff::resets::may_reset, staff::Staff, team::roles_for, AppState};
 use crate::{
     api::{desk::*, form::FormState, team::*, AppError},
     domain::Role,
 };
 use sqlx::Row;
 
-pub async fn team_page(state: &AppState, link: Option<String>, person: Option<String>, form: Option<FormState>) -> Result<TeamPageDto, AppError> {
+/// The links a post just made, shown once on the page it renders.
+#[derive(Default)]
+pub struct NewLinks {
+    pub invitation: Option<String>,
+    pub reset: Option<NewResetLink>,
+}
+
+pub async fn team_page(state: &AppState, links: NewLinks, person: Option<String>, form: Option<FormState>) -> Result<TeamPageDto, AppError> {
     let staff = current_staff(state).await?;
     if !staff.is_lead_or_admin() {
         return Err(AppError::NotFound);
@@ -18,15 +25,15 @@ pub async fn team_page(state: &AppState, link: Option<String>, person: Option<St
     let dberr = crate::server::db::DbError::from;
     let (people_sql, embassy_sql) = if staff.role == Role::Admin {
         (
-            "SELECT p.id, p.login, p.role, e.name, CASE WHEN p.totp_last_step IS NOT NULL THEN 1 ELSE 0 END, p.active, p.last_login_at FROM people p \
+            "SELECT p.id, p.login, p.role, e.name, CASE WHEN p.totp_last_step IS NOT NULL OR EXISTS (SELECT 1 FROM passkeys k WHERE k.person_id = p.id) THEN 1 ELSE 0 END, p.active, p.last_login_at, p.embassy_id FROM people p \
              LEFT JOIN embassies e ON e.id = p.embassy_id ORDER BY p.active DESC, p.login",
-            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, volunteers_need_totp, overload_threshold, retention_days FROM embassies ORDER BY is_default, code",
+            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, overload_threshold, retention_days FROM embassies ORDER BY is_default, code",
         )
     } else {
         (
-            "SELECT p.id, p.login, p.role, e.name, CASE WHEN p.totp_last_step IS NOT NULL THEN 1 ELSE 0 END, p.active, p.last_login_at FROM people p \
+            "SELECT p.id, p.login, p.role, e.name, CASE WHEN p.totp_last_step IS NOT NULL OR EXISTS (SELECT 1 FROM passkeys k WHERE k.person_id = p.id) THEN 1 ELSE 0 END, p.active, p.last_login_at, p.embassy_id FROM people p \
              LEFT JOIN embassies e ON e.id = p.embassy_id WHERE p.embassy_id = $1 ORDER BY p.active DESC, p.login",
-            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, volunteers_need_totp, overload_threshold, retention_days FROM embassies WHERE id = $1",
+            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, overload_threshold, retention_days FROM embassies WHERE id = $1",
         )
     };
     let embassy_arg = staff.embassy_id.clone().unwrap_or_default();
@@ -46,12 +53,7 @@ pub async fn team_page(state: &AppState, link: Option<String>, person: Option<St
         let embassy: Option<String> = r.try_get(3).map_err(dberr)?;
         people.push(PersonDto {
             login: r.try_get(1).map_err(dberr)?,
-            changeable: active
-                && embassy.is_some()
-                && match staff.role {
-                    Role::Admin => role != Role::Admin && id != staff.id,
-                    _ => role == Role::Volunteer,
-                },
+            changeable: active && !roles_for(&staff, role, r.try_get::<Option<String>, _>(7).map_err(dberr)?.as_deref()).is_empty(),
             role,
             embassy,
             totp: r.try_get::<i64, _>(4).map_err(dberr)? != 0,
@@ -76,9 +78,8 @@ pub async fn team_page(state: &AppState, link: Option<String>, person: Option<St
                 code: r.try_get(1)?,
                 name: r.try_get(2)?,
                 sla_hours: [r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?],
-                volunteers_need_totp: r.try_get::<i64, _>(7)? != 0,
-                overload_threshold: r.try_get(8)?,
-                retention_days: r.try_get(9)?,
+                overload_threshold: r.try_get(7)?,
+                retention_days: r.try_get(8)?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()
@@ -96,23 +97,48 @@ pub async fn team_page(state: &AppState, link: Option<String>, person: Option<St
         None => None,
     };
     let default_retention_days = i64::from(state.config.retention_days);
-    Ok(TeamPageDto { me: me_with_embassy(&staff), people, roles, embassies, default_retention_days, queues, new_link: link, editing, form })
+    Ok(TeamPageDto {
+        me: me_with_embassy(&staff),
+        people,
+        roles,
+        embassies,
+        default_retention_days,
+        queues,
+        new_link: links.invitation,
+        new_reset: links.reset,
+        editing,
+        form,
+    })
 }
 
 /// The person `person_id` as the change form shows them; `NotFound` when not the caller's.
 async fn person_edit(state: &AppState, staff: &Staff, person_id: &str) -> Result<PersonEditDto, AppError> {
-    let mut conn = state.db.pool().acquire().await.map_err(crate::server::db::DbError::from)?;
+    let dberr = crate::server::db::DbError::from;
+    let mut conn = state.db.pool().acquire().await.map_err(dberr)?;
     let person = crate::server::team::changeable(&mut conn, staff, person_id).await?.ok_or(AppError::NotFound)?;
-    let rows = sqlx::query("SELECT id, name FROM queues WHERE embassy_id = $1 ORDER BY slug")
-        .bind(&person.embassy_id)
+    // Their embassy's queues; an admin's: every embassy's, to join one with another role.
+    let rows = sqlx::query("SELECT q.embassy_id, q.id, q.name FROM queues q JOIN embassies e ON e.id = q.embassy_id WHERE $1 = '' OR q.embassy_id = $1 ORDER BY e.is_default, e.code, q.slug")
+        .bind(person.embassy_id.as_deref().unwrap_or_default())
         .fetch_all(&mut *conn)
         .await
-        .map_err(crate::server::db::DbError::from)?;
+        .map_err(dberr)?;
+    let embassies = match person.embassy_id {
+        Some(_) => Vec::new(),
+        None => sqlx::query("SELECT id, name FROM embassies ORDER BY is_default, code")
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(dberr)?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()
+            .map_err(dberr)?,
+    };
     drop(conn);
     let queues = rows
         .iter()
-        .map(|r| Ok(QueueOption { id: r.try_get(0)?, name: r.try_get(1)? }))
+        .map(|r| Ok((r.try_get(0)?, QueueOption { id: r.try_get(1)?, name: r.try_get(2)? })))
         .collect::<Result<Vec<_>, sqlx::Error>>()
-        .map_err(crate::server::db::DbError::from)?;
-    Ok(PersonEditDto { id: person.id, login: person.login, role: person.role, roles: person.roles, queues, member_of: person.queue_ids })
+        .map_err(dberr)?;
+    let resettable = may_reset(staff, &person.id, Some(person.role), person.embassy_id.as_deref());
+    Ok(PersonEditDto { id: person.id, login: person.login, role: person.role, roles: person.roles, embassies, queues, member_of: person.queue_ids, resettable })
 }

@@ -1,6 +1,8 @@
-//! Changing a person on the team: their role (admins, between volunteer and lead) and the
-//! queues they work. One transaction with its audit rows. A changed role ends the person's
-//! sessions (a privilege change); a volunteer who leaves a queue hands its open cases back.
+//! Changing a person on the team: their role (admins: between volunteer and lead, and an
+//! admin's down to either, into an embassy) and the queues they work, and deactivating them.
+//! One transaction with its audit rows. A changed role ends the person's sessions (a
+//! privilege change); a volunteer who leaves a queue hands its open cases back. No change
+//! leaves the desk without an active admin.
 
 use crate::domain::AuditAction;
 use crate::domain::EventKind;
@@ -14,6 +16,7 @@ use crate::server::db::{
 };
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
+    config::Backend,
     crypto::Keyring,
     db::cases::{record_event, OPEN},
     db::{now, Conn, Db, DbError},
@@ -45,38 +48,84 @@ pub struct Changeable {
     pub id: String,
     pub login: String,
     pub role: Role,
-    pub embassy_id: String,
+    /// Their embassy (admins: none; a new role other than admin then names one).
+    pub embassy_id: Option<String>,
     pub queue_ids: Vec<String>,
     /// Roles the caller may give them.
     pub roles: Vec<Role>,
 }
 
-/// Admins change volunteers and leads (not themselves, not other admins); leads the
-/// volunteers of their embassy. Anyone else: `None`.
+/// The roles `by` may give a person of `role` in `embassy` (empty: not theirs to change).
+/// Admins change anyone, themselves and other admins too (an admin down to lead or
+/// volunteer); leads the volunteers of their embassy.
+pub fn roles_for(by: &Staff, role: Role, embassy: Option<&str>) -> Vec<Role> {
+    match by.role {
+        Role::Admin if role == Role::Admin => vec![Role::Admin, Role::Lead, Role::Volunteer],
+        Role::Admin if embassy.is_some() => vec![Role::Volunteer, Role::Lead],
+        Role::Lead if role == Role::Volunteer && embassy.is_some() && embassy == by.embassy_id.as_deref() => vec![Role::Volunteer],
+        _ => Vec::new(),
+    }
+}
+
+/// The person `person_id` as `by` may change them; `None` when they are inactive or not
+/// the caller's to change.
 pub async fn changeable(conn: &mut Conn, by: &Staff, person_id: &str) -> Result<Option<Changeable>, DbError> {
     let row = sqlx::query("SELECT login, role, embassy_id FROM people WHERE id = $1 AND active = 1").bind(person_id).fetch_optional(&mut *conn).await?;
     let Some(row) = row else { return Ok(None) };
-    let role = Role::parse(&row.try_get::<String, _>(1)?);
-    let embassy: Option<String> = row.try_get(2)?;
-    let (Some(role), Some(embassy_id)) = (role, embassy) else { return Ok(None) };
-    let roles = match by.role {
-        Role::Admin if person_id != by.id && role != Role::Admin => vec![Role::Volunteer, Role::Lead],
-        Role::Lead if role == Role::Volunteer && by.embassy_id.as_deref() == Some(embassy_id.as_str()) => vec![Role::Volunteer],
-        _ => return Ok(None),
-    };
+    let Some(role) = Role::parse(&row.try_get::<String, _>(1)?) else { return Ok(None) };
+    let embassy_id: Option<String> = row.try_get(2)?;
+    let roles = roles_for(by, role, embassy_id.as_deref());
+    if roles.is_empty() {
+        return Ok(None);
+    }
     let queue_ids = sqlx::query_scalar("SELECT queue_id FROM queue_members WHERE person_id = $1").bind(person_id).fetch_all(&mut *conn).await?;
     Ok(Some(Changeable { id: person_id.to_owned(), login: row.try_get(0)?, role, embassy_id, queue_ids, roles }))
 }
 
+/// Whether an active admin other than `person_id` remains. On PostgreSQL the active admins'
+/// rows are locked until the transaction ends, so that two admins who take each other's
+/// role (or account) at the same moment cannot both succeed; SQLite's transactions write
+/// one at a time already.
+async fn another_admin_remains(tx: &mut Tx, backend: Backend, person_id: &str) -> Result<bool, DbError> {
+    let lock = if backend == Backend::Postgres { " FOR UPDATE" } else { "" };
+    let admins: Vec<String> = sqlx::query_scalar(&format!("SELECT id FROM people WHERE role = 'admin' AND active = 1{lock}")).fetch_all(&mut **tx).await?;
+    Ok(admins.iter().any(|id| id != person_id))
+}
+
 /// Gives `person_id` the role `role` and exactly the queues `queue_ids` (of their embassy;
-/// at least one for a volunteer).
-pub async fn change(db: &Db, keyring: &Keyring, by: &Staff, person_id: &str, role: Role, queue_ids: &[String]) -> Result<(), ChangeError> {
+/// at least one for a volunteer). An admin given another role joins `embassy`; the last
+/// active admin keeps their role.
+pub async fn change(
+    db: &Db,
+    keyring: &Keyring,
+    by: &Staff,
+    person_id: &str,
+    role: Role,
+    embassy: Option<&str>,
+    queue_ids: &[String],
+) -> Result<(), ChangeError> {
     let mut tx = db.begin().await?;
     let person = changeable(&mut tx, by, person_id).await?.ok_or(ChangeError::NotFound)?;
     if !person.roles.contains(&role) {
         return Err(ChangeError::Invalid("role", if by.role == Role::Admin { RuleCode::InvalidChoice } else { RuleCode::NotAllowed }));
     }
-    let embassy_queues: Vec<String> = sqlx::query_scalar("SELECT id FROM queues WHERE embassy_id = $1").bind(&person.embassy_id).fetch_all(&mut *tx).await?;
+    if person.role == Role::Admin && role != Role::Admin && !another_admin_remains(&mut tx, db.backend(), person_id).await? {
+        return Err(ChangeError::Invalid("role", RuleCode::LastAdmin));
+    }
+    // An admin keeps no embassy; an admin given another role joins the one named.
+    let embassy_id = match (&person.embassy_id, role) {
+        (_, Role::Admin) => None,
+        (Some(current), _) => Some(current.clone()),
+        (None, _) => {
+            let named = embassy.filter(|e| !e.is_empty()).ok_or(ChangeError::Invalid("embassy", RuleCode::Required))?;
+            let known: Option<String> = sqlx::query_scalar("SELECT id FROM embassies WHERE id = $1").bind(named).fetch_optional(&mut *tx).await?;
+            Some(known.ok_or(ChangeError::Invalid("embassy", RuleCode::InvalidChoice))?)
+        }
+    };
+    let embassy_queues: Vec<String> = match &embassy_id {
+        Some(e) => sqlx::query_scalar("SELECT id FROM queues WHERE embassy_id = $1").bind(e).fetch_all(&mut *tx).await?,
+        None => Vec::new(),
+    };
     if queue_ids.iter().any(|q| !embassy_queues.contains(q)) {
         return Err(ChangeError::Invalid("queues", RuleCode::InvalidChoice));
     }
@@ -86,7 +135,12 @@ pub async fn change(db: &Db, keyring: &Keyring, by: &Staff, person_id: &str, rol
     let at = now();
     let actor = by.actor();
     if role != person.role {
-        sqlx::query("UPDATE people SET role = $2 WHERE id = $1").bind(person_id).bind(role.as_str()).execute(&mut *tx).await?;
+        sqlx::query("UPDATE people SET role = $2, embassy_id = $3 WHERE id = $1")
+            .bind(person_id)
+            .bind(role.as_str())
+            .bind(embassy_id.as_deref())
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("DELETE FROM staff_sessions WHERE person_id = $1").bind(person_id).execute(&mut *tx).await?;
         audit::append(&mut tx, keyring, &AuditEvent::new(&actor, AuditAction::PersonRole, Some(person_id), Outcome::Ok)).await?;
     }
@@ -116,22 +170,44 @@ pub async fn change(db: &Db, keyring: &Keyring, by: &Staff, person_id: &str, rol
     Ok(())
 }
 
+/// Why a person was not deactivated.
+#[derive(Debug, thiserror::Error)]
+pub enum DeactivateError {
+    /// Unknown, inactive, or not the caller's to deactivate: the same answer.
+    #[error("not found")]
+    NotFound,
+    /// They are the last active admin.
+    #[error("the last active admin")]
+    LastAdmin,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for DeactivateError {
+    fn from(e: sqlx::Error) -> Self {
+        DeactivateError::Db(e.into())
+    }
+}
+
 /// Deactivates a person: they cannot sign in, every session of theirs ends at once, and
-/// their open cases go back to the queue. Admins deactivate anyone but themselves; leads
-/// the volunteers of their embassy. `false` when the person is not the caller's to change.
-pub async fn deactivate(db: &Db, keyring: &Keyring, by: &Staff, person_id: &str) -> Result<bool, DbError> {
+/// their open cases go back to the queue. Admins deactivate anyone, themselves included,
+/// but the last active admin; leads the volunteers of their embassy.
+pub async fn deactivate(db: &Db, keyring: &Keyring, by: &Staff, person_id: &str) -> Result<(), DeactivateError> {
     let mut tx = db.begin().await?;
     let target = sqlx::query("SELECT role, embassy_id FROM people WHERE id = $1 AND active = 1").bind(person_id).fetch_optional(&mut *tx).await?;
-    let Some(target) = target else { return Ok(false) };
+    let Some(target) = target else { return Err(DeactivateError::NotFound) };
     let role = Role::parse(&target.try_get::<String, _>(0)?);
     let embassy: Option<String> = target.try_get(1)?;
     let allowed = match by.role {
-        Role::Admin => person_id != by.id,
+        Role::Admin => true,
         Role::Lead => role == Some(Role::Volunteer) && embassy.is_some() && embassy == by.embassy_id,
         Role::Volunteer => false,
     };
     if !allowed {
-        return Ok(false);
+        return Err(DeactivateError::NotFound);
+    }
+    if role == Some(Role::Admin) && !another_admin_remains(&mut tx, db.backend(), person_id).await? {
+        return Err(DeactivateError::LastAdmin);
     }
     let at = now();
     sqlx::query("UPDATE people SET active = 0, deactivated_at = $2 WHERE id = $1").bind(person_id).bind(at).execute(&mut *tx).await?;
@@ -146,7 +222,7 @@ pub async fn deactivate(db: &Db, keyring: &Keyring, by: &Staff, person_id: &str)
     }
     audit::append(&mut tx, keyring, &AuditEvent::new(&by.actor(), AuditAction::PersonDeactivate, Some(person_id), Outcome::Ok)).await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(())
 }
 
 /// Creates the embassy and its queues unless one with `code` exists, audited as

@@ -1,5 +1,6 @@
 //! The frame of a desk page: a skip link, the header (site name; for a signed-in person the
-//! navigation, who they are and the two ways to sign out) and the main content.
+//! navigation, who they are, their password and the two ways to sign out) and the main
+//! content.
 
 use super::messages::role_string;
 use crate::{
@@ -36,6 +37,7 @@ pub fn DeskFrame(#[prop(optional)] me: Option<MeDto>, children: Children) -> imp
                     {t_string!(i18n, desk.nav.signed_in_as)}" "<strong>{me.login}</strong>
                     " · "{role_string(i18n, role)}{embassy}
                 </p>
+                <a href="/desk/password" rel="external" aria-current=current("/desk/password")>{t_string!(i18n, desk.nav.password)}</a>
                 <form method="post" action="/desk/logout">
                     <button type="submit">{t_string!(i18n, desk.nav.logout)}</button>
                 </form>

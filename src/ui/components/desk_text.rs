@@ -33,6 +33,8 @@ pub fn error_text(i18n: I18n, code: RuleCode) -> AnyView {
         RuleCode::ControlCharacters => t!(i18n, errors.control_characters).into_any(),
         RuleCode::CodeWrong => t!(i18n, desk.notice.code_wrong).into_any(),
         RuleCode::TooManyAttempts => t!(i18n, desk.notice.too_many_attempts).into_any(),
+        RuleCode::WrongPassword => t!(i18n, desk.errors.wrong_password).into_any(),
+        RuleCode::LastAdmin => t!(i18n, desk.errors.last_admin).into_any(),
     }
 }
 
@@ -45,6 +47,7 @@ pub fn notice_text(i18n: I18n, code: NoticeCode) -> AnyView {
         NoticeCode::SessionEnded => t!(i18n, desk.notice.session_ended).into_any(),
         NoticeCode::NothingToTake => t!(i18n, desk.notice.nothing_to_take).into_any(),
         NoticeCode::NotAllowed => t!(i18n, desk.errors.not_allowed).into_any(),
+        NoticeCode::LastAdmin => t!(i18n, desk.errors.last_admin).into_any(),
         NoticeCode::Saved => t!(i18n, desk.notice.saved).into_any(),
         NoticeCode::CodeWithPassword => t!(i18n, desk.notice.code_with_password).into_any(),
         NoticeCode::Busy => t!(i18n, desk.notice.busy).into_any(),

@@ -1,8 +1,10 @@
 //! The forms of the team page: inviting someone (and the link, shown once), adding an
-//! embassy, an embassy's service levels, and a person's role and queues.
+//! embassy, an embassy's service levels, and a person's role and queues (with their reset
+//! link's form, [`super::reset`]).
 
 use crate::domain::TeamAction;
 use crate::ui::components::desk_form::{form_id, FieldError, Refused};
+use crate::ui::team::reset::ResetForm;
 use crate::{
     api::{
         desk::QueueOption,
@@ -128,8 +130,7 @@ pub fn AddEmbassyForm(state: Option<FormState>) -> impl IntoView {
         }
 }
 
-/// An embassy's hours to first response by priority, and whether its volunteers need a
-/// second factor.
+/// An embassy's hours to first response by priority, and its workload limit.
 #[component]
 pub fn SlaForm(embassy: EmbassyOption, state: Option<FormState>) -> impl IntoView {
     let i18n = use_i18n();
@@ -159,8 +160,6 @@ pub fn SlaForm(embassy: EmbassyOption, state: Option<FormState>) -> impl IntoVie
             }
         })
         .collect_view();
-    let totp_id = format!("{prefix}-totp");
-    let totp = if refused.is_some() { !refused.value_or("volunteers_need_totp", "").is_empty() } else { embassy.volunteers_need_totp };
     let title_id = format!("{prefix}-title");
     let overload_id = format!("{prefix}-overload");
     let overload_hint = format!("{overload_id}-hint");
@@ -174,10 +173,6 @@ pub fn SlaForm(embassy: EmbassyOption, state: Option<FormState>) -> impl IntoVie
                     <legend>{t!(i18n, desk.team.sla_hours_legend)}</legend>
                     {fields}
                 </fieldset>
-                <div class="choice">
-                    <input type="checkbox" id=totp_id.clone() name="volunteers_need_totp" value="1" checked=totp />
-                    <label for=totp_id>{t!(i18n, desk.team.volunteers_need_totp)}</label>
-                </div>
                 <div class="field">
                     <label for=overload_id.clone()>{t!(i18n, desk.team.overload)}</label>
                     <p class="hint" id=overload_hint.clone()>{t!(i18n, desk.team.overload_hint)}</p>
@@ -192,7 +187,8 @@ pub fn SlaForm(embassy: EmbassyOption, state: Option<FormState>) -> impl IntoVie
     }
 }
 
-/// A person's role (admins: volunteer or lead) and queues, opened from the people table.
+/// A person's role (admins: volunteer or lead; an admin's, into an embassy) and queues,
+/// opened from the people table; below it, their reset link.
 #[component]
 pub fn ChangePersonForm(person: PersonEditDto, state: Option<FormState>) -> impl IntoView {
     let i18n = use_i18n();
@@ -214,8 +210,44 @@ pub fn ChangePersonForm(person: PersonEditDto, state: Option<FormState>) -> impl
     } else {
         view! { <input type="hidden" name="role" value=role /> }.into_any()
     };
+    // An admin given another role joins an embassy.
+    let chosen_embassy = refused.value_or("embassy", "");
+    let embassy_field = (!person.embassies.is_empty()).then(|| {
+        let options =
+            person.embassies.iter().map(|(id, name)| view! { <option value=id.clone() selected=chosen_embassy == *id>{name.clone()}</option> }).collect_view();
+        view! {
+            <div class="field">
+                <label for="change-embassy">{t!(i18n, desk.team.invite_embassy)}</label>
+                <p class="hint" id="change-embassy-hint">{t!(i18n, desk.team.change_embassy_hint)}</p>
+                <FieldError refused=refused.clone() field="embassy" id="change-embassy" />
+                <select id="change-embassy" name="embassy" aria-invalid=refused.invalid("embassy")
+                    aria-describedby=refused.described_by("embassy", "change-embassy", Some("change-embassy-hint"))>
+                    <option value="" selected=chosen_embassy.is_empty()>{t!(i18n, desk.team.no_embassy)}</option>
+                    {options}
+                </select>
+            </div>
+        }
+    });
     let chosen = refused.values("queues").unwrap_or(person.member_of.clone());
-    let boxes = queue_boxes("change-queue", person.queues, &chosen);
+    let many_groups = !person.embassies.is_empty();
+    let mut groups: Vec<(String, Vec<QueueOption>)> = Vec::new();
+    for (key, queue) in person.queues {
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(queue),
+            None => groups.push((key, vec![queue])),
+        }
+    }
+    let boxes = groups
+        .into_iter()
+        .map(|(key, list)| {
+            let heading = many_groups.then(|| {
+                let name = person.embassies.iter().find(|(id, _)| *id == key).map(|(_, name)| name.clone()).unwrap_or(key);
+                view! { <p class="group-name">{name}</p> }
+            });
+            view! { {heading}{queue_boxes("change-queue", list, &chosen)} }
+        })
+        .collect_view();
+    let reset = person.resettable.then(|| view! { <ResetForm person_id=person.id.clone() login=person.login.clone() /> });
     view! {
         <section aria-labelledby="change-title">
             <h2 id="change-title">{t!(i18n, desk.team.change_title)}": "{person.login.clone()}</h2>
@@ -223,6 +255,7 @@ pub fn ChangePersonForm(person: PersonEditDto, state: Option<FormState>) -> impl
                 <input type="hidden" name="action" value=TeamAction::Change.as_str() />
                 <input type="hidden" name="person" value=person.id.clone() />
                 {role_field}
+                {embassy_field}
                 <fieldset class="group" id="change-queues" aria-describedby=refused.described_by("queues", "change-queues", None)>
                     <legend>{t!(i18n, desk.team.invite_queues)}</legend>
                     <FieldError refused=refused.clone() field="queues" id="change-queues" />
@@ -231,6 +264,7 @@ pub fn ChangePersonForm(person: PersonEditDto, state: Option<FormState>) -> impl
                 <button type="submit" class="primary">{t!(i18n, desk.team.change_submit)}</button>
                 " "<a href="/desk/team" rel="external">{t!(i18n, desk.team.change_cancel)}</a>
             </form>
+            {reset}
         </section>
     }
 }

@@ -2,4 +2,5 @@
 
 pub mod forms;
 pub mod page;
+pub mod reset;
 pub mod retention;

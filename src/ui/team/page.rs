@@ -1,12 +1,13 @@
-//! The team page (leads: their embassy; admins: everyone): the people with their state and
-//! a way to deactivate them, invitations, and the embassies' service levels and retention
-//! (admins: every embassy, and adding one).
+//! The team page (leads: their embassy; admins: everyone): the people with their state, a
+//! way to change, reset or deactivate them, invitations, and the embassies' service levels
+//! and retention (admins: every embassy, and adding one).
 
 use crate::domain::TeamAction;
 use crate::ui::components::desk_form::{FormNotice, SavedNotice};
 use crate::ui::components::desk_page::DeskLoading;
 use crate::ui::components::desk_page::LoadProblem;
 use crate::ui::team::forms::{AddEmbassyForm, ChangePersonForm, InviteForm, NewLink, SlaForm};
+use crate::ui::team::reset::NewResetLinkNotice;
 use crate::ui::team::retention::RetentionForm;
 use crate::{
     api::team::{load_team_page, PersonDto, TeamPageDto},
@@ -53,6 +54,7 @@ fn TeamView(page: TeamPageDto) -> impl IntoView {
         <FormNotice state=page.form.clone() />
         <SavedNotice />
         {page.new_link.map(|link| view! { <NewLink link /> })}
+        {page.new_reset.map(|reset| view! { <NewResetLinkNotice reset /> })}
         {page.editing.map(|person| view! { <ChangePersonForm person state=form.clone() /> })}
         <People people=page.people />
         <InviteForm roles=page.roles embassies=page.embassies.clone() queues=page.queues admin state=form.clone() />

@@ -1,5 +1,5 @@
 //! Invitations: a link shown once, a weak password refused next to its field, enrolment in
-//! the second factor where it is required, and links that are spent or expired.
+//! the second factor (every role), and links that are spent or expired.
 
 use crate::{
     helpers::{captured_log_text, now, TestApp, PASSWORD},
@@ -30,7 +30,7 @@ async fn invitations_lead_to_a_signed_in_volunteer(app: TestApp) {
     assert_eq!(app.count("SELECT COUNT(*) FROM people WHERE login = 'lena'").await, 0);
     assert_eq!(app.post_join(&path, "lena", PASSWORD, "something else entirely").await.status, 422);
 
-    // Accepting leads to enrolment (leads must have a second factor).
+    // Accepting leads to enrolment.
     let accepted = app.post_join(&path, "lena", PASSWORD, PASSWORD).await;
     assert_eq!((accepted.status, accepted.location.as_deref()), (303, Some("/desk/second-factor")), "{}", accepted.body);
     let half = accepted.desk_cookie();
@@ -52,9 +52,14 @@ async fn invitations_lead_to_a_signed_in_volunteer(app: TestApp) {
     assert_eq!(app.post_invite(&lead, "lead", &[("embassy", &pl.embassy_id)]).await.status, 403);
     let path = app.invitation(&lead, "volunteer", &[("queues", &legal)]).await;
     let accepted = app.post_join(&path, "ales", PASSWORD, PASSWORD).await;
-    // Poland does not require a second factor of volunteers.
-    assert_eq!((accepted.status, accepted.location.as_deref()), (303, Some("/desk")));
-    assert_eq!(app.get_queue(&accepted.desk_cookie()).await.status, 200);
+    // Volunteers enrol a second factor too before the desk opens.
+    assert_eq!((accepted.status, accepted.location.as_deref()), (303, Some("/desk/second-factor")));
+    let half = accepted.desk_cookie();
+    assert_eq!(app.get_queue(&half).await.status, 401, "no desk before the second factor");
+    assert!(app.get_desk(&half, "/desk/second-factor").await.body.contains("<svg"));
+    let ales: String = sqlx::query_scalar("SELECT id FROM people WHERE login = 'ales'").fetch_one(app.state.db.pool()).await.unwrap();
+    let enrolled = app.post_second_factor(&half, &app.current_code(&ales).await).await;
+    assert_eq!(app.get_queue(&enrolled.desk_cookie()).await.status, 200);
 
     // An expired link is gone.
     let path = app.invitation(&lead, "volunteer", &[("queues", &legal)]).await;

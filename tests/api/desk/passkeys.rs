@@ -4,7 +4,7 @@
 //! another factor remains — every step audited.
 
 use crate::{
-    helpers::{html_unescape, Page, SignedIn, TestApp, PASSWORD},
+    helpers::{html_unescape, Page, SignedIn, TestApp, World, PASSWORD},
     on_both_backends,
 };
 use embassy_desk::{domain::Role, server::keys};
@@ -17,6 +17,7 @@ on_both_backends!(
     another_persons_passkey_is_refused,
     a_passkey_is_removed_only_while_another_factor_remains,
     passkeys_are_rewrapped_and_outlive_the_old_key,
+    a_reset_takes_a_persons_passkeys,
 );
 
 /// A person's authenticator (a passkey on their device), speaking for the page's origin:
@@ -275,4 +276,16 @@ async fn passkeys_are_rewrapped_and_outlive_the_old_key(app: TestApp) {
     let done = app.post_passkey(&half, &[("credential", &device.sign(&app.passkey_challenge(&half).await))]).await;
     assert_eq!((done.status, done.location.as_deref()), (303, Some("/desk")), "{}", done.body);
     assert!(app.get_desk(&done.desk_cookie(), "/desk/security").await.text().contains("kept key"));
+}
+
+async fn a_reset_takes_a_persons_passkeys(app: TestApp) {
+    let w = World::build(&app).await;
+    let mut device = Device::new(&app);
+    assert_eq!(app.add_passkey(&w.vol_legal, &mut device, "phone").await.status, 303);
+    let team = app.get_desk(&w.lead_pl, "/desk/team").await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM passkeys").await, 1);
+    assert!(team.status == 200, "{}", team.body);
+    app.reset_link(&w.lead_pl, &w.vol_legal.id).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM passkeys").await, 0, "the reset stops the second factors, passkeys too");
+    app.audit_chain().await.unwrap();
 }

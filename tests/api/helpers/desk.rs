@@ -20,8 +20,8 @@ impl TestApp {
         self.post("/desk/second-factor", &[("code", code)], Some(half)).await
     }
 
-    /// Signs in over HTTP: password, then (enrolling first when needed) the code. Returns
-    /// the `Cookie` header of the full session.
+    /// Signs in over HTTP: password, then (enrolling the first time) the code. Returns the
+    /// `Cookie` header of the full session.
     pub async fn sign_in(&self, login: &str, person_id: &str) -> String {
         let page = self.post_desk_login(login, PASSWORD).await;
         assert_eq!(page.status, 303, "{}", page.body);
@@ -32,7 +32,7 @@ impl TestApp {
         assert_eq!(page.location.as_deref(), Some("/desk/second-factor"));
         let second = self.get("/desk/second-factor", Some(&cookie), Some("en")).await;
         assert_eq!(second.status, 200, "{}", second.body);
-        let code = self.current_code(person_id).await;
+        let code = self.next_code(person_id).await;
         let done = self.post_second_factor(&cookie, &code).await;
         assert_eq!((done.status, done.location.as_deref()), (303, Some("/desk")), "{}", done.body);
         done.desk_cookie()
@@ -157,6 +157,29 @@ impl TestApp {
         let mut pairs = vec![("person", person), ("role", role)];
         pairs.extend(queues.iter().map(|q| ("queues", *q)));
         self.post_team(who, "change", &pairs).await
+    }
+
+    /// Changes the password of the person signed in: the current one, the new one twice.
+    pub async fn post_password_change(&self, who: &(impl SignedIn + ?Sized), current: &str, new: &str, again: &str) -> Page {
+        self.post("/desk/password", &[("current_password", current), ("password", new), ("password_again", again)], Some(who.cookie())).await
+    }
+
+    /// Asks the team page for a reset link for `person`.
+    pub async fn post_reset(&self, who: &(impl SignedIn + ?Sized), person: &str) -> Page {
+        self.post_team(who, "reset", &[("person", person)]).await
+    }
+
+    /// Issues a reset link for `person`; returns the path of the link shown.
+    pub async fn reset_link(&self, who: &(impl SignedIn + ?Sized), person: &str) -> String {
+        let page = self.post_reset(who, person).await;
+        assert_eq!(page.status, 201, "{}", page.body);
+        let link = page.input_value("reset-link").expect("the new reset link is shown");
+        link.strip_prefix(&self.base).expect("link on this site").to_owned()
+    }
+
+    /// Sets a new password by a reset link: the password twice.
+    pub async fn post_new_password(&self, path: &str, password: &str, again: &str) -> Page {
+        self.post(path, &[("password", password), ("password_again", again)], None).await
     }
 
     /// Runs the integrity check of the audit log.

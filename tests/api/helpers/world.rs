@@ -177,6 +177,23 @@ impl TestApp {
 
     /// The time step of the last code the server accepted from a person.
     pub async fn last_used_step(&self, person_id: &str) -> i64 {
+        self.last_step(person_id).await.expect("an enrolled second factor")
+    }
+
+    /// The time step of the last code the server accepted from a person, if they enrolled.
+    pub async fn last_step(&self, person_id: &str) -> Option<i64> {
         sqlx::query_scalar("SELECT totp_last_step FROM people WHERE id = $1").bind(person_id).fetch_one(self.state.db.pool()).await.unwrap()
+    }
+
+    /// A code the server accepts from a person now: the current one, or, when they signed
+    /// in within this time step already (a code works once), the next step's, as a clock
+    /// slightly ahead shows it; past that, the next step is waited for.
+    pub async fn next_code(&self, person_id: &str) -> String {
+        let Some(last) = self.last_step(person_id).await else { return self.current_code(person_id).await };
+        let step = totp::step_of(now()).max(last + 1);
+        while step > totp::step_of(now()) + 1 {
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+        self.code_at_step(person_id, step).await
     }
 }
