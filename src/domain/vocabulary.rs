@@ -57,6 +57,7 @@ vocabulary! {
     /// A change posted to the queue page.
     pub enum QueueAction {
         TakeNext = "take-next",
+        Spam = "spam",
     }
 }
 
@@ -70,6 +71,7 @@ vocabulary! {
         Change = "change",
         Retention = "retention",
         Reset = "reset",
+        Insider = "insider",
     }
 }
 
@@ -91,6 +93,8 @@ vocabulary! {
         Assignee = "assignee",
         Deadline = "deadline",
         DeadlineDone = "deadline_done",
+        /// Closed as spam (old: the status it had; new: `closed`).
+        Spam = "spam",
     }
 }
 
@@ -128,6 +132,7 @@ vocabulary! {
         CaseHandBack = "case.hand_back",
         CaseDeadlineAdd = "case.deadline.add",
         CaseDeadlineDone = "case.deadline.done",
+        CaseSpam = "case.spam",
         CaseDeleteRequester = "case.delete.requester",
         CasePurge = "case.purge",
         CaseSeed = "case.seed",
@@ -161,11 +166,12 @@ vocabulary! {
 
 vocabulary! {
     /// How a purged case ended (`past_cases.outcome`): resolved, closed without a
-    /// resolution, or withdrawn (deleted by its requester).
+    /// resolution, withdrawn (deleted by its requester), or closed as spam.
     pub enum PastOutcome {
         Resolved = "resolved",
         Closed = "closed",
         Withdrawn = "withdrawn",
+        Spam = "spam",
     }
 }
 
@@ -209,6 +215,12 @@ vocabulary! {
         Saved = "saved",
         CodeWithPassword = "code_with_password",
         Busy = "busy",
+        /// Spam: no case was chosen.
+        NothingChosen = "nothing_chosen",
+        /// Spam: more cases than one post may close.
+        TooManyChosen = "too_many_chosen",
+        /// Spam: a chosen case was answered or is no longer open.
+        NotJunk = "not_junk",
     }
 }
 
