@@ -128,7 +128,7 @@ async fn answered_case_or_bad_choice_refuses_the_whole_post(app: TestApp) {
     assert_eq!(refused.status, 422);
     assert!(refused.text().contains("one of the chosen cases has been answered"), "{}", refused.body);
     // The list comes back as it was filtered, with the cases still chosen.
-    assert!(refused.body.contains(&format!("name=\"back\" value=\"status=new\"")), "{}", refused.body);
+    assert!(refused.body.contains("name=\"back\" value=\"status=new\""), "{}", refused.body);
     let junk_box = &refused.body[refused.body.find(&format!("value=\"{junk}\"")).unwrap()..];
     assert!(junk_box[..junk_box.find('>').unwrap()].contains("checked"), "{junk_box:.200}");
     assert_eq!(state_of(&app, &junk).await, ("new".to_owned(), 0, false));
