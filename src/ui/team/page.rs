@@ -7,8 +7,8 @@ use crate::ui::components::desk_form::{FormNotice, SavedNotice};
 use crate::ui::components::desk_page::DeskLoading;
 use crate::ui::components::desk_page::LoadProblem;
 use crate::ui::team::forms::{AddEmbassyForm, ChangePersonForm, InviteForm, NewLink, SlaForm};
-use crate::ui::team::reset::NewResetLinkNotice;
 use crate::ui::team::insider::InsiderForm;
+use crate::ui::team::reset::NewResetLinkNotice;
 use crate::ui::team::retention::RetentionForm;
 use crate::{
     api::team::{load_team_page, PersonDto, TeamPageDto},
