@@ -7,8 +7,8 @@ import { cli, invitationPath, totp } from '../support/desk';
 // invitation and enrols a second factor, invites a volunteer who enrols too, signs in,
 // takes the next case by keyboard, writes a note and a reply; the requester sees the reply
 // and never the note. The lead then reads the dashboard, follows a number to the queue it
-// counts and another to the volunteer's cases, downloads the figures and deactivates the
-// volunteer, whose session ends at once.
+// counts and another to the volunteer's cases, downloads the figures, marks a second, junk
+// request as spam and deactivates the volunteer, whose session ends at once.
 
 // Each project works in an embassy of its own, so that "take next" finds exactly the case
 // this test opened.
@@ -238,6 +238,29 @@ test('a lead invites a volunteer who enrols, signs in, takes the next case, note
     await expect(lead).toHaveURL(/\/desk\/audit\?saved=check$/);
     await expect(lead.locator('#chain-status')).toContainText('The log verifies');
     await expectNoAxeViolationsHere(lead, browser, js, 'audit log');
+  });
+
+  await test.step('junk from a flood: the lead lists the new cases of the last hour and marks one as spam', async () => {
+    const junkContext = await browser.newContext({ javaScriptEnabled: js });
+    const junk = await openRequest(await junkContext.newPage(), embassy.country);
+    await junkContext.close();
+    await lead.goto('/desk');
+    await lead.locator('#f-status').selectOption('new');
+    await lead.locator('#f-opened').selectOption('1');
+    await lead.locator('form.filters button[type=submit]').click();
+    await expect(lead).toHaveURL(/\/desk\?.*status=new.*opened=1/);
+    await expect(lead.locator('table.cases')).toContainText(junk.reference);
+    // The case being worked on is not new any more: it is not offered.
+    await expect(lead.locator('table.cases')).not.toContainText(reference);
+    await expectNoAxeViolationsHere(lead, browser, js, 'queue page with cases to choose');
+    await lead.getByLabel(`Choose case ${junk.reference}`).check();
+    await lead.locator('#mark-spam').click();
+    await expect(lead).toHaveURL(/\/desk\?.*status=new.*opened=1.*spam=1$/);
+    await expect(lead.locator('#spam-done')).toHaveText('1 case was marked as spam and closed.');
+    await expect(lead.locator('body')).not.toContainText(junk.reference);
+    await lead.goto('/desk?status=closed');
+    await lead.locator('table.cases a.reference', { hasText: junk.reference }).click();
+    await expect(lead.locator('body')).toContainText('Marked as spam and closed');
   });
 
   await test.step('deactivating the volunteer ends their session: their next page asks them to sign in', async () => {

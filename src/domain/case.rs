@@ -60,6 +60,13 @@ impl Status {
     }
 }
 
+/// Whether a case may be closed as spam: still open and never answered by the desk. Junk is
+/// closed before anyone works on it; an answered case is closed the ordinary way. So a spam
+/// case never has a first response or a resolution, and never enters the dashboard's medians.
+pub fn may_be_spam(status: Status, answered: bool) -> bool {
+    status.is_open() && !answered
+}
+
 /// The kind of help a requester asks for; a case may carry several.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Category {
@@ -167,6 +174,15 @@ mod tests {
         for s in Status::ALL {
             assert!(!s.can_become(s), "{s:?} to itself is not a change");
         }
+    }
+
+    #[test]
+    fn only_open_unanswered_cases_may_be_spam() {
+        assert!(may_be_spam(Status::New, false));
+        assert!(may_be_spam(Status::InProgress, false));
+        assert!(!may_be_spam(Status::New, true), "answered");
+        assert!(!may_be_spam(Status::Closed, false));
+        assert!(!may_be_spam(Status::Resolved, false));
     }
 
     #[test]

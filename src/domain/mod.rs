@@ -11,6 +11,7 @@ pub mod query;
 pub mod receipt;
 pub mod retention;
 pub mod role;
+pub mod signals;
 pub mod vocabulary;
 
 pub use case::{Category, Priority, Status};
@@ -20,6 +21,7 @@ pub use query::percent_encode;
 pub use receipt::ReceiptCode;
 pub use retention::{parse_retention_days, RETENTION_DAYS};
 pub use role::Role;
+pub use signals::{opened_within, parse_insider_threshold, INSIDER_THRESHOLD, OPENED_WITHIN_HOURS};
 pub use vocabulary::{
     AuditAction, AuditPageAction, CaseAction, DeadlineKind, EventKind, NoticeCode, PastOutcome, QueueAction, RuleCode, SecurityAction, TeamAction,
 };

@@ -57,6 +57,7 @@ vocabulary! {
     /// A change posted to the queue page.
     pub enum QueueAction {
         TakeNext = "take-next",
+        Spam = "spam",
     }
 }
 
@@ -70,6 +71,7 @@ vocabulary! {
         Change = "change",
         Retention = "retention",
         Reset = "reset",
+        Insider = "insider",
     }
 }
 
@@ -99,6 +101,8 @@ vocabulary! {
         Assignee = "assignee",
         Deadline = "deadline",
         DeadlineDone = "deadline_done",
+        /// Closed as spam (old: the status it had; new: `closed`).
+        Spam = "spam",
     }
 }
 
@@ -136,6 +140,7 @@ vocabulary! {
         CaseHandBack = "case.hand_back",
         CaseDeadlineAdd = "case.deadline.add",
         CaseDeadlineDone = "case.deadline.done",
+        CaseSpam = "case.spam",
         CaseDeleteRequester = "case.delete.requester",
         CasePurge = "case.purge",
         CaseSeed = "case.seed",
@@ -172,11 +177,12 @@ vocabulary! {
 
 vocabulary! {
     /// How a purged case ended (`past_cases.outcome`): resolved, closed without a
-    /// resolution, or withdrawn (deleted by its requester).
+    /// resolution, withdrawn (deleted by its requester), or closed as spam.
     pub enum PastOutcome {
         Resolved = "resolved",
         Closed = "closed",
         Withdrawn = "withdrawn",
+        Spam = "spam",
     }
 }
 
@@ -220,6 +226,12 @@ vocabulary! {
         Saved = "saved",
         CodeWithPassword = "code_with_password",
         Busy = "busy",
+        /// Spam: no case was chosen.
+        NothingChosen = "nothing_chosen",
+        /// Spam: more cases than one post may close.
+        TooManyChosen = "too_many_chosen",
+        /// Spam: a chosen case was answered or is no longer open.
+        NotJunk = "not_junk",
         PasskeyRefused = "passkey_refused",
         LastFactor = "last_factor",
     }

@@ -110,6 +110,8 @@ async fn queue_queries_use_indexes(app: TestApp) {
         ("one embassy", ListFilter { embassy: Some(w.pl.embassy_id.clone()), ..Default::default() }),
         ("one person", ListFilter { person: Some(w.vol_legal.id.clone()), ..Default::default() }),
         ("one person, overdue", ListFilter { person: Some(w.vol_legal.id.clone()), overdue: true, ..Default::default() }),
+        ("opened in the last hour", ListFilter { opened_within: Some(1), ..Default::default() }),
+        ("new, opened in the last hour", ListFilter { status: Some(Status::New), opened_within: Some(1), ..Default::default() }),
         ("next page", ListFilter { after: cursor.clone(), ..Default::default() }),
         ("next page of a queue", ListFilter { queue: Some(legal.clone()), after: cursor.clone(), ..Default::default() }),
     ];

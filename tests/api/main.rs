@@ -11,6 +11,7 @@ mod canary;
 mod cli;
 mod csrf;
 mod dashboard;
+mod dashboard_signals;
 mod desk;
 mod follow_up;
 mod headers;

@@ -80,6 +80,26 @@ pub struct WorkloadDto {
     pub overloaded: bool,
 }
 
+/// An hour of the intake chart: its start (UTC seconds) and the cases opened in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HourDto {
+    pub start: i64,
+    pub opened: i64,
+}
+
+/// A person who opened more cases in the last hour than their embassy's threshold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InsiderDto {
+    pub login: String,
+    pub role: Role,
+    pub embassy: String,
+    /// Distinct cases opened in the last hour.
+    pub opened: i64,
+    pub threshold: i64,
+    /// The audit log filtered to this person's case openings since an hour ago.
+    pub audit_href: String,
+}
+
 /// The dashboard page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DashboardDto {
@@ -104,4 +124,8 @@ pub struct DashboardDto {
     pub deadlines_soon: i64,
     pub workload: Vec<WorkloadDto>,
     pub categories: Vec<(Category, i64)>,
+    /// Cases opened per hour over the last 48 hours, oldest first.
+    pub intake: Vec<HourDto>,
+    /// People who opened more cases in the last hour than their embassy allows.
+    pub insiders: Vec<InsiderDto>,
 }

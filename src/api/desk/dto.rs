@@ -31,6 +31,8 @@ pub struct CaseFilter {
     /// The cases of one person (their id), as leads and admins pick from `people`.
     pub person: Option<String>,
     pub overdue: bool,
+    /// Only cases opened within this many hours (one of `OPENED_WITHIN_HOURS`).
+    pub opened_within: Option<i64>,
     /// Keyset cursor: the last row of the previous page (opaque to the client).
     pub after: Option<String>,
 }
@@ -104,6 +106,10 @@ pub struct QueuePageDto {
     pub embassies: Vec<crate::api::dashboard::ChoiceDto>,
     /// Leads and admins: the people whose cases the list can show.
     pub people: Vec<PersonOption>,
+    /// Leads and admins may mark listed cases as spam.
+    pub can_mark_spam: bool,
+    /// The spam form, refused: its notice and the cases that were chosen.
+    pub spam_form: Option<FormState>,
 }
 
 /// One entry of a case's timeline.
@@ -143,6 +149,10 @@ pub enum TimelineKind {
     DeadlineDone {
         kind: DeadlineKind,
         due_on: String,
+    },
+    /// Marked as spam and closed, from this status.
+    Spam {
+        from: Status,
     },
     /// Internal note: never shown to the requester.
     Note {

@@ -51,6 +51,8 @@ pub struct EmbassyOption {
     pub overload_threshold: i64,
     /// Days a closed case is kept before it is purged; `None`: the server's default.
     pub retention_days: Option<i64>,
+    /// Distinct cases a person may open in an hour before the dashboard flags them.
+    pub insider_threshold: i64,
 }
 
 /// The team page (leads: their embassy; admins: everyone).

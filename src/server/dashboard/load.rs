@@ -125,7 +125,25 @@ pub async fn dashboard_page(state: &AppState, filter: DashboardFilter) -> Result
             })
             .collect(),
         categories: figures.categories.clone(),
+        intake: figures.intake.iter().map(|&(start, opened)| HourDto { start, opened }).collect(),
+        insiders: figures
+            .insiders
+            .iter()
+            .map(|p| InsiderDto {
+                login: p.login.clone(),
+                role: p.role,
+                embassy: embassy_name(&p.embassy_id),
+                opened: p.opened,
+                threshold: p.threshold,
+                audit_href: insider_audit_href(&p.login, at),
+            })
+            .collect(),
     })
+}
+
+/// The audit log filtered to a person's case openings, from the day an hour before `at`.
+fn insider_audit_href(login: &str, at: i64) -> String {
+    format!("/desk/audit?login={}&action={}&from={}", crate::domain::percent_encode(login), AuditAction::CaseView.as_str(), Date::from_unix(at - 3_600))
 }
 
 /// A field as a spreadsheet may take it: a leading formula character (`=`, `+`, `-`, `@`,
@@ -191,6 +209,10 @@ pub async fn dashboard_csv(state: &AppState, staff: &Staff, filter: DashboardFil
     row("workload", &embassy_label, &queue_label, "open_assigned", figures.workload.iter().map(|w| w.open).sum::<i64>().to_string());
     for (category, n) in &figures.categories {
         row("category", &embassy_label, &queue_label, category.as_str(), n.to_string());
+    }
+    for (start, n) in &figures.intake {
+        let hour = format!("{}T{:02}", Date::from_unix(*start), start.rem_euclid(86_400) / 3_600);
+        row("opened_per_hour", &embassy_label, &queue_label, &hour, n.to_string());
     }
 
     if let Some(e) = failed {

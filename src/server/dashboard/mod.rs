@@ -153,6 +153,23 @@ impl Workload {
     }
 }
 
+/// Hours the intake chart covers, the current one included.
+pub const INTAKE_HOURS: i64 = 48;
+/// Seconds in an hour.
+const HOUR: i64 = 3_600;
+
+/// A person who opened more distinct cases in the last hour than their embassy's threshold.
+#[derive(Clone, Debug)]
+pub struct Insider {
+    pub id: String,
+    pub login: String,
+    pub role: Role,
+    pub embassy_id: String,
+    /// Distinct cases opened in the last hour.
+    pub opened: i64,
+    pub threshold: i64,
+}
+
 /// Everything the dashboard shows.
 #[derive(Clone, Debug)]
 pub struct Figures {
@@ -164,6 +181,11 @@ pub struct Figures {
     pub deadlines_soon: i64,
     pub workload: Vec<Workload>,
     pub categories: Vec<(Category, i64)>,
+    /// Cases opened in each of the last [`INTAKE_HOURS`] UTC hours: `(start of the hour, count)`,
+    /// oldest first, the current hour last.
+    pub intake: Vec<(i64, i64)>,
+    /// People over their embassy's insider threshold, most cases first.
+    pub insiders: Vec<Insider>,
 }
 
 /// The windows of the medians, in days, ending with the range's last day.
@@ -195,7 +217,54 @@ pub async fn figures(db: &Db, cache: &MedianCache, scope: &Scope, range: Range, 
         deadlines_soon: count(db, &sql::deadlines_soon(scope, at)).await?,
         workload: workload(db, scope, at).await?,
         categories: categories(db, scope, range).await?,
+        intake: intake(db, scope, at).await?,
+        insiders: insiders(db, scope, at).await?,
     })
+}
+
+/// Cases opened per hour over the last [`INTAKE_HOURS`] hours, so that a flood is seen.
+async fn intake(db: &Db, scope: &Scope, at: i64) -> Result<Vec<(i64, i64)>, DbError> {
+    let first = at.div_euclid(HOUR) - (INTAKE_HOURS - 1);
+    let mut out: Vec<(i64, i64)> = (0..INTAKE_HOURS).map(|i| ((first + i) * HOUR, 0)).collect();
+    for row in rows(db, &sql::opened_per_hour(scope, first * HOUR)).await? {
+        let (hour, n): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+        // A case dated ahead of the server's clock has no bar.
+        if let Some(slot) = usize::try_from(hour - first).ok().and_then(|i| out.get_mut(i)) {
+            slot.1 += n;
+        }
+    }
+    Ok(out)
+}
+
+/// The people of the scope's embassies who opened more distinct cases in the last hour than
+/// their embassy allows (admins have no embassy and are not counted).
+async fn insiders(db: &Db, scope: &Scope, at: i64) -> Result<Vec<Insider>, DbError> {
+    let mut opened: HashMap<String, i64> = HashMap::new();
+    for row in rows(db, &sql::case_openers(at - HOUR)).await? {
+        opened.insert(row.try_get(0)?, row.try_get(1)?);
+    }
+    let mut out = Vec::new();
+    if opened.is_empty() {
+        return Ok(out);
+    }
+    for row in rows(db, &sql::insider_thresholds(scope)).await? {
+        let id: String = row.try_get(0)?;
+        let threshold: i64 = row.try_get(4)?;
+        let Some(&n) = opened.get(&crate::server::staff::actor_of(&id)) else { continue };
+        if n > threshold {
+            let role: String = row.try_get(2)?;
+            out.push(Insider {
+                id,
+                login: row.try_get(1)?,
+                role: Role::parse(&role).unwrap_or(Role::Volunteer),
+                embassy_id: row.try_get(3)?,
+                opened: n,
+                threshold,
+            });
+        }
+    }
+    out.sort_by(|a, b| b.opened.cmp(&a.opened).then_with(|| a.login.cmp(&b.login)));
+    Ok(out)
 }
 
 async fn queue_figures(db: &Db, scope: &Scope) -> Result<Vec<QueueFigures>, DbError> {

@@ -1,8 +1,9 @@
 //! Every query the dashboard runs, built in one place with its arguments, so that the
 //! figures run exactly what the index tests explain.
 
-use crate::domain::{Date, Priority};
+use crate::domain::{AuditAction, Date, Priority};
 use crate::server::{
+    audit::Outcome,
     config::Backend,
     dashboard::{Range, Scope},
     db::{cases::OPEN, Arg},
@@ -261,6 +262,46 @@ pub fn last_activity(person_id: &str) -> Sql {
     q
 }
 
+/// Cases opened per UTC hour (hours since the epoch) from `since`: the cases still stored
+/// (a purged case no longer counts), read from the covering index by embassy and time.
+pub fn opened_per_hour(scope: &Scope, since: i64) -> Sql {
+    let mut q = Sql::new("opened per hour");
+    let since = q.arg(Arg::Int(since));
+    let scoped = case_scope(&mut q, scope);
+    q.sql = format!("SELECT created_at / {HOUR}, COUNT(*) FROM cases WHERE created_at >= {since} AND {scoped} GROUP BY created_at / {HOUR}");
+    // Groups at most the hours of the window.
+    q.sorts = true;
+    q
+}
+
+const HOUR: i64 = 3_600;
+
+/// Distinct cases each actor opened on the desk (`case.view`, granted) from `since`, read
+/// from the partial index of those rows by time. Its terms are literal: SQLite uses a
+/// partial index only for a query that states its condition.
+pub fn case_openers(since: i64) -> Sql {
+    let mut q = Sql::new("cases opened per person");
+    let since = q.arg(Arg::Int(since));
+    q.sql = format!(
+        "SELECT actor, COUNT(DISTINCT object_id) FROM audit_log WHERE action = '{view}' AND outcome = '{ok}' AND at >= {since} GROUP BY actor",
+        view = AuditAction::CaseView.as_str(),
+        ok = Outcome::Ok.as_str(),
+    );
+    // Groups the last hour's openings by person.
+    q.sorts = true;
+    q
+}
+
+/// Everyone of the scope's embassies with their embassy's insider threshold.
+pub fn insider_thresholds(scope: &Scope) -> Sql {
+    let mut q = Sql::new("insider thresholds");
+    let embassies = q.list(&embassy_ids(scope));
+    q.sql = format!(
+        "SELECT p.id, p.login, p.role, p.embassy_id, e.insider_threshold FROM people p JOIN embassies e ON e.id = p.embassy_id WHERE p.embassy_id IN ({embassies})"
+    );
+    q
+}
+
 /// Every query the figures of `scope` run (one of each kind), for plan checks.
 pub fn all(scope: &Scope, range: Range, at: i64, person_id: &str, backend: Backend) -> Vec<Sql> {
     let queue = scope.queues.first().map_or("", |q| q.id.as_str());
@@ -272,5 +313,6 @@ pub fn all(scope: &Scope, range: Range, at: i64, person_id: &str, backend: Backe
         out.push(reached_recent(scope, reached, end - 86_400, end));
     }
     out.extend([overdue(scope, at, backend), deadlines_soon(scope, at), people(scope), load(scope, person_id, at), last_activity(person_id)]);
+    out.extend([opened_per_hour(scope, at - 48 * HOUR), case_openers(at - HOUR), insider_thresholds(scope)]);
     out
 }

@@ -40,7 +40,7 @@ pub async fn purge_case(tx: &mut Tx, keyring: &Keyring, case_id: &str, withdrawn
     // once, only the one whose delete removed the row writes the anonymous row.
     let row = sqlx::query(
         "DELETE FROM cases WHERE id = $1 \
-         RETURNING embassy_id, queue_id, categories, reference, created_at, first_response_at, resolved_at, closed_at",
+         RETURNING embassy_id, queue_id, categories, reference, created_at, first_response_at, resolved_at, closed_at, spam",
     )
     .bind(case_id)
     .fetch_optional(&mut **tx)
@@ -52,10 +52,12 @@ pub async fn purge_case(tx: &mut Tx, keyring: &Keyring, case_id: &str, withdrawn
     let first_response_at: Option<i64> = row.try_get(5)?;
     let resolved_at: Option<i64> = row.try_get(6)?;
     let closed_at: Option<i64> = row.try_get(7)?;
-    let outcome = match (withdrawn, resolved_at) {
-        (true, _) => PastOutcome::Withdrawn,
-        (false, Some(_)) => PastOutcome::Resolved,
-        (false, None) => PastOutcome::Closed,
+    let spam = row.try_get::<i64, _>(8)? != 0;
+    let outcome = match (withdrawn, spam, resolved_at) {
+        (true, _, _) => PastOutcome::Withdrawn,
+        (false, true, _) => PastOutcome::Spam,
+        (false, false, Some(_)) => PastOutcome::Resolved,
+        (false, false, None) => PastOutcome::Closed,
     };
     let reached = |t: Option<i64>| (t.map(|t| t.div_euclid(DAY)), t.map(|t| t - created_at));
     let (first_response_day, first_response_took) = reached(first_response_at);

@@ -96,8 +96,9 @@ pub async fn change_status(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &
     let sql = match next {
         Status::Resolved => "UPDATE cases SET status = $2, updated_at = $3, resolved_at = $3 WHERE id = $1",
         Status::Closed => "UPDATE cases SET status = $2, updated_at = $3, closed_at = $3 WHERE id = $1",
-        // Reopening clears the end times, so that dashboards count the case as open.
-        _ if !meta.status.is_open() => "UPDATE cases SET status = $2, updated_at = $3, resolved_at = NULL, closed_at = NULL WHERE id = $1",
+        // Reopening clears the end times, so that dashboards count the case as open, and the
+        // spam marker: a case reopened is a real case again.
+        _ if !meta.status.is_open() => "UPDATE cases SET status = $2, updated_at = $3, resolved_at = NULL, closed_at = NULL, spam = 0 WHERE id = $1",
         _ => "UPDATE cases SET status = $2, updated_at = $3 WHERE id = $1",
     };
     sqlx::query(sql).bind(&meta.id).bind(next.as_str()).bind(at).execute(&mut *tx).await?;

@@ -3,7 +3,7 @@
 //! DTOs. Nothing else crosses to the client.
 
 use crate::domain::{DeadlineKind, EventKind};
-use crate::domain::{NoticeCode, RuleCode};
+use crate::domain::{NoticeCode, QueueAction, RuleCode};
 use crate::server::staff::load::me_with_embassy;
 use crate::server::{
     db::now,
@@ -34,6 +34,7 @@ fn list_filter(filter: &CaseFilter) -> Result<ListFilter, AppError> {
         assignee: filter.assignee,
         person: text(&filter.person),
         overdue: filter.overdue,
+        opened_within: filter.opened_within.filter(|h| crate::domain::OPENED_WITHIN_HOURS.contains(h)),
         after,
     })
 }
@@ -77,6 +78,7 @@ pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePag
         .collect();
     let deadlines_soon = page.deadlines.into_iter().filter_map(deadline_dto).collect();
     let nothing_to_take = posted_form().is_some_and(|f| f.notice == Some(NoticeCode::NothingToTake));
+    let spam_form = posted_form().filter(|f| f.form == QueueAction::Spam.as_str());
     let people = page.holders.into_iter().map(|(id, login)| PersonOption { id, login }).collect();
     let embassies = page.embassies.into_iter().map(|(id, name)| crate::api::dashboard::ChoiceDto { id, name }).collect();
     Ok(QueuePageDto {
@@ -89,6 +91,8 @@ pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePag
         next: page.next.map(|c| c.encode()),
         deadlines_soon,
         nothing_to_take,
+        can_mark_spam: staff.is_lead_or_admin(),
+        spam_form,
     })
 }
 
@@ -108,6 +112,7 @@ fn timeline_kind(h: Happening, queue_names: &[(String, String)], login: &dyn Fn(
                 EventKind::Assignee => TimelineKind::Assigned { to: (!new.is_empty()).then(|| login(&new)) },
                 EventKind::Deadline => TimelineKind::Deadline { kind: DeadlineKind::parse(&old)?, due_on: new },
                 EventKind::DeadlineDone => TimelineKind::DeadlineDone { kind: DeadlineKind::parse(&old)?, due_on: new },
+                EventKind::Spam => TimelineKind::Spam { from: Status::parse(&old)? },
             }
         }
     })

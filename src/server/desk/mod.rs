@@ -6,12 +6,14 @@ pub mod actions;
 pub mod case;
 pub mod load;
 pub mod queue;
+pub mod spam;
 
 pub use actions::{
     add_deadline, add_note, assign, change_priority, change_status, complete_deadline, hand_back, reply, reroute, sla_hours, take, take_next, take_next_query,
 };
 pub use case::{assignable, view_case, CaseView, Happening};
 pub use queue::{deadlines_sql, list_sql, queue_page, AssigneeFilter, Cursor, DeadlineRow, ListFilter, ListedCase, QueuePage, QueueSummary, DEADLINES_SHOWN};
+pub use spam::{mark_spam, MAX_SPAM_PER_POST};
 
 use crate::domain::RuleCode;
 use crate::domain::{AuditAction, CaseId, Category, Priority, Role, Status};

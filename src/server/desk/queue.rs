@@ -30,6 +30,8 @@ pub struct ListFilter {
     /// The cases of one person (an id), whatever `assignee` says.
     pub person: Option<String>,
     pub overdue: bool,
+    /// Only cases opened within this many hours.
+    pub opened_within: Option<i64>,
     pub after: Option<Cursor>,
 }
 
@@ -136,6 +138,12 @@ pub fn list_sql(staff: &Staff, filter: &ListFilter, at: i64, backend: Backend, a
     }
     if filter.overdue {
         conds.push(format!("c.first_response_at IS NULL AND c.first_response_due_at < {}", bind(args, Arg::Int(at))));
+    }
+    if let Some(hours) = filter.opened_within {
+        // The unary plus keeps the planner off `cases_by_opening` (the hour's cases in time
+        // order, then a sort by priority): the list walks its own index in page order and
+        // passes over older rows.
+        conds.push(format!("+c.created_at >= {}", bind(args, Arg::Int(at - hours * 3600))));
     }
     if let Some(after) = &filter.after {
         let p = bind(args, Arg::Int(after.priority));

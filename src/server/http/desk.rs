@@ -2,7 +2,7 @@
 //! file. Each checks the desk session, acts, and redirects (303) to the page to see next, or
 //! renders the same page again with what was typed and what went wrong.
 
-use super::forms::{form_state, internal, refuse, see_other, signed_in};
+use super::forms::{form_state, internal, refuse, see_other, signed_in, Posted};
 use crate::domain::AuditAction;
 use crate::domain::{AuditPageAction, CaseAction, QueueAction};
 use crate::domain::{NoticeCode, RuleCode};
@@ -14,29 +14,64 @@ use crate::{
         dashboard,
         db::DbError,
         desk::{self, DeskError},
-        staff::{request::session_of, Stage},
+        staff::{request::session_of, Staff, Stage},
         AppState,
     },
 };
 use axum::{
     extract::{Path, Query, Request, State},
-    http::{header, HeaderMap, StatusCode},
+    http::{header, request::Parts, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
 
-/// Posts to the queue page: take-next.
+/// Posts to the queue page: take-next, and marking chosen cases as spam.
 pub(super) async fn queue_post(State(state): State<AppState>, request: Request) -> Response {
     let (parts, posted, staff) = match signed_in(&state, request).await {
         Ok(read) => read,
         Err(response) => return response,
     };
-    let Some(QueueAction::TakeNext) = QueueAction::parse(&posted.one("action")) else {
-        return AppError::NotFound.into_response();
-    };
+    match QueueAction::parse(&posted.one("action")) {
+        Some(QueueAction::TakeNext) => {}
+        Some(QueueAction::Spam) => return spam_post(&state, parts, posted, staff).await,
+        None => return AppError::NotFound.into_response(),
+    }
     match desk::take_next(&state.db, &state.keyring, &staff).await {
         Ok(Some(case_id)) => see_other(&format!("/desk/cases/{case_id}")),
         Ok(None) => refuse(&state, parts, "/desk", StatusCode::OK, form_state("take_next", vec![], vec![], Some(NoticeCode::NothingToTake))).await,
         Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+/// Marks the chosen cases (`cases`, repeated) as spam and closes them, all or none; then back
+/// to the list as it was filtered (`back`, the list's query), which says how many were closed.
+/// A refused post renders that list again with the cases still chosen and a notice.
+async fn spam_post(state: &AppState, parts: Parts, posted: Posted, staff: Staff) -> Response {
+    let back = posted.one("back");
+    let back = list_query(&back);
+    match desk::mark_spam(&state.db, &state.keyring, &staff, &posted.all("cases")).await {
+        Ok(closed) => see_other(&format!("/desk?{back}{}spam={closed}", if back.is_empty() { "" } else { "&" })),
+        Err(DeskError::Invalid(_, code)) => {
+            let notice = match code {
+                RuleCode::Required => NoticeCode::NothingChosen,
+                RuleCode::TooLong => NoticeCode::TooManyChosen,
+                _ => NoticeCode::NotJunk,
+            };
+            let page = if back.is_empty() { "/desk".to_owned() } else { format!("/desk?{back}") };
+            let form = form_state(QueueAction::Spam.as_str(), posted.0.clone(), vec![], Some(notice));
+            refuse(state, parts, &page, StatusCode::UNPROCESSABLE_ENTITY, form).await
+        }
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+/// The list's query as the spam form sends it back, if it has a query's shape (the page
+/// builds it from percent-encoded parts); anything else is dropped.
+fn list_query(back: &str) -> &str {
+    let shaped = back.len() <= 512 && back.bytes().all(|b| b.is_ascii_alphanumeric() || b"=&%-._~".contains(&b));
+    if shaped {
+        back
+    } else {
+        ""
     }
 }
 
@@ -145,5 +180,17 @@ pub(super) async fn dashboard_csv_get(State(state): State<AppState>, Query(filte
         )
             .into_response(),
         Err(e) => e.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_a_query_shaped_list_goes_back() {
+        assert_eq!(super::list_query("status=new&opened=1"), "status=new&opened=1");
+        assert_eq!(super::list_query("queue=a%20b"), "queue=a%20b");
+        assert_eq!(super::list_query("x\r\nSet-Cookie: a=b"), "");
+        assert_eq!(super::list_query("//evil.example/"), "");
+        assert_eq!(super::list_query(&"a".repeat(513)), "");
     }
 }

@@ -12,6 +12,7 @@ pub mod follow_up;
 pub mod forms;
 pub mod headers;
 pub mod inert_scripts;
+pub mod insider;
 pub mod intake;
 pub mod passkeys;
 pub mod routes;

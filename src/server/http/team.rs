@@ -43,6 +43,7 @@ pub(super) async fn team_post(State(state): State<AppState>, request: Request) -
         TeamAction::Change => change_person(&state, parts, posted, staff).await,
         TeamAction::Retention => retention(&state, parts, posted, staff).await,
         TeamAction::Reset => reset(&state, parts, &posted.one("person"), staff).await,
+        TeamAction::Insider => super::insider::insider_threshold(&state, parts, posted, staff).await,
     }
 }
 

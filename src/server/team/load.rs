@@ -80,10 +80,16 @@ pub async fn team_page(state: &AppState, links: NewLinks, person: Option<String>
                 sla_hours: [r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?],
                 overload_threshold: r.try_get(7)?,
                 retention_days: r.try_get(8)?,
+                insider_threshold: 0,
             })
         })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(dberr)?;
+    let mut embassies = embassies;
+    // Each embassy's insider threshold (its own form on the page).
+    for e in &mut embassies {
+        e.insider_threshold = sqlx::query_scalar("SELECT insider_threshold FROM embassies WHERE id = $1").bind(&e.id).fetch_one(db).await.map_err(dberr)?;
+    }
     let mut queues = Vec::new();
     for e in &embassies {
         let rows = sqlx::query("SELECT id, name FROM queues WHERE embassy_id = $1 ORDER BY slug").bind(&e.id).fetch_all(db).await.map_err(dberr)?;

@@ -51,6 +51,9 @@ pub fn notice_text(i18n: I18n, code: NoticeCode) -> AnyView {
         NoticeCode::Saved => t!(i18n, desk.notice.saved).into_any(),
         NoticeCode::CodeWithPassword => t!(i18n, desk.notice.code_with_password).into_any(),
         NoticeCode::Busy => t!(i18n, desk.notice.busy).into_any(),
+        NoticeCode::NothingChosen => t!(i18n, desk.notice.nothing_chosen).into_any(),
+        NoticeCode::TooManyChosen => t!(i18n, desk.notice.too_many_chosen).into_any(),
+        NoticeCode::NotJunk => t!(i18n, desk.notice.not_junk).into_any(),
         NoticeCode::PasskeyRefused => t!(i18n, desk.notice.passkey_refused).into_any(),
         NoticeCode::LastFactor => t!(i18n, desk.notice.last_factor).into_any(),
     }

@@ -1,14 +1,14 @@
 //! The dashboard's charts, drawn on the server as SVG so that they read without JavaScript:
-//! cases opened and resolved per week, and the category mix. Each comes with a table of the
+//! cases opened and resolved per week, cases opened per hour, and the category mix. Each comes with a table of the
 //! same numbers, which is what screen readers announce (the drawings are hidden from them).
 
 use crate::{
-    api::dashboard::WeekDto,
+    api::dashboard::{HourDto, WeekDto},
     domain::Category,
     i18n::{t, use_i18n},
     ui::components::{
         desk_table::DeskTable,
-        messages::{category_short_text, date_text},
+        messages::{category_short_text, date_text, date_time_text},
     },
 };
 use leptos::prelude::*;
@@ -92,6 +92,74 @@ pub fn WeeklyChart(weeks: Vec<WeekDto>) -> impl IntoView {
                     <th scope="col">{t!(i18n, desk.dashboard.week_of)}</th>
                     <th scope="col">{t!(i18n, desk.dashboard.opened)}</th>
                     <th scope="col">{t!(i18n, desk.dashboard.resolved)}</th>
+                }.into_any()>
+                {rows}
+            </DeskTable>
+        </section>
+    }
+}
+
+const HOUR_WIDTH: i64 = 8;
+
+/// Cases opened in each of the last 48 hours, so that a flood is seen: a bar per hour, and
+/// the same numbers as a table (hours without a case left out of it).
+#[component]
+pub fn IntakeChart(hours: Vec<HourDto>) -> impl IntoView {
+    let i18n = use_i18n();
+    let top = axis_top(hours.iter().map(|h| h.opened).max().unwrap_or(0));
+    let width = LEFT + HOUR_WIDTH * hours.len() as i64 + 10;
+    let height = CHART_HEIGHT + 30;
+    let bars = hours
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let x = LEFT + HOUR_WIDTH * i as i64 + 1;
+            let tall = h.opened * CHART_HEIGHT / top;
+            view! { <rect class="bar-opened" x=x y=CHART_HEIGHT - tall + 10 width=HOUR_WIDTH - 2 height=tall /> }
+        })
+        .collect_view();
+    // Every sixth hour is labelled with its UTC time.
+    let labels = hours
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.start.rem_euclid(6 * 3_600) == 0)
+        .map(|(i, h)| {
+            let x = LEFT + HOUR_WIDTH * i as i64;
+            view! { <text x=x y=CHART_HEIGHT + 25 class="axis">{format!("{:02}:00", h.start.rem_euclid(86_400) / 3_600)}</text> }
+        })
+        .collect_view();
+    let total: i64 = hours.iter().map(|h| h.opened).sum();
+    let rows = hours
+        .into_iter()
+        .filter(|h| h.opened > 0)
+        .map(|h| {
+            let start = h.start;
+            view! {
+                <tr>
+                    <th scope="row"><time>{move || date_time_text(i18n, start)}</time></th>
+                    <td>{h.opened}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let total_count = u32::try_from(total).unwrap_or(u32::MAX);
+    view! {
+        <section aria-labelledby="intake-title" class="chart" id="intake">
+            <h2 id="intake-title">{t!(i18n, desk.dashboard.intake_title)}</h2>
+            <p id="intake-total">{t!(i18n, desk.dashboard.intake_total, count = move || total_count)}</p>
+            <svg class="hourly" aria-hidden="true" focusable="false" viewBox=format!("0 0 {width} {height}") width=width height=height
+                xmlns="http://www.w3.org/2000/svg">
+                <line class="axis" x1=LEFT y1=10 x2=LEFT y2=CHART_HEIGHT + 10 />
+                <line class="axis" x1=LEFT y1=CHART_HEIGHT + 10 x2=width - 5 y2=CHART_HEIGHT + 10 />
+                <text x=LEFT - 4 y=16 class="axis" text-anchor="end">{top}</text>
+                <text x=LEFT - 4 y=CHART_HEIGHT + 10 class="axis" text-anchor="end">"0"</text>
+                {bars}
+                {labels}
+            </svg>
+            <DeskTable caption_id="intake-caption" class="hours" id="intake-table" caption=t!(i18n, desk.dashboard.intake_caption).into_any()
+                head=view! {
+                    <th scope="col">{t!(i18n, desk.dashboard.hour_from)}</th>
+                    <th scope="col">{t!(i18n, desk.dashboard.opened)}</th>
                 }.into_any()>
                 {rows}
             </DeskTable>

@@ -1,13 +1,15 @@
 //! The leads' dashboard: a filter (embassy, queue, date range) in the address, the figures
-//! at a glance, open cases by queue and status, the weekly chart, workload per person and
-//! the category mix. Every count links to the queue page filtered to match, and the same
+//! at a glance, people who opened unusually many cases in the last hour, cases opened per
+//! hour, open cases by queue and status, the weekly chart, workload per person and the
+//! category mix. Every count links to the queue page filtered to match, and the same
 //! figures download as CSV.
 
 use crate::ui::components::desk_form::{FieldError, FormNotice, Refused};
 use crate::ui::components::desk_page::DeskLoading;
 use crate::ui::components::desk_page::LoadProblem;
 use crate::ui::components::desk_text::age_text;
-use crate::ui::dashboard::charts::{CategoryMix, WeeklyChart};
+use crate::ui::dashboard::charts::{CategoryMix, IntakeChart, WeeklyChart};
+use crate::ui::dashboard::signals::Insiders;
 use crate::{
     api::dashboard::{load_dashboard, DashboardDto, DashboardFilter, MedianDto, QueueLoadDto, WorkloadDto},
     domain::{percent_encode, Date, Role},
@@ -92,6 +94,8 @@ fn DashboardView(page: DashboardDto) -> impl IntoView {
         <Filters page=page.clone() />
         <p class="export"><a href=csv_href rel="external" download="" id="export-csv">{t!(i18n, desk.dashboard.export)}</a></p>
         <Glance page=page.clone() />
+        <Insiders people=page.insiders.clone() admin />
+        <IntakeChart hours=page.intake.clone() />
         <QueueTable rows=page.by_queue.clone() />
         <WeeklyChart weeks=page.weeks.clone() />
         <Workload rows=page.workload.clone() admin filter=page.filter.clone() />

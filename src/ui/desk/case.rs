@@ -176,6 +176,7 @@ fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
         TimelineKind::DeadlineDone { kind, due_on } => {
             ("event", view! { {t!(i18n, desk.tl.deadline_done)}": "{deadline_kind_text(i18n, kind)}", "{date_text(i18n, &due_on)} }.into_any())
         }
+        TimelineKind::Spam { from } => ("event", view! { {t!(i18n, desk.tl.spam)}" ("{desk_status_text(i18n, from)}")" }.into_any()),
         TimelineKind::Note { body } => (
             "note",
             view! {

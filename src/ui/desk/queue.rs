@@ -2,6 +2,7 @@
 //! page of cases and the deadlines of the coming week. The filter lives in the address, so
 //! it survives reloads and can be bookmarked; it is sent as a plain GET form.
 
+use crate::ui::components::desk_form::{form_id, FormNotice};
 use crate::ui::components::desk_page::DeskLoading;
 use crate::ui::components::desk_page::LoadProblem;
 use crate::ui::components::desk_text::{age_string, deadline_kind_text, notice_text};
@@ -11,7 +12,7 @@ use crate::{
         dashboard::ChoiceDto,
         desk::{load_queue_page, Assignee, CaseFilter, CaseRowDto, DeadlineDto, PersonOption, QueueDto, QueuePageDto},
     },
-    domain::{percent_encode, NoticeCode, Priority, QueueAction, Status},
+    domain::{opened_within, percent_encode, NoticeCode, Priority, QueueAction, Status, OPENED_WITHIN_HOURS},
     i18n::{t_string, td_string, use_i18n, Locale},
     ui::components::{
         desk_frame::DeskFrame,
@@ -51,12 +52,20 @@ fn filter_from_query(query: &ParamsMap) -> CaseFilter {
         assignee: assignee.as_deref().and_then(Assignee::parse).unwrap_or_default(),
         person: assignee.filter(|a| Assignee::parse(a).is_none()),
         overdue: query.get("overdue").is_some_and(|v| v == "1"),
+        opened_within: text("opened").as_deref().and_then(opened_within),
         after: text("after"),
     }
 }
 
 /// The address of the page after this one: the same filter, from the cursor `after`.
 fn next_page_href(filter: &CaseFilter, after: &str) -> String {
+    let mut parts = filter_parts(filter);
+    parts.push(format!("after={}", percent_encode(after)));
+    format!("/desk?{}", parts.join("&"))
+}
+
+/// The filter (without its cursor) as the parts of a query string.
+fn filter_parts(filter: &CaseFilter) -> Vec<String> {
     let mut parts = Vec::new();
     if let Some(embassy) = &filter.embassy {
         parts.push(format!("embassy={}", percent_encode(embassy)));
@@ -78,8 +87,10 @@ fn next_page_href(filter: &CaseFilter, after: &str) -> String {
     if filter.overdue {
         parts.push("overdue=1".to_owned());
     }
-    parts.push(format!("after={}", percent_encode(after)));
-    format!("/desk?{}", parts.join("&"))
+    if let Some(hours) = filter.opened_within {
+        parts.push(format!("opened={hours}"));
+    }
+    parts
 }
 
 #[component]
@@ -98,7 +109,16 @@ fn QueueView(page: QueuePageDto) -> impl IntoView {
         <div class="desk-columns">
             <div class="desk-main">
                 <FilterForm filter=page.filter.clone() queues=page.queues.clone() embassies=page.embassies.clone() people=page.people.clone() />
-                <CaseTable cases=page.cases filtered=filter != CaseFilter::default() />
+                <SpamDone />
+                <FormNotice state=page.spam_form.clone() />
+                {if page.can_mark_spam && !page.cases.is_empty() {
+                    let back = filter_parts(&CaseFilter { after: None, ..filter.clone() }).join("&");
+                    let chosen: Vec<String> =
+                        page.spam_form.as_ref().map(|f| f.values.iter().filter(|(k, _)| k == "cases").map(|(_, v)| v.clone()).collect()).unwrap_or_default();
+                    Either::Left(view! { <SpamForm cases=page.cases back chosen /> })
+                } else {
+                    Either::Right(view! { <CaseTable cases=page.cases filtered=filter != CaseFilter::default() chosen=None /> })
+                }}
                 {next.map(|href| view! {
                     <p class="pager"><a href=href rel="external">{t_string!(i18n, desk.queue.next_page)}</a></p>
                 })}
@@ -181,6 +201,13 @@ fn FilterForm(filter: CaseFilter, queues: Vec<QueueDto>, embassies: Vec<ChoiceDt
         .into_iter()
         .map(|p| view! { <option value=p.as_str() selected=filter.priority == Some(p)>{priority_string(i18n, p)}</option> })
         .collect_view();
+    let opened_options = OPENED_WITHIN_HOURS
+        .into_iter()
+        .map(|h| {
+            let count = u32::try_from(h).unwrap_or(u32::MAX);
+            view! { <option value=h.to_string() selected=filter.opened_within == Some(h)>{t_string!(i18n, desk.queue.opened_within, count = count).to_string()}</option> }
+        })
+        .collect_view();
     let assignee_options = [Assignee::Anyone, Assignee::Me, Assignee::Unassigned]
         .into_iter()
         .map(|a| {
@@ -222,6 +249,13 @@ fn FilterForm(filter: CaseFilter, queues: Vec<QueueDto>, embassies: Vec<ChoiceDt
                     <label for="f-assignee">{t_string!(i18n, desk.queue.f_assignee)}</label>
                     <select id="f-assignee" name="assignee">{assignee_options}{people_options}</select>
                 </div>
+                <div class="field">
+                    <label for="f-opened">{t_string!(i18n, desk.queue.f_opened)}</label>
+                    <select id="f-opened" name="opened">
+                        <option value="">{t_string!(i18n, desk.queue.opened_any)}</option>
+                        {opened_options}
+                    </select>
+                </div>
                 <div class="choice">
                     <input type="checkbox" id="f-overdue" name="overdue" value="1" checked=filter.overdue />
                     <label for="f-overdue">{t_string!(i18n, desk.queue.overdue_only)}</label>
@@ -232,9 +266,34 @@ fn FilterForm(filter: CaseFilter, queues: Vec<QueueDto>, embassies: Vec<ChoiceDt
     }
 }
 
-/// The page's cases.
+/// "N cases marked as spam and closed", after `?spam=N`.
 #[component]
-fn CaseTable(cases: Vec<CaseRowDto>, filtered: bool) -> impl IntoView {
+fn SpamDone() -> impl IntoView {
+    let i18n = use_i18n();
+    let closed = use_query_map().with_untracked(|q| q.get("spam").and_then(|n| n.parse::<u32>().ok()));
+    closed.map(|count| view! { <p class="notice success" role="status" id="spam-done">{t_string!(i18n, desk.queue.spam_done, count = count).to_string()}</p> })
+}
+
+/// Leads and admins: the list inside a plain form, a box to choose each case, and one button
+/// that marks the chosen cases as spam and closes them (at most a page at once).
+#[component]
+fn SpamForm(cases: Vec<CaseRowDto>, back: String, chosen: Vec<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <form method="post" action="/desk" id=form_id(QueueAction::Spam.as_str()) class="spam" aria-describedby="spam-hint">
+            <input type="hidden" name="action" value=QueueAction::Spam.as_str() />
+            <input type="hidden" name="back" value=back />
+            <CaseTable cases filtered=true chosen=Some(chosen) />
+            <p class="hint" id="spam-hint">{t_string!(i18n, desk.queue.spam_hint)}</p>
+            <button type="submit" class="danger" id="mark-spam">{t_string!(i18n, desk.queue.spam_submit)}</button>
+        </form>
+    }
+}
+
+/// The page's cases; with `chosen` (the cases chosen in a refused spam form), a box to choose
+/// each one.
+#[component]
+fn CaseTable(cases: Vec<CaseRowDto>, filtered: bool, chosen: Option<Vec<String>>) -> impl IntoView {
     let i18n = use_i18n();
     if cases.is_empty() {
         return view! {
@@ -246,7 +305,9 @@ fn CaseTable(cases: Vec<CaseRowDto>, filtered: bool) -> impl IntoView {
         }
         .into_any();
     }
+    let choose_head = chosen.is_some().then(|| view! { <th scope="col">{t_string!(i18n, desk.queue.col_choose)}</th> });
     let head = view! {
+        {choose_head}
         <th scope="col">{t_string!(i18n, desk.queue.col_reference)}</th>
         <th scope="col">{t_string!(i18n, desk.queue.col_name)}</th>
         <th scope="col">{t_string!(i18n, desk.queue.col_categories)}</th>
@@ -260,14 +321,15 @@ fn CaseTable(cases: Vec<CaseRowDto>, filtered: bool) -> impl IntoView {
     let caption = t_string!(i18n, desk.queue.cases_caption).into_any();
     // The language is read once for the fifty rows.
     let locale = i18n.get_locale_untracked();
-    let rows = cases.iter().map(|row| case_row(locale, row)).collect_view();
+    let rows = cases.iter().map(|row| case_row(locale, row, chosen.as_ref().map(|c| c.contains(&row.id)))).collect_view();
     view! { <DeskTable caption_id="cases-caption" class="cases" caption head>{rows}</DeskTable> }.into_any()
 }
 
-/// One case of the list. A page holds fifty of them, each rendered once per load (the
-/// language is chosen before rendering), so its text is plain strings in `locale` and its
-/// branches `Either`: nothing in a row is reactive or boxed.
-fn case_row(locale: Locale, row: &CaseRowDto) -> impl IntoView {
+/// One case of the list, with a box to choose it when `chosen` says whether it is. A page
+/// holds fifty of them, each rendered once per load (the language is chosen before
+/// rendering), so its text is plain strings in `locale` and its branches `Either`: nothing
+/// in a row is reactive or boxed.
+fn case_row(locale: Locale, row: &CaseRowDto, chosen: Option<bool>) -> impl IntoView {
     let href = format!("/desk/cases/{}", row.id);
     let categories = row.categories.iter().map(|c| category_short_string(locale, *c)).collect::<Vec<_>>().join(", ");
     let name = if row.requester_name.is_empty() {
@@ -279,8 +341,14 @@ fn case_row(locale: Locale, row: &CaseRowDto) -> impl IntoView {
         Some(login) => Either::Left(login),
         None => Either::Right(view! { <span class="muted">{td_string!(locale, desk.queue.unassigned).to_string()}</span> }),
     };
+    // Named for assistive technology only: the row's text stays the case's.
+    let choose = chosen.map(|checked| {
+        let label = td_string!(locale, desk.queue.choose_case, reference = row.reference.clone()).to_string();
+        view! { <td><input type="checkbox" name="cases" value=row.id.clone() id=format!("choose-{}", row.id) checked=checked aria-label=label /></td> }
+    });
     view! {
         <tr class:overdue=row.overdue>
+            {choose}
             <th scope="row"><a href=href rel="external" class="reference">{row.reference.clone()}</a></th>
             <td>{name}</td>
             <td>{categories}</td>

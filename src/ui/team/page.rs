@@ -7,6 +7,7 @@ use crate::ui::components::desk_form::{FormNotice, SavedNotice};
 use crate::ui::components::desk_page::DeskLoading;
 use crate::ui::components::desk_page::LoadProblem;
 use crate::ui::team::forms::{AddEmbassyForm, ChangePersonForm, InviteForm, NewLink, SlaForm};
+use crate::ui::team::insider::InsiderForm;
 use crate::ui::team::reset::NewResetLinkNotice;
 use crate::ui::team::retention::RetentionForm;
 use crate::{
@@ -48,6 +49,8 @@ fn TeamView(page: TeamPageDto) -> impl IntoView {
     let default_days = page.default_retention_days;
     let retention_forms =
         page.embassies.iter().cloned().map(|embassy| view! { <RetentionForm embassy default_days admin state=form.clone() /> }).collect_view();
+    // The insider threshold: leads set their embassy's, admins every embassy's.
+    let insider_forms = page.embassies.iter().cloned().map(|embassy| view! { <InsiderForm embassy state=form.clone() /> }).collect_view();
     let has_embassies = !page.embassies.is_empty();
     view! {
         <h1>{t!(i18n, desk.team.title)}</h1>
@@ -63,6 +66,7 @@ fn TeamView(page: TeamPageDto) -> impl IntoView {
                 <h2 id="embassies-title">{t!(i18n, desk.team.embassies_title)}</h2>
                 {sla_forms}
                 {retention_forms}
+                {insider_forms}
                 {admin.then(|| view! { <AddEmbassyForm state=form.clone() /> })}
             </section>
         })}

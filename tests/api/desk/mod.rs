@@ -15,5 +15,6 @@ mod scope;
 mod sessions;
 mod side_by_side;
 mod sign_in;
+mod spam;
 mod status;
 mod take_next;
