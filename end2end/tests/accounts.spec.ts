@@ -93,7 +93,7 @@ test('a volunteer changes their password; their other device is signed out', asy
     await expect(page).toHaveURL(/\/desk\/password\?saved=password$/);
     await expect(page.locator('p.notice.success')).toBeVisible();
     await page.goto('/desk');
-    await expect(page.locator('#cases-caption')).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Cases' })).toBeVisible();
     await other.goto('/desk');
     await expect(other.locator('a[href="/desk/login"]')).toBeVisible();
   });
@@ -163,7 +163,7 @@ test('a lead issues a reset link; the volunteer sets a new password and a new se
     await volunteer.locator('#code').fill(totp(secret));
     await volunteer.locator('#code-form button[type=submit]').click();
     await expect(volunteer).toHaveURL(/\/desk$/);
-    await expect(volunteer.locator('#cases-caption')).toBeVisible();
+    await expect(volunteer.getByRole('heading', { level: 1, name: 'Cases' })).toBeVisible();
   });
 
   await test.step('the link worked once', async () => {
