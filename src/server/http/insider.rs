@@ -2,7 +2,7 @@
 //! open in an hour before the dashboard flags them. Its lead or an admin sets it.
 
 use super::forms::{form_state, internal, refuse, see_other, Posted};
-use crate::domain::{parse_insider_threshold, AuditAction, Role, TeamAction};
+use crate::domain::{parse_insider_threshold, AuditAction, TeamAction};
 use crate::{
     api::AppError,
     server::{
@@ -21,12 +21,7 @@ use axum::{
 /// settings; another embassy than a lead's own is `NotFound`.
 pub(super) async fn insider_threshold(state: &AppState, parts: Parts, posted: Posted, staff: Staff) -> Response {
     let embassy = posted.one("embassy");
-    let allowed = match staff.role {
-        Role::Admin => true,
-        Role::Lead => staff.embassy_id.as_deref() == Some(embassy.as_str()),
-        Role::Volunteer => false,
-    };
-    if !allowed {
+    if !staff.manages_embassy(&embassy) {
         return AppError::NotFound.into_response();
     }
     let threshold = match parse_insider_threshold(&posted.one("threshold")) {

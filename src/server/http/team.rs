@@ -176,12 +176,7 @@ pub(super) async fn add_embassy(state: &AppState, parts: Parts, posted: Posted, 
 pub(super) async fn service_levels(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
     let state = state.clone();
     let embassy = posted.one("embassy");
-    let allowed = match staff.role {
-        Role::Admin => true,
-        Role::Lead => staff.embassy_id.as_deref() == Some(embassy.as_str()),
-        Role::Volunteer => false,
-    };
-    if !allowed {
+    if !staff.manages_embassy(&embassy) {
         return AppError::NotFound.into_response();
     }
     let mut hours = [0i64; 4];

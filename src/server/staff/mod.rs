@@ -68,6 +68,15 @@ impl Staff {
     pub fn actor(&self) -> String {
         actor_of(&self.id)
     }
+    /// Whether the person may change the settings of embassy `embassy_id`: an admin any, a
+    /// lead their own.
+    pub fn manages_embassy(&self, embassy_id: &str) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Lead => self.embassy_id.as_deref() == Some(embassy_id),
+            Role::Volunteer => false,
+        }
+    }
     pub fn is_lead_or_admin(&self) -> bool {
         matches!(self.role, Role::Lead | Role::Admin)
     }

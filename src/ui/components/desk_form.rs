@@ -118,3 +118,25 @@ pub fn SavedNotice() -> impl IntoView {
     let saved = use_query_map().with_untracked(|q| q.get("saved").is_some());
     saved.then(|| view! { <p class="notice success" role="status">{notice_text(i18n, NoticeCode::Saved)}</p> })
 }
+
+/// A new password and its repetition, with the password rules as a hint and each field's
+/// error beside it (the password change and the reset link; never sent back filled).
+#[component]
+pub fn NewPasswordFields(refused: Refused) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field">
+            <label for="password">{t!(i18n, desk.password.new)}</label>
+            <p class="hint" id="password-hint">{t!(i18n, desk.join.password_hint)}</p>
+            <FieldError refused=refused.clone() field="password" id="password" />
+            <input type="password" id="password" name="password" value="" autocomplete="new-password"
+                aria-required="true" aria-invalid=refused.invalid("password") aria-describedby=refused.described_by("password", "password", Some("password-hint")) />
+        </div>
+        <div class="field">
+            <label for="password_again">{t!(i18n, desk.join.password_again)}</label>
+            <FieldError refused=refused.clone() field="password_again" id="password_again" />
+            <input type="password" id="password_again" name="password_again" value="" autocomplete="new-password"
+                aria-required="true" aria-invalid=refused.invalid("password_again") aria-describedby=refused.described_by("password_again", "password_again", None) />
+        </div>
+    }
+}

@@ -1,7 +1,7 @@
 //! Changing one's own password: the current one, the new one twice. Every other session
 //! ends with it; this browser stays signed in.
 
-use crate::ui::components::desk_form::{FieldError, FormNotice, Refused, SavedNotice};
+use crate::ui::components::desk_form::{FieldError, FormNotice, NewPasswordFields, Refused, SavedNotice};
 use crate::ui::components::desk_page::{DeskLoading, LoadProblem};
 use crate::{
     api::staff::{load_password_page, PasswordPageDto},
@@ -47,19 +47,7 @@ fn ChangePassword(page: PasswordPageDto) -> impl IntoView {
                 <input type="password" id="current_password" name="current_password" value="" autocomplete="current-password"
                     aria-required="true" aria-invalid=refused.invalid("current_password") aria-describedby=current_described />
             </div>
-            <div class="field">
-                <label for="password">{t!(i18n, desk.password.new)}</label>
-                <p class="hint" id="password-hint">{t!(i18n, desk.join.password_hint)}</p>
-                <FieldError refused=refused.clone() field="password" id="password" />
-                <input type="password" id="password" name="password" value="" autocomplete="new-password"
-                    aria-required="true" aria-invalid=refused.invalid("password") aria-describedby=refused.described_by("password", "password", Some("password-hint")) />
-            </div>
-            <div class="field">
-                <label for="password_again">{t!(i18n, desk.join.password_again)}</label>
-                <FieldError refused=refused.clone() field="password_again" id="password_again" />
-                <input type="password" id="password_again" name="password_again" value="" autocomplete="new-password"
-                    aria-required="true" aria-invalid=refused.invalid("password_again") aria-describedby=refused.described_by("password_again", "password_again", None) />
-            </div>
+            <NewPasswordFields refused=refused.clone() />
             <button type="submit" class="primary">{t!(i18n, desk.password.submit)}</button>
         </form>
     }

@@ -1,7 +1,7 @@
 //! A reset link: whose account it opens, then a new password; a second factor is enrolled
 //! next, on the sign-in's second step.
 
-use crate::ui::components::desk_form::{FieldError, FormNotice, Refused};
+use crate::ui::components::desk_form::{FormNotice, NewPasswordFields, Refused};
 use crate::ui::components::desk_page::{DeskLoading, LoadProblem};
 use crate::{
     api::{
@@ -56,19 +56,7 @@ fn Reset(reset: ResetDto, token: String) -> impl IntoView {
         <form id="reset-form" method="post" action=action novalidate>
             // Lets password managers tie the new password to this account.
             <input type="text" name="username" value=reset.login autocomplete="username" hidden=true readonly=true />
-            <div class="field">
-                <label for="password">{t!(i18n, desk.password.new)}</label>
-                <p class="hint" id="password-hint">{t!(i18n, desk.join.password_hint)}</p>
-                <FieldError refused=refused.clone() field="password" id="password" />
-                <input type="password" id="password" name="password" value="" autocomplete="new-password"
-                    aria-required="true" aria-invalid=refused.invalid("password") aria-describedby=refused.described_by("password", "password", Some("password-hint")) />
-            </div>
-            <div class="field">
-                <label for="password_again">{t!(i18n, desk.join.password_again)}</label>
-                <FieldError refused=refused.clone() field="password_again" id="password_again" />
-                <input type="password" id="password_again" name="password_again" value="" autocomplete="new-password"
-                    aria-required="true" aria-invalid=refused.invalid("password_again") aria-describedby=refused.described_by("password_again", "password_again", None) />
-            </div>
+            <NewPasswordFields refused=refused.clone() />
             <button type="submit" class="primary">{t!(i18n, desk.reset.submit)}</button>
         </form>
     }
