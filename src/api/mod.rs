@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod dashboard;
 pub mod desk;
+pub mod documents;
 pub mod error;
 pub mod follow_up;
 pub mod form;

@@ -130,6 +130,10 @@ vocabulary! {
         CaseReplyVolunteer = "case.reply.volunteer",
         CaseReplyRequester = "case.reply.requester",
         CaseInformationAdd = "case.information.add",
+        /// Documents sent by the requester or attached by a volunteer (one row per document).
+        CaseDocumentAdd = "case.document.add",
+        /// A document downloaded or previewed (one row per document).
+        CaseDocumentDownload = "case.document.download",
         CaseStatus = "case.status",
         CasePriority = "case.priority",
         CaseRoute = "case.route",

@@ -44,6 +44,8 @@ pub struct Config {
     pub audit_checkpoint_every: std::time::Duration,
     /// The limits every connection and request is held to (see `http::serve`).
     pub connections: ConnectionLimits,
+    /// How many documents a post, and how many bytes a file and a case, may carry.
+    pub documents: crate::server::documents::Limits,
 }
 
 /// How long a client may take and how many may be served at once.
@@ -112,6 +114,10 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("EMBASSY_DESK_HEADER_TIMEOUT_SECS", "10", "seconds a connection may take to send a request's headers (slow and idle clients are dropped)"),
     ("EMBASSY_DESK_REQUEST_TIMEOUT_SECS", "60", "seconds a request may take, reading its body included, before it is answered 408"),
     ("EMBASSY_DESK_MAX_CONNECTIONS", "256", "connections served at once; more wait in the listen backlog"),
+    ("EMBASSY_DESK_DOCUMENTS_PER_POST", "10", "files one form may send"),
+    ("EMBASSY_DESK_DOCUMENT_MB", "20", "largest file taken, in MiB"),
+    ("EMBASSY_DESK_CASE_DOCUMENTS_MB", "100", "documents one case may hold in all, in MiB"),
+    ("EMBASSY_DESK_MIN_FREE_DISK_MB", "1024", "documents are refused while the data dir's disk has less free than this, in MiB"),
 ];
 
 impl Config {
@@ -225,8 +231,15 @@ impl Config {
             request: std::time::Duration::from_secs(whole("EMBASSY_DESK_REQUEST_TIMEOUT_SECS", 60, 1..=3600)?),
             max_connections: usize::try_from(whole("EMBASSY_DESK_MAX_CONNECTIONS", 256, 1..=65_536)?).unwrap_or(256),
         };
+        let documents = crate::server::documents::Limits {
+            files_per_post: usize::try_from(whole("EMBASSY_DESK_DOCUMENTS_PER_POST", 10, 1..=100)?).unwrap_or(10),
+            bytes_per_file: whole("EMBASSY_DESK_DOCUMENT_MB", 20, 1..=1024)? * crate::server::documents::MB,
+            bytes_per_case: whole("EMBASSY_DESK_CASE_DOCUMENTS_MB", 100, 1..=100 * 1024)? * crate::server::documents::MB,
+            min_free_disk: whole("EMBASSY_DESK_MIN_FREE_DISK_MB", 1024, 0..=1024 * 1024)? * crate::server::documents::MB,
+        };
         Ok(Self {
             connections,
+            documents,
             listen,
             database_url,
             backend,

@@ -11,6 +11,7 @@ pub mod crypto;
 pub mod dashboard;
 pub mod db;
 pub mod desk;
+pub mod documents;
 pub mod follow_up;
 pub mod http;
 pub mod intake;

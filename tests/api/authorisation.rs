@@ -134,6 +134,17 @@ fn page_row(path: &str, c: Caller) -> Option<Answer> {
 fn download_row(path: &str, c: Caller) -> Option<Answer> {
     Some(match path {
         "/desk/dashboard.csv" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
+        // The literal `{id}` names no case: every signed-in person gets 404 (the document
+        // tests check who reaches a real one).
+        "/desk/cases/{id}/documents/{document}" | "/desk/cases/{id}/documents/{document}/preview" => is_staff_in(c, &[]),
+        // A requester reaches only the documents of their own case; others sign in first.
+        "/follow-up/documents/{document}" => {
+            if c == Requester {
+                NotFound
+            } else {
+                SignIn
+            }
+        }
         _ => return None,
     })
 }
@@ -142,7 +153,7 @@ fn download_row(path: &str, c: Caller) -> Option<Answer> {
 fn post_row(route: &str, c: Caller) -> Option<Answer> {
     Some(match route {
         "/" | "/follow-up" | "/desk/login" => Invalid,
-        "/follow-up/case" => {
+        "/follow-up/case" | "/follow-up/documents" => {
             if c == Requester {
                 Invalid
             } else {
@@ -275,7 +286,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
     }
 
     // Downloads: every one must have a row.
-    for (path, _) in http::routes::downloads() {
+    for (path, _) in http::routes::downloads().into_iter().chain(http::routes::requester_downloads()) {
         for c in CALLERS {
             let expected = download_row(path, c).unwrap_or_else(|| panic!("download {path} has no row in the authorisation matrix"));
             let got = classify(&app.get(path, cookie(c).as_deref(), None).await);

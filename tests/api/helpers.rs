@@ -7,11 +7,13 @@ mod cases;
 mod desk;
 mod page;
 mod requester;
+mod uploads;
 mod world;
 
 pub use cases::{list_cases, open_case, read_fields};
 pub use page::{html_unescape, Page};
 pub use requester::{valid_form, with};
+pub use uploads::{fixture, multipart_body, Upload};
 pub use world::{now, SignedIn, World, PASSWORD};
 
 use embassy_desk::server::{config::Config, startup, AppState};

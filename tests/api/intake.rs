@@ -138,6 +138,8 @@ async fn a_replayed_post_opens_no_second_case(app: TestApp) {
     let second = app.post_intake_with_token(&valid_form(), &token).await;
     assert_eq!(second.status, 409);
     assert!(!second.body.contains(&code), "the code is not shown again");
+    assert_eq!(second.input_value("form_token"), None, "a short page, not the form again");
+    assert!(second.body.contains("href=\"/follow-up\"") && second.body.contains("id=\"already-sent-title\""));
     assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 1);
 }
 

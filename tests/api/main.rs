@@ -13,6 +13,7 @@ mod csrf;
 mod dashboard;
 mod dashboard_signals;
 mod desk;
+mod documents;
 mod follow_up;
 mod headers;
 mod helpers;

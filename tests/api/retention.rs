@@ -3,7 +3,7 @@
 //! anonymous row and its audit rows — while the dashboard's past stays as it was.
 
 use crate::{
-    helpers::{now, TestApp, World},
+    helpers::{fixture, now, valid_form, TestApp, Upload, World},
     on_both_backends,
 };
 use embassy_desk::{
@@ -65,7 +65,9 @@ async fn places_holding(app: &TestApp, value: &str) -> Vec<String> {
 /// code: a throttle row), with a note, a deadline and a reply, resolved and closed.
 /// Returns its id and reference.
 async fn full_case(app: &TestApp, w: &World) -> (String, String) {
-    let (reference, code) = app.open_request().await;
+    let sent = app.post_intake_with_files(&valid_form(), &[Upload { name: "letter.pdf", bytes: fixture("letter.pdf") }]).await;
+    assert_eq!(sent.status, 201, "{}", sent.body);
+    let (reference, code) = (sent.text_of("receipt-reference").unwrap(), sent.text_of("receipt-code").unwrap());
     let id = app.case_of(&reference).await;
     let _session = app.requester_sign_in(&reference, &code).await;
     assert_eq!(app.post_follow_up_login(&reference, "00000-00000-00000-00000-00000").await.status, 422);
@@ -113,6 +115,7 @@ async fn a_purge_leaves_nothing_of_the_case_but_the_anonymous_row(app: TestApp) 
     let report = purge(&app, 365).await;
     assert_eq!(purged_in(&report, "pl"), 1);
     assert_eq!(places_holding(&app, &id).await, vec!["audit_log.object_id"], "only the audit log names the case");
+    assert_eq!(app.count("SELECT COUNT(*) FROM document_chunks").await, 0, "no chunk of its documents is left");
     assert!(places_holding(&app, &reference).await.is_empty(), "nothing holds the reference");
     assert!(places_holding(&app, &scope).await.is_empty(), "nor the keyed hash of it");
     let row = sqlx::query("SELECT embassy_id, categories, opened_month, closed_month, outcome, first_response_took, resolution_took FROM past_cases")

@@ -229,4 +229,6 @@ pub struct CasePageDto {
     /// Leads and admins: who opened, changed or listed this case.
     pub access: Option<Vec<AccessDto>>,
     pub form: Option<FormState>,
+    /// The case's documents, with their download and preview links.
+    pub documents: Vec<crate::api::documents::DocumentDto>,
 }

@@ -1,6 +1,10 @@
 //! What the follow-up pages receive and send: data made for the client, nothing internal.
 
-use crate::domain::{intake::Rule, Role, Status};
+use crate::api::documents::{DocumentDto, UploadDto};
+use crate::domain::{
+    intake::{FieldError, Rule},
+    Role, Status,
+};
 use serde::{Deserialize, Serialize};
 
 /// Why signing in did not work. Unknown references and wrong codes are the same answer.
@@ -87,4 +91,17 @@ pub struct ThreadView {
     /// Newest first, at most twenty.
     pub openings: Vec<OpeningDto>,
     pub draft: Option<Draft>,
+    /// The case's documents (the requester's and those the desk attached to replies).
+    pub documents: Vec<DocumentDto>,
+    /// The "send documents" form: its upload token, limits, files already received, error.
+    pub upload_token: String,
+    pub upload: UploadDto,
+    pub document_errors: Vec<FieldError>,
+}
+
+/// A "send documents" post being answered: the form's upload token and its error.
+#[derive(Clone, Debug)]
+pub struct PostedDocuments {
+    pub token: String,
+    pub errors: Vec<FieldError>,
 }

@@ -50,5 +50,26 @@ pub async fn load_thread() -> Result<ThreadView, AppError> {
             },
         })
         .collect();
-    Ok(ThreadView { status: thread.status, opened_at: thread.created_at, messages, openings, draft: use_context::<PostedDraft>().map(|d| d.0) })
+    let documents = thread
+        .documents
+        .iter()
+        .map(|d| {
+            let href = format!("/follow-up/documents/{}", d.id);
+            crate::server::http::uploads::document_dto(&d.id, &d.meta, d.created_at, d.origin == crate::server::documents::Origin::Desk, href, String::new())
+        })
+        .collect();
+    let posted = use_context::<PostedDocuments>();
+    let upload_token = posted.as_ref().map(|p| p.token.clone()).unwrap_or_else(crate::server::crypto::random_token);
+    let upload = crate::server::http::uploads::upload_dto(&state, &upload_token).await?;
+    Ok(ThreadView {
+        status: thread.status,
+        opened_at: thread.created_at,
+        messages,
+        openings,
+        draft: use_context::<PostedDraft>().map(|d| d.0),
+        documents,
+        upload_token,
+        upload,
+        document_errors: posted.map(|p| p.errors).unwrap_or_default(),
+    })
 }

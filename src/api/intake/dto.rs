@@ -1,5 +1,6 @@
 //! What the intake pages receive and send: data made for the client, nothing internal.
 
+use crate::api::documents::{RemovedDto, UploadDto};
 use crate::domain::intake::{FieldError, IntakeForm};
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +22,8 @@ pub enum IntakeNotice {
 pub struct ReceiptDto {
     pub reference: String,
     pub code: String,
+    /// The documents that came with the request and what was removed from them.
+    pub documents: RemovedDto,
 }
 
 /// Everything the intake page renders from.
@@ -31,6 +34,7 @@ pub struct IntakeView {
     pub token: String,
     pub notice: Option<IntakeNotice>,
     pub receipt: Option<ReceiptDto>,
+    pub upload: UploadDto,
 }
 
 /// Set by the server's form handler when it renders the answer to a post.

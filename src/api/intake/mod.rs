@@ -17,5 +17,10 @@ pub async fn load_intake() -> Result<IntakeView, AppError> {
     }
     let state = crate::server::AppState::from_context()?;
     let token = crate::server::intake::form_token::issue(&state.keyring, crate::server::db::now());
-    Ok(IntakeView { token, ..IntakeView::default() })
+    let limits = state.config.documents;
+    Ok(IntakeView {
+        token,
+        upload: crate::api::documents::UploadDto { files: limits.files_per_post, mb: limits.bytes_per_file / crate::server::documents::MB, staged: Vec::new() },
+        ..IntakeView::default()
+    })
 }

@@ -67,6 +67,8 @@ pub enum Field {
     ContactChannel,
     ContactHandle,
     Consent,
+    /// Files sent with a form (intake, the follow-up page, a volunteer's reply).
+    Documents,
     /// A reply or added information on the follow-up page.
     Message,
     Reference,
@@ -75,7 +77,7 @@ pub enum Field {
 
 impl Field {
     /// The fields of the intake form, in the order the form shows them.
-    pub const INTAKE: [Field; 22] = [
+    pub const INTAKE: [Field; 23] = [
         Field::Categories,
         Field::Country,
         Field::OtherCountry,
@@ -93,6 +95,7 @@ impl Field {
         Field::MedicalKind,
         Field::Urgency,
         Field::Description,
+        Field::Documents,
         Field::Name,
         Field::Language,
         Field::ContactChannel,
@@ -126,6 +129,7 @@ impl Field {
             Field::ContactChannel => "contact_channel",
             Field::ContactHandle => "contact_handle",
             Field::Consent => "consent",
+            Field::Documents => "documents",
             Field::Message => "message",
             Field::Reference => "reference",
             Field::Code => "code",
@@ -150,11 +154,23 @@ pub enum Rule {
     InvalidHandle,
     ConsentRequired,
     ControlCharacters,
+    /// More files than one post may carry.
+    TooManyFiles,
+    /// A file above the size limit.
+    FileTooLarge,
+    /// A file of a kind the desk does not take (judged by its content, not its name).
+    FileType,
+    /// A file that could not be read as its kind, so its hidden data could not be removed.
+    FileUnreadable,
+    /// The case holds as many bytes of documents as it may.
+    CaseFull,
+    /// The server's disk is nearly full: documents cannot be taken now.
+    DiskFull,
 }
 
 impl Rule {
     /// Every rule.
-    pub const ALL: [Rule; 14] = [
+    pub const ALL: [Rule; 20] = [
         Rule::Required,
         Rule::ChooseOne,
         Rule::TooLong,
@@ -169,6 +185,12 @@ impl Rule {
         Rule::InvalidHandle,
         Rule::ConsentRequired,
         Rule::ControlCharacters,
+        Rule::TooManyFiles,
+        Rule::FileTooLarge,
+        Rule::FileType,
+        Rule::FileUnreadable,
+        Rule::CaseFull,
+        Rule::DiskFull,
     ];
 }
 

@@ -210,6 +210,12 @@ fn the_lists_of_rules_and_intake_fields_are_whole() {
         Rule::InvalidHandle => 11,
         Rule::ConsentRequired => 12,
         Rule::ControlCharacters => 13,
+        Rule::TooManyFiles => 14,
+        Rule::FileTooLarge => 15,
+        Rule::FileType => 16,
+        Rule::FileUnreadable => 17,
+        Rule::CaseFull => 18,
+        Rule::DiskFull => 19,
     };
     for (i, rule) in Rule::ALL.iter().enumerate() {
         assert_eq!(position(*rule), i, "{rule:?}");

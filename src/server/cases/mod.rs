@@ -98,10 +98,15 @@ fn new_reference() -> CaseRef {
 
 /// Seals a new case under a fresh data key wrapped by the keyring. Pure computation.
 pub fn seal(keyring: &Keyring, new: NewCase) -> SealedCase {
+    seal_keeping_key(keyring, new).0
+}
+
+/// [`seal`], also handing back the data key (to seal what comes with the case: documents).
+pub fn seal_keeping_key(keyring: &Keyring, new: NewCase) -> (SealedCase, DataKey) {
     let id = CaseId::parse(&uuid::Uuid::new_v4().to_string()).expect("uuid v4 is hyphenated lower-case");
     let data_key = DataKey::generate();
     let fields = new.fields.iter().map(|(name, value)| (*name, data_key.seal(&field_place(id.as_str(), name.as_str()), value.as_bytes()))).collect();
-    SealedCase {
+    let sealed = SealedCase {
         wrapped_key: keyring.wrap_case_key(id.as_str(), &data_key),
         reference: new_reference(),
         id,
@@ -118,7 +123,8 @@ pub fn seal(keyring: &Keyring, new: NewCase) -> SealedCase {
         closed_at: None,
         holder: SERVER_HOLDER,
         fields,
-    }
+    };
+    (sealed, data_key)
 }
 
 /// Starts a write transaction holding `cases`, drawing new references after a collision

@@ -7,8 +7,10 @@
 //! never as plain hashes. Every case has its own random [`DataKey`]; it seals the case's values
 //! and is stored only wrapped. A sealed value is
 //! `version (1) | key id (4, big-endian) | nonce (24) | ciphertext + tag (16)`
-//! under XChaCha20-Poly1305, with associated data that binds it to its [`Place`].
+//! under XChaCha20-Poly1305, with associated data that binds it to its [`Place`]. A
+//! document has a key of its own and its bytes are sealed in [`chunks`].
 
+pub mod chunks;
 mod data_key;
 mod key_file;
 mod keyring;

@@ -2,6 +2,7 @@
 //! module per table group. SQL is written once with `$n` placeholders, which both accept.
 
 pub mod cases;
+pub mod documents;
 pub mod embassies;
 pub mod key_checks;
 pub mod people;

@@ -1,5 +1,6 @@
 //! Purging a case: every row that belongs to it goes — its wrapped keys, sealed fields,
-//! messages, notes, deadlines, timeline, receipt and requester sessions, then the case row
+//! messages, notes, documents and their chunks, deadlines, timeline, receipt and requester
+//! sessions, then the case row
 //! itself with its reference and assignment — and one anonymous row stays in `past_cases`
 //! (embassy, queue, categories, the months it was opened and closed, how it ended, and for
 //! the dashboard's medians the day and duration of its first response and resolution).
@@ -12,8 +13,9 @@ use sqlx::Row;
 
 /// Every table holding rows of a case by `case_id`, emptied of them before the case row
 /// goes. A test compares this list with the schema, so a new table cannot be forgotten.
-pub const CASE_TABLES: [&str; 8] =
-    ["case_keys", "case_fields", "case_messages", "case_notes", "case_events", "case_deadlines", "receipts", "requester_sessions"];
+/// `documents` is emptied with its chunks (which name their document, not the case).
+pub const CASE_TABLES: [&str; 9] =
+    ["case_keys", "case_fields", "case_messages", "case_notes", "case_events", "case_deadlines", "receipts", "requester_sessions", "documents"];
 
 const DAY: i64 = 86_400;
 
@@ -33,6 +35,7 @@ fn month(at: i64) -> String {
 /// deleted at its requester's wish is `withdrawn` and counts as closed at `at`. Returns the
 /// case's embassy, or `None` when no such case exists (already purged by another instance).
 pub async fn purge_case(tx: &mut Tx, keyring: &Keyring, case_id: &str, withdrawn: bool, at: i64) -> Result<Option<String>, DbError> {
+    super::documents::delete_of_case(tx, case_id).await?;
     for table in CASE_TABLES {
         sqlx::query(&format!("DELETE FROM {table} WHERE case_id = $1")).bind(case_id).execute(&mut **tx).await?;
     }

@@ -52,6 +52,8 @@ pub struct CaseView {
     pub access: Option<Vec<(i64, String, String, String)>>,
     /// Logins of the people named in the timeline, assignee and access history.
     pub logins: HashMap<String, String>,
+    /// The case's documents, oldest first.
+    pub documents: Vec<crate::server::documents::read::Listed>,
 }
 
 /// Opens a case for the desk, on the request's connection: the case in scope (else
@@ -132,8 +134,8 @@ struct AccessRow {
 /// Reads and opens a case, statement by statement: the case, then (once it is known to be
 /// in scope) its fields, messages, notes, events, deadlines and the queues it may move to;
 /// for leads and admins the people it may be assigned to and its access history.
-async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, id: &CaseId) -> Result<CaseView, DeskError> {
-    let id = id.as_str();
+async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, case_id: &CaseId) -> Result<CaseView, DeskError> {
+    let id = case_id.as_str();
     let case: Option<CaseRow> = sqlx::query_as(&format!(
         "SELECT {META}, a.login AS assignee_login, k.wrapped FROM cases c LEFT JOIN people a ON a.id = c.assignee_id \
          LEFT JOIN case_keys k ON k.case_id = c.id AND k.holder = $2 WHERE c.id = $1"
@@ -157,7 +159,9 @@ async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, id: &CaseI
     let mut fields = Vec::new();
     // `(at, rank, id, person, what)`: at the same second messages, then notes, then events.
     let mut timeline: Vec<(i64, u8, String, Option<String>, Happening)> = Vec::new();
+    let mut documents = Vec::new();
     if let Some(key) = &key {
+        documents = crate::server::documents::read::list(conn, key, case_id).await?;
         let rows: Vec<FieldRow> =
             sqlx::query_as("SELECT name, sealed FROM case_fields WHERE case_id = $1 ORDER BY name").bind(id).fetch_all(&mut *conn).await?;
         for row in rows {
@@ -250,7 +254,7 @@ async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, id: &CaseI
     } else {
         (Vec::new(), None)
     };
-    Ok(CaseView { meta, queue_name, deleted: key.is_none(), fields, timeline, deadlines, assignable, queues, access, logins })
+    Ok(CaseView { meta, queue_name, deleted: key.is_none(), fields, timeline, deadlines, assignable, queues, access, logins, documents })
 }
 
 /// Notes the login of a person a row names.

@@ -77,6 +77,8 @@ pub struct Thread {
     pub messages: Vec<Message>,
     /// Newest first.
     pub openings: Vec<openings::Opening>,
+    /// The case's documents, oldest first.
+    pub documents: Vec<crate::server::documents::read::Listed>,
 }
 
 pub(crate) fn message_place<'a>(case_id: &'a str, message_id: &'a str) -> Place<'a> {
@@ -171,8 +173,10 @@ async fn decrypt_thread(tx: &mut Tx, keyring: &Keyring, case_id: &CaseId) -> Res
     let status: String = meta.try_get(0).map_err(DbError::from)?;
     let messages = decrypt_messages(tx, &key, case_id).await?;
     let openings = openings::openings(tx, case_id.as_str()).await?;
+    let documents = crate::server::documents::read::list(tx, &key, case_id).await?;
     Ok(Thread {
         openings,
+        documents,
         status: Status::parse(&status).unwrap_or(Status::New),
         language: meta.try_get(1).map_err(DbError::from)?,
         created_at: meta.try_get(2).map_err(DbError::from)?,

@@ -1,23 +1,30 @@
 //! The requester's posts after intake: signing in with the reference and code, sending a
 //! message, signing out, and deleting the request.
 
-use super::forms::{read_form, render, see_other, Posted};
+use super::{
+    forms::{read_form, render, see_other, Posted},
+    uploads::{read_upload, UploadTo},
+};
 use crate::server::cookies::cookie_value;
 use crate::{
     api::{
-        follow_up::{Draft, DraftKind, LoginProblem, LoginView, PostedDraft, PostedLogin},
+        follow_up::{Draft, DraftKind, LoginProblem, LoginView, PostedDocuments, PostedDraft, PostedLogin},
         AppError,
     },
-    domain::{intake::validate_message, CaseId, CaseRef, ReceiptCode},
+    domain::{
+        intake::{validate_message, Field, FieldError, Rule},
+        CaseId, CaseRef, ReceiptCode,
+    },
     locale::{self},
     server::{
         cases::receipts::{self, FollowUpError, Limits},
+        documents::{self, Origin},
         follow_up::{self, Author, MessageKind},
         AppState,
     },
 };
 use axum::{
-    extract::{Request, State},
+    extract::{Path, Request, State},
     http::{header, request::Parts, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
@@ -129,4 +136,65 @@ pub(super) async fn delete_post(State(state): State<AppState>, request: Request)
         Ok(()) => clear_session(&state, see_other("/follow-up/deleted")),
         Err(e) => AppError::internal(e).into_response(),
     }
+}
+
+/// "Send documents": files taken only inside a live session, for its case.
+pub(super) async fn documents_post(State(state): State<AppState>, request: Request) -> Response {
+    let case_id = match cookie_value(request.headers(), follow_up::cookie_name(&state)) {
+        Some(token) => match follow_up::resume(&state.db, &state.keyring, token).await {
+            Ok(case) => case,
+            Err(e) => return AppError::internal(e).into_response(),
+        },
+        None => None,
+    };
+    let Some(case_id) = case_id else { return see_other("/follow-up?ended=1") };
+    let case_bytes = match state.db.acquire().await {
+        Ok(mut conn) => crate::server::db::documents::bytes_of_case(&mut conn, case_id.as_str()).await.unwrap_or(0).max(0) as u64,
+        Err(e) => return AppError::internal(e).into_response(),
+    };
+    let may_upload = async |posted: &Posted| {
+        let token = posted.one("upload");
+        (!token.is_empty()).then(|| UploadTo { token, origin: Origin::Requester, person_id: None, case_bytes })
+    };
+    let uploaded = match read_upload(&state, request, may_upload).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let token = uploaded.posted.one("upload");
+    let mut errors = uploaded.file_errors();
+    let keep = uploaded.keep();
+    if errors.is_empty() && keep.is_empty() {
+        errors.push(FieldError { field: Field::Documents, rule: Rule::Required });
+    }
+    if !errors.is_empty() {
+        let lang = locale::from_code(&uploaded.posted.one("ui_lang"));
+        let posted = PostedDocuments { token, errors };
+        // The answer is the case page, with the form's error and the files it kept.
+        let mut parts = uploaded.parts;
+        parts.uri = axum::http::Uri::from_static("/follow-up/case");
+        return render(&state, parts, lang, StatusCode::UNPROCESSABLE_ENTITY, move || provide_context(posted.clone())).await;
+    }
+    match documents::attach::add_to_case(&state.db, &state.keyring, &case_id, &token, &keep, "requester").await {
+        Ok(attached) => {
+            let mut removed: Vec<&str> = attached.iter().flat_map(|d| d.meta.removed.iter().map(String::as_str)).collect();
+            removed.sort_unstable();
+            removed.dedup();
+            see_other(&format!("/follow-up/case?documents={}&removed={}#documents", attached.len(), removed.join(",")))
+        }
+        Err(crate::server::cases::ReadError::Gone) => see_other("/follow-up?ended=1"),
+        Err(e) => AppError::internal(e).into_response(),
+    }
+}
+
+/// A document of the session's case, downloaded.
+pub(super) async fn document_get(State(state): State<AppState>, Path(document_id): Path<String>, headers: HeaderMap) -> Response {
+    let case_id = match cookie_value(&headers, follow_up::cookie_name(&state)) {
+        Some(token) => match follow_up::resume(&state.db, &state.keyring, token).await {
+            Ok(case) => case,
+            Err(e) => return AppError::internal(e).into_response(),
+        },
+        None => None,
+    };
+    let Some(case_id) = case_id else { return see_other("/follow-up?ended=1") };
+    super::documents::send(&state, &case_id, &document_id, "requester", super::documents::Disposition::Attachment).await
 }

@@ -1,15 +1,20 @@
 //! The intake form's post: a valid form becomes a case and its receipt is shown once; a
 //! refused one comes back with everything typed and each error next to its field.
 
-use super::forms::{read_form, render, Posted};
+use super::{
+    forms::{render, Posted},
+    uploads::{read_upload, upload_dto, UploadTo, Uploaded},
+};
 use crate::{
     api::{
+        documents::RemovedDto,
         intake::{IntakeNotice, IntakeView, PostedIntake, ReceiptDto},
         AppError,
     },
     domain::intake::IntakeForm,
     locale::{self},
     server::{
+        documents::Origin,
         intake::{self, Submission},
         AppState,
     },
@@ -22,42 +27,78 @@ use axum::{
 use leptos::prelude::provide_context;
 
 pub(super) async fn intake_post(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, posted) = match read_form(&state, request).await {
+    // Files are taken only for a form whose token is good and unspent.
+    let may_upload = async |posted: &Posted| {
+        let token = posted.one("form_token");
+        let good = intake::form_token::check(&state.keyring, &token, crate::server::db::now()).ok()?;
+        if intake::form_token::is_spent(&state.db, &good).await.unwrap_or(true) {
+            return None;
+        }
+        Some(UploadTo { token, origin: Origin::Requester, person_id: None, case_bytes: 0 })
+    };
+    let uploaded = match read_upload(&state, request, may_upload).await {
         Ok(read) => read,
         Err(response) => return response,
     };
+    let (refused, keep) = (uploaded.file_errors(), uploaded.keep());
+    let Uploaded { parts, posted, .. } = uploaded;
     let form = intake_form(&posted);
     let token = posted.one("form_token");
+    let upload = |token: String| {
+        let state = state.clone();
+        async move { upload_dto(&state, &token).await }
+    };
 
     // A language switch re-renders the form in the new language with everything kept.
     if let Some(lang) = locale::from_code(&posted.one("switch_lang")) {
-        let view = IntakeView { form, token, ..IntakeView::default() };
+        let upload = match upload(token.clone()).await {
+            Ok(upload) => upload,
+            Err(e) => return e.into_response(),
+        };
+        let view = IntakeView { form, token, upload, errors: refused, ..IntakeView::default() };
         return render(&state, parts, Some(lang), StatusCode::OK, move || provide_context(PostedIntake(view.clone()))).await;
     }
     let lang = locale::from_code(&posted.one("ui_lang"));
-    let outcome = match intake::submit(&state.db, &state.keyring, &state.intake_store, &form, &token).await {
+    let files = intake::Files { refused: &refused, keep: &keep };
+    let outcome = match intake::submit(&state.db, &state.keyring, &state.intake_store, &form, &token, &files).await {
         Ok(outcome) => outcome,
         Err(e) => return AppError::internal(e).into_response(),
     };
     let fresh_token = || intake::form_token::issue(&state.keyring, crate::server::db::now());
+    let kept = match &outcome {
+        Submission::Invalid(_) | Submission::Busy => upload(token.clone()).await,
+        _ => upload(String::new()).await,
+    };
+    let upload = match kept {
+        Ok(upload) => upload,
+        Err(e) => return e.into_response(),
+    };
     let (view, status) = match outcome {
-        Submission::Opened { reference, code } => (
-            IntakeView { receipt: Some(ReceiptDto { reference: reference.to_string(), code: code.to_string() }), ..IntakeView::default() },
-            StatusCode::CREATED,
-        ),
+        Submission::Opened { reference, code, documents } => {
+            let mut removed: Vec<String> = documents.iter().flat_map(|d| d.removed.iter().cloned()).collect();
+            removed.sort_by_key(|code| REMOVED_ORDER.iter().position(|c| c == code));
+            removed.dedup();
+            let documents = RemovedDto { documents: documents.len(), removed };
+            (
+                IntakeView { receipt: Some(ReceiptDto { reference: reference.to_string(), code: code.to_string(), documents }), ..IntakeView::default() },
+                StatusCode::CREATED,
+            )
+        }
         Submission::Invalid(errors) => {
-            (IntakeView { form, errors, token, notice: Some(IntakeNotice::FixErrors), receipt: None }, StatusCode::UNPROCESSABLE_ENTITY)
+            (IntakeView { form, errors, token, notice: Some(IntakeNotice::FixErrors), receipt: None, upload }, StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Submission::StaleForm => {
-            (IntakeView { form, token: fresh_token(), notice: Some(IntakeNotice::StaleForm), ..IntakeView::default() }, StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Submission::Busy => (IntakeView { form, token, notice: Some(IntakeNotice::Busy), ..IntakeView::default() }, StatusCode::TOO_MANY_REQUESTS),
-        Submission::AlreadySent => {
-            (IntakeView { notice: Some(IntakeNotice::AlreadySent), token: fresh_token(), ..IntakeView::default() }, StatusCode::CONFLICT)
-        }
+        Submission::StaleForm => (
+            IntakeView { form, token: fresh_token(), notice: Some(IntakeNotice::StaleForm), upload, ..IntakeView::default() },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Submission::Busy => (IntakeView { form, token, notice: Some(IntakeNotice::Busy), upload, ..IntakeView::default() }, StatusCode::TOO_MANY_REQUESTS),
+        Submission::AlreadySent => (IntakeView { notice: Some(IntakeNotice::AlreadySent), ..IntakeView::default() }, StatusCode::CONFLICT),
     };
     render(&state, parts, lang, status, move || provide_context(PostedIntake(view.clone()))).await
 }
+
+/// The order the receipt lists what was removed in.
+const REMOVED_ORDER: [&str; 5] = ["location", "device", "times", "author", "other"];
 
 /// The intake form as posted.
 pub(super) fn intake_form(posted: &Posted) -> IntakeForm {

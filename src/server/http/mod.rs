@@ -7,6 +7,7 @@ pub mod assets;
 pub mod compression;
 pub mod csrf;
 pub mod desk;
+pub mod documents;
 pub mod error;
 pub mod follow_up;
 pub mod forms;
@@ -20,6 +21,7 @@ pub mod serve;
 pub mod staff;
 pub mod team;
 pub mod trace;
+pub mod uploads;
 
 use super::AppState;
 use crate::app::{shell, App};
@@ -27,7 +29,7 @@ use axum::{middleware, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::sync::OnceLock;
-use tower_http::{catch_panic::CatchPanicLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer};
+use tower_http::{catch_panic::CatchPanicLayer, timeout::TimeoutLayer};
 
 /// The application's page routes, listed once per process.
 ///
@@ -54,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         move || shell(options.clone())
     };
     let max_body = state.config.max_body_bytes;
+    let body_limits = uploads::BodyLimits { form: max_body, upload: state.config.documents.upload_body(max_body) };
     let headers = headers::SecurityHeaders::new(&state.config, &state.leptos_options);
     let same_site = csrf::SameSite::new(&state.config);
     let request_timeout = state.config.connections.request;
@@ -69,7 +72,9 @@ pub fn router(state: AppState) -> Router {
         // nonce a page renders with is made there, before it); pages are compressed last.
         .layer(middleware::from_fn(forms::remember_language))
         .layer(middleware::from_fn(error::server_fn_status))
-        .layer(RequestBodyLimitLayer::new(max_body))
+        // `limit_body` bounds every body (files too), so axum's own 2 MB default goes.
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(middleware::from_fn_with_state(body_limits, uploads::limit_body))
         .layer(middleware::from_fn_with_state(same_site, csrf::reject_cross_site))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, request_timeout))
         .layer(middleware::from_fn(trace::request_span))

@@ -1,7 +1,7 @@
 //! The form posts and files the app serves besides its Leptos pages, as tables so that the
 //! authorisation tests can enumerate them.
 
-use super::{account, desk, follow_up, intake, passkeys, staff, team};
+use super::{account, desk, documents, follow_up, intake, passkeys, staff, team};
 use crate::server::AppState;
 use axum::{
     routing::{get, post, MethodRouter},
@@ -16,6 +16,7 @@ pub fn requester() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/follow-up/case", post(follow_up::message_post)),
         ("/follow-up/logout", post(follow_up::logout_post)),
         ("/follow-up/delete", post(follow_up::delete_post)),
+        ("/follow-up/documents", post(follow_up::documents_post)),
     ]
 }
 
@@ -40,10 +41,24 @@ pub fn desk() -> Vec<(&'static str, MethodRouter<AppState>)> {
 
 /// Files the desk serves besides its pages (GET).
 pub fn downloads() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    vec![("/desk/dashboard.csv", get(desk::dashboard_csv_get))]
+    vec![
+        ("/desk/dashboard.csv", get(desk::dashboard_csv_get)),
+        ("/desk/cases/{id}/documents/{document}", get(documents::desk_download_get)),
+        ("/desk/cases/{id}/documents/{document}/preview", get(documents::desk_preview_get)),
+    ]
+}
+
+/// Files a requester downloads inside their session (GET).
+pub fn requester_downloads() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![("/follow-up/documents/{document}", get(follow_up::document_get))]
 }
 
 /// Every route of the tables above.
 pub fn router() -> Router<AppState> {
-    requester().into_iter().chain(desk()).chain(downloads()).fold(Router::new(), |router, (path, handler)| router.route(path, handler))
+    requester()
+        .into_iter()
+        .chain(desk())
+        .chain(downloads())
+        .chain(requester_downloads())
+        .fold(Router::new(), |router, (path, handler)| router.route(path, handler))
 }

@@ -1,7 +1,8 @@
 //! Intake: a requester's form becomes a case. The form is checked with the rules in
 //! `domain::intake`; the case is routed to the embassy of the host country (or the default
 //! desk) and the queue of its first category; everything typed is sealed; and the case, its
-//! key, fields, receipt, the spent form token and the audit row commit together.
+//! key, fields, receipt, the spent form token, the documents sent with it and the audit
+//! rows commit together.
 
 use crate::domain::AuditAction;
 pub mod form_token;
@@ -16,14 +17,16 @@ use crate::server::{
     cases::{self, CaseField, NewCase},
     crypto::Keyring,
     db::{self, now, Db, DbError},
+    documents,
 };
 use zeroize::Zeroizing;
 
 /// What became of a submission.
 #[derive(Debug)]
 pub enum Submission {
-    /// The case is open; show the reference and code once.
-    Opened { reference: CaseRef, code: ReceiptCode },
+    /// The case is open; show the reference and code once, and what was removed from the
+    /// documents that came with it.
+    Opened { reference: CaseRef, code: ReceiptCode, documents: Vec<documents::Meta> },
     /// Some fields broke a rule; nothing was stored.
     Invalid(Vec<FieldError>),
     /// The form's token is missing, forged or expired; nothing was stored.
@@ -48,6 +51,16 @@ pub enum IntakeError {
     Db(#[from] DbError),
     #[error("no embassy can take the case (no default desk)")]
     NoDesk,
+    #[error(transparent)]
+    Documents(#[from] documents::DocumentError),
+}
+
+/// The files that came with a form: refusals to show next to the file field, and the
+/// staged documents to attach (the form's token is their upload token).
+#[derive(Default)]
+pub struct Files<'a> {
+    pub refused: &'a [FieldError],
+    pub keep: &'a [String],
 }
 
 /// The sealed values of a valid form. Answers are JSON; the contact is `channel handle`.
@@ -78,12 +91,16 @@ fn sealed_fields(valid: &ValidIntake) -> Vec<(CaseField, Zeroizing<String>)> {
 /// none of them writes anything. Only a valid form on an unspent token reaches the store,
 /// which is bounded by `bound` (busy when full, never a cap per minute that a flood can use
 /// up for everyone).
-pub async fn submit(db: &Db, keyring: &Keyring, bound: &Bound, form: &IntakeForm, token: &str) -> Result<Submission, IntakeError> {
+pub async fn submit(db: &Db, keyring: &Keyring, bound: &Bound, form: &IntakeForm, raw_token: &str, files: &Files<'_>) -> Result<Submission, IntakeError> {
     let at = now();
-    let Ok(token) = form_token::check(keyring, token, at) else { return Ok(Submission::StaleForm) };
+    let Ok(token) = form_token::check(keyring, raw_token, at) else { return Ok(Submission::StaleForm) };
     let valid = match form.validate(Some(Date::from_unix(at))) {
-        Ok(v) => v,
-        Err(errors) => return Ok(Submission::Invalid(errors)),
+        Ok(v) if files.refused.is_empty() => v,
+        Ok(_) => return Ok(Submission::Invalid(files.refused.to_vec())),
+        Err(mut errors) => {
+            errors.extend_from_slice(files.refused);
+            return Ok(Submission::Invalid(errors));
+        }
     };
     // A read, not a write: whether this form was spent (`spend` below is the binding check).
     if form_token::is_spent(db, &token).await? {
@@ -106,7 +123,7 @@ pub async fn submit(db: &Db, keyring: &Keyring, bound: &Bound, form: &IntakeForm
         first_response_due_at: Some(at + valid.priority.first_response_hours() * 3600),
         fields: sealed_fields(&valid),
     };
-    let mut sealed = cases::seal(keyring, new);
+    let (mut sealed, data_key) = cases::seal_keeping_key(keyring, new);
     let mut tx = cases::begin_with_cases(db, std::slice::from_mut(&mut sealed)).await?;
     if !form_token::spend(&mut tx, &token, at).await? {
         tx.rollback().await.map_err(DbError::from)?;
@@ -114,7 +131,8 @@ pub async fn submit(db: &Db, keyring: &Keyring, bound: &Bound, form: &IntakeForm
     }
     cases::receipts::store(&mut tx, &sealed.id, &receipt).await?;
     audit::append(&mut tx, keyring, &AuditEvent::new("requester", AuditAction::CaseOpen, Some(sealed.id.as_str()), Outcome::Ok)).await?;
+    let attached = documents::attach::attach(&mut tx, keyring, &data_key, &sealed.id, raw_token, Some(files.keep), None, "requester").await?;
     tx.commit().await.map_err(DbError::from)?;
-    tracing::info!(case_id = %sealed.id, "case opened by intake");
-    Ok(Submission::Opened { reference: sealed.reference, code })
+    tracing::info!(case_id = %sealed.id, documents = attached.len(), "case opened by intake");
+    Ok(Submission::Opened { reference: sealed.reference, code, documents: attached.into_iter().map(|d| d.meta).collect() })
 }

@@ -28,6 +28,7 @@ pub const KEYRING_SEALED: &[KeyringSealedColumn] = &[
     KeyringSealedColumn { table: "people", id: "id", column: "totp_secret" },
     KeyringSealedColumn { table: "passkeys", id: "id", column: "name" },
     KeyringSealedColumn { table: "passkeys", id: "id", column: "credential" },
+    KeyringSealedColumn { table: "documents", id: "id", column: "staged_key" },
 ];
 
 /// How many values name each key, or were re-wrapped.

@@ -50,6 +50,12 @@ pub fn rule_string(lang: impl Lang, rule: Rule) -> String {
         Rule::InvalidHandle => td_string!(locale, errors.invalid_handle),
         Rule::ConsentRequired => td_string!(locale, errors.consent_required),
         Rule::ControlCharacters => td_string!(locale, errors.control_characters),
+        Rule::TooManyFiles => td_string!(locale, errors.too_many_files),
+        Rule::FileTooLarge => td_string!(locale, errors.file_too_large),
+        Rule::FileType => td_string!(locale, errors.file_type),
+        Rule::FileUnreadable => td_string!(locale, errors.file_unreadable),
+        Rule::CaseFull => td_string!(locale, errors.case_full),
+        Rule::DiskFull => td_string!(locale, errors.disk_full),
     }
     .to_string()
 }
@@ -208,6 +214,7 @@ pub fn field_label_string(lang: impl Lang, field: crate::domain::intake::Field) 
         F::ContactChannel => td_string!(locale, intake.contact_channel),
         F::ContactHandle => td_string!(locale, intake.contact_handle),
         F::Consent => td_string!(locale, intake.consent_short),
+        F::Documents => td_string!(locale, documents.label),
         F::Message => td_string!(locale, follow_up.message),
         F::Reference => td_string!(locale, follow_up.reference),
         F::Code => td_string!(locale, follow_up.code),

@@ -5,6 +5,7 @@ pub mod desk_frame;
 pub mod desk_page;
 pub mod desk_table;
 pub mod desk_text;
+pub mod documents;
 pub mod error_summary;
 pub mod field;
 pub mod inputs;

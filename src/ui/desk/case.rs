@@ -13,6 +13,7 @@ use crate::{
     ui::components::{
         desk_frame::DeskFrame,
         desk_table::DeskTable,
+        documents::DocumentTable,
         messages::{category_short_text, date_text, date_time_text, desk_status_text, priority_text},
     },
 };
@@ -72,6 +73,10 @@ fn CaseView(page: CasePageDto) -> impl IntoView {
         </dl>
         <CaseActions case_id=id.clone() can_take=page.can_take can_hand_back=page.can_hand_back />
         <Answers answers=page.answers deleted=page.deleted />
+        <section id="documents" aria-labelledby="documents-title">
+            <h2 id="documents-title">{t!(i18n, documents.list_title)}</h2>
+            <DocumentTable documents=page.documents requester_view=false />
+        </section>
         <Timeline entries=page.timeline />
         <TextForm kind=TextKind::Note case_id=id.clone() state=form.clone() />
         // The requester deleted the request: nobody is left to read a reply.

@@ -5,12 +5,14 @@
 
 use crate::{
     api::{
+        documents::{DocumentDto, UploadDto},
         follow_up::{load_thread, DraftKind, MessageDto, OpenedBy, OpeningDto, ThreadView},
         AppError,
     },
     domain::intake::{Field, FieldError},
     i18n::{t, t_string, use_i18n},
     ui::components::{
+        documents::{DocumentTable, DocumentsField, RemovedNotice},
         field::{described_by, invalid, FieldErrorText},
         lang_switch::LangSwitch,
         messages::{choice_text, date_time_text, role_string, status_text},
@@ -54,6 +56,8 @@ fn Thread(thread: ThreadView) -> impl IntoView {
     let openings = thread.openings;
     let draft = thread.draft;
     let draft_for = move |kind: DraftKind| draft.clone().filter(|d| d.kind == kind);
+    let documents = thread.documents;
+    let (upload_token, upload, document_errors) = (thread.upload_token, thread.upload, thread.document_errors);
     view! {
         <h1>{t!(i18n, follow_up.case_title)}</h1>
         {sent.then(|| view! { <p class="notice success" role="status">{t!(i18n, follow_up.sent)}</p> })}
@@ -72,6 +76,7 @@ fn Thread(thread: ThreadView) -> impl IntoView {
             }}
         </section>
         <Openings openings />
+        <Documents documents upload_token upload errors=document_errors />
         <MessageForm kind=DraftKind::Reply draft=draft_for(DraftKind::Reply) />
         <MessageForm kind=DraftKind::Information draft=draft_for(DraftKind::Information) />
         <section class="danger-zone" aria-labelledby="delete-title">
@@ -82,6 +87,32 @@ fn Thread(thread: ThreadView) -> impl IntoView {
         <form method="post" action="/follow-up/logout" class="logout">
             <button type="submit">{t!(i18n, follow_up.logout)}</button>
         </form>
+    }
+}
+
+/// The case's documents, and the form that sends more (plain multipart, no script).
+#[component]
+fn Documents(documents: Vec<DocumentDto>, upload_token: String, upload: UploadDto, errors: Vec<FieldError>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (sent, removed) = use_query_map().with_untracked(|q| {
+        let removed = q.get("removed").map(|r| r.split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect::<Vec<_>>()).unwrap_or_default();
+        (q.get("documents").is_some(), removed)
+    });
+    let errors = RwSignal::new(errors);
+    view! {
+        <section id="documents" aria-labelledby="documents-title">
+            <h2 id="documents-title">{t!(i18n, documents.list_title)}</h2>
+            {sent.then(|| view! { <p class="notice success" role="status">{t!(i18n, documents.sent)}</p> })}
+            <RemovedNotice removed />
+            <DocumentTable documents requester_view=true />
+            <h3 id="send-documents-title">{t!(i18n, documents.send_title)}</h3>
+            <form method="post" action="/follow-up/documents" enctype="multipart/form-data" novalidate aria-labelledby="send-documents-title">
+                <input type="hidden" name="upload" value=upload_token />
+                <input type="hidden" name="ui_lang" value=move || i18n.get_locale().as_str() />
+                <DocumentsField upload errors />
+                <button type="submit">{t!(i18n, documents.send)}</button>
+            </form>
+        </section>
     }
 }
 

@@ -7,12 +7,13 @@
 
 use super::sections::{CategorySections, PrivacyNotice};
 use crate::{
-    api::intake::IntakeNotice,
+    api::{documents::UploadDto, intake::IntakeNotice},
     domain::intake::{Field, FieldError, IntakeForm, Rule, CATEGORY_NAMES, CONTACT_CHANNELS, HOST_COUNTRIES, LANGUAGES, OTHER_COUNTRY, URGENCIES},
     i18n::{t, td_string, use_i18n},
     ui::{
         browser,
         components::{
+            documents::DocumentsField,
             error_summary::ErrorSummary,
             field::{described_by, invalid, FieldErrorText},
             inputs::{Choices, Select, TextArea, TextInput},
@@ -79,7 +80,7 @@ pub fn IntakeFormIsland(texts: ErrorTexts, children: Children) -> impl IntoView 
         }
     };
     view! {
-        <form id=FORM_ID method="post" action="/" novalidate on:submit=on_submit on:change=|_| browser::show_what_applies(FORM_ID)>
+        <form id=FORM_ID method="post" action="/" enctype="multipart/form-data" novalidate on:submit=on_submit on:change=|_| browser::show_what_applies(FORM_ID)>
             {children()}
         </form>
     }
@@ -96,7 +97,7 @@ fn country_options() -> &'static [&'static str] {
 /// The intake form: the form as typed (empty on a first visit), the problems the server
 /// found, the one-time form token and a notice.
 #[component]
-pub fn IntakeFormView(form: IntakeForm, errors: Vec<FieldError>, token: String, notice: Option<IntakeNotice>) -> impl IntoView {
+pub fn IntakeFormView(form: IntakeForm, errors: Vec<FieldError>, token: String, notice: Option<IntakeNotice>, upload: UploadDto) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let texts = ErrorTexts::new(locale);
@@ -112,11 +113,6 @@ pub fn IntakeFormView(form: IntakeForm, errors: Vec<FieldError>, token: String, 
             {match notice {
                 Some(IntakeNotice::StaleForm) => Some(view! { <p class="notice" role="alert">{t!(i18n, intake.stale_form)}</p> }.into_any()),
                 Some(IntakeNotice::Busy) => Some(view! { <p class="notice" role="alert">{t!(i18n, intake.busy)}</p> }.into_any()),
-                Some(IntakeNotice::AlreadySent) => Some(view! {
-                    <p class="notice" role="alert">
-                        {t!(i18n, intake.already_sent)}" "<a href="/follow-up">{t!(i18n, intake.already_sent_link)}</a>
-                    </p>
-                }.into_any()),
                 _ => None,
             }}
             <ErrorSummary errors />
@@ -163,6 +159,8 @@ pub fn IntakeFormView(form: IntakeForm, errors: Vec<FieldError>, token: String, 
                 hint=("description-hint", t!(i18n, intake.description_hint).into_any())>
                 {t!(i18n, intake.description)}
             </TextArea>
+
+            <DocumentsField upload errors />
 
             <fieldset class="group">
                 <legend>{t!(i18n, intake.about_you)}</legend>

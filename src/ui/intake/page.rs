@@ -2,11 +2,14 @@
 //! receipt with the reference and secret code.
 
 use crate::{
-    api::intake::load_intake,
+    api::intake::{load_intake, IntakeNotice},
     i18n::{t, use_i18n},
     ui::{
         components::{island_scripts::IslandScripts, page_frame::PageFrame},
-        intake::{form::IntakeFormView, receipt::Receipt},
+        intake::{
+            form::IntakeFormView,
+            receipt::{AlreadySent, Receipt},
+        },
     },
 };
 use leptos::prelude::*;
@@ -21,8 +24,9 @@ pub fn IntakePage() -> impl IntoView {
                 {move || view.get().map(|result| match result {
                     Ok(v) => match v.receipt.clone() {
                         Some(receipt) => view! { <Receipt receipt /> }.into_any(),
+                        None if v.notice == Some(IntakeNotice::AlreadySent) => view! { <AlreadySent /> }.into_any(),
                         None => view! {
-                            <IntakeFormView form=v.form errors=v.errors token=v.token notice=v.notice />
+                            <IntakeFormView form=v.form errors=v.errors token=v.token notice=v.notice upload=v.upload />
                             <IslandScripts />
                         }.into_any(),
                     },

@@ -58,7 +58,7 @@ fn form_body(pairs: &[(&str, &str)]) -> String {
     s.finish()
 }
 
-async fn into_page(response: reqwest::Response) -> Page {
+pub(super) async fn into_page(response: reqwest::Response) -> Page {
     let status = response.status().as_u16();
     let set_cookies = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
     let location = response.headers().get("location").map(|v| v.to_str().unwrap().to_owned());

@@ -1,0 +1,227 @@
+//! Documents: sent with the intake form and from the follow-up page as plain multipart
+//! posts, stripped of their metadata, sealed in chunks, listed and downloaded by the desk
+//! within its scope, refused with the form kept, and gone with the case.
+
+use crate::{
+    helpers::{fixture, multipart_body, spawn_app_with, valid_form, with, Backend, TestApp, Upload, World},
+    on_both_backends,
+};
+
+fn upload(name: &str) -> Upload<'_> {
+    Upload { name, bytes: fixture(name) }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The document links of a case page, in order.
+fn links(body: &str, prefix: &str) -> Vec<String> {
+    body.match_indices(prefix).filter_map(|(at, _)| body[at..].split('"').next().map(str::to_owned)).filter(|href| !href.ends_with("/preview")).collect()
+}
+
+/// The download link of the document named `name` on a page.
+fn link_of(body: &str, prefix: &str, name: &str) -> String {
+    links(body, prefix)
+        .into_iter()
+        .find(|href| body.split(&format!("href=\"{href}\"")).nth(1).is_some_and(|rest| rest.split("</a>").next().unwrap_or_default().contains(name)))
+        .unwrap_or_else(|| panic!("no link to {name}"))
+}
+
+async fn documents_and_chunks(app: &TestApp) -> (i64, i64) {
+    (app.count("SELECT COUNT(*) FROM documents").await, app.count("SELECT COUNT(*) FROM document_chunks").await)
+}
+
+/// A requester sends a phone photo, a PDF and a note with the intake form; the receipt says
+/// what was removed; a volunteer of the queue sees the three and downloads them: the photo
+/// without its GPS and camera, the PDF without its author, the note as it was, each as an
+/// attachment of its sniffed type that runs nothing. Every step is audited.
+async fn intake_documents_reach_the_volunteer_without_their_metadata(app: TestApp) {
+    let w = World::build(&app).await;
+    let page = app.post_intake_with_files(&valid_form(), &[upload("photo-gps.jpg"), upload("letter.pdf"), upload("note.txt")]).await;
+    assert_eq!(page.status, 201, "{}", page.body);
+    assert!(page.body.contains("id=\"removed-title\""), "the receipt says what was removed");
+    assert!(page.body.contains("GPS"), "the location is named");
+    let case = app.case_of(&page.text_of("receipt-reference").unwrap()).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.document.add'").await, 3);
+
+    let case_page = app.get_case(&w.vol_legal, &case).await;
+    assert_eq!(case_page.status, 200);
+    for name in ["photo-gps.jpg", "letter.pdf", "note.txt"] {
+        assert!(case_page.body.contains(name), "{name} is listed");
+    }
+    let prefix = format!("/desk/cases/{case}/documents/");
+    assert_eq!(links(&case_page.body, &prefix).len(), 3);
+    let hrefs: Vec<String> = ["photo-gps.jpg", "letter.pdf", "note.txt"].iter().map(|name| link_of(&case_page.body, &prefix, name)).collect();
+    let photo = app.download(&hrefs[0], &w.vol_legal.cookie).await;
+    assert_eq!(photo.status, 200);
+    assert_eq!(photo.content_type, "image/jpeg");
+    assert!(photo.disposition.starts_with("attachment;") && photo.disposition.contains("photo-gps.jpg"), "{}", photo.disposition);
+    assert!(photo.nosniff && photo.csp.contains("sandbox") && photo.csp.contains("default-src 'none'"));
+    assert!(photo.bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
+    assert!(!contains(&photo.bytes, b"SentinelCam") && !contains(&photo.bytes, b"Exif\0\0"), "no camera, no Exif block");
+    let pdf = app.download(&hrefs[1], &w.vol_legal.cookie).await;
+    assert_eq!(pdf.content_type, "application/pdf");
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
+    assert!(!contains(&pdf.bytes, b"PDF-SENTINEL-AUTHOR"), "no author");
+    let note = app.download(&hrefs[2], &w.vol_legal.cookie).await;
+    assert_eq!(note.bytes, fixture("note.txt"), "text comes back as sent");
+    assert!(note.content_type.starts_with("text/plain"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.document.download' AND outcome = 'ok'").await, 3);
+
+    // A preview is inline, in the same sandbox.
+    let preview = app.download(&format!("{}/preview", hrefs[0]), &w.vol_legal.cookie).await;
+    assert!(preview.disposition.starts_with("inline;") && preview.csp.contains("sandbox"));
+}
+
+/// Another embassy's volunteer, and a volunteer of another queue, get 404 for a document,
+/// recorded as denied; a requester's session reaches only its own case's documents.
+async fn documents_stay_within_scope(app: TestApp) {
+    let w = World::build(&app).await;
+    let page = app.post_intake_with_files(&valid_form(), &[upload("note.txt")]).await;
+    assert_eq!(page.status, 201, "{}", page.body);
+    let case = app.case_of(&page.text_of("receipt-reference").unwrap()).await;
+    let href = links(&app.get_case(&w.lead_pl, &case).await.body, &format!("/desk/cases/{case}/documents/")).remove(0);
+    for outsider in [&w.vol_lt, &w.lead_lt, &w.vol_housing] {
+        let refused = app.download(&href, &outsider.cookie).await;
+        assert_eq!(refused.status, 404);
+        assert!(refused.bytes.is_empty() || !contains(&refused.bytes, &fixture("note.txt")));
+    }
+    assert!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.document.download' AND outcome = 'denied'").await >= 2);
+    // Another requester's session: the same document id is not theirs.
+    let (reference, code) = app.open_request().await;
+    let other = app.requester_sign_in(&reference, &code).await;
+    let document = href.rsplit('/').next().unwrap();
+    assert_eq!(app.download(&format!("/follow-up/documents/{document}"), &other).await.status, 404);
+}
+
+/// A form refused for a field keeps what was typed and the files already taken, listed to
+/// be kept; sent again with the field fixed, the case opens with them. A file of a kind the
+/// desk does not take is refused next to the file field, and nothing of it is stored.
+async fn a_refused_form_keeps_its_files(app: TestApp) {
+    let token = app.form_token().await;
+    let no_name = with(valid_form(), "name", "");
+    let refused = app.post_intake_files_on(&token, &no_name, &[], &[upload("photo-gps.jpg"), upload("not-allowed.zip")]).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("id=\"documents-error\""), "the refused file's error is next to the field");
+    assert!(refused.body.contains("photo-gps.jpg"), "the photo taken is listed");
+    assert_eq!(refused.input_value("city").as_deref(), Some("Białystok"), "what was typed is kept");
+    let kept = refused.input_value("keep_document").expect("a box to keep the photo");
+    assert_eq!(documents_and_chunks(&app).await.0, 1, "the photo is staged, the zip is not stored");
+    assert_eq!(app.count("SELECT COUNT(*) FROM documents WHERE case_id IS NULL").await, 1);
+
+    let sent = app.post_intake_files_on(&token, &valid_form(), &[&kept], &[]).await;
+    assert_eq!(sent.status, 201, "{}", sent.body);
+    let case = app.case_of(&sent.text_of("receipt-reference").unwrap()).await;
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM documents WHERE case_id = '{case}'")).await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM documents WHERE case_id IS NULL").await, 0, "nothing left staged");
+}
+
+/// Past the limits from configuration: a file too large, too many files — each refused with
+/// its error next to the field, nothing of the refused file stored.
+async fn limits_refuse_files_and_store_nothing_of_them(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, &[("EMBASSY_DESK_DOCUMENT_MB", "1"), ("EMBASSY_DESK_DOCUMENTS_PER_POST", "2")]).await else { return };
+    let big = Upload { name: "big.txt", bytes: "слова ".repeat(200_000).into_bytes() };
+    let page = app.post_intake_with_files(&valid_form(), &[big]).await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(page.body.contains("id=\"documents-error\""));
+    assert!(page.body.contains("larger than allowed"), "{}", page.text());
+    assert_eq!(documents_and_chunks(&app).await, (0, 0));
+
+    let page = app.post_intake_with_files(&valid_form(), &[upload("note.txt"), upload("note.txt"), upload("note.txt")]).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("Too many files"), "{}", page.text());
+    assert_eq!(documents_and_chunks(&app).await.0, 2, "the first two are staged and listed");
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
+}
+
+/// An upload cut off in the middle of a file leaves nothing: no document, no chunk.
+async fn a_cut_off_upload_leaves_nothing(app: TestApp) {
+    let token = app.form_token().await;
+    let mut fields: Vec<(&str, &str)> = vec![("form_token", token.as_str())];
+    let form = valid_form();
+    fields.extend(form.iter().map(|(k, v)| (*k, v.as_str())));
+    let body = multipart_body(&fields, &[upload("note.txt"), Upload { name: "scan.pdf", bytes: fixture("letter.pdf") }]);
+    let cut = body[..body.len() - 200].to_vec();
+    let page = app.post_multipart_body("/", cut, None).await;
+    assert!(page.status == 400 || page.status == 422, "{}", page.status);
+    assert_eq!(documents_and_chunks(&app).await, (0, 0));
+    assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
+}
+
+/// A chunk moved from one document to another does not open: the download is refused with
+/// a plain error and the attempt recorded as failed, never a file with another's bytes.
+async fn a_chunk_moved_to_another_document_is_refused(app: TestApp) {
+    let w = World::build(&app).await;
+    let page = app.post_intake_with_files(&valid_form(), &[upload("note.txt"), upload("letter.pdf")]).await;
+    assert_eq!(page.status, 201, "{}", page.body);
+    let case = app.case_of(&page.text_of("receipt-reference").unwrap()).await;
+    let body = app.get_case(&w.lead_pl, &case).await.body;
+    let prefix = format!("/desk/cases/{case}/documents/");
+    let hrefs = [link_of(&body, &prefix, "note.txt"), link_of(&body, &prefix, "letter.pdf")];
+    let ids: Vec<&str> = hrefs.iter().map(|h| h.rsplit('/').next().unwrap()).collect();
+    let other: Vec<u8> =
+        sqlx::query_scalar("SELECT sealed FROM document_chunks WHERE document_id = $1 AND seq = 0").bind(ids[1]).fetch_one(app.state.db.pool()).await.unwrap();
+    sqlx::query("UPDATE document_chunks SET sealed = $1 WHERE document_id = $2 AND seq = 0")
+        .bind(other)
+        .bind(ids[0])
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    let refused = app.download(&hrefs[0], &w.lead_pl.cookie).await;
+    assert_eq!(refused.status, 500);
+    assert!(String::from_utf8_lossy(&refused.bytes).contains("damaged"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.document.download' AND outcome = 'failed'").await, 1);
+    assert_eq!(app.download(&hrefs[1], &w.lead_pl.cookie).await.status, 200, "the other document is untouched");
+}
+
+/// From the follow-up page the requester sends one more document and downloads it back;
+/// the volunteer sees it beside the intake's; deleting the request leaves no document and
+/// no chunk.
+async fn follow_up_documents_and_deletion(app: TestApp) {
+    let w = World::build(&app).await;
+    let page = app.post_intake_with_files(&valid_form(), &[upload("photo-gps.jpg")]).await;
+    assert_eq!(page.status, 201, "{}", page.body);
+    let (reference, code) = (page.text_of("receipt-reference").unwrap(), page.text_of("receipt-code").unwrap());
+    let cookie = app.requester_sign_in(&reference, &code).await;
+    let thread = app.get_thread(&cookie, "en").await;
+    let token = thread.input_value("upload").expect("the send-documents form has its upload token");
+    let nothing = app.post_multipart("/follow-up/documents", &[("upload", &token)], &[], Some(&cookie)).await;
+    assert_eq!(nothing.status, 422, "a post without a file says so");
+    assert!(nothing.body.contains("id=\"documents-error\""));
+    let sent = app.post_multipart("/follow-up/documents", &[("upload", &token)], &[upload("letter.pdf")], Some(&cookie)).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let thread = app.get_thread(&cookie, "en").await;
+    assert!(thread.body.contains("letter.pdf") && thread.body.contains("photo-gps.jpg"));
+    assert_eq!(links(&thread.body, "/follow-up/documents/").len(), 2);
+    let back = app.download(&link_of(&thread.body, "/follow-up/documents/", "letter.pdf"), &cookie).await;
+    assert_eq!(back.status, 200);
+    assert!(back.bytes.starts_with(b"%PDF-") && !contains(&back.bytes, b"PDF-SENTINEL-AUTHOR"));
+    let case = app.case_of(&reference).await;
+    assert!(app.get_case(&w.vol_legal, &case).await.body.contains("letter.pdf"));
+
+    assert!(documents_and_chunks(&app).await.1 > 0);
+    assert_eq!(app.post_delete_request(&cookie).await.status, 303);
+    assert_eq!(documents_and_chunks(&app).await, (0, 0), "deletion leaves no document and no chunk");
+}
+
+on_both_backends!(
+    intake_documents_reach_the_volunteer_without_their_metadata,
+    documents_stay_within_scope,
+    a_refused_form_keeps_its_files,
+    a_cut_off_upload_leaves_nothing,
+    a_chunk_moved_to_another_document_is_refused,
+    follow_up_documents_and_deletion,
+);
+
+mod limits_refuse_files_and_store_nothing_of_them {
+    use crate::helpers::Backend;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::limits_refuse_files_and_store_nothing_of_them(Backend::Sqlite).await;
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::limits_refuse_files_and_store_nothing_of_them(Backend::Postgres).await;
+    }
+}
