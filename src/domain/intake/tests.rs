@@ -245,7 +245,8 @@ fn the_lists_of_rules_and_intake_fields_are_whole() {
     wrong.contact_handle = "not a handle".into();
     wrong.consent = false;
     let named: Vec<Field> = rules(&wrong).into_iter().chain(rules(&IntakeForm::default())).map(|(field, _)| field).collect();
-    for field in Field::INTAKE {
+    // Files are judged by the server as they arrive, not by these rules.
+    for field in Field::INTAKE.into_iter().filter(|f| *f != Field::Documents) {
         assert!(named.contains(&field), "{field:?} not reached");
         assert_eq!(Field::INTAKE.iter().filter(|f| **f == field).count(), 1, "{field:?}");
     }

@@ -54,7 +54,7 @@ pub async fn attach(
     if token.is_empty() {
         return Ok(attached);
     }
-    for row in db::documents::staged(&mut **tx, &keyring.token_tags(token)).await? {
+    for row in db::documents::staged(tx, &keyring.token_tags(token)).await? {
         if keep.is_some_and(|keep| !keep.contains(&row.id)) {
             db::documents::drop_staged(tx, &row.id).await?;
             continue;

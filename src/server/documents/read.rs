@@ -76,12 +76,12 @@ pub struct Opened {
 /// no such document.
 pub async fn open_document(db: &Db, keyring: &Keyring, case_id: &CaseId, document_id: &str, actor: &str) -> Result<Option<Opened>, ReadError> {
     let mut tx = db.begin().await?;
-    let Some(row) = db::documents::one(&mut *tx, case_id.as_str(), document_id).await? else {
+    let Some(row) = db::documents::one(&mut tx, case_id.as_str(), document_id).await? else {
         tx.rollback().await.map_err(DbError::from)?;
         return Ok(None);
     };
     let opened = async {
-        let data_key = data_key(&mut *tx, keyring, case_id).await?;
+        let data_key = data_key(&mut tx, keyring, case_id).await?;
         let key = file_key(&data_key, case_id.as_str(), &row)?;
         let meta = open_meta(&key, &row.id, &row.sealed_meta).map_err(crypto)?;
         let mut opener = ChunkOpener::new(&key, &row.nonce_prefix, &row.id, meta.size)?;

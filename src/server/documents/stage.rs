@@ -50,6 +50,7 @@ pub struct Upload<'a> {
 impl<'a> Upload<'a> {
     /// Starts taking files for the form whose upload token is `token`, for a case holding
     /// `case_bytes` bytes of documents already (0 at intake).
+    #[allow(clippy::too_many_arguments)]
     pub async fn begin(
         db: &'a Db,
         keyring: &'a Keyring,
@@ -61,7 +62,7 @@ impl<'a> Upload<'a> {
         case_bytes: u64,
     ) -> Result<Upload<'a>, DocumentError> {
         let mut conn = db.acquire().await?;
-        let staged = db::documents::staged_sizes(&mut *conn, &keyring.token_tags(token)).await?;
+        let staged = db::documents::staged_sizes(&mut conn, &keyring.token_tags(token)).await?;
         Ok(Self {
             db,
             keyring,

@@ -154,7 +154,7 @@ pub(super) async fn documents_post(State(state): State<AppState>, request: Reque
     };
     let may_upload = async |posted: &Posted| {
         let token = posted.one("upload");
-        (!token.is_empty()).then(|| UploadTo { token, origin: Origin::Requester, person_id: None, case_bytes })
+        (!token.is_empty()).then_some(UploadTo { token, origin: Origin::Requester, person_id: None, case_bytes })
     };
     let uploaded = match read_upload(&state, request, may_upload).await {
         Ok(read) => read,

@@ -175,7 +175,7 @@ pub fn document_dto(id: &str, meta: &crate::server::documents::Meta, created_at:
 pub async fn upload_dto(state: &AppState, token: &str) -> Result<UploadDto, AppError> {
     let limits = state.config.documents;
     let mut conn = state.db.acquire().await?;
-    let staged = crate::server::documents::attach::staged(&mut *conn, &state.keyring, token).await.map_err(AppError::internal)?;
+    let staged = crate::server::documents::attach::staged(&mut conn, &state.keyring, token).await.map_err(AppError::internal)?;
     Ok(UploadDto {
         files: limits.files_per_post,
         mb: limits.bytes_per_file / crate::server::documents::MB,
