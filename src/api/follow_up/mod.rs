@@ -50,17 +50,14 @@ pub async fn load_thread() -> Result<ThreadView, AppError> {
             },
         })
         .collect();
-    let documents = thread
-        .documents
-        .iter()
-        .map(|d| {
-            let href = format!("/follow-up/documents/{}", d.id);
-            crate::server::http::uploads::document_dto(&d.id, &d.meta, d.created_at, d.origin == crate::server::documents::Origin::Desk, href, String::new())
-        })
-        .collect();
+    use crate::server::documents::load;
+    let documents = thread.documents.iter().map(|d| load::listed_dto(d, "/follow-up/documents", false)).collect();
+    // A form coming back lists the files it already delivered; a fresh one has a new token.
     let posted = use_context::<PostedDocuments>();
-    let upload_token = posted.as_ref().map(|p| p.token.clone()).unwrap_or_else(crate::server::crypto::random_token);
-    let upload = crate::server::http::uploads::upload_dto(&state, &upload_token).await?;
+    let (upload_token, upload) = match &posted {
+        Some(p) => (p.token.clone(), load::upload(&state, &p.token).await?),
+        None => (crate::server::crypto::random_token(), load::empty_upload(&state.config.documents)),
+    };
     Ok(ThreadView {
         status: thread.status,
         opened_at: thread.created_at,

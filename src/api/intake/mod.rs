@@ -17,10 +17,5 @@ pub async fn load_intake() -> Result<IntakeView, AppError> {
     }
     let state = crate::server::AppState::from_context()?;
     let token = crate::server::intake::form_token::issue(&state.keyring, crate::server::db::now());
-    let limits = state.config.documents;
-    Ok(IntakeView {
-        token,
-        upload: crate::api::documents::UploadDto { files: limits.files_per_post, mb: limits.bytes_per_file / crate::server::documents::MB, staged: Vec::new() },
-        ..IntakeView::default()
-    })
+    Ok(IntakeView { token, upload: crate::server::documents::load::empty_upload(&state.config.documents), ..IntakeView::default() })
 }

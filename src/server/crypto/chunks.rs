@@ -80,15 +80,6 @@ impl ChunkSealer {
         }
     }
 
-    /// Bytes of the file so far.
-    pub fn len(&self) -> u64 {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// Takes the next bytes; returns the chunks sealed by them, in order.
     pub fn push(&mut self, bytes: &[u8]) -> Vec<Vec<u8>> {
         self.len += bytes.len() as u64;

@@ -56,8 +56,7 @@ pub async fn complete(db: &Db, document_id: &str, sealed_meta: &[u8], padded_siz
 /// Removes a document that was refused or abandoned while staged, chunks first.
 pub async fn discard(db: &Db, document_id: &str) -> Result<(), DbError> {
     let mut tx = db.begin().await?;
-    sqlx::query("DELETE FROM document_chunks WHERE document_id = $1").bind(document_id).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM documents WHERE id = $1 AND case_id IS NULL").bind(document_id).execute(&mut *tx).await?;
+    drop_staged(&mut tx, document_id).await?;
     tx.commit().await?;
     Ok(())
 }

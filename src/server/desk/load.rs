@@ -170,16 +170,7 @@ pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> R
         can_hand_back: assigned_to_me && !view.deleted,
         access,
         form,
-        documents: view
-            .documents
-            .iter()
-            .map(|d| {
-                let href = format!("/desk/cases/{}/documents/{}", meta.id, d.id);
-                let previewable = d.meta.kind().is_some_and(|k| k != crate::server::documents::strip::Kind::Text);
-                let preview = if previewable { format!("{href}/preview") } else { String::new() };
-                crate::server::http::uploads::document_dto(&d.id, &d.meta, d.created_at, d.origin == crate::server::documents::Origin::Desk, href, preview)
-            })
-            .collect(),
+        documents: view.documents.iter().map(|d| crate::server::documents::load::listed_dto(d, &format!("/desk/cases/{}/documents", meta.id), true)).collect(),
     })
 }
 

@@ -83,11 +83,7 @@ pub async fn add_to_case(
 ) -> Result<Vec<StagedDocument>, crate::server::cases::ReadError> {
     let mut tx = db.begin().await?;
     let data_key = crate::server::cases::data_key(&mut tx, keyring, case_id).await?;
-    let attached = attach(&mut tx, keyring, &data_key, case_id, token, Some(keep), None, actor).await.map_err(|e| match e {
-        DocumentError::Db(e) => crate::server::cases::ReadError::Db(e),
-        DocumentError::Crypto(e) => crate::server::cases::ReadError::Crypto(e),
-        DocumentError::CutOff => crate::server::cases::ReadError::Crypto(crate::server::crypto::CryptoError::Truncated),
-    })?;
+    let attached = attach(&mut tx, keyring, &data_key, case_id, token, Some(keep), None, actor).await?;
     if !attached.is_empty() {
         sqlx::query("UPDATE cases SET updated_at = $2, status = CASE WHEN status = 'waiting' THEN 'in_progress' ELSE status END WHERE id = $1")
             .bind(case_id.as_str())

@@ -9,6 +9,7 @@
 //! what was removed are sealed under the file's key; the stored size is its padded bucket.
 
 pub mod attach;
+pub mod load;
 pub mod read;
 pub mod stage;
 pub mod strip;
@@ -98,6 +99,13 @@ pub fn removed_code(removed: strip::Removed) -> &'static str {
     }
 }
 
+/// What was removed from `documents`, each kind once, in the order the pages list them.
+pub fn removed_union<'m>(documents: impl IntoIterator<Item = &'m Meta>) -> Vec<String> {
+    use strip::Removed::*;
+    let found: Vec<&str> = documents.into_iter().flat_map(|d| d.removed.iter().map(String::as_str)).collect();
+    [Location, Device, Times, Author, Other].into_iter().map(removed_code).filter(|code| found.contains(code)).map(str::to_owned).collect()
+}
+
 /// Why one file was not taken. Nothing of it is kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {
@@ -131,6 +139,17 @@ pub enum DocumentError {
     Crypto(#[from] crate::server::crypto::CryptoError),
     #[error("the upload was cut off")]
     CutOff,
+}
+
+/// A document that does not open is a read that failed like any other sealed value.
+impl From<DocumentError> for crate::server::cases::ReadError {
+    fn from(e: DocumentError) -> Self {
+        match e {
+            DocumentError::Crypto(e) => Self::Crypto(e),
+            DocumentError::Db(e) => Self::Db(e),
+            DocumentError::CutOff => Self::Crypto(crate::server::crypto::CryptoError::Truncated),
+        }
+    }
 }
 
 impl From<sqlx::Error> for DocumentError {

@@ -1,10 +1,10 @@
 //! Reading a case's documents: the list (names and kinds opened under each file's key) and
 //! one document's bytes, opened chunk by chunk as they are sent. Opening a document for a
-//! download or a preview is audited (`case.document.download`) in the transaction that
-//! unwraps its key; its first chunk is opened before anything is sent, so a damaged or moved
-//! chunk at the start is a clear error rather than a broken file.
+//! download or a preview is audited (`case.document.download`) before anything is sent; its
+//! first chunk is opened first, so a damaged or moved chunk at the start is a clear error
+//! (audited `failed`) rather than a broken file.
 
-use super::{attach::open_meta, wrapped_key_place, DocumentError, Meta, Origin};
+use super::{attach::open_meta, wrapped_key_place, Meta, Origin};
 use crate::domain::{AuditAction, CaseId};
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
@@ -13,7 +13,7 @@ use crate::server::{
         chunks::{ChunkOpener, FileKey},
         CryptoError, DataKey, Keyring,
     },
-    db::{self, Conn, Db, DbError},
+    db::{self, Conn, Db},
 };
 use axum::body::Bytes;
 use zeroize::Zeroizing;
@@ -34,14 +34,6 @@ fn file_key(data_key: &DataKey, case_id: &str, row: &db::documents::DocumentRow)
     FileKey::from_slice(&data_key.open(&wrapped_key_place(case_id, &row.id), &row.wrapped_key)?)
 }
 
-fn crypto(e: DocumentError) -> ReadError {
-    match e {
-        DocumentError::Crypto(e) => ReadError::Crypto(e),
-        DocumentError::Db(e) => ReadError::Db(e),
-        DocumentError::CutOff => ReadError::Crypto(CryptoError::Truncated),
-    }
-}
-
 /// The documents of a case, oldest first, opened with the case's data key.
 pub async fn list(conn: &mut Conn, data_key: &DataKey, case_id: &CaseId) -> Result<Vec<Listed>, ReadError> {
     let rows = db::documents::of_case(conn, case_id.as_str()).await?;
@@ -49,7 +41,7 @@ pub async fn list(conn: &mut Conn, data_key: &DataKey, case_id: &CaseId) -> Resu
         .map(|row| {
             let key = file_key(data_key, case_id.as_str(), &row)?;
             Ok(Listed {
-                meta: open_meta(&key, &row.id, &row.sealed_meta).map_err(crypto)?,
+                meta: open_meta(&key, &row.id, &row.sealed_meta)?,
                 origin: Origin::parse(&row.origin).unwrap_or(Origin::Requester),
                 id: row.id,
                 person_id: row.person_id,
@@ -75,15 +67,12 @@ pub struct Opened {
 /// when the key or the first chunk does not open: `failed`). `Ok(None)` when the case has
 /// no such document.
 pub async fn open_document(db: &Db, keyring: &Keyring, case_id: &CaseId, document_id: &str, actor: &str) -> Result<Option<Opened>, ReadError> {
-    let mut tx = db.begin().await?;
-    let Some(row) = db::documents::one(&mut tx, case_id.as_str(), document_id).await? else {
-        tx.rollback().await.map_err(DbError::from)?;
-        return Ok(None);
-    };
+    let mut conn = db.acquire().await?;
+    let Some(row) = db::documents::one(&mut conn, case_id.as_str(), document_id).await? else { return Ok(None) };
     let opened = async {
-        let data_key = data_key(&mut tx, keyring, case_id).await?;
+        let data_key = data_key(&mut conn, keyring, case_id).await?;
         let key = file_key(&data_key, case_id.as_str(), &row)?;
-        let meta = open_meta(&key, &row.id, &row.sealed_meta).map_err(crypto)?;
+        let meta = open_meta(&key, &row.id, &row.sealed_meta)?;
         let mut opener = ChunkOpener::new(&key, &row.nonce_prefix, &row.id, meta.size)?;
         let sealed = db::documents::chunk(db, &row.id, 0).await?.ok_or(ReadError::Crypto(CryptoError::Truncated))?;
         let first = opener.open(&sealed, row.chunks <= 1)?;
@@ -95,8 +84,9 @@ pub async fn open_document(db: &Db, keyring: &Keyring, case_id: &CaseId, documen
         Err(ReadError::Db(_)) => return opened.map(Some),
         Err(_) => Outcome::Failed,
     };
-    audit::append(&mut tx, keyring, &AuditEvent::new(actor, AuditAction::CaseDocumentDownload, Some(case_id.as_str()), outcome)).await?;
-    tx.commit().await.map_err(DbError::from)?;
+    // Read first, then recorded in a write of its own, as a case view is: no write lock is
+    // held while the key and the first chunk are read.
+    audit::record(db, &mut conn, keyring, &AuditEvent::new(actor, AuditAction::CaseDocumentDownload, Some(case_id.as_str()), outcome)).await?;
     opened.map(Some)
 }
 

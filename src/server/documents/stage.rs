@@ -25,6 +25,17 @@ pub trait Source {
 /// Bytes to read before judging a file's kind.
 const HEAD: usize = 64;
 
+/// Where the files of a post go: decided by the form's handler from the fields before them.
+pub struct Destination {
+    /// The upload token the files are staged under.
+    pub token: String,
+    pub origin: Origin,
+    /// The volunteer attaching them (none for a requester).
+    pub person_id: Option<String>,
+    /// Bytes of documents the case already holds (0 for a case not opened yet).
+    pub case_bytes: u64,
+}
+
 /// A file taken and staged.
 #[derive(Clone, Debug)]
 pub struct Staged {
@@ -48,31 +59,20 @@ pub struct Upload<'a> {
 }
 
 impl<'a> Upload<'a> {
-    /// Starts taking files for the form whose upload token is `token`, for a case holding
-    /// `case_bytes` bytes of documents already (0 at intake).
-    #[allow(clippy::too_many_arguments)]
-    pub async fn begin(
-        db: &'a Db,
-        keyring: &'a Keyring,
-        limits: Limits,
-        data_dir: &'a Path,
-        token: &str,
-        origin: Origin,
-        person_id: Option<String>,
-        case_bytes: u64,
-    ) -> Result<Upload<'a>, DocumentError> {
+    /// Starts taking files for `to`, counting what its token already staged.
+    pub async fn begin(db: &'a Db, keyring: &'a Keyring, limits: Limits, data_dir: &'a Path, to: &Destination) -> Result<Upload<'a>, DocumentError> {
         let mut conn = db.acquire().await?;
-        let staged = db::documents::staged_sizes(&mut conn, &keyring.token_tags(token)).await?;
+        let staged = db::documents::staged_sizes(&mut conn, &keyring.token_tags(&to.token)).await?;
         Ok(Self {
             db,
             keyring,
             limits,
             data_dir,
-            tag: keyring.token_tag(token),
-            origin,
-            person_id,
+            tag: keyring.token_tag(&to.token),
+            origin: to.origin,
+            person_id: to.person_id.clone(),
             files: staged.len(),
-            bytes: case_bytes + staged.iter().map(|s| *s as u64).sum::<u64>(),
+            bytes: to.case_bytes + staged.iter().map(|s| *s as u64).sum::<u64>(),
         })
     }
 
@@ -193,19 +193,4 @@ impl<'a> Upload<'a> {
 pub fn free_disk(dir: &Path) -> Option<u64> {
     let stat = rustix::fs::statvfs(dir).ok()?;
     Some(stat.f_bavail.saturating_mul(stat.f_frsize))
-}
-
-/// The bytes of a file already in memory, as one piece (tests and the command line).
-pub struct InMemory(Option<Bytes>);
-
-impl InMemory {
-    pub fn new(bytes: impl Into<Bytes>) -> Self {
-        Self(Some(bytes.into()))
-    }
-}
-
-impl Source for InMemory {
-    async fn next_piece(&mut self) -> Result<Option<Bytes>, DocumentError> {
-        Ok(self.0.take().filter(|b| !b.is_empty()))
-    }
 }

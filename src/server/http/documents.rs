@@ -59,7 +59,7 @@ pub(super) async fn send(state: &AppState, case_id: &CaseId, document_id: &str, 
     let kind = opened.meta.kind();
     let mime = kind.map_or("application/octet-stream", |k| k.mime());
     let disposition = match (disposition, kind) {
-        (Disposition::Inline, Some(k)) if k != crate::server::documents::strip::Kind::Text => Disposition::Inline,
+        (Disposition::Inline, Some(k)) if k.previewable() => Disposition::Inline,
         _ => Disposition::Attachment,
     };
     let headers = [

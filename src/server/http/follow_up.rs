@@ -3,7 +3,7 @@
 
 use super::{
     forms::{read_form, render, see_other, Posted},
-    uploads::{read_upload, UploadTo},
+    uploads::read_upload,
 };
 use crate::server::cookies::cookie_value;
 use crate::{
@@ -18,7 +18,7 @@ use crate::{
     locale::{self},
     server::{
         cases::receipts::{self, FollowUpError, Limits},
-        documents::{self, Origin},
+        documents::{self, stage::Destination, Origin},
         follow_up::{self, Author, MessageKind},
         AppState,
     },
@@ -67,14 +67,18 @@ pub(super) async fn login_post(State(state): State<AppState>, request: Request) 
 /// redirect to the sign-in page.
 pub(super) async fn read_session_form(state: &AppState, request: Request) -> Result<(Parts, Posted, CaseId), Response> {
     let (parts, posted) = read_form(state, request).await?;
-    let case = match cookie_value(&parts.headers, follow_up::cookie_name(state)) {
+    let case_id = session_case(state, &parts.headers).await?;
+    Ok((parts, posted, case_id))
+}
+
+/// The case of the request's live session; without one, the answer is a redirect to the
+/// sign-in page.
+async fn session_case(state: &AppState, headers: &HeaderMap) -> Result<CaseId, Response> {
+    let case = match cookie_value(headers, follow_up::cookie_name(state)) {
         Some(token) => follow_up::resume(&state.db, &state.keyring, token).await.map_err(|e| AppError::internal(e).into_response())?,
         None => None,
     };
-    match case {
-        Some(case_id) => Ok((parts, posted, case_id)),
-        None => Err(see_other("/follow-up?ended=1")),
-    }
+    case.ok_or_else(|| see_other("/follow-up?ended=1"))
 }
 
 pub(super) async fn message_post(State(state): State<AppState>, request: Request) -> Response {
@@ -140,21 +144,18 @@ pub(super) async fn delete_post(State(state): State<AppState>, request: Request)
 
 /// "Send documents": files taken only inside a live session, for its case.
 pub(super) async fn documents_post(State(state): State<AppState>, request: Request) -> Response {
-    let case_id = match cookie_value(request.headers(), follow_up::cookie_name(&state)) {
-        Some(token) => match follow_up::resume(&state.db, &state.keyring, token).await {
-            Ok(case) => case,
-            Err(e) => return AppError::internal(e).into_response(),
-        },
-        None => None,
+    let case_id = match session_case(&state, request.headers()).await {
+        Ok(case_id) => case_id,
+        Err(response) => return response,
     };
-    let Some(case_id) = case_id else { return see_other("/follow-up?ended=1") };
-    let case_bytes = match state.db.acquire().await {
-        Ok(mut conn) => crate::server::db::documents::bytes_of_case(&mut conn, case_id.as_str()).await.unwrap_or(0).max(0) as u64,
+    let held = async { crate::server::db::documents::bytes_of_case(&mut *state.db.acquire().await?, case_id.as_str()).await };
+    let case_bytes = match held.await {
+        Ok(bytes) => u64::try_from(bytes).unwrap_or(0),
         Err(e) => return AppError::internal(e).into_response(),
     };
     let may_upload = async |posted: &Posted| {
         let token = posted.one("upload");
-        (!token.is_empty()).then_some(UploadTo { token, origin: Origin::Requester, person_id: None, case_bytes })
+        (!token.is_empty()).then_some(Destination { token, origin: Origin::Requester, person_id: None, case_bytes })
     };
     let uploaded = match read_upload(&state, request, may_upload).await {
         Ok(read) => read,
@@ -176,9 +177,7 @@ pub(super) async fn documents_post(State(state): State<AppState>, request: Reque
     }
     match documents::attach::add_to_case(&state.db, &state.keyring, &case_id, &token, &keep, "requester").await {
         Ok(attached) => {
-            let mut removed: Vec<&str> = attached.iter().flat_map(|d| d.meta.removed.iter().map(String::as_str)).collect();
-            removed.sort_unstable();
-            removed.dedup();
+            let removed = documents::removed_union(attached.iter().map(|d| &d.meta));
             see_other(&format!("/follow-up/case?documents={}&removed={}#documents", attached.len(), removed.join(",")))
         }
         Err(crate::server::cases::ReadError::Gone) => see_other("/follow-up?ended=1"),
@@ -188,13 +187,9 @@ pub(super) async fn documents_post(State(state): State<AppState>, request: Reque
 
 /// A document of the session's case, downloaded.
 pub(super) async fn document_get(State(state): State<AppState>, Path(document_id): Path<String>, headers: HeaderMap) -> Response {
-    let case_id = match cookie_value(&headers, follow_up::cookie_name(&state)) {
-        Some(token) => match follow_up::resume(&state.db, &state.keyring, token).await {
-            Ok(case) => case,
-            Err(e) => return AppError::internal(e).into_response(),
-        },
-        None => None,
+    let case_id = match session_case(&state, &headers).await {
+        Ok(case_id) => case_id,
+        Err(response) => return response,
     };
-    let Some(case_id) = case_id else { return see_other("/follow-up?ended=1") };
     super::documents::send(&state, &case_id, &document_id, "requester", super::documents::Disposition::Attachment).await
 }

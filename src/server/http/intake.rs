@@ -3,7 +3,7 @@
 
 use super::{
     forms::{render, Posted},
-    uploads::{read_upload, upload_dto, UploadTo, Uploaded},
+    uploads::{read_upload, Uploaded},
 };
 use crate::{
     api::{
@@ -14,7 +14,7 @@ use crate::{
     domain::intake::IntakeForm,
     locale::{self},
     server::{
-        documents::Origin,
+        documents::{self, stage::Destination, Origin},
         intake::{self, Submission},
         AppState,
     },
@@ -34,7 +34,7 @@ pub(super) async fn intake_post(State(state): State<AppState>, request: Request)
         if intake::form_token::is_spent(&state.db, &good).await.unwrap_or(true) {
             return None;
         }
-        Some(UploadTo { token, origin: Origin::Requester, person_id: None, case_bytes: 0 })
+        Some(Destination { token, origin: Origin::Requester, person_id: None, case_bytes: 0 })
     };
     let uploaded = match read_upload(&state, request, may_upload).await {
         Ok(read) => read,
@@ -44,14 +44,9 @@ pub(super) async fn intake_post(State(state): State<AppState>, request: Request)
     let Uploaded { parts, posted, .. } = uploaded;
     let form = intake_form(&posted);
     let token = posted.one("form_token");
-    let upload = |token: String| {
-        let state = state.clone();
-        async move { upload_dto(&state, &token).await }
-    };
-
     // A language switch re-renders the form in the new language with everything kept.
     if let Some(lang) = locale::from_code(&posted.one("switch_lang")) {
-        let upload = match upload(token.clone()).await {
+        let upload = match documents::load::upload(&state, &token).await {
             Ok(upload) => upload,
             Err(e) => return e.into_response(),
         };
@@ -65,20 +60,15 @@ pub(super) async fn intake_post(State(state): State<AppState>, request: Request)
         Err(e) => return AppError::internal(e).into_response(),
     };
     let fresh_token = || intake::form_token::issue(&state.keyring, crate::server::db::now());
-    let kept = match &outcome {
-        Submission::Invalid(_) | Submission::Busy => upload(token.clone()).await,
-        _ => upload(String::new()).await,
-    };
-    let upload = match kept {
+    // A form that comes back lists the files already received with it.
+    let kept_under = if matches!(outcome, Submission::Invalid(_) | Submission::Busy) { token.as_str() } else { "" };
+    let upload = match documents::load::upload(&state, kept_under).await {
         Ok(upload) => upload,
         Err(e) => return e.into_response(),
     };
     let (view, status) = match outcome {
-        Submission::Opened { reference, code, documents } => {
-            let mut removed: Vec<String> = documents.iter().flat_map(|d| d.removed.iter().cloned()).collect();
-            removed.sort_by_key(|code| REMOVED_ORDER.iter().position(|c| c == code));
-            removed.dedup();
-            let documents = RemovedDto { documents: documents.len(), removed };
+        Submission::Opened { reference, code, documents: sent } => {
+            let documents = RemovedDto { documents: sent.len(), removed: documents::removed_union(&sent) };
             (
                 IntakeView { receipt: Some(ReceiptDto { reference: reference.to_string(), code: code.to_string(), documents }), ..IntakeView::default() },
                 StatusCode::CREATED,
@@ -96,9 +86,6 @@ pub(super) async fn intake_post(State(state): State<AppState>, request: Request)
     };
     render(&state, parts, lang, status, move || provide_context(PostedIntake(view.clone()))).await
 }
-
-/// The order the receipt lists what was removed in.
-const REMOVED_ORDER: [&str; 5] = ["location", "device", "times", "author", "other"];
 
 /// The intake form as posted.
 pub(super) fn intake_form(posted: &Posted) -> IntakeForm {

@@ -21,7 +21,7 @@ pub mod serve;
 pub mod staff;
 pub mod team;
 pub mod trace;
-pub mod uploads;
+mod uploads;
 
 use super::AppState;
 use crate::app::{shell, App};

@@ -5,15 +5,12 @@
 
 use super::forms::{read_form, Posted};
 use crate::{
-    api::{
-        documents::{DocumentDto, UploadDto},
-        AppError,
-    },
+    api::AppError,
     domain::intake::{Field, FieldError},
     server::{
         documents::{
-            stage::{Source, Staged, Upload},
-            DocumentError, Origin, Refusal,
+            stage::{Destination, Source, Staged, Upload},
+            DocumentError, Refusal,
         },
         AppState,
     },
@@ -24,16 +21,6 @@ use axum::{
     http::{header, request::Parts},
     response::{IntoResponse, Response},
 };
-
-/// Where the files of a post may go, decided from the fields before them.
-pub(super) struct UploadTo {
-    /// The upload token the files are staged under.
-    pub token: String,
-    pub origin: Origin,
-    pub person_id: Option<String>,
-    /// Bytes of documents the case already holds (0 for a case not opened yet).
-    pub case_bytes: u64,
-}
 
 /// A posted form with its files.
 pub(super) struct Uploaded {
@@ -68,9 +55,8 @@ impl Source for PartSource<'_, '_> {
 
 /// Reads a post that may carry files. `upload_to` is asked, when the first file arrives,
 /// where files of this post may go, from the fields read so far.
-pub(super) async fn read_upload(state: &AppState, request: Request, upload_to: impl AsyncFnOnce(&Posted) -> Option<UploadTo>) -> Result<Uploaded, Response> {
-    let multipart = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("multipart/form-data"));
-    if !multipart {
+pub(super) async fn read_upload(state: &AppState, request: Request, upload_to: impl AsyncFnOnce(&Posted) -> Option<Destination>) -> Result<Uploaded, Response> {
+    if !is_multipart(&request) {
         let (parts, posted) = read_form(state, request).await?;
         return Ok(Uploaded { parts, posted, staged: Vec::new(), refused: None });
     }
@@ -80,7 +66,7 @@ pub(super) async fn read_upload(state: &AppState, request: Request, upload_to: i
     let mut posted = Posted(Vec::new());
     let mut text_bytes = 0usize;
     let mut ask = Some(upload_to);
-    let mut target: Option<UploadTo> = None;
+    let mut target: Option<Destination> = None;
     let mut staged = Vec::new();
     let mut refused = None;
     let mut upload: Option<Upload<'_>> = None;
@@ -97,17 +83,7 @@ pub(super) async fn read_upload(state: &AppState, request: Request, upload_to: i
             }
             let Some(to) = &target else { continue };
             if upload.is_none() {
-                let begun = Upload::begin(
-                    &state.db,
-                    &state.keyring,
-                    state.config.documents,
-                    &state.config.data_dir,
-                    &to.token,
-                    to.origin,
-                    to.person_id.clone(),
-                    to.case_bytes,
-                )
-                .await;
+                let begun = Upload::begin(&state.db, &state.keyring, state.config.documents, &state.config.data_dir, to).await;
                 upload = Some(begun.map_err(|e| AppError::internal(e).into_response())?);
             }
             let Some(upload) = upload.as_mut() else { continue };
@@ -144,13 +120,14 @@ pub(super) struct BodyLimits {
     pub upload: usize,
 }
 
-/// The posts that take files: the intake form, the follow-up page's documents, a volunteer's
-/// reply on a case page.
+/// The posts that take files: the intake form and the follow-up page's documents.
 fn takes_files(request: &Request) -> bool {
     let path = request.uri().path();
-    let multipart = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("multipart/form-data"));
-    multipart
-        && (path == "/" || path == "/follow-up/documents" || path.strip_prefix("/desk/cases/").is_some_and(|rest| !rest.is_empty() && !rest.contains('/')))
+    is_multipart(request) && (path == "/" || path == "/follow-up/documents")
+}
+
+fn is_multipart(request: &Request) -> bool {
+    request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("multipart/form-data"))
 }
 
 /// Refuses a body longer than its limit: at once when its length is declared, else when it
@@ -163,22 +140,4 @@ pub(super) async fn limit_body(axum::extract::State(limits): axum::extract::Stat
     }
     let (parts, body) = request.into_parts();
     next.run(Request::from_parts(parts, axum::body::Body::new(http_body_util::Limited::new(body, limit)))).await
-}
-
-/// A document as a list shows it.
-pub fn document_dto(id: &str, meta: &crate::server::documents::Meta, created_at: i64, from_desk: bool, href: String, preview: String) -> DocumentDto {
-    DocumentDto { id: id.to_owned(), name: meta.name.clone(), kind: meta.kind.to_uppercase(), size: meta.size, created_at, from_desk, href, preview }
-}
-
-/// The file field's state for a form whose upload token is `token`: the limits, and the
-/// files already received with it.
-pub async fn upload_dto(state: &AppState, token: &str) -> Result<UploadDto, AppError> {
-    let limits = state.config.documents;
-    let mut conn = state.db.acquire().await?;
-    let staged = crate::server::documents::attach::staged(&mut conn, &state.keyring, token).await.map_err(AppError::internal)?;
-    Ok(UploadDto {
-        files: limits.files_per_post,
-        mb: limits.bytes_per_file / crate::server::documents::MB,
-        staged: staged.iter().map(|d| document_dto(&d.id, &d.meta, 0, false, String::new(), String::new())).collect(),
-    })
 }

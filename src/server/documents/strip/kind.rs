@@ -53,15 +53,10 @@ impl Kind {
         }
     }
 
-    pub fn extension(self) -> &'static str {
-        match self {
-            Kind::Jpeg => "jpg",
-            Kind::Png => "png",
-            Kind::Webp => "webp",
-            Kind::Heic => "heic",
-            Kind::Pdf => "pdf",
-            Kind::Text => "txt",
-        }
+    /// Whether a browser can show it in place (images and PDF; text is only downloaded, so
+    /// that it is never taken for a page).
+    pub fn previewable(self) -> bool {
+        self != Kind::Text
     }
 
     /// The stable code stored with a document; never change one, stored rows depend on it.
@@ -174,8 +169,8 @@ mod tests {
             assert_eq!(Kind::from_code(kind.code()), Some(kind));
         }
         assert_eq!(Kind::from_code("zip"), None);
-        let mut exts: Vec<_> = Kind::ALL.iter().map(|k| k.extension()).collect();
-        exts.dedup();
-        assert_eq!(exts.len(), 6);
+        let mut mimes: Vec<_> = Kind::ALL.iter().map(|k| k.mime()).collect();
+        mimes.dedup();
+        assert_eq!(mimes.len(), 6);
     }
 }
