@@ -15,6 +15,7 @@
 //! Prints, per real kind: `real <kind> <ok> <failed> <p99 ms alone> <p99 ms flooded> <ratio>`,
 //! and per flood kind: `flood <kind> <requests/s> <answers other than the expected>`.
 
+use embassy_desk::server::staff::totp;
 use std::{
     collections::HashMap,
     sync::{
@@ -84,12 +85,13 @@ fn intake_form(token: &str) -> Vec<(&'static str, String)> {
     .collect()
 }
 
+/// The code of `secret` at `step`, as the volunteer's authenticator app shows it.
 fn totp_at(secret: &[u8], step: i64) -> String {
-    totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 1, 30, secret.to_vec(), None, String::new()).generate(u64::try_from(step * 30).unwrap_or(0))
+    totp::code_at(&totp::TotpSecret::from_bytes(secret).expect("a secret of the desk's length"), step)
 }
 
 fn step_now() -> i64 {
-    i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())).unwrap_or(0) / 30
+    totp::step_of(embassy_desk::server::db::now())
 }
 
 struct Volunteer {

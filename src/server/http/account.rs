@@ -48,6 +48,9 @@ pub(super) async fn password_post(State(state): State<AppState>, request: Reques
             refuse(&state, parts, "/desk/password", StatusCode::TOO_MANY_REQUESTS, form_state("password", vec![], vec![], Some(NoticeCode::TooManyAttempts)))
                 .await
         }
+        Err(PasswordChangeError::Busy) => {
+            refuse(&state, parts, "/desk/password", StatusCode::TOO_MANY_REQUESTS, form_state("password", vec![], vec![], Some(NoticeCode::Busy))).await
+        }
         Err(PasswordChangeError::Db(e)) => internal(e),
     }
 }
@@ -67,6 +70,9 @@ pub(super) async fn reset_post(State(state): State<AppState>, Path(token): Path<
         Err(staff::AcceptError::Gone) => refuse(&state, parts, &page, StatusCode::NOT_FOUND, FormState::default()).await,
         Err(staff::AcceptError::Invalid(field, code)) => {
             refuse(&state, parts, &page, StatusCode::UNPROCESSABLE_ENTITY, form_state("reset", vec![], vec![(field.into(), code)], None)).await
+        }
+        Err(staff::AcceptError::Busy) => {
+            refuse(&state, parts, &page, StatusCode::TOO_MANY_REQUESTS, form_state("reset", vec![], vec![], Some(NoticeCode::Busy))).await
         }
         Err(staff::AcceptError::Db(e)) => internal(e),
     }

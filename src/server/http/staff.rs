@@ -54,7 +54,7 @@ pub(super) async fn login_post(State(state): State<AppState>, request: Request) 
             let next = if stage == Stage::Full { "/desk" } else { "/desk/second-factor" };
             with_session(&state, see_other(next), &token)
         }
-        Ok(SignIn::Refused | SignIn::Throttled) => {
+        Ok(SignIn::Refused) => {
             refuse(
                 &state,
                 parts,
@@ -63,6 +63,11 @@ pub(super) async fn login_post(State(state): State<AppState>, request: Request) 
                 form_state("login", kept(&login, guarded), vec![], Some(NoticeCode::NotRecognised)),
             )
             .await
+        }
+        // An account with no second factor yet, past its limit (see `staff::sign_in`).
+        Ok(SignIn::Throttled) => {
+            let notice = Some(NoticeCode::TooManyAttempts);
+            refuse(&state, parts, "/desk/login", StatusCode::TOO_MANY_REQUESTS, form_state("login", kept(&login, guarded), vec![], notice)).await
         }
         Ok(SignIn::CodeNeeded) => {
             refuse(
@@ -164,6 +169,10 @@ pub(super) async fn join_post(State(state): State<AppState>, Path(token): Path<S
         Err(staff::AcceptError::Invalid(field, code)) => {
             refuse(&state, parts, &page, StatusCode::UNPROCESSABLE_ENTITY, form_state("join", vec![("login".into(), login)], vec![(field.into(), code)], None))
                 .await
+        }
+        Err(staff::AcceptError::Busy) => {
+            let kept = vec![("login".into(), login)];
+            refuse(&state, parts, &page, StatusCode::TOO_MANY_REQUESTS, form_state("join", kept, vec![], Some(NoticeCode::Busy))).await
         }
         Err(staff::AcceptError::Db(e)) => internal(e),
     }

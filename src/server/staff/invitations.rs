@@ -2,7 +2,7 @@
 //! the first admin's setup link); accepting one creates the person and their session.
 
 use super::one_time::{self, LinkTable};
-use super::{load_staff, password_policy, passwords, session::insert_session, sign_in::SignIn, valid_login, Staff, Stage, INVITATION_SECS};
+use super::{password_policy, passwords, session::insert_session, sign_in::SignIn, valid_login, Staff, Stage, INVITATION_SECS};
 use crate::domain::AuditAction;
 use crate::domain::RuleCode;
 
@@ -162,8 +162,20 @@ pub enum AcceptError {
     /// Field and rule code.
     #[error("invalid {0}")]
     Invalid(&'static str, RuleCode),
+    /// Every password check is taken just now: try again in a minute.
+    #[error("busy")]
+    Busy,
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+impl From<passwords::PasswordError> for AcceptError {
+    fn from(e: passwords::PasswordError) -> Self {
+        match e {
+            passwords::PasswordError::Busy => Self::Busy,
+            e => Self::Db(e.into_db()),
+        }
+    }
 }
 
 /// Accepts an invitation: creates the person with their password, joins their queues,
@@ -180,13 +192,8 @@ pub async fn accept(db: &Db, keyring: &Keyring, token: &str, login: &str, passwo
     if !valid_login(login) {
         return Err(AcceptError::Invalid("login", RuleCode::LoginShape));
     }
-    if let Err(rule) = password_policy::check(password.expose_secret(), login) {
-        return Err(AcceptError::Invalid("password", rule.code()));
-    }
-    if password.expose_secret() != again.expose_secret() {
-        return Err(AcceptError::Invalid("password_again", RuleCode::Mismatch));
-    }
-    let hash = passwords::hash(password).await.map_err(|e| DbError::Sqlx(sqlx::Error::Protocol(e.to_string())))?;
+    password_policy::check_new(password.expose_secret(), again.expose_secret(), login).map_err(|(field, rule)| AcceptError::Invalid(field, rule))?;
+    let hash = passwords::hash(password).await?;
     let mut tx = db.begin().await?;
     if !one_time::spend(&mut tx, LinkTable::Invitations, &tag).await? {
         return Err(AcceptError::Gone);
@@ -205,11 +212,10 @@ pub async fn accept(db: &Db, keyring: &Keyring, token: &str, login: &str, passwo
             .await
             .map_err(DbError::from)?;
     }
-    let staff = load_staff(&mut tx, db.backend(), &person_id).await?.ok_or(AcceptError::Gone)?;
     // The new person enrols a second factor before the desk opens.
     let stage = Stage::Password;
     let session = insert_session(&mut tx, keyring, &person_id, stage).await?;
-    let actor = staff.actor();
+    let actor = super::actor_of(&person_id);
     audit::append(&mut tx, keyring, &AuditEvent::new(&actor, AuditAction::InvitationAccept, Some(&person_id), Outcome::Ok)).await?;
     tx.commit().await.map_err(DbError::from)?;
     Ok(SignIn::Session { token: session, stage })

@@ -21,11 +21,7 @@ pub use session::{end, end_all, resume, resume_on, session_sql};
 pub use sign_in::{enrolment_secret, second_factor, sign_in, SignIn};
 
 use crate::domain::Role;
-use crate::server::{
-    config::Backend,
-    db::throttle::Limit,
-    db::{Conn, DbError},
-};
+use crate::server::{config::Backend, db::throttle::Limit};
 
 /// A desk session ends after this long without a request…
 pub const IDLE_SECS: i64 = 30 * 60;
@@ -156,10 +152,4 @@ impl From<StaffRow> for Staff {
             has_passkey: row.has_passkey != 0,
         }
     }
-}
-
-async fn load_staff(conn: &mut Conn, backend: Backend, person_id: &str) -> Result<Option<Staff>, DbError> {
-    let sql = format!("SELECT {} FROM people p LEFT JOIN embassies e ON e.id = p.embassy_id WHERE p.id = $1 AND p.active = 1", staff_columns(backend));
-    let row: Option<StaffRow> = sqlx::query_as(&sql).bind(person_id).fetch_optional(&mut *conn).await?;
-    Ok(row.map(Staff::from))
 }

@@ -28,8 +28,20 @@ pub enum PasswordChangeError {
     /// Too many wrong current passwords just now.
     #[error("too many attempts")]
     Throttled,
+    /// Every password check is taken just now: try again in a minute.
+    #[error("busy")]
+    Busy,
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+impl From<passwords::PasswordError> for PasswordChangeError {
+    fn from(e: passwords::PasswordError) -> Self {
+        match e {
+            passwords::PasswordError::Busy => Self::Busy,
+            e => Self::Db(e.into_db()),
+        }
+    }
 }
 
 impl From<sqlx::Error> for PasswordChangeError {
@@ -38,17 +50,11 @@ impl From<sqlx::Error> for PasswordChangeError {
     }
 }
 
-/// The fields as the form names them.
+/// The field of the current password (the new one's are `password_policy::{NEW, AGAIN}`).
 pub const CURRENT: &str = "current_password";
-pub const NEW: &str = "password";
-pub const AGAIN: &str = "password_again";
 
 fn throttle_scope(person_id: &str) -> String {
     format!("password-change:{person_id}")
-}
-
-fn hashing_failed(e: passwords::PasswordError) -> DbError {
-    DbError::Sqlx(sqlx::Error::Protocol(e.to_string()))
 }
 
 /// The rules the typed values break before any password is checked: every field filled,
@@ -58,12 +64,8 @@ fn shape_errors(login: &str, change: &PasswordChange) -> Vec<(&'static str, Rule
     if change.current.expose_secret().is_empty() {
         errors.push((CURRENT, RuleCode::Required));
     }
-    if change.new.expose_secret().is_empty() {
-        errors.push((NEW, RuleCode::Required));
-    } else if let Err(rule) = password_policy::check(change.new.expose_secret(), login) {
-        errors.push((NEW, rule.code()));
-    } else if change.new.expose_secret() != change.again.expose_secret() {
-        errors.push((AGAIN, RuleCode::Mismatch));
+    if let Err(broken) = password_policy::check_new(change.new.expose_secret(), change.again.expose_secret(), login) {
+        errors.push(broken);
     }
     errors
 }
@@ -88,13 +90,13 @@ pub async fn change_password(db: &Db, keyring: &Keyring, staff: &Staff, token: &
         tx.commit().await?;
         stored
     };
-    if !passwords::verify(change.current, stored.clone()).await.map_err(hashing_failed)? {
+    if !passwords::verify(change.current, stored.clone()).await? {
         let mut tx = db.begin().await?;
         audit::append(&mut tx, keyring, &event(Outcome::Failed)).await?;
         tx.commit().await?;
         return Err(PasswordChangeError::Invalid(vec![(CURRENT, RuleCode::WrongPassword)]));
     }
-    let hash = passwords::hash(change.new).await.map_err(hashing_failed)?;
+    let hash = passwords::hash(change.new).await?;
     let mut tx = db.begin().await?;
     // Only over the hash that was checked: a reset or another change in the meantime wins.
     let changed = sqlx::query("UPDATE people SET password_hash = $3, password_changed_at = $4 WHERE id = $1 AND password_hash = $2 AND active = 1")
@@ -118,6 +120,7 @@ pub async fn change_password(db: &Db, keyring: &Keyring, staff: &Staff, token: &
 
 #[cfg(test)]
 mod tests {
+    use super::password_policy::{AGAIN, NEW};
     use super::*;
 
     fn change(current: &str, new: &str, again: &str) -> PasswordChange {

@@ -86,9 +86,35 @@ pub fn check(password: &str, login: &str) -> Result<(), PasswordRule> {
     Ok(())
 }
 
+/// The fields of a new password as every form names them.
+pub const NEW: &str = "password";
+pub const AGAIN: &str = "password_again";
+
+/// Checks a new password typed twice (joining, a reset link, a change): filled in, allowed
+/// for `login`, the same both times. Returns the field and the rule it breaks.
+pub fn check_new(new: &str, again: &str, login: &str) -> Result<(), (&'static str, RuleCode)> {
+    if new.is_empty() {
+        return Err((NEW, RuleCode::Required));
+    }
+    check(new, login).map_err(|rule| (NEW, rule.code()))?;
+    if new != again {
+        return Err((AGAIN, RuleCode::Mismatch));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_password_is_filled_allowed_and_typed_twice_alike() {
+        let good = "a quiet river under old bridges";
+        assert_eq!(check_new(good, good, "lena"), Ok(()));
+        assert_eq!(check_new("", "", "lena"), Err((NEW, RuleCode::Required)));
+        assert_eq!(check_new("short", "short", "lena"), Err((NEW, RuleCode::TooShort)));
+        assert_eq!(check_new(good, "a quiet river under new bridges", "lena"), Err((AGAIN, RuleCode::Mismatch)));
+    }
 
     #[test]
     fn codes_are_stable() {

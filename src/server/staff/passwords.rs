@@ -33,6 +33,13 @@ pub enum PasswordError {
     Busy,
 }
 
+impl PasswordError {
+    /// A hash that failed for a reason other than a full pool: an internal error.
+    pub fn into_db(self) -> crate::server::db::DbError {
+        crate::server::db::DbError::Sqlx(sqlx::Error::Protocol(self.to_string()))
+    }
+}
+
 /// Hashes a password into a PHC string.
 pub async fn hash(password: SecretString) -> Result<String, PasswordError> {
     let _slot = POOL.enter().await.ok_or(PasswordError::Busy)?;

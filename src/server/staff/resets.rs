@@ -7,10 +7,10 @@
 use super::invitations::AcceptError;
 use super::one_time::{self, LinkTable};
 use super::{password_policy, passwords, session::insert_session, sign_in::SignIn, Staff, Stage, RESET_SECS};
-use crate::domain::{AuditAction, Role, RuleCode};
+use crate::domain::{AuditAction, Role};
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
-    crypto::{random_token, Keyring},
+    crypto::Keyring,
     db::{arguments, now, Db, DbError},
 };
 use secrecy::{ExposeSecret, SecretString};
@@ -30,9 +30,9 @@ pub struct Reset {
     pub expires_at: i64,
 }
 
-fn hashing_failed(e: passwords::PasswordError) -> DbError {
-    DbError::Sqlx(sqlx::Error::Protocol(e.to_string()))
-}
+/// What a reset stores as the password until the person sets one: no PHC string, so no
+/// password matches it (`passwords::verify` takes a malformed hash for a mismatch).
+const NO_PASSWORD: &str = "!reset";
 
 /// Whether `by` may reset the account of a person of `role` in `embassy`: the same people
 /// a lead may deactivate (the volunteers of their embassy); admins anyone but themselves,
@@ -82,7 +82,6 @@ pub async fn operator_issue(db: &Db, keyring: &Keyring, actor: &str, login: &str
 }
 
 async fn issue_for(db: &Db, keyring: &Keyring, actor: &str, issued_by: Option<&str>, person: Target) -> Result<Option<IssuedReset>, DbError> {
-    let unknowable = passwords::hash(SecretString::from(random_token())).await.map_err(hashing_failed)?;
     let (token, tag) = one_time::new_token(keyring);
     let at = now();
     let mut tx = db.begin().await?;
@@ -92,7 +91,7 @@ async fn issue_for(db: &Db, keyring: &Keyring, actor: &str, issued_by: Option<&s
          WHERE id = $1 AND active = 1 AND role = $4 AND COALESCE(embassy_id, '') = $5",
     )
     .bind(&person.id)
-    .bind(&unknowable)
+    .bind(NO_PASSWORD)
     .bind(at)
     .bind(person.role.map_or("", Role::as_str))
     .bind(person.embassy.as_deref().unwrap_or_default())
@@ -139,16 +138,8 @@ pub async fn reset(db: &Db, keyring: &Keyring, token: &str) -> Result<Option<Res
 pub async fn complete(db: &Db, keyring: &Keyring, token: &str, password: SecretString, again: &SecretString) -> Result<SignIn, AcceptError> {
     // An unknown, used or expired link says so before anything else is checked.
     let (tag, person_id, reset) = live_reset(db, keyring, token).await?.ok_or(AcceptError::Gone)?;
-    if password.expose_secret().is_empty() {
-        return Err(AcceptError::Invalid("password", RuleCode::Required));
-    }
-    if let Err(rule) = password_policy::check(password.expose_secret(), &reset.login) {
-        return Err(AcceptError::Invalid("password", rule.code()));
-    }
-    if password.expose_secret() != again.expose_secret() {
-        return Err(AcceptError::Invalid("password_again", RuleCode::Mismatch));
-    }
-    let hash = passwords::hash(password).await.map_err(hashing_failed)?;
+    password_policy::check_new(password.expose_secret(), again.expose_secret(), &reset.login).map_err(|(field, rule)| AcceptError::Invalid(field, rule))?;
+    let hash = passwords::hash(password).await?;
     let mut tx = db.begin().await?;
     if !one_time::spend(&mut tx, LinkTable::PasswordResets, &tag).await? {
         return Err(AcceptError::Gone);

@@ -7,11 +7,13 @@
 //!   password is checked only together with a second-factor code, the code first (cheap),
 //!   the password only when the code is right. Someone who knows a login but not its code
 //!   can neither test passwords nor make the hash pool work, and the person who has both
-//!   gets in at once, however many failures others caused.
+//!   gets in at once, however many failures others caused. An account with a passkey only
+//!   is not guarded (decision 0021); one with no factor yet waits out the window, since a
+//!   right password would let its guesser enrol a factor of their own.
 
 use super::totp::TotpSecret;
 use super::{
-    load_staff, passwords,
+    actor_of, passwords,
     session::{end_in, insert_session},
     totp, Staff, Stage, PER_ACCOUNT,
 };
@@ -42,7 +44,8 @@ pub enum SignIn {
     Session { token: String, stage: Stage },
     /// Wrong login, password or code — one answer for all.
     Refused,
-    /// Too many wrong codes for this account just now (the second-factor step).
+    /// Too many wrong attempts for this account just now: the second-factor step, or the
+    /// password of an account with no factor yet.
     Throttled,
     /// The account had many failed attempts: send the password again with a code from the
     /// authenticator app (see the module's notes).
@@ -65,68 +68,65 @@ pub async fn sign_in(db: &Db, keyring: &Keyring, login: &str, password: SecretSt
     answer
 }
 
-/// A known, active person as the password step reads them.
-struct Account {
-    id: String,
-    password_hash: Option<String>,
-    totp: Option<(TotpSecret, Option<i64>)>,
-}
-
 async fn password_step(db: &Db, keyring: &Keyring, login: &str, password: SecretString, code: Option<&str>) -> Result<SignIn, DbError> {
-    let row = sqlx::query("SELECT id, password_hash, totp_secret, totp_last_step FROM people WHERE login = $1 AND active = 1")
-        .bind(login)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query(
+        "SELECT id, password_hash, totp_secret, totp_last_step, (SELECT COUNT(*) FROM passkeys k WHERE k.person_id = p.id) \
+         FROM people p WHERE login = $1 AND active = 1",
+    )
+    .bind(login)
+    .fetch_optional(db.pool())
+    .await?;
     let Some(row) = row else { return Ok(SignIn::Refused) };
     let id: String = row.try_get(0)?;
+    let stored_hash: String = row.try_get(1)?;
     let sealed: Option<Vec<u8>> = row.try_get(2)?;
-    let last_step: Option<i64> = row.try_get(3)?;
     // Only a confirmed factor guards the password.
-    let totp = last_step
-        .and(sealed)
-        .and_then(|s| keyring.open_secret(&totp_place(&id), &s).ok())
-        .and_then(|p| TotpSecret::from_bytes(&p))
-        .map(|secret| (secret, last_step));
-    let account = Account { password_hash: row.try_get(1)?, totp, id };
+    let last_step: Option<i64> = row.try_get(3)?;
+    let passkeys: i64 = row.try_get(4)?;
     let scope = account_scope(keyring, "login", login);
     let at = now();
-    let guarded = account.totp.is_some() && !throttle::within(db, &scope, PER_ACCOUNT, at).await?;
     let mut confirmed_step = None;
-    if guarded {
-        let Some(code) = code.filter(|c| !c.trim().is_empty()) else { return Ok(SignIn::CodeNeeded) };
-        let (secret, last_step) = account.totp.as_ref().expect("a guarded account has a factor");
-        match totp::verify(secret, code, at, *last_step) {
-            Some(step) => confirmed_step = Some(step),
-            None => return failed(db, keyring, &scope, &account.id, AuditAction::LoginTotp, at).await,
+    if !throttle::within(db, &scope, PER_ACCOUNT, at).await? {
+        match (last_step.and(sealed), passkeys) {
+            // Guarded: the code first, the password only with a right code.
+            (Some(sealed), _) => {
+                let Some(code) = code.filter(|c| !c.trim().is_empty()) else { return Ok(SignIn::CodeNeeded) };
+                let secret = keyring.open_secret(&totp_place(&id), &sealed).ok().and_then(|p| TotpSecret::from_bytes(&p));
+                match secret.and_then(|secret| totp::verify(&secret, code, at, last_step)) {
+                    Some(step) => confirmed_step = Some(step),
+                    None => return failed(db, keyring, &scope, &id, AuditAction::LoginTotp, at).await,
+                }
+            }
+            // A passkey still stands behind a right password (decision 0021).
+            (None, 1..) => {}
+            // No factor at all yet (an invitation or a reset not finished): a right password
+            // would lead to enrolling one, so guessing stops here until the window ends.
+            (None, _) => return Ok(SignIn::Throttled),
         }
     }
-    let stored = account.password_hash.clone().unwrap_or_default();
-    let matches = match passwords::verify(password, stored).await {
+    let matches = match passwords::verify(password, stored_hash).await {
         Ok(matches) => matches,
         Err(passwords::PasswordError::Busy) => return Ok(SignIn::Busy),
         Err(e) => return Err(DbError::Sqlx(sqlx::Error::Protocol(e.to_string()))),
     };
     if !matches {
-        return failed(db, keyring, &scope, &account.id, AuditAction::LoginPassword, at).await;
+        return failed(db, keyring, &scope, &id, AuditAction::LoginPassword, at).await;
     }
+    let actor = actor_of(&id);
     let mut tx = db.begin().await?;
-    let Some(staff) = load_staff(&mut tx, db.backend(), &account.id).await? else {
-        tx.rollback().await?;
-        return Ok(SignIn::Refused);
-    };
     throttle::clear(&mut tx, &scope).await?;
-    audit::append(&mut tx, keyring, &AuditEvent::new(&staff.actor(), AuditAction::LoginPassword, Some(&staff.id), Outcome::Ok)).await?;
+    audit::append(&mut tx, keyring, &AuditEvent::new(&actor, AuditAction::LoginPassword, Some(&id), Outcome::Ok)).await?;
     let stage = match confirmed_step {
         // A guarded account gave its code with the password: both factors at once.
         Some(step) => {
-            sqlx::query("UPDATE people SET totp_last_step = $2 WHERE id = $1").bind(&staff.id).bind(step).execute(&mut *tx).await?;
-            audit::append(&mut tx, keyring, &AuditEvent::new(&staff.actor(), AuditAction::LoginTotp, Some(&staff.id), Outcome::Ok)).await?;
+            sqlx::query("UPDATE people SET totp_last_step = $2 WHERE id = $1").bind(&id).bind(step).execute(&mut *tx).await?;
+            audit::append(&mut tx, keyring, &AuditEvent::new(&actor, AuditAction::LoginTotp, Some(&id), Outcome::Ok)).await?;
             Stage::Full
         }
         // Every role gives a second factor (or enrols one) before the desk opens.
         None => Stage::Password,
     };
-    let token = insert_session(&mut tx, keyring, &staff.id, stage).await?;
+    let token = insert_session(&mut tx, keyring, &id, stage).await?;
     tx.commit().await?;
     Ok(SignIn::Session { token, stage })
 }

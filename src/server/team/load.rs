@@ -27,13 +27,13 @@ pub async fn team_page(state: &AppState, links: NewLinks, person: Option<String>
         (
             "SELECT p.id, p.login, p.role, e.name, CASE WHEN p.totp_last_step IS NOT NULL OR EXISTS (SELECT 1 FROM passkeys k WHERE k.person_id = p.id) THEN 1 ELSE 0 END, p.active, p.last_login_at, p.embassy_id FROM people p \
              LEFT JOIN embassies e ON e.id = p.embassy_id ORDER BY p.active DESC, p.login",
-            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, overload_threshold, retention_days FROM embassies ORDER BY is_default, code",
+            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, overload_threshold, retention_days, insider_threshold FROM embassies ORDER BY is_default, code",
         )
     } else {
         (
             "SELECT p.id, p.login, p.role, e.name, CASE WHEN p.totp_last_step IS NOT NULL OR EXISTS (SELECT 1 FROM passkeys k WHERE k.person_id = p.id) THEN 1 ELSE 0 END, p.active, p.last_login_at, p.embassy_id FROM people p \
              LEFT JOIN embassies e ON e.id = p.embassy_id WHERE p.embassy_id = $1 ORDER BY p.active DESC, p.login",
-            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, overload_threshold, retention_days FROM embassies WHERE id = $1",
+            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, overload_threshold, retention_days, insider_threshold FROM embassies WHERE id = $1",
         )
     };
     let embassy_arg = staff.embassy_id.clone().unwrap_or_default();
@@ -80,16 +80,11 @@ pub async fn team_page(state: &AppState, links: NewLinks, person: Option<String>
                 sla_hours: [r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?],
                 overload_threshold: r.try_get(7)?,
                 retention_days: r.try_get(8)?,
-                insider_threshold: 0,
+                insider_threshold: r.try_get(9)?,
             })
         })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(dberr)?;
-    let mut embassies = embassies;
-    // Each embassy's insider threshold (its own form on the page).
-    for e in &mut embassies {
-        e.insider_threshold = sqlx::query_scalar("SELECT insider_threshold FROM embassies WHERE id = $1").bind(&e.id).fetch_one(db).await.map_err(dberr)?;
-    }
     let mut queues = Vec::new();
     for e in &embassies {
         let rows = sqlx::query("SELECT id, name FROM queues WHERE embassy_id = $1 ORDER BY slug").bind(&e.id).fetch_all(db).await.map_err(dberr)?;

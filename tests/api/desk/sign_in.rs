@@ -8,7 +8,12 @@ use crate::{
 };
 use embassy_desk::domain::Role;
 
-on_both_backends!(sign_in_refuses_alike_and_unknown_logins_write_nothing, failures_of_others_never_keep_the_owner_out, second_factor_codes_are_single_use);
+on_both_backends!(
+    sign_in_refuses_alike_and_unknown_logins_write_nothing,
+    failures_of_others_never_keep_the_owner_out,
+    second_factor_codes_are_single_use,
+    an_account_without_a_factor_stops_taking_guesses,
+);
 
 async fn sign_in_refuses_alike_and_unknown_logins_write_nothing(app: TestApp) {
     app.add_person("root", Role::Admin, None, &[]).await;
@@ -84,4 +89,24 @@ async fn second_factor_codes_are_single_use(app: TestApp) {
     // The next step's code (a clock slightly ahead) works once.
     let ok = app.post_second_factor(&half, &app.code_at_step(&admin, used + 1).await).await;
     assert_eq!(ok.status, 303, "{}", ok.body);
+}
+
+/// An account whose person has not enrolled a second factor yet (an invitation or a reset
+/// not finished) has nothing to guard its password with: a right guess would let the
+/// guesser enrol a factor of their own. Past the limit its password is not checked at all,
+/// right or wrong, until the window ends; other accounts are not affected.
+async fn an_account_without_a_factor_stops_taking_guesses(app: TestApp) {
+    app.add_person("fresh", Role::Volunteer, None, &[]).await;
+    for _ in 0..5 {
+        assert_eq!(app.post_desk_login("fresh", "guess guess guess").await.status, 422);
+    }
+    let right = app.post_desk_login("fresh", PASSWORD).await;
+    assert_eq!(right.status, 429, "{}", right.body);
+    assert!(right.text_of("login-notice").unwrap().contains("Too many attempts"));
+    assert!(right.cookie("desk").is_none(), "no session");
+    assert_eq!(app.count("SELECT COUNT(*) FROM staff_sessions").await, 0);
+    let failed = app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'login.password' AND outcome = 'failed'").await;
+    assert_eq!(failed, 5, "the refused attempt checked nothing");
+    let other = app.add_person("other", Role::Admin, None, &[]).await;
+    app.sign_in("other", &other).await;
 }
