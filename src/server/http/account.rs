@@ -1,9 +1,9 @@
 //! A person's own account: changing their password, and setting a new one by a reset link.
 //! Passwords are never given back on a refused form.
 
-use super::forms::{form_state, internal, read_form, refuse, see_other};
+use super::forms::{form_state, internal, read_form, refuse, see_other, session_at};
 use crate::domain::NoticeCode;
-use crate::server::staff::request::{session_of, with_session};
+use crate::server::staff::request::with_session;
 use crate::{
     api::form::FormState,
     server::{
@@ -28,10 +28,9 @@ pub(super) async fn password_post(State(state): State<AppState>, request: Reques
         Ok(read) => read,
         Err(response) => return response,
     };
-    let (session, token) = match session_of(&state, &parts.headers).await {
-        Ok(Some(found)) if found.0.stage == Stage::Full => found,
-        Ok(_) => return see_other("/desk/login?ended=1"),
-        Err(e) => return internal(e),
+    let (session, token) = match session_at(&state, &parts.headers, Stage::Full).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     let change = PasswordChange {
         current: SecretString::from(posted.one("current_password")),

@@ -2,7 +2,7 @@
 //! file. Each checks the desk session, acts, and redirects (303) to the page to see next, or
 //! renders the same page again with what was typed and what went wrong.
 
-use super::forms::{form_state, internal, refuse, see_other, signed_in, Posted};
+use super::forms::{form_state, internal, refuse, see_other, session_at, signed_in, Posted};
 use crate::domain::AuditAction;
 use crate::domain::{AuditPageAction, CaseAction, QueueAction};
 use crate::domain::{NoticeCode, RuleCode};
@@ -14,7 +14,7 @@ use crate::{
         dashboard,
         db::DbError,
         desk::{self, DeskError},
-        staff::{request::session_of, Staff, Stage},
+        staff::{Staff, Stage},
         AppState,
     },
 };
@@ -168,10 +168,9 @@ pub(super) async fn audit_post(State(state): State<AppState>, request: Request) 
 
 /// The dashboard's figures as CSV (aggregates only), for leads and admins; audited.
 pub(super) async fn dashboard_csv_get(State(state): State<AppState>, Query(filter): Query<DashboardFilter>, headers: HeaderMap) -> Response {
-    let staff = match session_of(&state, &headers).await {
-        Ok(Some((session, _))) if session.stage == Stage::Full => session.staff,
-        Ok(_) => return see_other("/desk/login?ended=1"),
-        Err(e) => return internal(e),
+    let staff = match session_at(&state, &headers, Stage::Full).await {
+        Ok((session, _)) => session.staff,
+        Err(response) => return response,
     };
     match dashboard::load::dashboard_csv(&state, &staff, filter).await {
         Ok((file_name, body)) => (

@@ -3,7 +3,7 @@
 //! was judged to be, `nosniff`, a CSP that allows no script, and no caching. Who may fetch it
 //! was established by the caller; the opening is audited (`case.document.download`).
 
-use super::forms::see_other;
+use super::forms::session_at;
 use crate::{
     api::AppError,
     domain::CaseId,
@@ -11,7 +11,7 @@ use crate::{
         cases::ReadError,
         desk::{self},
         documents::read::open_document,
-        staff::{request::session_of, Stage},
+        staff::Stage,
         AppState,
     },
 };
@@ -89,11 +89,8 @@ fn damaged() -> Response {
 /// The case `id` if the signed-in person may read it; otherwise the answer to give (the
 /// sign-in page, or 404 — audited as a refused reach — for a case outside their scope).
 async fn desk_case(state: &AppState, headers: &HeaderMap, id: &str) -> Result<(CaseId, String), Response> {
-    let staff = match session_of(state, headers).await {
-        Ok(Some((session, _))) if session.stage == Stage::Full => session.staff,
-        Ok(_) => return Err(see_other("/desk/login?ended=1")),
-        Err(e) => return Err(AppError::internal(e).into_response()),
-    };
+    let (session, _) = session_at(state, headers, Stage::Full).await?;
+    let staff = session.staff;
     let mut conn = state.db.acquire().await.map_err(|e| AppError::internal(e).into_response())?;
     match desk::case_in_scope(&mut conn, &staff, id).await {
         Ok(Some(meta)) => Ok((CaseId::parse(&meta.id).ok_or_else(|| AppError::NotFound.into_response())?, staff.actor())),

@@ -19,7 +19,7 @@ use crate::{
 use axum::{
     body::{Body, Bytes},
     extract::Request,
-    http::{header, request::Parts, HeaderValue, StatusCode, Uri},
+    http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode, Uri},
     response::{IntoResponse, Redirect, Response},
 };
 use leptos::prelude::provide_context;
@@ -99,13 +99,20 @@ pub(super) fn form_state(form: &str, values: Vec<(String, String)>, errors: Vec<
     FormState { form: form.to_owned(), values, errors, notice }
 }
 
+/// The request's desk session at `stage`, with its token; without one, the answer is the
+/// sign-in page.
+pub(super) async fn session_at(state: &AppState, headers: &HeaderMap, stage: Stage) -> Result<(staff::Session, String), Response> {
+    match session_of(state, headers).await.map_err(internal)? {
+        Some((session, token)) if session.stage == stage => Ok((session, token)),
+        _ => Err(see_other("/desk/login?ended=1")),
+    }
+}
+
 /// A full session for a post; without one, to the sign-in page.
 pub(super) async fn signed_in(state: &AppState, request: Request) -> Result<(Parts, Posted, staff::Staff), Response> {
     let (parts, posted) = read_form(state, request).await?;
-    match session_of(state, &parts.headers).await.map_err(internal)? {
-        Some((session, _)) if session.stage == Stage::Full => Ok((parts, posted, session.staff)),
-        _ => Err(see_other("/desk/login?ended=1")),
-    }
+    let (session, _) = session_at(state, &parts.headers, Stage::Full).await?;
+    Ok((parts, posted, session.staff))
 }
 
 /// Remembers a language chosen with a `?lang=` link (pages without a form), so the next

@@ -3,9 +3,9 @@
 //! The browser's WebAuthn answer arrives as a plain form field, so these are ordinary form
 //! posts behind the same cross-site check as every other.
 
-use super::forms::{form_state, internal, read_form, refuse, see_other};
+use super::forms::{form_state, internal, read_form, refuse, see_other, session_at};
 use crate::domain::{NoticeCode, SecurityAction};
-use crate::server::staff::request::{session_of, with_session};
+use crate::server::staff::request::with_session;
 use crate::{
     api::AppError,
     server::{
@@ -22,19 +22,17 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-/// The session of a post at `stage`, with its token; without one, to the sign-in page.
-async fn session_at(state: &AppState, request: Request, stage: Stage) -> Result<(Parts, super::forms::Posted, Session, String), Response> {
+/// A post of a session at `stage`, with the session and its token.
+async fn post_at(state: &AppState, request: Request, stage: Stage) -> Result<(Parts, super::forms::Posted, Session, String), Response> {
     let (parts, posted) = read_form(state, request).await?;
-    match session_of(state, &parts.headers).await.map_err(internal)? {
-        Some((session, token)) if session.stage == stage => Ok((parts, posted, session, token)),
-        _ => Err(see_other("/desk/login?ended=1")),
-    }
+    let (session, token) = session_at(state, &parts.headers, stage).await?;
+    Ok((parts, posted, session, token))
 }
 
 /// The second step with a passkey: a sign-in for a person who has a second factor, the
 /// creation of a first passkey for a person who has none.
 pub(super) async fn second_factor_passkey_post(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, posted, session, token) = match session_at(&state, request, Stage::Password).await {
+    let (parts, posted, session, token) = match post_at(&state, request, Stage::Password).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -79,7 +77,7 @@ pub(super) async fn second_factor_passkey_post(State(state): State<AppState>, re
 
 /// Posts to the security page; the field `action` names the change.
 pub(super) async fn security_post(State(state): State<AppState>, request: Request) -> Response {
-    let (parts, posted, session, token) = match session_at(&state, request, Stage::Full).await {
+    let (parts, posted, session, token) = match post_at(&state, request, Stage::Full).await {
         Ok(found) => found,
         Err(response) => return response,
     };

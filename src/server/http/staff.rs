@@ -1,7 +1,7 @@
 //! Signing in and out of the desk, the second factor and joining by invitation. Passwords
 //! and codes are never given back.
 
-use super::forms::{form_state, internal, read_form, refuse, see_other};
+use super::forms::{form_state, internal, read_form, refuse, see_other, session_at};
 use crate::domain::{NoticeCode, RuleCode};
 use crate::server::cookies::cookie_value;
 use crate::server::staff::request::{with_session, without_session};
@@ -92,10 +92,9 @@ pub(super) async fn second_factor_post(State(state): State<AppState>, request: R
         Ok(read) => read,
         Err(response) => return response,
     };
-    let (session, token) = match session_of(&state, &parts.headers).await {
-        Ok(Some(found)) if found.0.stage == Stage::Password => found,
-        Ok(_) => return see_other("/desk/login?ended=1"),
-        Err(e) => return internal(e),
+    let (session, token) = match session_at(&state, &parts.headers, Stage::Password).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     let code = posted.one("code");
     if code.trim().is_empty() {
