@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { Page, expect } from '@playwright/test';
 import crypto from 'node:crypto';
 import path from 'node:path';
 
@@ -39,4 +40,23 @@ export function totp(base32: string, offset = 0): string {
   const mac = crypto.createHmac('sha1', key).update(counter).digest();
   const at = mac[mac.length - 1] & 0xf;
   return ((mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
+}
+
+// The password people join with in these tests.
+export const PASSWORD = 'a calm and long passphrase 7';
+
+// Joins by an invitation link and enrols the second factor; returns its secret (as an
+// authenticator app would read it). Ends on the queue page.
+export async function join(page: Page, path: string, login: string): Promise<string> {
+  await page.goto(path);
+  await page.locator('#login').fill(login);
+  await page.locator('#password').fill(PASSWORD);
+  await page.locator('#password_again').fill(PASSWORD);
+  await page.locator('#join-form button[type=submit]').click();
+  await expect(page).toHaveURL(/\/desk\/second-factor$/);
+  const secret = (await page.locator('#totp-secret').textContent())!;
+  await page.locator('#code').fill(totp(secret));
+  await page.locator('#code-form button[type=submit]').click();
+  await expect(page).toHaveURL(/\/desk$/);
+  return secret;
 }

@@ -1,35 +1,18 @@
 import { test, expect, Page, Browser } from '@playwright/test';
 import { expectNoAxeViolationsHere } from '../support/axe';
-import { cli, invitationPath, totp } from '../support/desk';
+import { cli, invitationPath, join, PASSWORD, totp } from '../support/desk';
 
 // A person's own account, with JavaScript on ("js") and off ("no-js"): a volunteer changes
 // their password (a wrong current one is refused next to its field; their other device is
 // signed out), and a lead issues a reset link with which a volunteer sets a new password
 // and enrols a new second factor.
 
-const PASSWORD = 'a calm and long passphrase 7';
 const NEW_PASSWORD = 'seven quiet herons over the river';
 
 function collectProblems(page: Page, problems: string[]) {
   // Refused posts answer 4xx on purpose; Chromium reports any 4xx page load.
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`${page.url()}: ${m.text().split('\n')[0]}`); });
   page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
-}
-
-// Joins by an invitation link and enrols the second factor; returns its secret (as an
-// authenticator app would read it). Ends on the queue page.
-async function join(page: Page, path: string, login: string): Promise<string> {
-  await page.goto(path);
-  await page.locator('#login').fill(login);
-  await page.locator('#password').fill(PASSWORD);
-  await page.locator('#password_again').fill(PASSWORD);
-  await page.locator('#join-form button[type=submit]').click();
-  await expect(page).toHaveURL(/\/desk\/second-factor$/);
-  const secret = (await page.locator('#totp-secret').textContent())!;
-  await page.locator('#code').fill(totp(secret));
-  await page.locator('#code-form button[type=submit]').click();
-  await expect(page).toHaveURL(/\/desk$/);
-  return secret;
 }
 
 // The password step of signing in; ends where the server sends the browser.

@@ -214,6 +214,12 @@ vocabulary! {
         TooManyAttempts = "too_many_attempts",
         WrongPassword = "wrong_password",
         LastAdmin = "last_admin",
+        TooManyFiles = "too_many_files",
+        FileTooLarge = "file_too_large",
+        FileType = "file_type",
+        FileUnreadable = "file_unreadable",
+        CaseFull = "case_full",
+        DiskFull = "disk_full",
     }
 }
 

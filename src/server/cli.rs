@@ -507,6 +507,7 @@ async fn reply(config: Config, reference: &str) -> Result<(), String> {
         follow_up::Sender { author: Author::Volunteer, person_id: None, actor: "cli" },
         MessageKind::Reply,
         &text,
+        crate::server::documents::attach::Attaching::NONE,
     )
     .await
     .map_err(|e| e.to_string())?;

@@ -2,7 +2,7 @@
 //! its write-ahead log, or anything the app logged.
 
 use crate::{
-    helpers::{captured_logs, spawn_app, valid_form, with, Backend},
+    helpers::{captured_logs, fixture, spawn_app, valid_form, with, Backend, Upload},
     storage::{open_case_with_receipt, open_sample_case},
 };
 use embassy_desk::server::staff::passwords;
@@ -160,5 +160,103 @@ async fn requester_path_leaves_no_plaintext_behind() {
     for secret in [code.as_str(), &code.replace('-', ""), reference.as_str(), "CANARY_handle"] {
         assert!(!contains(&logs, secret), "{secret} in the logs");
         assert!(!contains(&files, secret) || secret == reference, "{secret} in the database files");
+    }
+}
+
+/// A one-page PDF whose page shows `text` in an uncompressed content stream (so the string
+/// is plain in the file as sent and as stored before sealing), with `author` in its Info.
+fn pdf_showing(text: &str, author: &str) -> Vec<u8> {
+    use lopdf::{content::Content, content::Operation, dictionary, Document, Object, Stream};
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica" });
+    let resources_id = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font_id } });
+    let operations = vec![
+        Operation::new("BT", vec![]),
+        Operation::new("Tf", vec!["F1".into(), 12.into()]),
+        Operation::new("Td", vec![50.into(), 700.into()]),
+        Operation::new("Tj", vec![Object::string_literal(text)]),
+        Operation::new("ET", vec![]),
+    ];
+    let content_id = doc.add_object(Stream::new(dictionary! {}, Content { operations }.encode().unwrap()));
+    let page_id = doc.add_object(dictionary! { "Type" => "Page", "Parent" => pages_id, "Contents" => content_id });
+    let pages = dictionary! {
+        "Type" => "Pages",
+        "Kids" => vec![page_id.into()],
+        "Count" => 1,
+        "Resources" => resources_id,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    };
+    doc.objects.insert(pages_id, Object::Dictionary(pages));
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let info_id = doc.add_object(dictionary! { "Author" => Object::string_literal(author) });
+    doc.trailer.set("Info", info_id);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    bytes
+}
+
+/// Every file under `dir` (two levels deep) changed since `since`.
+fn files_changed_since(dir: &std::path::Path, since: std::time::SystemTime, depth: u8, out: &mut Vec<(String, Vec<u8>)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(meta) = entry.metadata() else { continue };
+        if meta.is_dir() && depth > 0 {
+            files_changed_since(&path, since, depth - 1, out);
+        } else if meta.is_file() && meta.len() < 64 << 20 && meta.modified().is_ok_and(|m| m >= since) {
+            if let Ok(bytes) = std::fs::read(&path) {
+                out.push((path.display().to_string(), bytes));
+            }
+        }
+    }
+}
+
+/// Documents through the whole path over HTTP: a text and a PDF whose page shows a sentinel
+/// (plain in the file) with the intake form, a PNG with sentinels in its text chunks from the
+/// follow-up page, each under a sentinel file name; then downloaded. The text and the PDF's
+/// string come back whole (they went through the sealed path), yet no sentinel, no file name
+/// and no removed metadata is in the database file, the WAL, the logs, or any file written
+/// meanwhile in the data directory or the temp directory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn document_bytes_and_names_stay_sealed() {
+    let started = std::time::SystemTime::now() - std::time::Duration::from_secs(1);
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let text = "CANARY-DOCTEXT-8c2f пашпарт\n".repeat(3);
+    let files = [
+        Upload { name: "CANARY-DOCNAME-note-5d1e.txt", bytes: text.clone().into_bytes() },
+        Upload { name: "CANARY-DOCNAME-letter-5d1e.pdf", bytes: pdf_showing("CANARY-DOCPDF-a7b3", "CANARY-DOCAUTHOR-19e4") },
+    ];
+    assert!(files[1].bytes.windows(18).any(|w| w == b"CANARY-DOCPDF-a7b3"), "the PDF's string is plain in the file");
+    let page = app.post_intake_with_files(&valid_form(), &files).await;
+    assert_eq!(page.status, 201, "{}", page.body);
+    let (reference, code) = (page.text_of("receipt-reference").unwrap(), page.text_of("receipt-code").unwrap());
+    let cookie = app.requester_sign_in(&reference, &code).await;
+    let token = app.get_thread(&cookie, "en").await.input_value("upload").unwrap();
+    let png = Upload { name: "CANARY-DOCNAME-scan-5d1e.png", bytes: fixture("scan.png") };
+    assert_eq!(app.post_multipart("/follow-up/documents", &[("upload", &token)], &[png], Some(&cookie)).await.status, 303);
+
+    let thread = app.get_thread(&cookie, "en").await;
+    let hrefs: Vec<String> =
+        thread.body.match_indices("href=\"/follow-up/documents/").filter_map(|(at, _)| thread.body[at + 6..].split('"').next().map(str::to_owned)).collect();
+    assert_eq!(hrefs.len(), 3);
+    let mut back = Vec::new();
+    for href in &hrefs {
+        let download = app.download(href, &cookie).await;
+        assert_eq!(download.status, 200);
+        back.extend(download.bytes);
+    }
+    assert!(contains(&back, &text) && contains(&back, "CANARY-DOCPDF-a7b3"), "the sentinels came back through the sealed path");
+    assert!(!contains(&back, "CANARY-DOCAUTHOR") && !contains(&back, "PNG-SENTINEL"), "the metadata was removed");
+
+    let mut written = vec![("the logs".to_owned(), captured_logs())];
+    files_changed_since(app.dir.path(), started, 2, &mut written);
+    files_changed_since(&std::env::temp_dir(), started, 1, &mut written);
+    assert!(written.iter().any(|(name, _)| name.ends_with("embassy-desk.sqlite-wal")), "the WAL was read");
+    for (what, bytes) in &written {
+        for sentinel in ["CANARY-DOC", "PNG-SENTINEL", "scanned at the kitchen table"] {
+            assert!(!contains(bytes, sentinel), "{sentinel:?} found in {what}");
+        }
     }
 }

@@ -205,6 +205,54 @@ async fn follow_up_documents_and_deletion(app: TestApp) {
     assert_eq!(documents_and_chunks(&app).await, (0, 0), "deletion leaves no document and no chunk");
 }
 
+/// A volunteer attaches a filled form to a reply. A file of a kind the desk does not take is
+/// refused next to the file field, with the text and the file already taken kept; sent
+/// again, the reply carries the form, which the requester downloads from the follow-up page
+/// as the desk's. A volunteer who may not work the case sends files for nothing: none is read.
+async fn a_reply_carries_documents_to_the_requester(app: TestApp) {
+    let w = World::build(&app).await;
+    let (reference, code) = app.open_request().await;
+    let case = app.case_of(&reference).await;
+    let path = format!("/desk/cases/{case}");
+
+    let page = app.get_case(&w.vol_legal, &case).await;
+    let token = page.input_value("upload").expect("the reply form has its upload token");
+    let unassigned = [("action", "reply"), ("upload", token.as_str()), ("body", "Not my case.")];
+    let page = app.post_multipart(&path, &unassigned, &[upload("letter.pdf")], Some(&w.vol_legal.cookie)).await;
+    assert_eq!(page.status, 403, "only whoever works the case replies");
+    assert_eq!(documents_and_chunks(&app).await, (0, 0), "the files of a reply refused are not read");
+
+    assert_eq!(app.post_case(&w.vol_legal, &case, "take", &[]).await.status, 303);
+    let fields = [("action", "reply"), ("upload", token.as_str()), ("body", "Please sign the form and send it back.")];
+    let refused = app.post_multipart(&path, &fields, &[upload("letter.pdf"), upload("not-allowed.zip")], Some(&w.vol_legal.cookie)).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("id=\"documents-error\""), "the refused file's error is next to the field");
+    assert!(refused.body.contains("Please sign the form and send it back."), "the text is kept");
+    assert_eq!(refused.input_value("upload").as_deref(), Some(token.as_str()), "the same upload token comes back");
+    let kept = refused.input_value("keep_document").expect("a box to keep the form already taken");
+    assert_eq!(app.count("SELECT COUNT(*) FROM documents WHERE case_id IS NULL AND origin = 'desk'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM case_messages").await, 0, "nothing sent yet");
+
+    let sent = app.post_multipart(&path, &[fields[0], fields[1], fields[2], ("keep_document", &kept)], &[], Some(&w.vol_legal.cookie)).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM documents d JOIN case_messages m ON m.id = d.message_id WHERE d.case_id = m.case_id").await,
+        1,
+        "the form belongs to the reply"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.document.add'").await, 1);
+    assert!(app.get_case(&w.vol_legal, &case).await.body.contains("letter.pdf"), "the case page lists it");
+
+    let cookie = app.requester_sign_in(&reference, &code).await;
+    let thread = app.get_thread(&cookie, "en").await;
+    assert!(thread.body.contains("Please sign the form and send it back."));
+    let row = thread.body.split("letter.pdf").nth(2).and_then(|rest| rest.split("</tr>").next()).unwrap_or_default();
+    assert!(row.contains("the desk"), "marked as the desk's: {row}");
+    let back = app.download(&link_of(&thread.body, "/follow-up/documents/", "letter.pdf"), &cookie).await;
+    assert_eq!(back.status, 200);
+    assert!(back.bytes.starts_with(b"%PDF-") && !contains(&back.bytes, b"PDF-SENTINEL-AUTHOR"));
+}
+
 on_both_backends!(
     intake_documents_reach_the_volunteer_without_their_metadata,
     documents_stay_within_scope,
@@ -212,6 +260,7 @@ on_both_backends!(
     a_cut_off_upload_leaves_nothing,
     a_chunk_moved_to_another_document_is_refused,
     follow_up_documents_and_deletion,
+    a_reply_carries_documents_to_the_requester,
 );
 
 mod limits_refuse_files_and_store_nothing_of_them {

@@ -231,4 +231,8 @@ pub struct CasePageDto {
     pub form: Option<FormState>,
     /// The case's documents, with their download and preview links.
     pub documents: Vec<crate::api::documents::DocumentDto>,
+    /// The reply form's upload token (files are staged under it until the reply is sent).
+    pub reply_upload_token: String,
+    /// The reply form's file field: limits, and the files a refused reply already delivered.
+    pub reply_upload: crate::api::documents::UploadDto,
 }

@@ -13,6 +13,7 @@ use crate::server::{
     config::Backend,
     crypto::Keyring,
     db::{now, Db, DbError, Tx},
+    documents::attach::Attaching,
     follow_up::{self, Author, MessageKind},
     staff::Staff,
 };
@@ -68,7 +69,8 @@ pub async fn add_note(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, 
 }
 
 /// Sends a message to the requester (shown on their follow-up page).
-pub async fn reply(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, body: &str) -> Result<(), DeskError> {
+/// A reply to the requester, with the documents `files` names attached to it.
+pub async fn reply(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, body: &str, files: Attaching<'_>) -> Result<(), DeskError> {
     // Scope and permission first, in their own short transaction; `post` writes the message,
     // the first-response time and the audit row in one.
     let (tx, meta, _) = begin_change(db, keyring, staff, case_id, true, AuditAction::CaseReplyVolunteer).await?;
@@ -81,9 +83,22 @@ pub async fn reply(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, bod
         follow_up::Sender { author: Author::Volunteer, person_id: Some(&staff.id), actor: &staff.actor() },
         MessageKind::Reply,
         body,
+        files,
     )
     .await?;
     Ok(())
+}
+
+/// The bytes of documents case `case_id` holds, when `staff` may reply on it (so that a
+/// reply's files may be taken); `None` when they may not: then nothing is read, and the
+/// reply itself is refused and audited.
+pub async fn reply_room(db: &Db, staff: &Staff, case_id: &str) -> Result<Option<u64>, DbError> {
+    let mut conn = db.acquire().await?;
+    let Some(meta) = case_in_scope(&mut conn, staff, case_id).await?.filter(|meta| may_work(staff, meta)) else {
+        return Ok(None);
+    };
+    let held = crate::server::db::documents::bytes_of_case(&mut conn, &meta.id).await?;
+    Ok(Some(u64::try_from(held).unwrap_or(0)))
 }
 
 /// Moves a case along the workflow.

@@ -2,6 +2,7 @@
 //! caller's session, asks `desk` or `staff` within that scope, and turns the answer into
 //! DTOs. Nothing else crosses to the client.
 
+use crate::domain::CaseAction;
 use crate::domain::{DeadlineKind, EventKind};
 use crate::domain::{NoticeCode, QueueAction, RuleCode};
 use crate::server::staff::load::me_with_embassy;
@@ -119,6 +120,13 @@ fn timeline_kind(h: Happening, queue_names: &[(String, String)], login: &dyn Fn(
 }
 
 pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> Result<CasePageDto, AppError> {
+    // A refused reply comes back with the files it already delivered; a fresh form has a new token.
+    use crate::server::documents::load as documents;
+    let posted_token = form.as_ref().filter(|f| f.form == CaseAction::Reply.as_str()).map(|f| f.value("upload")).filter(|t| !t.is_empty());
+    let (reply_upload_token, reply_upload) = match posted_token {
+        Some(token) => (token.clone(), documents::upload(state, &token).await?),
+        None => (crate::server::crypto::random_token(), documents::empty_upload(&state.config.documents)),
+    };
     let conn = &mut *state.db.acquire().await?;
     let staff = staff_on(state, conn).await?;
     let view = desk::view_case(&state.db, conn, &state.keyring, &staff, id).await?;
@@ -170,7 +178,9 @@ pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> R
         can_hand_back: assigned_to_me && !view.deleted,
         access,
         form,
-        documents: view.documents.iter().map(|d| crate::server::documents::load::listed_dto(d, &format!("/desk/cases/{}/documents", meta.id), true)).collect(),
+        documents: view.documents.iter().map(|d| documents::listed_dto(d, &format!("/desk/cases/{}/documents", meta.id), true)).collect(),
+        reply_upload_token,
+        reply_upload,
     })
 }
 

@@ -10,6 +10,19 @@ use crate::server::{
     db::{self, Conn, Tx},
 };
 
+/// The staged documents a change attaches: those under upload token `token` whose ids are
+/// in `keep`.
+#[derive(Clone, Copy, Debug)]
+pub struct Attaching<'a> {
+    pub token: &'a str,
+    pub keep: &'a [String],
+}
+
+impl Attaching<'static> {
+    /// A change that attaches nothing.
+    pub const NONE: Self = Attaching { token: "", keep: &[] };
+}
+
 /// A staged document opened: its id and what it is.
 #[derive(Clone, Debug)]
 pub struct StagedDocument {

@@ -9,6 +9,7 @@ use crate::api::AppError;
 use crate::domain::AuditAction;
 use crate::domain::{CaseId, Status};
 use crate::server::cookies::{cookie_value, host_cookie_name, session_cookie_value};
+use crate::server::documents::attach::{attach, Attaching};
 use crate::server::AppState;
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
@@ -200,10 +201,19 @@ pub struct Sender<'a> {
     pub actor: &'a str,
 }
 
-/// Adds a message to a case, sealed with its data key, with the audit row. A requester's
+/// Adds a message to a case, sealed with its data key, with the audit row, and attaches to
+/// it the documents `files` names (a volunteer's reply may carry some). A requester's
 /// reply to a case waiting for them puts it back in progress; a volunteer's first message
 /// is the case's first response.
-pub async fn post(db: &Db, keyring: &Keyring, case_id: &CaseId, from: Sender<'_>, kind: MessageKind, body: &str) -> Result<(), ReadError> {
+pub async fn post(
+    db: &Db,
+    keyring: &Keyring,
+    case_id: &CaseId,
+    from: Sender<'_>,
+    kind: MessageKind,
+    body: &str,
+    files: Attaching<'_>,
+) -> Result<(), ReadError> {
     let Sender { author, person_id, actor } = from;
     let mut tx = db.begin().await?;
     let key = data_key(&mut tx, keyring, case_id).await?;
@@ -226,6 +236,7 @@ pub async fn post(db: &Db, keyring: &Keyring, case_id: &CaseId, from: Sender<'_>
         Author::Volunteer => "UPDATE cases SET updated_at = $2, first_response_at = COALESCE(first_response_at, $2) WHERE id = $1",
     };
     sqlx::query(update).bind(case_id.as_str()).bind(at).execute(&mut *tx).await.map_err(DbError::from)?;
+    attach(&mut tx, keyring, &key, case_id, files.token, Some(files.keep), Some(&id), actor).await?;
     let action = match (author, kind) {
         (Author::Requester, MessageKind::Information) => AuditAction::CaseInformationAdd,
         (Author::Requester, MessageKind::Reply) => AuditAction::CaseReplyRequester,

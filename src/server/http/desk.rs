@@ -3,6 +3,7 @@
 //! renders the same page again with what was typed and what went wrong.
 
 use super::forms::{form_state, internal, refuse, see_other, session_at, signed_in, Posted};
+use super::uploads::{read_upload, Uploaded};
 use crate::domain::AuditAction;
 use crate::domain::{AuditPageAction, CaseAction, QueueAction};
 use crate::domain::{NoticeCode, RuleCode};
@@ -14,6 +15,7 @@ use crate::{
         dashboard,
         db::DbError,
         desk::{self, DeskError},
+        documents::{attach::Attaching, stage::Destination, Origin},
         staff::{Staff, Stage},
         AppState,
     },
@@ -81,16 +83,39 @@ pub(super) fn rule_code(rule: crate::domain::intake::Rule) -> RuleCode {
         Rule::Required => RuleCode::Required,
         Rule::TooLong => RuleCode::TooLong,
         Rule::ControlCharacters => RuleCode::ControlCharacters,
+        Rule::TooManyFiles => RuleCode::TooManyFiles,
+        Rule::FileTooLarge => RuleCode::FileTooLarge,
+        Rule::FileType => RuleCode::FileType,
+        Rule::FileUnreadable => RuleCode::FileUnreadable,
+        Rule::CaseFull => RuleCode::CaseFull,
+        Rule::DiskFull => RuleCode::DiskFull,
         _ => RuleCode::InvalidChoice,
     }
 }
 
-/// Posts to a case page; the field `action` names the change.
+/// Posts to a case page; the field `action` names the change. A reply may carry documents
+/// (a multipart post whose `upload` token comes before its files); they are taken only when
+/// the caller may reply on the case.
 pub(super) async fn case_post(State(state): State<AppState>, Path(id): Path<String>, request: Request) -> Response {
-    let (parts, posted, staff) = match signed_in(&state, request).await {
+    let staff = match session_at(&state, request.headers(), Stage::Full).await {
+        Ok((session, _)) => session.staff,
+        Err(response) => return response,
+    };
+    let may_upload = async |posted: &Posted| {
+        let token = posted.one("upload");
+        if CaseAction::parse(&posted.one("action")) != Some(CaseAction::Reply) || token.is_empty() {
+            return None;
+        }
+        let case_bytes = desk::reply_room(&state.db, &staff, &id).await.ok().flatten()?;
+        Some(Destination { token, origin: Origin::Desk, person_id: Some(staff.id.clone()), case_bytes })
+    };
+    let uploaded = match read_upload(&state, request, may_upload).await {
         Ok(read) => read,
         Err(response) => return response,
     };
+    let file_error = uploaded.refused.map(|refusal| rule_code(refusal.rule()));
+    let keep = uploaded.keep();
+    let Uploaded { parts, posted, .. } = uploaded;
     // Every action is a `CaseAction`, which the authorisation tests enumerate.
     let Some(action) = CaseAction::parse(&posted.one("action")) else {
         return AppError::NotFound.into_response();
@@ -98,10 +123,12 @@ pub(super) async fn case_post(State(state): State<AppState>, Path(id): Path<Stri
     let page = format!("/desk/cases/{id}");
     let (db, keyring) = (&state.db, &state.keyring);
     let result = match action {
-        CaseAction::Note | CaseAction::Reply => match validate_message(&posted.one("body")) {
-            Ok(body) if action == CaseAction::Note => desk::add_note(db, keyring, &staff, &id, &body).await,
-            Ok(body) => desk::reply(db, keyring, &staff, &id, &body).await,
-            Err(e) => Err(DeskError::Invalid("body", rule_code(e.rule))),
+        CaseAction::Note | CaseAction::Reply => match (validate_message(&posted.one("body")), file_error) {
+            (Ok(body), _) if action == CaseAction::Note => desk::add_note(db, keyring, &staff, &id, &body).await,
+            // A refused file comes back next to the file field; the files taken stay staged.
+            (Ok(_), Some(code)) => Err(DeskError::Invalid("documents", code)),
+            (Ok(body), None) => desk::reply(db, keyring, &staff, &id, &body, Attaching { token: &posted.one("upload"), keep: &keep }).await,
+            (Err(e), _) => Err(DeskError::Invalid("body", rule_code(e.rule))),
         },
         CaseAction::Status => match Status::parse(&posted.one("status")) {
             Some(next) => desk::change_status(db, keyring, &staff, &id, next).await,

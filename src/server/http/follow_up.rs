@@ -18,7 +18,7 @@ use crate::{
     locale::{self},
     server::{
         cases::receipts::{self, FollowUpError, Limits},
-        documents::{self, stage::Destination, Origin},
+        documents::{self, attach::Attaching, stage::Destination, Origin},
         follow_up::{self, Author, MessageKind},
         AppState,
     },
@@ -99,6 +99,7 @@ pub(super) async fn message_post(State(state): State<AppState>, request: Request
             follow_up::Sender { author: Author::Requester, person_id: None, actor: "requester" },
             kind,
             &body,
+            Attaching::NONE,
         )
         .await
         {

@@ -120,10 +120,12 @@ pub(super) struct BodyLimits {
     pub upload: usize,
 }
 
-/// The posts that take files: the intake form and the follow-up page's documents.
+/// The posts that take files: the intake form, the follow-up page's documents and a case
+/// page's reply.
 fn takes_files(request: &Request) -> bool {
     let path = request.uri().path();
-    is_multipart(request) && (path == "/" || path == "/follow-up/documents")
+    let case_page = path.strip_prefix("/desk/cases/").is_some_and(|id| !id.is_empty() && !id.contains('/'));
+    is_multipart(request) && (path == "/" || path == "/follow-up/documents" || case_page)
 }
 
 fn is_multipart(request: &Request) -> bool {

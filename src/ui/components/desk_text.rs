@@ -35,6 +35,12 @@ pub fn error_text(i18n: I18n, code: RuleCode) -> AnyView {
         RuleCode::TooManyAttempts => t!(i18n, desk.notice.too_many_attempts).into_any(),
         RuleCode::WrongPassword => t!(i18n, desk.errors.wrong_password).into_any(),
         RuleCode::LastAdmin => t!(i18n, desk.errors.last_admin).into_any(),
+        RuleCode::TooManyFiles => t!(i18n, errors.too_many_files).into_any(),
+        RuleCode::FileTooLarge => t!(i18n, errors.file_too_large).into_any(),
+        RuleCode::FileType => t!(i18n, errors.file_type).into_any(),
+        RuleCode::FileUnreadable => t!(i18n, errors.file_unreadable).into_any(),
+        RuleCode::CaseFull => t!(i18n, errors.case_full).into_any(),
+        RuleCode::DiskFull => t!(i18n, errors.disk_full).into_any(),
     }
 }
 

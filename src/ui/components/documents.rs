@@ -30,32 +30,47 @@ pub fn size_text(bytes: u64) -> String {
 #[component]
 pub fn DocumentsField(upload: UploadDto, errors: RwSignal<Vec<FieldError>>, #[prop(optional)] label: Option<AnyView>) -> impl IntoView {
     let i18n = use_i18n();
-    let (files, mb) = (upload.files, upload.mb);
-    let staged = upload.staged;
     view! {
         <div class="field documents">
             <label for="documents">{label.unwrap_or_else(|| t!(i18n, documents.label).into_any())}</label>
-            <p class="hint" id="documents-hint">{t!(i18n, documents.hint, files = move || files, size = move || mb)}</p>
+            <LimitsHint upload=upload.clone() />
             <FieldErrorText field=Field::Documents errors />
-            {(!staged.is_empty()).then(|| view! {
-                <fieldset class="staged">
-                    <legend>{t!(i18n, documents.kept_title)}</legend>
-                    {staged.into_iter().map(|d| {
-                        let id = format!("keep-{}", d.id);
-                        view! {
-                            <div class="choice">
-                                <input type="checkbox" id=id.clone() name="keep_document" value=d.id checked=true />
-                                <label for=id>{d.name}" ("{d.kind}", "{size_text(d.size)}")"</label>
-                            </div>
-                        }
-                    }).collect_view()}
-                </fieldset>
-            })}
+            <KeptFiles staged=upload.staged />
             <input type="file" id="documents" name="documents" multiple accept=ACCEPT
                 aria-invalid=invalid(errors, Field::Documents)
                 aria-describedby=described_by(errors, Field::Documents, Some("documents-hint")) />
         </div>
     }
+}
+
+/// What a file field takes (`id="documents-hint"`).
+#[component]
+pub fn LimitsHint(upload: UploadDto) -> impl IntoView {
+    let i18n = use_i18n();
+    let (files, mb) = (upload.files, upload.mb);
+    view! { <p class="hint" id="documents-hint">{t!(i18n, documents.hint, files = move || files, size = move || mb)}</p> }
+}
+
+/// The files a form already delivered, each kept unless unticked (`keep_document`).
+#[component]
+pub fn KeptFiles(staged: Vec<DocumentDto>) -> impl IntoView {
+    let i18n = use_i18n();
+    (!staged.is_empty()).then(|| {
+        view! {
+            <fieldset class="staged">
+                <legend>{t!(i18n, documents.kept_title)}</legend>
+                {staged.into_iter().map(|d| {
+                    let id = format!("keep-{}", d.id);
+                    view! {
+                        <div class="choice">
+                            <input type="checkbox" id=id.clone() name="keep_document" value=d.id checked=true />
+                            <label for=id>{d.name}" ("{d.kind}", "{size_text(d.size)}")"</label>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+        }
+    })
 }
 
 /// A case's documents as a table: name (a download link), kind, size, when and from whom.

@@ -80,7 +80,7 @@ fn CaseView(page: CasePageDto) -> impl IntoView {
         <Timeline entries=page.timeline />
         <TextForm kind=TextKind::Note case_id=id.clone() state=form.clone() />
         // The requester deleted the request: nobody is left to read a reply.
-        {(!page.deleted).then(|| view! { <TextForm kind=TextKind::Reply case_id=id.clone() state=form.clone() /> })}
+        {(!page.deleted).then(|| view! { <TextForm kind=TextKind::Reply case_id=id.clone() state=form.clone() upload=(page.reply_upload_token.clone(), page.reply_upload.clone()) /> })}
         <section aria-labelledby="change-title">
             <h2 id="change-title">{t!(i18n, desk.case.change_title)}</h2>
             <StatusForm case_id=id.clone() next=page.next_statuses state=form.clone() />

@@ -5,9 +5,11 @@ use crate::domain::CaseAction;
 use crate::domain::DeadlineKind;
 use crate::ui::components::desk_form::{form_id, FieldError, Refused};
 use crate::ui::components::desk_text::deadline_kind_text;
+use crate::ui::components::documents::{KeptFiles, LimitsHint, ACCEPT};
 use crate::{
     api::{
         desk::{DeadlineDto, PersonOption, QueueOption},
+        documents::UploadDto,
         form::FormState,
     },
     domain::{Category, Priority, Status},
@@ -55,9 +57,27 @@ pub enum TextKind {
     Reply,
 }
 
-/// A note or a reply; what was typed comes back when the post is refused.
+/// A reply's file field: its limits, its error, the files a refused reply already
+/// delivered, and the picker.
 #[component]
-pub fn TextForm(kind: TextKind, case_id: String, state: Option<FormState>) -> impl IntoView {
+fn ReplyDocuments(upload: UploadDto, refused: Refused) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field documents">
+            <label for="documents">{t!(i18n, desk.case.reply_documents)}</label>
+            <LimitsHint upload=upload.clone() />
+            <FieldError refused=refused.clone() field="documents" id="documents" />
+            <KeptFiles staged=upload.staged />
+            <input type="file" id="documents" name="documents" multiple accept=ACCEPT aria-invalid=refused.invalid("documents")
+                aria-describedby=refused.described_by("documents", "documents", Some("documents-hint")) />
+        </div>
+    }
+}
+
+/// A note or a reply; what was typed comes back when the post is refused. A reply takes
+/// documents too when `upload` (its token and file field) is given.
+#[component]
+pub fn TextForm(kind: TextKind, case_id: String, state: Option<FormState>, #[prop(optional)] upload: Option<(String, UploadDto)>) -> impl IntoView {
     let i18n = use_i18n();
     let name = match kind {
         TextKind::Note => CaseAction::Note,
@@ -81,11 +101,14 @@ pub fn TextForm(kind: TextKind, case_id: String, state: Option<FormState>) -> im
             t!(i18n, desk.case.reply_submit).into_any(),
         ),
     };
+    let enctype = upload.is_some().then_some("multipart/form-data");
+    let token = upload.as_ref().map(|(token, _)| token.clone());
     view! {
             <section aria-labelledby=format!("{name}-title") class=format!("text-form {name}-form")>
                 <h2 id=format!("{name}-title")>{title}</h2>
-                <form id=form_id(name) method="post" action=action(&case_id) novalidate>
+                <form id=form_id(name) method="post" action=action(&case_id) enctype=enctype novalidate>
     <input type="hidden" name="action" value=name />
+                    {token.map(|token| view! { <input type="hidden" name="upload" value=token /> })}
                     <div class="field">
                         <label for=field_id.clone()>{label}</label>
                         <p class="hint" id=hint_id.clone()>{hint}</p>
@@ -93,6 +116,7 @@ pub fn TextForm(kind: TextKind, case_id: String, state: Option<FormState>) -> im
                         <textarea id=field_id.clone() name="body" rows="5" aria-required="true" aria-invalid=refused.invalid("body")
                             aria-describedby=refused.described_by("body", &field_id, Some(&hint_id))>{refused.value_or("body", "")}</textarea>
                     </div>
+                    {upload.map(|(_, upload)| view! { <ReplyDocuments upload refused=refused.clone() /> })}
                     <button type="submit" class="primary">{submit}</button>
                 </form>
             </section>

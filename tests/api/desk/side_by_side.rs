@@ -52,7 +52,10 @@ async fn views_and_changes_run_side_by_side(app: TestApp) {
                 let changed = match (task + round) % 4 {
                     0 => desk::add_note(&db, &keyring, &staff, case, &format!("note {task}.{round}")).await,
                     1 => desk::change_priority(&db, &keyring, &staff, case, Priority::ALL[round % 4]).await,
-                    2 => desk::reply(&db, &keyring, &staff, case, &format!("reply {task}.{round}")).await,
+                    2 => {
+                        desk::reply(&db, &keyring, &staff, case, &format!("reply {task}.{round}"), embassy_desk::server::documents::attach::Attaching::NONE)
+                            .await
+                    }
                     _ => desk::take(&db, &keyring, &staff, case).await,
                 };
                 assert!(matches!(changed, Ok(()) | Err(desk::DeskError::NotAllowed)), "{changed:?}");

@@ -108,6 +108,16 @@ impl TestApp {
     async fn message_from(&self, case: &str, author: Author, text: &str) {
         let actor = if author == Author::Requester { "requester" } else { "cli" };
         let sender = follow_up::Sender { author, person_id: None, actor };
-        follow_up::post(&self.state.db, &self.state.keyring, &CaseId::parse(case).unwrap(), sender, MessageKind::Reply, text).await.unwrap();
+        follow_up::post(
+            &self.state.db,
+            &self.state.keyring,
+            &CaseId::parse(case).unwrap(),
+            sender,
+            MessageKind::Reply,
+            text,
+            embassy_desk::server::documents::attach::Attaching::NONE,
+        )
+        .await
+        .unwrap();
     }
 }
