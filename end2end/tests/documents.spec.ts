@@ -41,7 +41,7 @@ test('documents travel both ways without their metadata', async ({ browser }, in
     await requester.locator('#name').fill('Hanna');
     await requester.locator('#contact_channel-site').check();
     await requester.locator('#consent').check();
-    await requester.locator('#documents').setInputFiles([fixture('photo-gps.jpg'), fixture('letter.pdf')]);
+    await requester.locator('input#documents').setInputFiles([fixture('photo-gps.jpg'), fixture('letter.pdf')]);
     await requester.getByRole('button', { name: 'Send my request' }).click();
     await expect(requester.locator('#receipt-reference')).toBeVisible();
     await expect(requester.locator('#removed-title')).toBeVisible();
@@ -59,7 +59,7 @@ test('documents travel both ways without their metadata', async ({ browser }, in
     await requester.locator('#code').fill(code);
     await requester.locator('button.primary').click();
     await expect(requester).toHaveURL(/\/follow-up\/case$/);
-    await requester.locator('#documents').setInputFiles(fixture('note.txt'));
+    await requester.locator('input#documents').setInputFiles(fixture('note.txt'));
     await requester.locator('form[action="/follow-up/documents"] button[type=submit]').click();
     await expect(requester).toHaveURL(/documents=1/);
     await expect(requester.locator('table.documents tbody tr')).toHaveCount(3);

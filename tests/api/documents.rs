@@ -216,6 +216,7 @@ async fn a_reply_carries_documents_to_the_requester(app: TestApp) {
     let path = format!("/desk/cases/{case}");
 
     let page = app.get_case(&w.vol_legal, &case).await;
+    assert_eq!(page.duplicate_ids(), Vec::<String>::new(), "each id once on the case page");
     let token = page.input_value("upload").expect("the reply form has its upload token");
     let unassigned = [("action", "reply"), ("upload", token.as_str()), ("body", "Not my case.")];
     let page = app.post_multipart(&path, &unassigned, &[upload("letter.pdf")], Some(&w.vol_legal.cookie)).await;
@@ -245,12 +246,90 @@ async fn a_reply_carries_documents_to_the_requester(app: TestApp) {
 
     let cookie = app.requester_sign_in(&reference, &code).await;
     let thread = app.get_thread(&cookie, "en").await;
+    assert_eq!(thread.duplicate_ids(), Vec::<String>::new(), "each id once on the follow-up page");
     assert!(thread.body.contains("Please sign the form and send it back."));
     let row = thread.body.split("letter.pdf").nth(2).and_then(|rest| rest.split("</tr>").next()).unwrap_or_default();
     assert!(row.contains("the desk"), "marked as the desk's: {row}");
     let back = app.download(&link_of(&thread.body, "/follow-up/documents/", "letter.pdf"), &cookie).await;
     assert_eq!(back.status, 200);
     assert!(back.bytes.starts_with(b"%PDF-") && !contains(&back.bytes, b"PDF-SENTINEL-AUTHOR"));
+}
+
+/// Every kind the desk takes comes back from the download as an image or document of its
+/// kind with the same pixels, and without the metadata it was sent with: a PNG without its
+/// author and location, a WebP and a HEIC without their Exif and XMP.
+async fn each_kind_round_trips_without_its_metadata(app: TestApp) {
+    let w = World::build(&app).await;
+    let names = ["scan.png", "photo.webp", "photo.heic", "progressive-comment.jpg"];
+    let page = app.post_intake_with_files(&valid_form(), &names.map(upload)).await;
+    assert_eq!(page.status, 201, "{}", page.body);
+    let case = app.case_of(&page.text_of("receipt-reference").unwrap()).await;
+    let body = app.get_case(&w.vol_legal, &case).await.body;
+    let prefix = format!("/desk/cases/{case}/documents/");
+    let back = |name: &'static str| {
+        let href = link_of(&body, &prefix, name);
+        let (app, cookie) = (&app, w.vol_legal.cookie.clone());
+        async move { app.download(&href, &cookie).await }
+    };
+    let pixels = |bytes: &[u8]| image::load_from_memory(bytes).expect("decodes").to_rgb8();
+
+    let png = back("scan.png").await;
+    assert_eq!(png.content_type, "image/png");
+    assert_eq!(pixels(&png.bytes), pixels(&fixture("scan.png")), "the same picture");
+    for gone in [&b"PNG-SENTINEL-AUTHOR"[..], b"kitchen table", b"eXIf"] {
+        assert!(!contains(&png.bytes, gone), "{} removed", String::from_utf8_lossy(gone));
+    }
+    let webp = back("photo.webp").await;
+    assert_eq!(webp.content_type, "image/webp");
+    assert_eq!(pixels(&webp.bytes), pixels(&fixture("photo.webp")));
+    for gone in [&b"SentinelCam"[..], b"XMP-SENTINEL-CREATOR", b"EXIF"] {
+        assert!(!contains(&webp.bytes, gone), "{} removed", String::from_utf8_lossy(gone));
+    }
+    let heic = back("photo.heic").await;
+    assert_eq!(heic.content_type, "image/heic");
+    assert_eq!(&heic.bytes[4..8], b"ftyp");
+    for gone in [&b"XMP-SENTINEL-CREATOR"[..], b"MM\0*", b"2024:05:01"] {
+        assert!(!contains(&heic.bytes, gone), "{} removed", String::from_utf8_lossy(gone));
+    }
+    let jpeg = back("progressive-comment.jpg").await;
+    assert_eq!(pixels(&jpeg.bytes), pixels(&fixture("progressive-comment.jpg")), "a progressive JPEG keeps every scan");
+    assert!(!contains(&jpeg.bytes, b"COM-SENTINEL-BETWEEN-SCANS"));
+}
+
+/// A stored chunk cut short does not open: the download is refused with a plain error and
+/// recorded as failed. A document whose last chunk is lost never arrives whole: the answer
+/// breaks off instead of ending as if the file were complete.
+async fn a_truncated_chunk_is_refused(app: TestApp) {
+    let w = World::build(&app).await;
+    let long = Upload { name: "long.txt", bytes: "Rechtsanwalt, Aufenthaltstitel.\n".repeat(8_000).into_bytes() };
+    let page = app.post_intake_with_files(&valid_form(), &[upload("note.txt"), long]).await;
+    assert_eq!(page.status, 201, "{}", page.body);
+    let case = app.case_of(&page.text_of("receipt-reference").unwrap()).await;
+    let body = app.get_case(&w.lead_pl, &case).await.body;
+    let prefix = format!("/desk/cases/{case}/documents/");
+    let hrefs = [link_of(&body, &prefix, "note.txt"), link_of(&body, &prefix, "long.txt")];
+    let ids: Vec<&str> = hrefs.iter().map(|h| h.rsplit('/').next().unwrap()).collect();
+
+    let sealed: Vec<u8> =
+        sqlx::query_scalar("SELECT sealed FROM document_chunks WHERE document_id = $1 AND seq = 0").bind(ids[0]).fetch_one(app.state.db.pool()).await.unwrap();
+    sqlx::query("UPDATE document_chunks SET sealed = $1 WHERE document_id = $2 AND seq = 0")
+        .bind(&sealed[..sealed.len() - 7])
+        .bind(ids[0])
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    let refused = app.download(&hrefs[0], &w.lead_pl.cookie).await;
+    assert_eq!(refused.status, 500);
+    assert!(String::from_utf8_lossy(&refused.bytes).contains("damaged"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.document.download' AND outcome = 'failed'").await, 1);
+
+    let whole = app.download(&hrefs[1], &w.lead_pl.cookie).await;
+    assert_eq!(whole.bytes.len(), 8_000 * 32, "the long text arrives whole first");
+    let last: i64 = app.count(&format!("SELECT CAST(MAX(seq) AS BIGINT) FROM document_chunks WHERE document_id = '{}'", ids[1])).await;
+    assert!(last > 0, "the long text takes several chunks");
+    sqlx::query("DELETE FROM document_chunks WHERE document_id = $1 AND seq = $2").bind(ids[1]).bind(last).execute(app.state.db.pool()).await.unwrap();
+    let cut = app.download(&hrefs[1], &w.lead_pl.cookie).await;
+    assert!(cut.bytes.len() < whole.bytes.len(), "a document without its last chunk never arrives whole");
 }
 
 on_both_backends!(
@@ -261,6 +340,8 @@ on_both_backends!(
     a_chunk_moved_to_another_document_is_refused,
     follow_up_documents_and_deletion,
     a_reply_carries_documents_to_the_requester,
+    each_kind_round_trips_without_its_metadata,
+    a_truncated_chunk_is_refused,
 );
 
 mod limits_refuse_files_and_store_nothing_of_them {

@@ -179,7 +179,7 @@ pub(super) async fn documents_post(State(state): State<AppState>, request: Reque
     match documents::attach::add_to_case(&state.db, &state.keyring, &case_id, &token, &keep, "requester").await {
         Ok(attached) => {
             let removed = documents::removed_union(attached.iter().map(|d| &d.meta));
-            see_other(&format!("/follow-up/case?documents={}&removed={}#documents", attached.len(), removed.join(",")))
+            see_other(&format!("/follow-up/case?documents={}&removed={}#case-documents", attached.len(), removed.join(",")))
         }
         Err(crate::server::cases::ReadError::Gone) => see_other("/follow-up?ended=1"),
         Err(e) => AppError::internal(e).into_response(),

@@ -73,7 +73,7 @@ fn CaseView(page: CasePageDto) -> impl IntoView {
         </dl>
         <CaseActions case_id=id.clone() can_take=page.can_take can_hand_back=page.can_hand_back />
         <Answers answers=page.answers deleted=page.deleted />
-        <section id="documents" aria-labelledby="documents-title">
+        <section id="case-documents" aria-labelledby="documents-title">
             <h2 id="documents-title">{t!(i18n, documents.list_title)}</h2>
             <DocumentTable documents=page.documents requester_view=false />
         </section>

@@ -100,7 +100,7 @@ fn Documents(documents: Vec<DocumentDto>, upload_token: String, upload: UploadDt
     });
     let errors = RwSignal::new(errors);
     view! {
-        <section id="documents" aria-labelledby="documents-title">
+        <section id="case-documents" aria-labelledby="documents-title">
             <h2 id="documents-title">{t!(i18n, documents.list_title)}</h2>
             {sent.then(|| view! { <p class="notice success" role="status">{t!(i18n, documents.sent)}</p> })}
             <RemovedNotice removed />

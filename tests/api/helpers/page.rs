@@ -12,6 +12,20 @@ pub struct Page {
 }
 
 impl Page {
+    /// The `id` attributes that occur more than once (a label, an anchor or an error would
+    /// point at the wrong element).
+    pub fn duplicate_ids(&self) -> Vec<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut twice = Vec::new();
+        for (at, _) in self.body.match_indices(" id=\"") {
+            let id = self.body[at + 5..].split('"').next().unwrap_or_default().to_owned();
+            if !seen.insert(id.clone()) {
+                twice.push(id);
+            }
+        }
+        twice
+    }
+
     /// The value of the first `<input name=… value=…>` with this name.
     pub fn input_value(&self, name: &str) -> Option<String> {
         let at = self.body.find(&format!("name=\"{name}\""))?;
