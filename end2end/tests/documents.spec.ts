@@ -8,6 +8,7 @@ import { cli, invitationPath, join } from '../support/desk';
 // (GPS in its Exif) and a PDF with an author to the intake form, and is told what was
 // removed; sends one more from the follow-up page; a lead downloads the photo, which has no
 // location any more, and replies with a filled form attached, which the requester downloads.
+// The lead reaches the case with the find box, typing the reference as the requester reads it.
 
 const fixtures = path.resolve(__dirname, '../../tests/fixtures/documents');
 const fixture = (name: string) => path.join(fixtures, name);
@@ -69,7 +70,10 @@ test('documents travel both ways without their metadata', async ({ browser }, in
   const lead = await (await browser.newContext({ javaScriptEnabled: js, acceptDownloads: true })).newPage();
   await test.step('a lead opens the case and downloads the photo: no location, no camera', async () => {
     await join(lead, invitationPath('lead', embassy.code), `docs-${Math.random().toString(36).slice(2, 8)}`);
-    await lead.locator('table.cases a.reference', { hasText: reference }).click();
+    // The requester reads their reference out: the lead types it as heard.
+    await lead.locator('#find-reference').fill(reference.toLowerCase().replace('-', ' '));
+    await lead.locator('#find-form button[type=submit]').click();
+    await expect(lead).toHaveURL(/\/desk\/cases\/[0-9a-f-]{36}$/);
     await expect(lead.locator('table.documents tbody tr')).toHaveCount(3);
     await expectNoAxeViolationsHere(lead, browser, js, 'case page with documents');
     const photo = await download(lead, 'photo-gps.jpg');

@@ -125,6 +125,8 @@ vocabulary! {
         CaseOpen = "case.open",
         CaseView = "case.view",
         CaseList = "case.list",
+        /// A case looked up by its reference (the desk's find box).
+        CaseFind = "case.find",
         CaseThreadView = "case.thread.view",
         CaseNoteAdd = "case.note.add",
         CaseReplyVolunteer = "case.reply.volunteer",
@@ -220,6 +222,10 @@ vocabulary! {
         FileUnreadable = "file_unreadable",
         CaseFull = "case_full",
         DiskFull = "disk_full",
+        /// No case with this reference in the caller's scope (or none at all).
+        UnknownReference = "unknown_reference",
+        /// Not a reference's shape.
+        ReferenceShape = "reference_shape",
     }
 }
 

@@ -176,6 +176,25 @@ pub(crate) async fn refused(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: 
     }
 }
 
+/// The case with `reference`, when it is in `staff`'s scope (the desk's find box); else
+/// `None`, as for a reference that does not exist. Audited either way (`case.find`: ok,
+/// denied or not found).
+pub async fn find(db: &Db, keyring: &Keyring, staff: &Staff, reference: &crate::domain::CaseRef) -> Result<Option<String>, DbError> {
+    let mut conn = db.acquire().await?;
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1").bind(reference.as_str()).fetch_optional(&mut *conn).await?;
+    let in_scope = match &id {
+        Some(id) => case_in_scope(&mut conn, staff, id).await?.is_some(),
+        None => false,
+    };
+    let outcome = match (&id, in_scope) {
+        (Some(_), true) => Outcome::Ok,
+        (Some(_), false) => Outcome::Denied,
+        (None, _) => Outcome::NotFound,
+    };
+    audit::record(db, &mut conn, keyring, &AuditEvent::new(&staff.actor(), AuditAction::CaseFind, id.as_deref(), outcome)).await?;
+    Ok(id.filter(|_| in_scope))
+}
+
 /// The assignee, leads and admins may change a case; other volunteers may read it and add
 /// notes.
 pub fn may_work(staff: &Staff, meta: &CaseMeta) -> bool {

@@ -5,7 +5,7 @@
 use super::forms::{form_state, internal, refuse, see_other, session_at, signed_in, Posted};
 use super::uploads::{read_upload, Uploaded};
 use crate::domain::AuditAction;
-use crate::domain::{AuditPageAction, CaseAction, QueueAction};
+use crate::domain::{AuditPageAction, CaseAction, CaseRef, QueueAction};
 use crate::domain::{NoticeCode, RuleCode};
 use crate::{
     api::{dashboard::DashboardFilter, AppError},
@@ -168,6 +168,31 @@ pub(super) async fn case_post(State(state): State<AppState>, Path(id): Path<Stri
         Err(e) => AppError::from(e).into_response(),
     }
 }
+
+/// The find box on every desk page: the case with the typed reference, when it is in the
+/// caller's scope; else the queue page with the box saying so next to it (404, as for a
+/// reference that does not exist), or that this is not a reference's shape (422). A post,
+/// so that references stay out of addresses and browser history.
+pub(super) async fn find_post(State(state): State<AppState>, request: Request) -> Response {
+    let (parts, posted, staff) = match signed_in(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let typed = posted.one("reference");
+    let (status, code) = match CaseRef::parse(&typed) {
+        None => (StatusCode::UNPROCESSABLE_ENTITY, RuleCode::ReferenceShape),
+        Some(reference) => match desk::find(&state.db, &state.keyring, &staff, &reference).await {
+            Ok(Some(case_id)) => return see_other(&format!("/desk/cases/{case_id}")),
+            Ok(None) => (StatusCode::NOT_FOUND, RuleCode::UnknownReference),
+            Err(e) => return internal(e),
+        },
+    };
+    let form = form_state(FIND_FORM, vec![("reference".to_owned(), typed)], vec![("reference".to_owned(), code)], None);
+    refuse(&state, parts, "/desk", status, form).await
+}
+
+/// The find box's form name (its refusals come back under it).
+const FIND_FORM: &str = "find";
 
 /// Posts to the audit page: `check` verifies the whole chain now (leads and admins).
 pub(super) async fn audit_post(State(state): State<AppState>, request: Request) -> Response {

@@ -32,6 +32,7 @@ pub fn desk() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/desk/reset/{token}", post(account::reset_post)),
         ("/desk/password", post(account::password_post)),
         ("/desk", post(desk::queue_post)),
+        ("/desk/find", post(desk::find_post)),
         ("/desk/cases/{id}", post(desk::case_post)),
         ("/desk/team", post(team::team_post)),
         ("/desk/audit", post(desk::audit_post)),

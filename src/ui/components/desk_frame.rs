@@ -2,14 +2,33 @@
 //! navigation, who they are, their password and the two ways to sign out) and the main
 //! content.
 
+use super::desk_form::{form_id, FieldError, Refused};
 use super::messages::role_string;
 use crate::{
-    api::staff::MeDto,
+    api::{form::PostedForm, staff::MeDto},
     domain::Role,
     i18n::{t_string, use_i18n},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+
+/// The box that finds a case by the reference a requester gives (on the phone, say). It
+/// posts, so that references stay out of addresses; a refused search comes back with the
+/// reference typed and the reason next to it.
+#[component]
+fn FindBox() -> impl IntoView {
+    let i18n = use_i18n();
+    let refused = Refused::of(&use_context::<PostedForm>().map(|p| p.0), "find");
+    view! {
+        <form id=form_id("find") class="desk-find" method="post" action="/desk/find" role="search" novalidate>
+            <label for="find-reference">{t_string!(i18n, desk.find.label)}</label>
+            <FieldError refused=refused.clone() field="reference" id="find-reference" />
+            <input type="text" id="find-reference" name="reference" value=refused.value_or("reference", "") autocomplete="off" autocapitalize="characters"
+                spellcheck="false" aria-invalid=refused.invalid("reference") aria-describedby=refused.described_by("reference", "find-reference", None) />
+            <button type="submit">{t_string!(i18n, desk.find.submit)}</button>
+        </form>
+    }
+}
 
 #[component]
 pub fn DeskFrame(#[prop(optional)] me: Option<MeDto>, children: Children) -> impl IntoView {
@@ -32,6 +51,7 @@ pub fn DeskFrame(#[prop(optional)] me: Option<MeDto>, children: Children) -> imp
                     <li><a href="/desk/security" rel="external" aria-current=current("/desk/security")>{t_string!(i18n, desk.nav.security)}</a></li>
                 </ul>
             </nav>
+            <FindBox />
             <div class="desk-who">
                 <p>
                     {t_string!(i18n, desk.nav.signed_in_as)}" "<strong>{me.login}</strong>

@@ -41,6 +41,8 @@ pub fn error_text(i18n: I18n, code: RuleCode) -> AnyView {
         RuleCode::FileUnreadable => t!(i18n, errors.file_unreadable).into_any(),
         RuleCode::CaseFull => t!(i18n, errors.case_full).into_any(),
         RuleCode::DiskFull => t!(i18n, errors.disk_full).into_any(),
+        RuleCode::UnknownReference => t!(i18n, desk.errors.unknown_reference).into_any(),
+        RuleCode::ReferenceShape => t!(i18n, desk.errors.reference_shape).into_any(),
     }
 }
 

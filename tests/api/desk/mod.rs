@@ -6,6 +6,7 @@
 mod assignments;
 mod case_view;
 mod deadlines;
+mod find;
 mod invitations;
 mod passkeys;
 mod queue;
