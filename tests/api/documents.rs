@@ -28,6 +28,30 @@ fn link_of(body: &str, prefix: &str, name: &str) -> String {
         .unwrap_or_else(|| panic!("no link to {name}"))
 }
 
+/// A case opened with two files; the download links of both on the page of Poland's lead.
+async fn opened_with(app: &TestApp, w: &World, files: [Upload<'_>; 2]) -> [String; 2] {
+    let names = [files[0].name.to_owned(), files[1].name.to_owned()];
+    let page = app.post_intake_with_files(&valid_form(), &files).await;
+    assert_eq!(page.status, 201, "{}", page.body);
+    let case = app.case_of(&page.text_of("receipt-reference").unwrap()).await;
+    let body = app.get_case(&w.lead_pl, &case).await.body;
+    let prefix = format!("/desk/cases/{case}/documents/");
+    names.map(|name| link_of(&body, &prefix, &name))
+}
+
+async fn first_chunk(app: &TestApp, document: &str) -> Vec<u8> {
+    sqlx::query_scalar("SELECT sealed FROM document_chunks WHERE document_id = $1 AND seq = 0").bind(document).fetch_one(app.state.db.pool()).await.unwrap()
+}
+
+async fn set_first_chunk(app: &TestApp, document: &str, sealed: &[u8]) {
+    sqlx::query("UPDATE document_chunks SET sealed = $1 WHERE document_id = $2 AND seq = 0")
+        .bind(sealed)
+        .bind(document)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+}
+
 async fn documents_and_chunks(app: &TestApp) -> (i64, i64) {
     (app.count("SELECT COUNT(*) FROM documents").await, app.count("SELECT COUNT(*) FROM document_chunks").await)
 }
@@ -153,21 +177,9 @@ async fn a_cut_off_upload_leaves_nothing(app: TestApp) {
 /// a plain error and the attempt recorded as failed, never a file with another's bytes.
 async fn a_chunk_moved_to_another_document_is_refused(app: TestApp) {
     let w = World::build(&app).await;
-    let page = app.post_intake_with_files(&valid_form(), &[upload("note.txt"), upload("letter.pdf")]).await;
-    assert_eq!(page.status, 201, "{}", page.body);
-    let case = app.case_of(&page.text_of("receipt-reference").unwrap()).await;
-    let body = app.get_case(&w.lead_pl, &case).await.body;
-    let prefix = format!("/desk/cases/{case}/documents/");
-    let hrefs = [link_of(&body, &prefix, "note.txt"), link_of(&body, &prefix, "letter.pdf")];
-    let ids: Vec<&str> = hrefs.iter().map(|h| h.rsplit('/').next().unwrap()).collect();
-    let other: Vec<u8> =
-        sqlx::query_scalar("SELECT sealed FROM document_chunks WHERE document_id = $1 AND seq = 0").bind(ids[1]).fetch_one(app.state.db.pool()).await.unwrap();
-    sqlx::query("UPDATE document_chunks SET sealed = $1 WHERE document_id = $2 AND seq = 0")
-        .bind(other)
-        .bind(ids[0])
-        .execute(app.state.db.pool())
-        .await
-        .unwrap();
+    let hrefs = opened_with(&app, &w, [upload("note.txt"), upload("letter.pdf")]).await;
+    let ids = hrefs.clone().map(|h| h.rsplit('/').next().unwrap().to_owned());
+    set_first_chunk(&app, &ids[0], &first_chunk(&app, &ids[1]).await).await;
     let refused = app.download(&hrefs[0], &w.lead_pl.cookie).await;
     assert_eq!(refused.status, 500);
     assert!(String::from_utf8_lossy(&refused.bytes).contains("damaged"));
@@ -302,22 +314,10 @@ async fn each_kind_round_trips_without_its_metadata(app: TestApp) {
 async fn a_truncated_chunk_is_refused(app: TestApp) {
     let w = World::build(&app).await;
     let long = Upload { name: "long.txt", bytes: "Rechtsanwalt, Aufenthaltstitel.\n".repeat(8_000).into_bytes() };
-    let page = app.post_intake_with_files(&valid_form(), &[upload("note.txt"), long]).await;
-    assert_eq!(page.status, 201, "{}", page.body);
-    let case = app.case_of(&page.text_of("receipt-reference").unwrap()).await;
-    let body = app.get_case(&w.lead_pl, &case).await.body;
-    let prefix = format!("/desk/cases/{case}/documents/");
-    let hrefs = [link_of(&body, &prefix, "note.txt"), link_of(&body, &prefix, "long.txt")];
-    let ids: Vec<&str> = hrefs.iter().map(|h| h.rsplit('/').next().unwrap()).collect();
-
-    let sealed: Vec<u8> =
-        sqlx::query_scalar("SELECT sealed FROM document_chunks WHERE document_id = $1 AND seq = 0").bind(ids[0]).fetch_one(app.state.db.pool()).await.unwrap();
-    sqlx::query("UPDATE document_chunks SET sealed = $1 WHERE document_id = $2 AND seq = 0")
-        .bind(&sealed[..sealed.len() - 7])
-        .bind(ids[0])
-        .execute(app.state.db.pool())
-        .await
-        .unwrap();
+    let hrefs = opened_with(&app, &w, [upload("note.txt"), long]).await;
+    let ids = hrefs.clone().map(|h| h.rsplit('/').next().unwrap().to_owned());
+    let sealed = first_chunk(&app, &ids[0]).await;
+    set_first_chunk(&app, &ids[0], &sealed[..sealed.len() - 7]).await;
     let refused = app.download(&hrefs[0], &w.lead_pl.cookie).await;
     assert_eq!(refused.status, 500);
     assert!(String::from_utf8_lossy(&refused.bytes).contains("damaged"));
@@ -327,7 +327,7 @@ async fn a_truncated_chunk_is_refused(app: TestApp) {
     assert_eq!(whole.bytes.len(), 8_000 * 32, "the long text arrives whole first");
     let last: i64 = app.count(&format!("SELECT CAST(MAX(seq) AS BIGINT) FROM document_chunks WHERE document_id = '{}'", ids[1])).await;
     assert!(last > 0, "the long text takes several chunks");
-    sqlx::query("DELETE FROM document_chunks WHERE document_id = $1 AND seq = $2").bind(ids[1]).bind(last).execute(app.state.db.pool()).await.unwrap();
+    sqlx::query("DELETE FROM document_chunks WHERE document_id = $1 AND seq = $2").bind(&ids[1]).bind(last).execute(app.state.db.pool()).await.unwrap();
     let cut = app.download(&hrefs[1], &w.lead_pl.cookie).await;
     assert!(cut.bytes.len() < whole.bytes.len(), "a document without its last chunk never arrives whole");
 }
