@@ -180,8 +180,8 @@ pub(crate) async fn refused(db: &Db, conn: &mut Conn, keyring: &Keyring, staff: 
 /// `None`, as for a reference that does not exist. Audited either way (`case.find`: ok,
 /// denied or not found).
 pub async fn find(db: &Db, keyring: &Keyring, staff: &Staff, reference: &crate::domain::CaseRef) -> Result<Option<String>, DbError> {
+    let id = crate::server::follow_up::case_by_reference(db, reference).await?.map(|id| id.as_str().to_owned());
     let mut conn = db.acquire().await?;
-    let id: Option<String> = sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1").bind(reference.as_str()).fetch_optional(&mut *conn).await?;
     let in_scope = match &id {
         Some(id) => case_in_scope(&mut conn, staff, id).await?.is_some(),
         None => false,

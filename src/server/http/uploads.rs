@@ -53,31 +53,6 @@ impl Source for PartSource<'_, '_> {
     }
 }
 
-/// A body that hands over one frame per poll. The multipart parser reads whatever is ready
-/// each time it is polled; a client sending faster than files are sealed and stored would
-/// otherwise pile up what the socket holds (megabytes) in memory between two chunks. Paced,
-/// a file in flight holds about one frame (.ci/bench-documents measures the RSS growth of an
-/// upload).
-struct Paced<S> {
-    inner: S,
-    yielded: bool,
-}
-
-impl<S: futures::Stream + Unpin> futures::Stream for Paced<S> {
-    type Item = S::Item;
-
-    fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<S::Item>> {
-        if std::mem::take(&mut self.yielded) {
-            // Ends the parser's read loop; it is polled again at once.
-            cx.waker().wake_by_ref();
-            return std::task::Poll::Pending;
-        }
-        let next = std::pin::Pin::new(&mut self.inner).poll_next(cx);
-        self.yielded = matches!(next, std::task::Poll::Ready(Some(_)));
-        next
-    }
-}
-
 /// Reads a post that may carry files. `upload_to` is asked, when the first file arrives,
 /// where files of this post may go, from the fields read so far.
 pub(super) async fn read_upload(state: &AppState, request: Request, upload_to: impl AsyncFnOnce(&Posted) -> Option<Destination>) -> Result<Uploaded, Response> {
@@ -86,7 +61,7 @@ pub(super) async fn read_upload(state: &AppState, request: Request, upload_to: i
         return Ok(Uploaded { parts, posted, staged: Vec::new(), refused: None });
     }
     let (parts, body) = request.into_parts();
-    let request = Request::from_parts(parts.clone(), axum::body::Body::from_stream(Paced { inner: body.into_data_stream(), yielded: false }));
+    let request = Request::from_parts(parts.clone(), body);
     let mut form = Multipart::from_request(request, state).await.map_err(|_| AppError::BadRequest.into_response())?;
     let mut posted = Posted(Vec::new());
     let mut text_bytes = 0usize;
@@ -167,23 +142,4 @@ pub(super) async fn limit_body(axum::extract::State(limits): axum::extract::Stat
     }
     let (parts, body) = request.into_parts();
     next.run(Request::from_parts(parts, axum::body::Body::new(http_body_util::Limited::new(body, limit)))).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Paced;
-    use futures::{task::noop_waker_ref, Stream};
-    use std::task::{Context, Poll};
-
-    #[test]
-    fn a_paced_body_hands_over_one_frame_per_poll() {
-        let mut paced = Paced { inner: futures::stream::iter([1, 2]), yielded: false };
-        let mut cx = Context::from_waker(noop_waker_ref());
-        let mut poll = || std::pin::Pin::new(&mut paced).poll_next(&mut cx);
-        assert_eq!(poll(), Poll::Ready(Some(1)));
-        assert_eq!(poll(), Poll::Pending, "the reader's loop ends after each frame");
-        assert_eq!(poll(), Poll::Ready(Some(2)));
-        assert_eq!(poll(), Poll::Pending);
-        assert_eq!(poll(), Poll::Ready(None));
-    }
 }
