@@ -14,6 +14,7 @@ use crate::{
         },
         intake::page::IntakePage,
         not_found::NotFound,
+        replies::page::DeskRepliesPage,
         security::page::DeskSecurityPage,
         staff::{join::DeskJoinPage, login::DeskLoginPage, password::DeskPasswordPage, reset::DeskResetPage, second_factor::DeskSecondFactorPage},
         team::page::DeskTeamPage,
@@ -106,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("desk/dashboard") view=DeskDashboardPage ssr=SsrMode::Async />
                     <Route path=path!("desk/audit") view=DeskAuditPage ssr=SsrMode::Async />
                     <Route path=path!("desk/security") view=DeskSecurityPage ssr=SsrMode::Async />
+                    <Route path=path!("desk/replies") view=DeskRepliesPage ssr=SsrMode::Async />
                 </Routes>
             </Router>
         </I18nContextProvider>

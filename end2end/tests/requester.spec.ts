@@ -2,7 +2,7 @@ import { test, expect, Page } from '@playwright/test';
 import { expectNoAxeViolations, expectNoAxeViolationsHere } from '../support/axe';
 import { embassyReplies } from '../support/desk';
 
-// The requester's whole path, in each language, with JavaScript on ("js") and off ("no-js"):
+// The requester's whole path, in each of the six languages, with JavaScript on ("js") and off ("no-js"):
 // ask for help, note the reference and code, come back, read the embassy's reply, answer,
 // delete the request.
 
@@ -10,6 +10,9 @@ const languages = [
   { code: 'be', button: 'Беларуская', submit: 'Адправіць запыт', sent: 'Ваш запыт адпраўлены', status: 'Статус' },
   { code: 'ru', button: 'Русский', submit: 'Отправить запрос', sent: 'Ваш запрос отправлен', status: 'Статус' },
   { code: 'en', button: 'English', submit: 'Send my request', sent: 'Your request has been sent', status: 'Status' },
+  { code: 'uk', button: 'Українська', submit: 'Надіслати звернення', sent: 'Ваше звернення надіслано', status: 'Статус' },
+  { code: 'pl', button: 'Polski', submit: 'Wyślij zgłoszenie', sent: 'Twoje zgłoszenie zostało wysłane', status: 'Status' },
+  { code: 'lt', button: 'Lietuvių', submit: 'Siųsti kreipimąsi', sent: 'Jūsų kreipimasis išsiųstas', status: 'Būsena' },
 ];
 
 async function fillIntake(page: Page, name: string) {

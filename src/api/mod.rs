@@ -10,6 +10,7 @@ pub mod follow_up;
 pub mod form;
 pub mod health;
 pub mod intake;
+pub mod replies;
 pub mod security;
 pub mod staff;
 pub mod team;

@@ -76,6 +76,17 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// A change posted to the canned replies page (an embassy's standard texts).
+    pub enum RepliesAction {
+        Add = "canned-add",
+        Change = "canned-change",
+        Remove = "canned-remove",
+        /// The automatic acknowledgement: on or off, and its text in each language.
+        Acknowledgement = "acknowledgement",
+    }
+}
+
+vocabulary! {
     /// A change posted to the security page (a person's own second factors).
     pub enum SecurityAction {
         PasskeyAdd = "passkey-add",
@@ -132,6 +143,8 @@ vocabulary! {
         CaseReplyVolunteer = "case.reply.volunteer",
         CaseReplyRequester = "case.reply.requester",
         CaseInformationAdd = "case.information.add",
+        /// The embassy's automatic acknowledgement posted to a new case's thread.
+        CaseAcknowledge = "case.acknowledge",
         /// Documents sent by the requester or attached by a volunteer (one row per document).
         CaseDocumentAdd = "case.document.add",
         /// A document downloaded or previewed (one row per document).
@@ -172,6 +185,11 @@ vocabulary! {
         EmbassyCreate = "embassy.create",
         EmbassySettings = "embassy.settings",
         EmbassyRetention = "embassy.retention",
+        /// The automatic acknowledgement switched or its texts changed.
+        EmbassyAcknowledgement = "embassy.acknowledgement",
+        CannedAdd = "canned.add",
+        CannedChange = "canned.change",
+        CannedRemove = "canned.remove",
         DashboardExport = "dashboard.export",
         AuditCheck = "audit.check",
         KeyAdd = "key.add",
@@ -260,6 +278,25 @@ impl AuditAction {
             crate::domain::Role::Volunteer => AuditAction::InvitationCreateVolunteer,
             crate::domain::Role::Lead => AuditAction::InvitationCreateLead,
             crate::domain::Role::Admin => AuditAction::InvitationCreateAdmin,
+        }
+    }
+}
+
+impl RuleCode {
+    /// The desk's code for a rule of the requester's forms that a desk text broke too.
+    pub fn of_rule(rule: crate::domain::intake::Rule) -> Self {
+        use crate::domain::intake::Rule;
+        match rule {
+            Rule::Required => RuleCode::Required,
+            Rule::TooLong => RuleCode::TooLong,
+            Rule::ControlCharacters => RuleCode::ControlCharacters,
+            Rule::TooManyFiles => RuleCode::TooManyFiles,
+            Rule::FileTooLarge => RuleCode::FileTooLarge,
+            Rule::FileType => RuleCode::FileType,
+            Rule::FileUnreadable => RuleCode::FileUnreadable,
+            Rule::CaseFull => RuleCode::CaseFull,
+            Rule::DiskFull => RuleCode::DiskFull,
+            _ => RuleCode::InvalidChoice,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod follow_up;
 pub mod http;
 pub mod intake;
 pub mod keys;
+pub mod replies;
 pub mod retention;
 pub mod seed;
 pub mod staff;

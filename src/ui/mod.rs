@@ -8,6 +8,7 @@ pub mod desk;
 pub mod follow_up;
 pub mod intake;
 pub mod not_found;
+pub mod replies;
 pub mod security;
 pub mod staff;
 pub mod team;

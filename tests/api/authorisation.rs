@@ -7,7 +7,7 @@ use crate::{
     on_both_backends,
 };
 use embassy_desk::{
-    domain::{AuditPageAction, CaseAction, Category, Priority, QueueAction, Role, SecurityAction, TeamAction},
+    domain::{AuditPageAction, CaseAction, Category, Priority, QueueAction, RepliesAction, Role, SecurityAction, TeamAction},
     server::{desk, http},
 };
 use std::collections::BTreeSet;
@@ -96,6 +96,8 @@ fn server_fn_row(path: &str, c: Caller) -> Option<Answer> {
         "/api/desk/queue-page" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         "/api/desk/case-page" => case_reader(c),
         "/api/desk/team-page" | "/api/desk/dashboard" | "/api/desk/audit-page" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
+        // Each lead keeps their own embassy's canned replies; admins any embassy's.
+        "/api/desk/replies-page" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
         // Everyone's own second factors.
         "/api/desk/security-page" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         _ => return None,
@@ -109,6 +111,7 @@ fn server_fn_body<'a>(path: &str, case: &'a str) -> Vec<(&'static str, &'a str)>
         "/api/desk/case-page" => vec![("id", case)],
         "/api/desk/dashboard" => vec![("filter[from]", "")],
         "/api/desk/audit-page" => vec![("query[from]", "")],
+        "/api/desk/replies-page" => vec![("embassy", "")],
         _ => vec![],
     }
 }
@@ -124,7 +127,7 @@ fn page_row(path: &str, c: Caller) -> Option<Answer> {
         "/desk/password" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         "/desk" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         "/desk/cases/:id" => case_reader(c),
-        "/desk/team" | "/desk/dashboard" | "/desk/audit" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
+        "/desk/team" | "/desk/dashboard" | "/desk/audit" | "/desk/replies" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
         "/desk/security" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         _ => return None,
     })
@@ -214,6 +217,11 @@ fn post_row(route: &str, c: Caller) -> Option<Answer> {
         "sla" | "deactivate" | "change" | "reset" => is_staff_in(c, &[Lead, Admin]),
         "insider" => is_staff_in(c, &[Lead, Admin]),
         "check" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
+        // A canned reply put into the reply box: whoever may reply on the case.
+        "/desk/cases/{id}/canned" => case_worker(c),
+        // Poland's canned replies and acknowledgement: its lead and admins; the other
+        // embassy's lead names an embassy (or reply) that is not theirs.
+        "canned-add" | "canned-change" | "canned-remove" | "acknowledgement" => is_staff_in(c, &[Lead, Admin]),
         _ => return None,
     })
 }
@@ -309,6 +317,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
             "/desk/team" => TeamAction::ALL.iter().map(|a| a.as_str()).collect(),
             "/desk/audit" => AuditPageAction::ALL.iter().map(|a| a.as_str()).collect(),
             "/desk/security" => SecurityAction::ALL.iter().map(|a| a.as_str()).collect(),
+            "/desk/replies" => RepliesAction::ALL.iter().map(|a| a.as_str()).collect(),
             other => vec![other],
         };
         for action in actions {
@@ -320,6 +329,8 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
                 let target = app.add_person(&format!("t{}", uuid_suffix()), Role::Volunteer, Some(&w.pl.embassy_id), &[legal]).await;
                 let case_path = format!("/desk/cases/{case}");
                 let nobody = format!("nobody{}", uuid_suffix());
+                let canned = app.canned_reply(&w.pl.embassy_id).await;
+                let canned_path = format!("/desk/cases/{case}/canned");
                 let (path, pairs): (&str, Vec<(&str, &str)>) = match action {
                     "note" | "reply" => (&case_path, vec![("body", "checking who may write")]),
                     "status" => (&case_path, vec![("status", "triaged")]),
@@ -339,6 +350,11 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
                     "retention" => ("/desk/team", vec![("embassy", &w.pl.embassy_id), ("days", "400")]),
                     "insider" => ("/desk/team", vec![("embassy", &w.pl.embassy_id), ("threshold", "40")]),
                     "check" => ("/desk/audit", vec![]),
+                    "/desk/cases/{id}/canned" => (&canned_path, vec![("canned", &canned), ("body", "checking who may")]),
+                    "canned-add" => ("/desk/replies", vec![("embassy", &w.pl.embassy_id), ("language", "uk"), ("title", "t"), ("body", "b")]),
+                    "canned-change" => ("/desk/replies", vec![("canned", &canned), ("language", "uk"), ("title", "t"), ("body", "b")]),
+                    "canned-remove" => ("/desk/replies", vec![("canned", &canned)]),
+                    "acknowledgement" => ("/desk/replies", vec![("embassy", &w.pl.embassy_id), ("acknowledge", "on"), ("ack_uk", "b")]),
                     "passkey-add" => ("/desk/security", vec![("name", "")]),
                     "passkey-remove" => ("/desk/security", vec![("passkey", "not-a-passkey")]),
                     "change" => ("/desk/team", vec![("person", &target), ("role", "volunteer"), ("queues", housing)]),
@@ -358,9 +374,9 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
         }
     }
     assert!(failures.is_empty(), "authorisation matrix:\n{}", failures.join("\n"));
-    // 12 server functions, 13 pages, 5 requester form routes, 8 desk form routes and 18
+    // 13 server functions, 14 pages, 5 requester form routes, 9 desk form routes and 22
     // actions posted to desk pages.
-    assert!(checked >= 9 * (12 + 13 + 5 + 8 + 18), "{checked} checks");
+    assert!(checked >= 9 * (13 + 14 + 5 + 9 + 22), "{checked} checks");
     eprintln!("authorisation matrix: {checked} checks");
 }
 

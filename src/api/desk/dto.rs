@@ -162,6 +162,8 @@ pub enum TimelineKind {
     Message {
         from_requester: bool,
         information: bool,
+        /// The embassy's automatic acknowledgement (not a first response).
+        automatic: bool,
         body: String,
     },
 }
@@ -235,4 +237,7 @@ pub struct CasePageDto {
     pub reply_upload_token: String,
     /// The reply form's file field: limits, and the files a refused reply already delivered.
     pub reply_upload: crate::api::documents::UploadDto,
+    /// The canned replies of the case's embassy in the case's language, when the caller may
+    /// reply.
+    pub canned: Vec<crate::api::replies::CannedOption>,
 }

@@ -14,7 +14,21 @@ pub const OTHER_COUNTRY: &str = "other";
 pub const CATEGORY_NAMES: &[&str] = &["legal_status", "documents", "housing", "work", "medical", "urgent_money", "other"];
 
 /// Languages a requester can read and be answered in.
-pub const LANGUAGES: &[&str] = &["be", "ru", "en"];
+pub const LANGUAGES: &[&str] = &["be", "ru", "en", "uk", "pl", "lt"];
+
+/// The form field of an embassy's acknowledgement text in `language` (`ack_be`, …), one of
+/// [`LANGUAGES`].
+pub fn acknowledgement_field(language: &str) -> Option<&'static str> {
+    Some(match language {
+        "be" => "ack_be",
+        "ru" => "ack_ru",
+        "en" => "ack_en",
+        "uk" => "ack_uk",
+        "pl" => "ack_pl",
+        "lt" => "ack_lt",
+        _ => return None,
+    })
+}
 
 /// Current residence status (legal status section).
 pub const LEGAL_STATUSES: &[&str] =

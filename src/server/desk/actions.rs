@@ -101,6 +101,21 @@ pub async fn reply_room(db: &Db, staff: &Staff, case_id: &str) -> Result<Option<
     Ok(Some(u64::try_from(held).unwrap_or(0)))
 }
 
+/// The text of canned reply `canned` for a reply on case `case_id`: the caller may reply on
+/// the case (else `NotFound` outside scope, `NotAllowed` in it, as a reply would be), and it
+/// is one of the case's embassy (else refused next to the choice). Reads only.
+pub async fn canned_for_reply(db: &Db, staff: &Staff, case_id: &str, canned: &str) -> Result<String, DeskError> {
+    let mut conn = db.acquire().await?;
+    let meta = case_in_scope(&mut conn, staff, case_id).await?.ok_or(DeskError::NotFound)?;
+    if !may_work(staff, &meta) {
+        return Err(DeskError::NotAllowed);
+    }
+    if canned.is_empty() {
+        return Err(DeskError::Invalid("canned", RuleCode::Required));
+    }
+    crate::server::replies::text_of(&mut conn, &meta.embassy_id, canned).await?.ok_or(DeskError::Invalid("canned", RuleCode::InvalidChoice))
+}
+
 /// Moves a case along the workflow.
 pub async fn change_status(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, next: Status) -> Result<(), DeskError> {
     let (mut tx, meta, _) = begin_change(db, keyring, staff, case_id, true, AuditAction::CaseStatus).await?;

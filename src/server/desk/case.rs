@@ -32,9 +32,21 @@ pub async fn assignable(conn: &mut Conn, meta: &CaseMeta) -> Result<Vec<(String,
 
 /// A timeline entry in storage terms.
 pub enum Happening {
-    Event { kind: String, old: Option<String>, new: Option<String> },
-    Note { body: Zeroizing<String> },
-    Message { from_requester: bool, information: bool, body: Zeroizing<String> },
+    Event {
+        kind: String,
+        old: Option<String>,
+        new: Option<String>,
+    },
+    Note {
+        body: Zeroizing<String>,
+    },
+    /// `automatic`: the embassy's acknowledgement, posted by intake.
+    Message {
+        from_requester: bool,
+        information: bool,
+        automatic: bool,
+        body: Zeroizing<String>,
+    },
 }
 
 /// Everything the case page shows, decrypted.
@@ -97,6 +109,7 @@ struct WrittenRow {
     login: Option<String>,
     author: Option<String>,
     kind: Option<String>,
+    automatic: i64,
     sealed: Vec<u8>,
 }
 
@@ -169,7 +182,7 @@ async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, case_id: &
             fields.push((row.name, value));
         }
         let messages: Vec<WrittenRow> = sqlx::query_as(
-            "SELECT m.id, m.created_at AS at, m.person_id, p.login, m.author, m.kind, m.sealed FROM case_messages m \
+            "SELECT m.id, m.created_at AS at, m.person_id, p.login, m.author, m.kind, m.automatic, m.sealed FROM case_messages m \
              LEFT JOIN people p ON p.id = m.person_id WHERE m.case_id = $1",
         )
         .bind(id)
@@ -180,10 +193,10 @@ async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, case_id: &
             let from_requester = m.author.as_deref() != Some(Author::Volunteer.as_str());
             let information = m.kind.as_deref() == Some(MessageKind::Information.as_str());
             remember(&mut logins, &m.person_id, m.login);
-            timeline.push((m.at, 0, m.id, m.person_id, Happening::Message { from_requester, information, body }));
+            timeline.push((m.at, 0, m.id, m.person_id, Happening::Message { from_requester, information, automatic: m.automatic != 0, body }));
         }
         let notes: Vec<WrittenRow> = sqlx::query_as(
-            "SELECT n.id, n.created_at AS at, n.person_id, p.login, NULL AS author, NULL AS kind, n.sealed FROM case_notes n \
+            "SELECT n.id, n.created_at AS at, n.person_id, p.login, NULL AS author, NULL AS kind, CAST(0 AS BIGINT) AS automatic, n.sealed FROM case_notes n \
              LEFT JOIN people p ON p.id = n.person_id WHERE n.case_id = $1",
         )
         .bind(id)

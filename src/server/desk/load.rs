@@ -100,7 +100,9 @@ pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePag
 fn timeline_kind(h: Happening, queue_names: &[(String, String)], login: &dyn Fn(&str) -> String) -> Option<TimelineKind> {
     Some(match h {
         Happening::Note { body } => TimelineKind::Note { body: body.to_string() },
-        Happening::Message { from_requester, information, body } => TimelineKind::Message { from_requester, information, body: body.to_string() },
+        Happening::Message { from_requester, information, automatic, body } => {
+            TimelineKind::Message { from_requester, information, automatic, body: body.to_string() }
+        }
         Happening::Event { kind, old, new } => {
             let old = old.unwrap_or_default();
             let new = new.unwrap_or_default();
@@ -142,6 +144,15 @@ pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> R
     }
     let assigned_to_me = meta.assignee_id.as_deref() == Some(staff.id.as_str());
     let may_work = desk::may_work(&staff, meta) && !view.deleted;
+    let canned = if may_work {
+        crate::server::replies::offered(conn, &meta.embassy_id, &meta.language)
+            .await?
+            .into_iter()
+            .map(|(id, title)| crate::api::replies::CannedOption { id, title })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let access = view.access.map(|rows| {
         rows.into_iter()
             .map(|(at, actor, action, outcome)| {
@@ -181,6 +192,7 @@ pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> R
         documents: view.documents.iter().map(|d| documents::listed_dto(d, &format!("/desk/cases/{}/documents", meta.id), true)).collect(),
         reply_upload_token,
         reply_upload,
+        canned,
     })
 }
 

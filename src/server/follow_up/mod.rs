@@ -247,6 +247,25 @@ pub async fn post(
     Ok(())
 }
 
+/// Posts the embassy's acknowledgement `body` to a new case's thread in the caller's
+/// transaction (intake's), sealed with the case's data key: a message from the desk marked
+/// automatic, which is not the case's first response. Audited as `case.acknowledge`.
+pub async fn post_acknowledgement(tx: &mut Tx, keyring: &Keyring, key: &DataKey, case_id: &CaseId, body: &str, at: i64) -> Result<(), DbError> {
+    let id = uuid::Uuid::new_v4().to_string();
+    let sealed = key.seal(&message_place(case_id.as_str(), &id), body.as_bytes());
+    sqlx::query("INSERT INTO case_messages (id, case_id, author, kind, person_id, created_at, sealed, automatic) VALUES ($1, $2, $3, $4, NULL, $5, $6, 1)")
+        .bind(&id)
+        .bind(case_id.as_str())
+        .bind(Author::Volunteer.as_str())
+        .bind(MessageKind::Reply.as_str())
+        .bind(at)
+        .bind(sealed)
+        .execute(&mut **tx)
+        .await?;
+    audit::append(tx, keyring, &AuditEvent::new("system", AuditAction::CaseAcknowledge, Some(case_id.as_str()), Outcome::Ok)).await?;
+    Ok(())
+}
+
 /// Deletes a request at the requester's wish: the case is purged at once, as retention
 /// would purge it (see `db::purge`), leaving only its anonymous row and its audit rows.
 pub async fn delete_request(db: &Db, keyring: &Keyring, case_id: &CaseId) -> Result<(), DbError> {

@@ -78,19 +78,7 @@ fn list_query(back: &str) -> &str {
 }
 
 pub(super) fn rule_code(rule: crate::domain::intake::Rule) -> RuleCode {
-    use crate::domain::intake::Rule;
-    match rule {
-        Rule::Required => RuleCode::Required,
-        Rule::TooLong => RuleCode::TooLong,
-        Rule::ControlCharacters => RuleCode::ControlCharacters,
-        Rule::TooManyFiles => RuleCode::TooManyFiles,
-        Rule::FileTooLarge => RuleCode::FileTooLarge,
-        Rule::FileType => RuleCode::FileType,
-        Rule::FileUnreadable => RuleCode::FileUnreadable,
-        Rule::CaseFull => RuleCode::CaseFull,
-        Rule::DiskFull => RuleCode::DiskFull,
-        _ => RuleCode::InvalidChoice,
-    }
+    RuleCode::of_rule(rule)
 }
 
 /// Posts to a case page; the field `action` names the change. A reply may carry documents
@@ -164,6 +152,51 @@ pub(super) async fn case_post(State(state): State<AppState>, Path(id): Path<Stri
         }
         Err(DeskError::NotAllowed) => {
             refuse(&state, parts, &page, StatusCode::FORBIDDEN, form_state(action, posted.0.clone(), vec![], Some(NoticeCode::NotAllowed))).await
+        }
+        Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+/// The reply form's "put in" button (a canned reply): the case page again, its reply box
+/// holding what was typed followed by the chosen canned reply's text, for the volunteer to
+/// adapt before sending. Files chosen with it are staged under the form's token as a
+/// refused reply's are, so that nothing picked is lost. Nothing is sent or stored besides.
+pub(super) async fn canned_post(State(state): State<AppState>, Path(id): Path<String>, request: Request) -> Response {
+    let staff = match session_at(&state, request.headers(), Stage::Full).await {
+        Ok((session, _)) => session.staff,
+        Err(response) => return response,
+    };
+    let may_upload = async |posted: &Posted| {
+        let token = posted.one("upload");
+        if token.is_empty() {
+            return None;
+        }
+        let case_bytes = desk::reply_room(&state.db, &staff, &id).await.ok().flatten()?;
+        Some(Destination { token, origin: Origin::Desk, person_id: Some(staff.id.clone()), case_bytes })
+    };
+    let uploaded = match read_upload(&state, request, may_upload).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let file_error = uploaded.refused.map(|refusal| rule_code(refusal.rule()));
+    let Uploaded { parts, posted, .. } = uploaded;
+    let page = format!("/desk/cases/{id}");
+    let reply = CaseAction::Reply.as_str();
+    let mut values: Vec<(String, String)> = posted.0.iter().filter(|(k, _)| k != "action" && k != "body").cloned().collect();
+    let typed = posted.one("body");
+    match desk::canned_for_reply(&state.db, &staff, &id, &posted.one("canned")).await {
+        Ok(text) => {
+            let body = if typed.trim().is_empty() { text } else { format!("{}\n\n{text}", typed.trim_end()) };
+            values.push(("body".to_owned(), body));
+            let errors = file_error.map(|code| ("documents".to_owned(), code)).into_iter().collect();
+            refuse(&state, parts, &page, StatusCode::OK, form_state(reply, values, errors, None)).await
+        }
+        Err(DeskError::Invalid(field, code)) => {
+            values.push(("body".to_owned(), typed));
+            refuse(&state, parts, &page, StatusCode::UNPROCESSABLE_ENTITY, form_state(reply, values, vec![(field.to_owned(), code)], None)).await
+        }
+        Err(DeskError::NotAllowed) => {
+            refuse(&state, parts, &page, StatusCode::FORBIDDEN, form_state(reply, posted.0.clone(), vec![], Some(NoticeCode::NotAllowed))).await
         }
         Err(e) => AppError::from(e).into_response(),
     }

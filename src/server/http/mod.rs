@@ -16,6 +16,7 @@ pub mod inert_scripts;
 pub mod insider;
 pub mod intake;
 pub mod passkeys;
+pub mod replies;
 pub mod routes;
 pub mod serve;
 pub mod staff;

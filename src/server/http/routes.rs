@@ -1,7 +1,7 @@
 //! The form posts and files the app serves besides its Leptos pages, as tables so that the
 //! authorisation tests can enumerate them.
 
-use super::{account, desk, documents, follow_up, intake, passkeys, staff, team};
+use super::{account, desk, documents, follow_up, intake, passkeys, replies, staff, team};
 use crate::server::AppState;
 use axum::{
     routing::{get, post, MethodRouter},
@@ -34,9 +34,11 @@ pub fn desk() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/desk", post(desk::queue_post)),
         ("/desk/find", post(desk::find_post)),
         ("/desk/cases/{id}", post(desk::case_post)),
+        ("/desk/cases/{id}/canned", post(desk::canned_post)),
         ("/desk/team", post(team::team_post)),
         ("/desk/audit", post(desk::audit_post)),
         ("/desk/security", post(passkeys::security_post)),
+        ("/desk/replies", post(replies::replies_post)),
     ]
 }
 

@@ -109,9 +109,11 @@ pub async fn submit(db: &Db, keyring: &Keyring, bound: &Bound, form: &IntakeForm
     let Some(_slot) = bound.enter().await else { return Ok(Submission::Busy) };
     let (code, receipt) = cases::receipts::prepare(keyring);
     let primary = valid.categories.first().copied();
-    let route = {
+    let (route, acknowledgement) = {
         let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
-        db::embassies::route(&mut conn, valid.country.as_deref(), primary).await?.ok_or(IntakeError::NoDesk)?
+        let route = db::embassies::route(&mut conn, valid.country.as_deref(), primary).await?.ok_or(IntakeError::NoDesk)?;
+        let acknowledgement = crate::server::replies::acknowledgement_for(&mut conn, &route.embassy_id, &valid.language).await?;
+        (route, acknowledgement)
     };
     let new = NewCase {
         embassy_id: route.embassy_id,
@@ -131,6 +133,9 @@ pub async fn submit(db: &Db, keyring: &Keyring, bound: &Bound, form: &IntakeForm
     }
     cases::receipts::store(&mut tx, &sealed.id, &receipt).await?;
     audit::append(&mut tx, keyring, &AuditEvent::new("requester", AuditAction::CaseOpen, Some(sealed.id.as_str()), Outcome::Ok)).await?;
+    if let Some(body) = &acknowledgement {
+        crate::server::follow_up::post_acknowledgement(&mut tx, keyring, &data_key, &sealed.id, body, at).await?;
+    }
     let attached = documents::attach::attach(&mut tx, keyring, &data_key, &sealed.id, raw_token, Some(files.keep), None, "requester").await?;
     tx.commit().await.map_err(DbError::from)?;
     tracing::info!(case_id = %sealed.id, documents = attached.len(), "case opened by intake");

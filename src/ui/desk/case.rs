@@ -14,7 +14,7 @@ use crate::{
         desk_frame::DeskFrame,
         desk_table::DeskTable,
         documents::DocumentTable,
-        messages::{category_short_text, date_text, date_time_text, desk_status_text, priority_text},
+        messages::{category_short_text, choice_text, date_text, date_time_text, desk_status_text, priority_text},
     },
 };
 use leptos::prelude::*;
@@ -60,7 +60,7 @@ fn CaseView(page: CasePageDto) -> impl IntoView {
             <div><dt>{t!(i18n, desk.case.queue)}</dt><dd>{page.queue.clone()}</dd></div>
             <div><dt>{t!(i18n, desk.case.categories)}</dt><dd>{categories}</dd></div>
             <div><dt>{t!(i18n, desk.case.assignee)}</dt><dd>{assignee}</dd></div>
-            <div><dt>{t!(i18n, desk.case.language)}</dt><dd>{page.language.clone()}</dd></div>
+            <div><dt>{t!(i18n, desk.case.language)}</dt><dd>{choice_text(i18n, "language", &page.language)}</dd></div>
             <div><dt>{t!(i18n, desk.case.created)}</dt><dd><time>{move || date_time_text(i18n, created)}</time></dd></div>
             <div><dt>{t!(i18n, desk.case.due)}</dt><dd><DueText due_at=page.due_at overdue=page.overdue /></dd></div>
             <div>
@@ -80,7 +80,7 @@ fn CaseView(page: CasePageDto) -> impl IntoView {
         <Timeline entries=page.timeline />
         <TextForm kind=TextKind::Note case_id=id.clone() state=form.clone() />
         // The requester deleted the request: nobody is left to read a reply.
-        {(!page.deleted).then(|| view! { <TextForm kind=TextKind::Reply case_id=id.clone() state=form.clone() upload=(page.reply_upload_token.clone(), page.reply_upload.clone()) /> })}
+        {(!page.deleted).then(|| view! { <TextForm kind=TextKind::Reply case_id=id.clone() state=form.clone() upload=(page.reply_upload_token.clone(), page.reply_upload.clone()) canned=page.canned.clone() /> })}
         <section aria-labelledby="change-title">
             <h2 id="change-title">{t!(i18n, desk.case.change_title)}</h2>
             <StatusForm case_id=id.clone() next=page.next_statuses state=form.clone() />
@@ -190,10 +190,11 @@ fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
             }
             .into_any(),
         ),
-        TimelineKind::Message { from_requester, information, body } => {
+        TimelineKind::Message { from_requester, information, automatic, body } => {
             let label = match (from_requester, information) {
                 (true, true) => t!(i18n, desk.tl.information_from_requester).into_any(),
                 (true, false) => t!(i18n, desk.tl.message_from_requester).into_any(),
+                (false, _) if automatic => t!(i18n, desk.tl.acknowledgement).into_any(),
                 (false, _) => t!(i18n, desk.tl.message_to_requester).into_any(),
             };
             let class = if from_requester { "message from-requester" } else { "message to-requester" };

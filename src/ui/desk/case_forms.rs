@@ -11,6 +11,7 @@ use crate::{
         desk::{DeadlineDto, PersonOption, QueueOption},
         documents::UploadDto,
         form::FormState,
+        replies::CannedOption,
     },
     domain::{Category, Priority, Status},
     i18n::{t, use_i18n},
@@ -74,10 +75,45 @@ fn ReplyDocuments(upload: UploadDto, refused: Refused) -> impl IntoView {
     }
 }
 
-/// A note or a reply; what was typed comes back when the post is refused. A reply takes
-/// documents too when `upload` (its token and file field) is given.
+/// A reply's choice of canned replies: the button posts the whole reply form to the case's
+/// `canned` address, which answers with the page and the chosen text in the reply box.
 #[component]
-pub fn TextForm(kind: TextKind, case_id: String, state: Option<FormState>, #[prop(optional)] upload: Option<(String, UploadDto)>) -> impl IntoView {
+fn CannedChoice(case_id: String, canned: Vec<CannedOption>, refused: Refused) -> impl IntoView {
+    let i18n = use_i18n();
+    let chosen = refused.value_or("canned", "");
+    let options = canned
+        .into_iter()
+        .map(|c| {
+            let selected = c.id == chosen;
+            view! { <option value=c.id selected=selected>{c.title}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="field canned-choice">
+            <label for="canned">{t!(i18n, desk.case.canned_label)}</label>
+            <p class="hint" id="canned-hint">{t!(i18n, desk.case.canned_hint)}</p>
+            <FieldError refused=refused.clone() field="canned" id="canned" />
+            <div class="inline-form">
+                <select id="canned" name="canned" aria-invalid=refused.invalid("canned") aria-describedby=refused.described_by("canned", "canned", Some("canned-hint"))>
+                    {options}
+                </select>
+                <button type="submit" id="canned-insert" formaction=format!("{}/canned", action(&case_id)) formnovalidate>{t!(i18n, desk.case.canned_insert)}</button>
+            </div>
+        </div>
+    }
+}
+
+/// A note or a reply; what was typed comes back when the post is refused. A reply takes
+/// documents too when `upload` (its token and file field) is given, and offers `canned`
+/// replies to start from.
+#[component]
+pub fn TextForm(
+    kind: TextKind,
+    case_id: String,
+    state: Option<FormState>,
+    #[prop(optional)] upload: Option<(String, UploadDto)>,
+    #[prop(optional)] canned: Vec<CannedOption>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let name = match kind {
         TextKind::Note => CaseAction::Note,
@@ -109,6 +145,7 @@ pub fn TextForm(kind: TextKind, case_id: String, state: Option<FormState>, #[pro
                 <form id=form_id(name) method="post" action=action(&case_id) enctype=enctype novalidate>
     <input type="hidden" name="action" value=name />
                     {token.map(|token| view! { <input type="hidden" name="upload" value=token /> })}
+                    {(!canned.is_empty()).then(|| view! { <CannedChoice case_id=case_id.clone() canned refused=refused.clone() /> })}
                     <div class="field">
                         <label for=field_id.clone()>{label}</label>
                         <p class="hint" id=hint_id.clone()>{hint}</p>

@@ -57,7 +57,9 @@ async fn a_case_view_holds_its_whole_story(app: TestApp) {
         .filter_map(|(_, by, h)| match h {
             Happening::Note { body } => Some(format!("note {} by {}", body.as_str(), view.logins[by.as_ref()?])),
             Happening::Message { from_requester: true, body, .. } => Some(format!("requester: {}", body.as_str())),
-            Happening::Message { from_requester: false, information: false, body } => Some(format!("reply {} by {}", body.as_str(), view.logins[by.as_ref()?])),
+            Happening::Message { from_requester: false, information: false, body, .. } => {
+                Some(format!("reply {} by {}", body.as_str(), view.logins[by.as_ref()?]))
+            }
             Happening::Event { kind, new, .. } if kind == "assignee" => {
                 Some(format!("assigned to {} by {}", view.logins[new.as_ref()?], view.logins[by.as_ref()?]))
             }

@@ -4,6 +4,7 @@
 //! and the audit trail of all of it.
 
 mod assignments;
+mod canned;
 mod case_view;
 mod deadlines;
 mod find;

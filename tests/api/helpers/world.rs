@@ -135,6 +135,19 @@ impl TestApp {
         id.as_str().to_owned()
     }
 
+    /// A canned reply of the embassy, in Ukrainian; returns its id.
+    pub async fn canned_reply(&self, embassy_id: &str) -> String {
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query("INSERT INTO canned_replies (id, embassy_id, language, title, body, updated_at) VALUES ($1, $2, 'uk', $3, 'Текст.', 0)")
+            .bind(&id)
+            .bind(embassy_id)
+            .bind(format!("Шаблон {id}"))
+            .execute(self.state.db.pool())
+            .await
+            .unwrap();
+        id
+    }
+
     /// The reference a case was given.
     pub async fn reference_of(&self, case: &str) -> String {
         sqlx::query_scalar("SELECT reference FROM cases WHERE id = $1").bind(case).fetch_one(self.state.db.pool()).await.unwrap()
