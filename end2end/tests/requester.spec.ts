@@ -150,10 +150,12 @@ test('what is chosen before the page comes alive stays shown', async ({ page }, 
 
 test('the intake form works by keyboard alone', async ({ page }) => {
   await page.goto('/?lang=en');
-  // Quick exit first, then the language switch, then the first question.
+  // Quick exit first, then the six buttons of the language switch, then the first question.
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Leave this site' })).toBeFocused();
-  for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 6; i++) await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Lietuvių' })).toBeFocused();
+  await page.keyboard.press('Tab');
   await expect(page.locator('#categories-legal_status')).toBeFocused();
   await page.keyboard.press('Space');
   await expect(page.locator('#categories-legal_status')).toBeChecked();
