@@ -81,6 +81,17 @@ pub(super) fn rule_code(rule: crate::domain::intake::Rule) -> RuleCode {
     RuleCode::of_rule(rule)
 }
 
+/// Where the files of a case's reply form go: staged under the form's `upload` token, when
+/// the caller may reply on the case; `None` (no file is read) otherwise.
+async fn reply_destination(state: &AppState, staff: &Staff, case_id: &str, posted: &Posted) -> Option<Destination> {
+    let token = posted.one("upload");
+    if token.is_empty() {
+        return None;
+    }
+    let case_bytes = desk::reply_room(&state.db, staff, case_id).await.ok().flatten()?;
+    Some(Destination { token, origin: Origin::Desk, person_id: Some(staff.id.clone()), case_bytes })
+}
+
 /// Posts to a case page; the field `action` names the change. A reply may carry documents
 /// (a multipart post whose `upload` token comes before its files); they are taken only when
 /// the caller may reply on the case.
@@ -90,12 +101,10 @@ pub(super) async fn case_post(State(state): State<AppState>, Path(id): Path<Stri
         Err(response) => return response,
     };
     let may_upload = async |posted: &Posted| {
-        let token = posted.one("upload");
-        if CaseAction::parse(&posted.one("action")) != Some(CaseAction::Reply) || token.is_empty() {
+        if CaseAction::parse(&posted.one("action")) != Some(CaseAction::Reply) {
             return None;
         }
-        let case_bytes = desk::reply_room(&state.db, &staff, &id).await.ok().flatten()?;
-        Some(Destination { token, origin: Origin::Desk, person_id: Some(staff.id.clone()), case_bytes })
+        reply_destination(&state, &staff, &id, posted).await
     };
     let uploaded = match read_upload(&state, request, may_upload).await {
         Ok(read) => read,
@@ -166,14 +175,7 @@ pub(super) async fn canned_post(State(state): State<AppState>, Path(id): Path<St
         Ok((session, _)) => session.staff,
         Err(response) => return response,
     };
-    let may_upload = async |posted: &Posted| {
-        let token = posted.one("upload");
-        if token.is_empty() {
-            return None;
-        }
-        let case_bytes = desk::reply_room(&state.db, &staff, &id).await.ok().flatten()?;
-        Some(Destination { token, origin: Origin::Desk, person_id: Some(staff.id.clone()), case_bytes })
-    };
+    let may_upload = async |posted: &Posted| reply_destination(&state, &staff, &id, posted).await;
     let uploaded = match read_upload(&state, request, may_upload).await {
         Ok(read) => read,
         Err(response) => return response,
