@@ -89,6 +89,11 @@ mod tests {
         }
     }
 
+    /// The plural groups: the keys whose `_one` and `_other` forms both exist in English.
+    fn plural_groups(en: &BTreeMap<String, String>) -> BTreeSet<String> {
+        en.keys().filter_map(|k| k.strip_suffix("_other")).filter(|stem| en.contains_key(&format!("{stem}_one"))).map(str::to_owned).collect()
+    }
+
     /// A key with its plural form taken off, when it has one of `forms`; keys of a plural
     /// group share their base.
     fn base<'a>(key: &'a str, groups: &BTreeSet<String>) -> &'a str {
@@ -107,13 +112,7 @@ mod tests {
         let codes: Vec<&str> = SWITCH.iter().map(|(l, _)| <Locale as leptos_i18n::Locale>::as_str(*l)).collect();
         assert_eq!(codes, ["be", "ru", "en", "uk", "pl", "lt"]);
         let all: BTreeMap<&str, BTreeMap<String, String>> = codes.iter().map(|c| (*c, strings(c))).collect();
-        // Plural groups are the keys whose `_one` and `_other` forms both exist in English.
-        let groups: BTreeSet<String> = all["en"]
-            .keys()
-            .filter_map(|k| k.strip_suffix("_other"))
-            .filter(|stem| all["en"].contains_key(&format!("{stem}_one")))
-            .map(str::to_owned)
-            .collect();
+        let groups = plural_groups(&all["en"]);
         let bases = |code: &str| -> BTreeSet<String> { all[code].keys().map(|k| base(k, &groups).to_owned()).collect() };
         let union: BTreeSet<String> = codes.iter().flat_map(|c| bases(c)).collect();
         let mut missing = Vec::new();
@@ -136,15 +135,19 @@ mod tests {
         let placeholders =
             |s: &str| -> BTreeSet<String> { s.split("{{").skip(1).filter_map(|rest| rest.split("}}").next()).map(|p| p.trim().to_owned()).collect() };
         let en = strings("en");
+        let groups = plural_groups(&en);
         let mut wrong = Vec::new();
         for code in ["be", "ru", "uk", "pl", "lt"] {
             for (key, text) in strings(code) {
-                // A plural form may leave out the count ("one day") but add nothing.
-                let english = en.get(&key).or_else(|| key.rsplit_once('_').and_then(|(stem, _)| en.get(&format!("{stem}_other"))));
-                if let Some(english) = english {
-                    if !placeholders(&text).is_subset(&placeholders(english)) || (!key.contains('_') && placeholders(&text) != placeholders(english)) {
-                        wrong.push(format!("{code}: {key}"));
-                    }
+                let stem = base(&key, &groups);
+                let fits = if stem == key {
+                    en.get(&key).is_none_or(|english| placeholders(&text) == placeholders(english))
+                } else {
+                    // A plural form may leave out the count ("one day") but add nothing.
+                    en.get(&format!("{stem}_other")).is_some_and(|english| placeholders(&text).is_subset(&placeholders(english)))
+                };
+                if !fits {
+                    wrong.push(format!("{code}: {key}"));
                 }
             }
         }

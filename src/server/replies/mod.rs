@@ -151,11 +151,11 @@ pub async fn add(db: &Db, keyring: &Keyring, by: &Staff, embassy: Option<&str>, 
     Ok(id)
 }
 
-/// The embassy of canned reply `id` when `by` keeps it.
-async fn kept(tx: &mut Tx, by: &Staff, id: &str) -> Result<String, RepliesError> {
+/// `NotFound` unless canned reply `id` exists and `by` keeps its embassy.
+async fn kept(tx: &mut Tx, by: &Staff, id: &str) -> Result<(), RepliesError> {
     let embassy: Option<String> = sqlx::query_scalar("SELECT embassy_id FROM canned_replies WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?;
     let embassy = embassy.ok_or(RepliesError::NotFound)?;
-    embassy_kept_by(tx, by, Some(&embassy)).await?.ok_or(RepliesError::NotFound)
+    embassy_kept_by(tx, by, Some(&embassy)).await?.map(|_| ()).ok_or(RepliesError::NotFound)
 }
 
 /// Changes a canned reply's language, title and text.
