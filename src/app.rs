@@ -7,6 +7,7 @@ use crate::{
         audit::page::DeskAuditPage,
         dashboard::page::DeskDashboardPage,
         desk::{case::DeskCasePage, queue::DeskQueuePage},
+        embassies::page::DeskEmbassiesPage,
         follow_up::{
             case::FollowUpCasePage,
             delete::{FollowUpDeletePage, FollowUpDeletedPage},
@@ -108,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("desk/audit") view=DeskAuditPage ssr=SsrMode::Async />
                     <Route path=path!("desk/security") view=DeskSecurityPage ssr=SsrMode::Async />
                     <Route path=path!("desk/replies") view=DeskRepliesPage ssr=SsrMode::Async />
+                    <Route path=path!("desk/embassies") view=DeskEmbassiesPage ssr=SsrMode::Async />
                 </Routes>
             </Router>
         </I18nContextProvider>

@@ -28,7 +28,7 @@ async function download(page: Page, name: string): Promise<Buffer> {
 test('documents travel both ways without their metadata', async ({ browser }, info) => {
   test.setTimeout(180_000);
   const js = info.project.use.javaScriptEnabled !== false;
-  const embassy = js ? { code: 'nl', country: 'NL' } : { code: 'fr', country: 'FR' };
+  const embassy = js ? { code: 'lv', country: 'LV' } : { code: 'fr', country: 'FR' };
   cli(['add-embassy', embassy.code]);
   const requester = await (await browser.newContext({ javaScriptEnabled: js, acceptDownloads: true })).newPage();
 

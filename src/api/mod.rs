@@ -5,6 +5,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod desk;
 pub mod documents;
+pub mod embassies;
 pub mod error;
 pub mod follow_up;
 pub mod form;

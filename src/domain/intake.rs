@@ -72,7 +72,7 @@ pub struct SectionAnswers {
 pub struct ValidIntake {
     /// Chosen categories, in the canonical order (the first one routes the case).
     pub categories: Vec<Category>,
-    /// ISO code from [`HOST_COUNTRIES`], or `None` for a typed "other" country.
+    /// ISO 3166-1 code, or `None` for a typed "other" country.
     pub country: Option<String>,
     pub other_country: Option<String>,
     pub city: String,
@@ -210,9 +210,12 @@ impl IntakeForm {
         categories.sort();
         let has = |c: Category| categories.contains(&c);
 
-        let mut allowed_countries: Vec<&str> = HOST_COUNTRIES.to_vec();
-        allowed_countries.push(OTHER_COUNTRY);
-        let country = choice(e, Field::Country, &self.country, &allowed_countries, true);
+        // Any country of ISO 3166-1: the form lists the common ones and those an embassy
+        // takes, and a country no embassy takes goes to the default desk.
+        let country = match self.country.trim() {
+            c if crate::domain::countries::is_host(c) => Some(c.to_owned()),
+            _ => choice(e, Field::Country, &self.country, &[OTHER_COUNTRY], true),
+        };
         let other_country =
             if country.as_deref() == Some(OTHER_COUNTRY) { text(e, Field::OtherCountry, &self.other_country, limits::OTHER_COUNTRY, true) } else { None };
         let city = text(e, Field::City, &self.city, limits::CITY, true);

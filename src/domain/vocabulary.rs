@@ -65,13 +65,25 @@ vocabulary! {
     /// A change posted to the team page.
     pub enum TeamAction {
         Invite = "invite",
-        Embassy = "embassy",
         Sla = "sla",
         Deactivate = "deactivate",
         Change = "change",
         Retention = "retention",
         Reset = "reset",
         Insider = "insider",
+    }
+}
+
+vocabulary! {
+    /// What a post to the embassies page changes (field `action`).
+    pub enum EmbassiesAction {
+        Create = "embassy-create",
+        Change = "embassy-change",
+        CountryAdd = "country-add",
+        CountryRemove = "country-remove",
+        QueueAdd = "queue-add",
+        QueueRename = "queue-rename",
+        QueueRetire = "queue-retire",
     }
 }
 
@@ -185,6 +197,15 @@ vocabulary! {
         EmbassyCreate = "embassy.create",
         EmbassySettings = "embassy.settings",
         EmbassyRetention = "embassy.retention",
+        /// An embassy's names or time zone changed.
+        EmbassyChange = "embassy.change",
+        /// A country routed to an embassy, or taken off it.
+        EmbassyRoute = "embassy.route",
+        EmbassyUnroute = "embassy.unroute",
+        QueueAdd = "queue.add",
+        QueueRename = "queue.rename",
+        /// A queue retired, its cases moved to another queue of the embassy.
+        QueueRetire = "queue.retire",
         /// The automatic acknowledgement switched or its texts changed.
         EmbassyAcknowledgement = "embassy.acknowledgement",
         CannedAdd = "canned.add",
@@ -244,6 +265,12 @@ vocabulary! {
         UnknownReference = "unknown_reference",
         /// Not a reference's shape.
         ReferenceShape = "reference_shape",
+        /// The country already has an embassy, or is routed to another one.
+        CountryTaken = "country_taken",
+        /// Another queue of the embassy already takes this category.
+        CategoryTaken = "category_taken",
+        /// The general queue takes what no other queue does: it cannot be retired.
+        GeneralQueue = "general_queue",
     }
 }
 

@@ -57,8 +57,9 @@ enum Command {
         embassies: Vec<String>,
     },
     /// Create the embassy of a host country (with its queues); cases from that country go there.
+    /// Its names, time zone and further countries are set on the desk's embassies page.
     AddEmbassy {
-        /// Embassy code: pl, lt, de, cz, lv, ee, ge, ua, nl, fr, gb or us.
+        /// The host country's ISO 3166-1 code (pl, lt, de, be, …), also the embassy's code.
         code: String,
     },
     /// Print a one-time invitation link (valid 72 hours) for a new lead, volunteer or admin.
@@ -221,13 +222,14 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
         }
         Command::Invite { role, embassy, queues } => invite(config, &role, embassy.as_deref(), &queues).await.map(|()| ExitCode::SUCCESS),
         Command::AddEmbassy { code } => {
-            let (_, country, name) = db::embassies::KNOWN
-                .iter()
-                .find(|(c, _, _)| *c == code)
-                .ok_or_else(|| format!("unknown embassy code {code:?}; known: pl, lt, de, cz, lv, ee, ge, ua, nl, fr, gb, us"))?;
+            let code = code.trim().to_ascii_lowercase();
+            let country = code.to_ascii_uppercase();
+            if !crate::domain::countries::is_host(&country) {
+                return Err(format!("unknown country code {code:?}: give the ISO 3166-1 code of the host country, e.g. pl or be"));
+            }
             let (state, _) = startup::prepare(config).await.map_err(|e| s(&e))?;
             let mut tx = state.db.begin().await.map_err(|e| s(&e))?;
-            crate::server::team::ensure_embassy(&mut tx, &state.keyring, "cli", &code, country, &format!("People's Embassy of Belarus in {name}"), false)
+            crate::server::team::ensure_embassy(&mut tx, &state.keyring, "cli", &code, &country, &db::embassies::Names::default_for(&country).en, false)
                 .await
                 .map_err(|e| s(&e))?;
             tx.commit().await.map_err(|e| s(&e))?;
@@ -444,7 +446,7 @@ async fn invite(config: Config, role: &str, embassy: Option<&str>, queues: &[Str
     };
     let mut queue_ids = Vec::new();
     if let Some(embassy_id) = &embassy_id {
-        let all: Vec<(String, String)> = sqlx::query_as("SELECT id, slug FROM queues WHERE embassy_id = $1 ORDER BY slug")
+        let all: Vec<(String, String)> = sqlx::query_as("SELECT id, slug FROM queues WHERE embassy_id = $1 AND retired_at IS NULL ORDER BY slug")
             .bind(embassy_id)
             .fetch_all(state.db.pool())
             .await

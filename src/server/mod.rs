@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod db;
 pub mod desk;
 pub mod documents;
+pub mod embassies;
 pub mod follow_up;
 pub mod http;
 pub mod intake;

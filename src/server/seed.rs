@@ -19,7 +19,7 @@ const BATCH: usize = 2000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
-    #[error("unknown embassy code {0:?}; known: pl, lt, de, cz, lv, ee, ge, ua, nl, fr, gb, us")]
+    #[error("unknown embassy code {0:?}: give the ISO 3166-1 codes of host countries, e.g. pl,lt")]
     UnknownEmbassy(String),
     #[error("give at least one embassy")]
     NoEmbassy,
@@ -169,9 +169,12 @@ pub async fn run(db: &Db, keyring: &Arc<Keyring>, count: u64, embassy_codes: &[S
     let mut tx = db.begin().await?;
     for (i, code) in embassy_codes.iter().enumerate() {
         let code = code.trim().to_ascii_lowercase();
-        let (_, country, host) = db::embassies::KNOWN.iter().find(|(c, _, _)| *c == code).ok_or_else(|| SeedError::UnknownEmbassy(code.clone()))?;
-        let name = format!("People's Embassy of Belarus in {host}");
-        embassies.push(crate::server::team::ensure_embassy(&mut tx, keyring, "cli", &code, country, &name, i == 0).await?);
+        let country = code.to_ascii_uppercase();
+        if !crate::domain::countries::is_host(&country) {
+            return Err(SeedError::UnknownEmbassy(code.clone()));
+        }
+        let name = db::embassies::Names::default_for(&country).en;
+        embassies.push(crate::server::team::ensure_embassy(&mut tx, keyring, "cli", &code, &country, &name, i == 0).await?);
     }
     tx.commit().await.map_err(DbError::from)?;
 

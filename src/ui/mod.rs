@@ -5,6 +5,7 @@ pub mod browser;
 pub mod components;
 pub mod dashboard;
 pub mod desk;
+pub mod embassies;
 pub mod follow_up;
 pub mod intake;
 pub mod not_found;

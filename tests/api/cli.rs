@@ -108,7 +108,10 @@ fn operator_flow_keygen_migrate_admin_seed_verify() {
 
     let embassy = run(d, &[], &["add-embassy", "de"], None);
     assert!(embassy.status.success(), "{}", text(&embassy.stderr));
-    assert!(text(&run(d, &[], &["add-embassy", "xx"], None).stderr).contains("unknown embassy code"));
+    assert!(text(&run(d, &[], &["add-embassy", "xx"], None).stderr).contains("unknown country code"));
+    // Any country of ISO 3166-1, not only those with an embassy before.
+    let belgium = run(d, &[], &["add-embassy", "be"], None);
+    assert!(belgium.status.success(), "{}", text(&belgium.stderr));
     let reply = run(d, &[], &["reply", "--reference", "00000-00000"], Some("Hello from the embassy"));
     assert_eq!(reply.status.code(), Some(1));
     assert!(text(&reply.stderr).contains("no case has this reference"));

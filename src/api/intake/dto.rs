@@ -35,6 +35,9 @@ pub struct IntakeView {
     pub notice: Option<IntakeNotice>,
     pub receipt: Option<ReceiptDto>,
     pub upload: UploadDto,
+    /// The countries embassies take (ISO 3166-1 codes): the form lists them after the
+    /// common host countries.
+    pub countries: Vec<String>,
 }
 
 /// Set by the server's form handler when it renders the answer to a post.

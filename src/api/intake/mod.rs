@@ -12,10 +12,17 @@ use leptos::prelude::*;
 /// blank form with a fresh token.
 #[server(endpoint = "intake/view")]
 pub async fn load_intake() -> Result<IntakeView, AppError> {
-    if let Some(PostedIntake(view)) = use_context::<PostedIntake>() {
-        return Ok(view);
-    }
     let state = crate::server::AppState::from_context()?;
-    let token = crate::server::intake::form_token::issue(&state.keyring, crate::server::db::now());
-    Ok(IntakeView { token, upload: crate::server::documents::load::empty_upload(&state.config.documents), ..IntakeView::default() })
+    let mut view = match use_context::<PostedIntake>() {
+        Some(PostedIntake(view)) => view,
+        None => {
+            let token = crate::server::intake::form_token::issue(&state.keyring, crate::server::db::now());
+            IntakeView { token, upload: crate::server::documents::load::empty_upload(&state.config.documents), ..IntakeView::default() }
+        }
+    };
+    if view.receipt.is_none() {
+        let conn = &mut *state.db.acquire().await?;
+        view.countries = crate::server::db::embassies::routed_countries(conn).await?;
+    }
+    Ok(view)
 }

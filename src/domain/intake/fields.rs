@@ -3,9 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Host countries offered in the form (ISO 3166-1 alpha-2), in the order shown. Embassies
-/// are data; this list is only what a requester can pick — a country without an embassy
-/// goes to the default desk, and "other" lets them type any country.
+/// Host countries the form always offers (ISO 3166-1 alpha-2), in the order shown; after
+/// them come the other countries an embassy takes (data: an admin routes them), then
+/// "other". A country without an embassy goes to the default desk, and "other" lets a
+/// requester type any place.
 pub const HOST_COUNTRIES: &[&str] = &["PL", "LT", "LV", "EE", "DE", "CZ", "GE", "UA", "NL", "FR", "GB", "US", "SE", "NO", "FI", "SK", "AT", "IT", "ES", "CA"];
 /// The choice for a country not in [`HOST_COUNTRIES`].
 pub const OTHER_COUNTRY: &str = "other";

@@ -69,7 +69,7 @@ pub async fn scope(db: &Db, staff: &Staff, embassy: Option<&str>, queue: Option<
     if !embassy_ids.is_empty() {
         let sql = format!(
             "SELECT q.id, q.name, q.embassy_id, e.name FROM queues q JOIN embassies e ON e.id = q.embassy_id \
-             WHERE q.embassy_id IN ({}) ORDER BY e.is_default, e.code, q.slug",
+             WHERE q.retired_at IS NULL AND q.embassy_id IN ({}) ORDER BY e.is_default, e.code, q.slug",
             placeholders(1, embassy_ids.len())
         );
         let mut query = sqlx::query(&sql);

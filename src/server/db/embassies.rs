@@ -1,8 +1,8 @@
-//! Embassies and their queues. Both are data: an admin adds an embassy, and it gets one
-//! queue per category plus a general queue.
+//! Embassies, the countries routed to them and their queues. All are data: an admin adds an
+//! embassy in any country, and it gets one queue per category plus a general queue.
 
 use super::{now, Conn, DbError, Tx};
-use crate::domain::Category;
+use crate::domain::{countries, Category};
 use sqlx::Row;
 
 /// An embassy with the ids of its queues.
@@ -26,26 +26,75 @@ impl EmbassyQueues {
     }
 }
 
+/// An embassy's name in Belarusian, Russian and English. Pages show the one of the reader's
+/// language: Belarusian and Russian readers theirs, everyone else the English one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Names {
+    pub be: String,
+    pub ru: String,
+    pub en: String,
+}
+
+impl Names {
+    /// The names an embassy in `country` gets when none are typed.
+    pub fn default_for(country: &str) -> Names {
+        let of = |language| countries::name(country, language).unwrap_or(country);
+        Names {
+            be: format!("Народнае пасольства Беларусі — {}", of("be")),
+            ru: format!("Народное посольство Беларуси — {}", of("ru")),
+            en: format!("People's Embassy of Belarus — {}", of("en")),
+        }
+    }
+
+    /// The name a reader of `language` sees.
+    pub fn in_language(&self, language: &str) -> &str {
+        match language {
+            "be" => &self.be,
+            "ru" => &self.ru,
+            _ => &self.en,
+        }
+    }
+}
+
+/// The column of `embassies` (as `alias`) holding the name a reader of `language` sees,
+/// as [`Names::in_language`] picks it.
+pub fn name_column(alias: &str, language: &str) -> String {
+    match language {
+        "be" => format!("{alias}.name_be"),
+        "ru" => format!("{alias}.name_ru"),
+        _ => format!("{alias}.name"),
+    }
+}
+
+/// The slug of the queue that takes every case no other queue of its embassy takes; it
+/// cannot be retired.
+pub const GENERAL: &str = "general";
+
 /// Creates the embassy and its queues unless an embassy with `code` exists; returns it, and
-/// whether it was created now (for the caller's audit row).
-pub async fn ensure(tx: &mut Tx, code: &str, country: &str, name: &str, is_default: bool) -> Result<(EmbassyQueues, bool), DbError> {
+/// whether it was created now (for the caller's audit row). A new embassy other than the
+/// default desk takes the cases of its own country, unless another embassy already does.
+pub async fn ensure(tx: &mut Tx, code: &str, country: &str, names: &Names, zone: &str, is_default: bool) -> Result<(EmbassyQueues, bool), DbError> {
     // ON CONFLICT makes concurrent callers safe: one inserts, the others wait and skip.
     let id = uuid::Uuid::new_v4().to_string();
+    let at = now();
     let inserted = sqlx::query(
-        "INSERT INTO embassies (id, code, country, name, is_default, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+        "INSERT INTO embassies (id, code, country, name, name_be, name_ru, time_zone, is_default, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
          ON CONFLICT (code) DO NOTHING",
     )
     .bind(&id)
     .bind(code)
     .bind(country)
-    .bind(name)
+    .bind(&names.en)
+    .bind(&names.be)
+    .bind(&names.ru)
+    .bind(zone)
     .bind(i64::from(is_default))
-    .bind(now())
+    .bind(at)
     .execute(&mut **tx)
     .await?
     .rows_affected();
     if inserted == 1 {
-        let general = std::iter::once((None, "general"));
+        let general = std::iter::once((None, GENERAL));
         let per_category = Category::ALL.into_iter().filter(|c| *c != Category::Other).map(|c| (Some(c), c.as_str()));
         for (category, slug) in general.chain(per_category) {
             sqlx::query("INSERT INTO queues (id, embassy_id, slug, name, category, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -54,13 +103,21 @@ pub async fn ensure(tx: &mut Tx, code: &str, country: &str, name: &str, is_defau
                 .bind(slug)
                 .bind(slug.replace('_', " "))
                 .bind(category.map(Category::as_str))
-                .bind(now())
+                .bind(at)
+                .execute(&mut **tx)
+                .await?;
+        }
+        if !is_default {
+            sqlx::query("INSERT INTO embassy_countries (country, embassy_id, added_at) VALUES ($1, $2, $3) ON CONFLICT (country) DO NOTHING")
+                .bind(country)
+                .bind(&id)
+                .bind(at)
                 .execute(&mut **tx)
                 .await?;
         }
     }
     let embassy_id: String = sqlx::query_scalar("SELECT id FROM embassies WHERE code = $1").bind(code).fetch_one(&mut **tx).await?;
-    let queues = sqlx::query("SELECT id, category FROM queues WHERE embassy_id = $1 ORDER BY slug")
+    let queues = sqlx::query("SELECT id, category FROM queues WHERE embassy_id = $1 AND retired_at IS NULL ORDER BY slug")
         .bind(&embassy_id)
         .fetch_all(&mut **tx)
         .await?
@@ -69,22 +126,6 @@ pub async fn ensure(tx: &mut Tx, code: &str, country: &str, name: &str, is_defau
         .collect();
     Ok((EmbassyQueues { embassy_id, code: code.to_owned(), queues }, inserted == 1))
 }
-
-/// The People's Embassies this desk knows how to name: `(code, country, host country name)`.
-pub const KNOWN: &[(&str, &str, &str)] = &[
-    ("pl", "PL", "Poland"),
-    ("lt", "LT", "Lithuania"),
-    ("de", "DE", "Germany"),
-    ("cz", "CZ", "Czechia"),
-    ("lv", "LV", "Latvia"),
-    ("ee", "EE", "Estonia"),
-    ("ge", "GE", "Georgia"),
-    ("ua", "UA", "Ukraine"),
-    ("nl", "NL", "the Netherlands"),
-    ("fr", "FR", "France"),
-    ("gb", "GB", "the United Kingdom"),
-    ("us", "US", "the United States"),
-];
 
 /// Code of the desk that takes cases from countries without an embassy.
 pub const DEFAULT_DESK_CODE: &str = "intl";
@@ -96,26 +137,32 @@ pub struct Route {
     pub queue_id: String,
 }
 
-/// The embassy of `country` (else the default desk) and its queue for `category` (else its
-/// general queue). `None` when there is no embassy for the country and no default desk.
+/// The embassy `country` is routed to (else the default desk) and its queue for `category`
+/// (else its general queue). `None` when the country is routed nowhere and there is no
+/// default desk.
 pub async fn route(conn: &mut Conn, country: Option<&str>, category: Option<Category>) -> Result<Option<Route>, DbError> {
-    let embassy: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM embassies WHERE (country = $1 AND is_default = 0) OR is_default = 1 \
-         ORDER BY is_default, created_at LIMIT 1",
-    )
-    .bind(country.unwrap_or(""))
-    .fetch_optional(&mut *conn)
-    .await?;
+    let routed: Option<String> =
+        sqlx::query_scalar("SELECT embassy_id FROM embassy_countries WHERE country = $1").bind(country.unwrap_or("")).fetch_optional(&mut *conn).await?;
+    let embassy = match routed {
+        Some(id) => Some(id),
+        None => sqlx::query_scalar("SELECT id FROM embassies WHERE is_default = 1 ORDER BY created_at LIMIT 1").fetch_optional(&mut *conn).await?,
+    };
     let Some(embassy_id) = embassy else { return Ok(None) };
     let queue_id: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM queues WHERE embassy_id = $1 AND (category = $2 OR category IS NULL) \
-         ORDER BY CASE WHEN category IS NULL THEN 1 ELSE 0 END LIMIT 1",
+        "SELECT id FROM queues WHERE embassy_id = $1 AND retired_at IS NULL AND (category = $2 OR slug = $3) \
+         ORDER BY CASE WHEN slug = $3 THEN 1 ELSE 0 END LIMIT 1",
     )
     .bind(&embassy_id)
     .bind(category.map(Category::as_str).unwrap_or(""))
+    .bind(GENERAL)
     .fetch_optional(&mut *conn)
     .await?;
     Ok(queue_id.map(|queue_id| Route { embassy_id, queue_id }))
+}
+
+/// Every country routed to an embassy, by code.
+pub async fn routed_countries(conn: &mut Conn) -> Result<Vec<String>, DbError> {
+    Ok(sqlx::query_scalar("SELECT country FROM embassy_countries ORDER BY country").fetch_all(&mut *conn).await?)
 }
 
 /// Every embassy as `(id, name)`, the default desk first, then by country code.

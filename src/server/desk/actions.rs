@@ -174,7 +174,8 @@ pub async fn reroute(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, q
         return Err(DeskError::Invalid("categories", RuleCode::Required));
     }
     let (mut tx, meta, _) = begin_change(db, keyring, staff, case_id, true, AuditAction::CaseRoute).await?;
-    let embassy: Option<String> = sqlx::query_scalar("SELECT embassy_id FROM queues WHERE id = $1").bind(queue_id).fetch_optional(&mut *tx).await?;
+    let embassy: Option<String> =
+        sqlx::query_scalar("SELECT embassy_id FROM queues WHERE id = $1 AND retired_at IS NULL").bind(queue_id).fetch_optional(&mut *tx).await?;
     let Some(embassy) = embassy else { return Err(DeskError::Invalid("queue", RuleCode::InvalidChoice)) };
     if embassy != meta.embassy_id && staff.role != Role::Admin {
         return Err(DeskError::Invalid("queue", RuleCode::InvalidChoice));

@@ -235,7 +235,7 @@ async fn read_case(conn: &mut Conn, keyring: &Keyring, staff: &Staff, case_id: &
 
     // Admins may move a case to any embassy's queue, others within the case's embassy.
     let any_embassy = staff.role == Role::Admin;
-    let within = if any_embassy { "" } else { "WHERE q.embassy_id = $1" };
+    let within = if any_embassy { "WHERE q.retired_at IS NULL" } else { "WHERE q.retired_at IS NULL AND q.embassy_id = $1" };
     let sql = format!("SELECT q.id, q.name, e.code FROM queues q JOIN embassies e ON e.id = q.embassy_id {within} ORDER BY e.code, q.slug, q.id");
     let mut choices = sqlx::query_as::<_, QueueChoiceRow>(&sql);
     if !any_embassy {

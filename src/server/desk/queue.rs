@@ -231,7 +231,7 @@ async fn queues_in_scope(conn: &mut Conn, staff: &Staff) -> Result<Vec<QueueSumm
     let sql = format!(
         "SELECT q.id, e.name AS embassy, q.embassy_id, q.name, q.category, n.status, n.assigned, n.n \
          FROM queues q JOIN embassies e ON e.id = q.embassy_id LEFT JOIN queue_counts n ON n.queue_id = q.id AND n.n > 0 AND n.{OPEN} \
-         WHERE {scope} ORDER BY e.is_default, e.code, q.slug, q.id"
+         WHERE q.retired_at IS NULL AND {scope} ORDER BY e.is_default, e.code, q.slug, q.id"
     );
     let rows: Vec<QueueCountRow> = sqlx::query_as_with(&sql, arguments(&args)).fetch_all(&mut *conn).await?;
     let mut queues: Vec<QueueSummary> = Vec::new();

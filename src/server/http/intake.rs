@@ -75,7 +75,7 @@ pub(super) async fn intake_post(State(state): State<AppState>, request: Request)
             )
         }
         Submission::Invalid(errors) => {
-            (IntakeView { form, errors, token, notice: Some(IntakeNotice::FixErrors), receipt: None, upload }, StatusCode::UNPROCESSABLE_ENTITY)
+            (IntakeView { form, errors, token, notice: Some(IntakeNotice::FixErrors), upload, ..IntakeView::default() }, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Submission::StaleForm => (
             IntakeView { form, token: fresh_token(), notice: Some(IntakeNotice::StaleForm), upload, ..IntakeView::default() },

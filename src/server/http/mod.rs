@@ -8,6 +8,7 @@ pub mod compression;
 pub mod csrf;
 pub mod desk;
 pub mod documents;
+pub mod embassies;
 pub mod error;
 pub mod follow_up;
 pub mod forms;

@@ -1,7 +1,7 @@
 //! The form posts and files the app serves besides its Leptos pages, as tables so that the
 //! authorisation tests can enumerate them.
 
-use super::{account, desk, documents, follow_up, intake, passkeys, replies, staff, team};
+use super::{account, desk, documents, embassies, follow_up, intake, passkeys, replies, staff, team};
 use crate::server::AppState;
 use axum::{
     routing::{get, post, MethodRouter},
@@ -39,6 +39,7 @@ pub fn desk() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/desk/audit", post(desk::audit_post)),
         ("/desk/security", post(passkeys::security_post)),
         ("/desk/replies", post(replies::replies_post)),
+        ("/desk/embassies", post(embassies::embassies_post)),
     ]
 }
 

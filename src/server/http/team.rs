@@ -14,7 +14,7 @@ use crate::{
     domain::Role,
     server::{
         audit::{self, AuditEvent, Outcome},
-        db::{self, DbError},
+        db::DbError,
         staff::{self},
         team, AppState,
     },
@@ -37,7 +37,6 @@ pub(super) async fn team_post(State(state): State<AppState>, request: Request) -
     };
     match action {
         TeamAction::Invite => invite(&state, parts, posted, staff).await,
-        TeamAction::Embassy => add_embassy(&state, parts, posted, staff).await,
         TeamAction::Sla => service_levels(&state, parts, posted, staff).await,
         TeamAction::Deactivate => deactivate(&state, parts, &posted.one("person"), staff).await,
         TeamAction::Change => change_person(&state, parts, posted, staff).await,
@@ -140,35 +139,6 @@ pub(super) async fn reset(state: &AppState, parts: Parts, person: &str, staff: s
             render(state, parts, None, StatusCode::CREATED, move || provide_context(link.clone())).await
         }
         Ok(None) => AppError::NotFound.into_response(),
-        Err(e) => internal(e),
-    }
-}
-
-pub(super) async fn add_embassy(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
-    let state = state.clone();
-    if staff.role != Role::Admin {
-        return AppError::NotFound.into_response();
-    }
-    let code = posted.one("code").trim().to_lowercase();
-    let Some((code, country, name)) = db::embassies::KNOWN.iter().find(|(c, _, _)| *c == code) else {
-        return refuse(
-            &state,
-            parts,
-            "/desk/team",
-            StatusCode::UNPROCESSABLE_ENTITY,
-            form_state("embassy", posted.0.clone(), vec![("code".into(), RuleCode::InvalidChoice)], None),
-        )
-        .await;
-    };
-    let result = async {
-        let mut tx = state.db.begin().await?;
-        team::ensure_embassy(&mut tx, &state.keyring, &staff.actor(), code, country, &format!("People's Embassy in {name}"), false).await?;
-        tx.commit().await?;
-        Ok::<_, DbError>(())
-    }
-    .await;
-    match result {
-        Ok(()) => see_other("/desk/team?saved=embassy"),
         Err(e) => internal(e),
     }
 }

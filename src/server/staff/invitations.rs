@@ -55,7 +55,7 @@ pub async fn invite(db: &Db, keyring: &Keyring, inviter: &Staff, role: Role, emb
             return Err(InviteError::Invalid("embassy", RuleCode::InvalidChoice));
         }
         for queue in queue_ids {
-            let ok: Option<String> = sqlx::query_scalar("SELECT id FROM queues WHERE id = $1 AND embassy_id = $2")
+            let ok: Option<String> = sqlx::query_scalar("SELECT id FROM queues WHERE id = $1 AND embassy_id = $2 AND retired_at IS NULL")
                 .bind(queue)
                 .bind(embassy)
                 .fetch_optional(&mut *tx)

@@ -87,7 +87,11 @@ pub async fn team_page(state: &AppState, links: NewLinks, person: Option<String>
         .map_err(dberr)?;
     let mut queues = Vec::new();
     for e in &embassies {
-        let rows = sqlx::query("SELECT id, name FROM queues WHERE embassy_id = $1 ORDER BY slug").bind(&e.id).fetch_all(db).await.map_err(dberr)?;
+        let rows = sqlx::query("SELECT id, name FROM queues WHERE embassy_id = $1 AND retired_at IS NULL ORDER BY slug")
+            .bind(&e.id)
+            .fetch_all(db)
+            .await
+            .map_err(dberr)?;
         for r in rows {
             queues.push((e.id.clone(), QueueOption { id: r.try_get(0).map_err(dberr)?, name: r.try_get(1).map_err(dberr)? }));
         }
@@ -118,7 +122,7 @@ async fn person_edit(state: &AppState, staff: &Staff, person_id: &str) -> Result
     let mut conn = state.db.pool().acquire().await.map_err(dberr)?;
     let person = crate::server::team::changeable(&mut conn, staff, person_id).await?.ok_or(AppError::NotFound)?;
     // Their embassy's queues; an admin's: every embassy's, to join one with another role.
-    let rows = sqlx::query("SELECT q.embassy_id, q.id, q.name FROM queues q JOIN embassies e ON e.id = q.embassy_id WHERE $1 = '' OR q.embassy_id = $1 ORDER BY e.is_default, e.code, q.slug")
+    let rows = sqlx::query("SELECT q.embassy_id, q.id, q.name FROM queues q JOIN embassies e ON e.id = q.embassy_id WHERE q.retired_at IS NULL AND ($1 = '' OR q.embassy_id = $1) ORDER BY e.is_default, e.code, q.slug")
         .bind(person.embassy_id.as_deref().unwrap_or_default())
         .fetch_all(&mut *conn)
         .await

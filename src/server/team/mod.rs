@@ -123,7 +123,7 @@ pub async fn change(
         }
     };
     let embassy_queues: Vec<String> = match &embassy_id {
-        Some(e) => sqlx::query_scalar("SELECT id FROM queues WHERE embassy_id = $1").bind(e).fetch_all(&mut *tx).await?,
+        Some(e) => sqlx::query_scalar("SELECT id FROM queues WHERE embassy_id = $1 AND retired_at IS NULL").bind(e).fetch_all(&mut *tx).await?,
         None => Vec::new(),
     };
     if queue_ids.iter().any(|q| !embassy_queues.contains(q)) {
@@ -226,7 +226,9 @@ pub async fn deactivate(db: &Db, keyring: &Keyring, by: &Staff, person_id: &str)
 }
 
 /// Creates the embassy and its queues unless one with `code` exists, audited as
-/// `embassy.create` by `actor` in the same transaction; returns it.
+/// `embassy.create` by `actor` in the same transaction; returns it. `name` is the English
+/// name; the Belarusian and Russian ones and the time zone are those of the country (an
+/// admin changes them on the embassies page).
 pub async fn ensure_embassy(
     tx: &mut Tx,
     keyring: &Keyring,
@@ -236,7 +238,13 @@ pub async fn ensure_embassy(
     name: &str,
     is_default: bool,
 ) -> Result<EmbassyQueues, DbError> {
-    let (embassy, created) = embassies::ensure(tx, code, country, name, is_default).await?;
+    let names = if is_default {
+        embassies::Names { be: "Міжнародная прыёмная".into(), ru: "Международная приёмная".into(), en: name.to_owned() }
+    } else {
+        embassies::Names { en: name.to_owned(), ..embassies::Names::default_for(country) }
+    };
+    let zone = crate::domain::countries::home_zone(country).unwrap_or("UTC");
+    let (embassy, created) = embassies::ensure(tx, code, country, &names, zone, is_default).await?;
     if created {
         audit::append(tx, keyring, &AuditEvent::new(actor, AuditAction::EmbassyCreate, Some(&embassy.embassy_id), Outcome::Ok)).await?;
     }

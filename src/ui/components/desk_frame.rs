@@ -47,6 +47,7 @@ pub fn DeskFrame(#[prop(optional)] me: Option<MeDto>, children: Children) -> imp
                         <li><a href="/desk/dashboard" rel="external" aria-current=current("/desk/dashboard")>{t_string!(i18n, desk.nav.dashboard)}</a></li>
                         <li><a href="/desk/team" rel="external" aria-current=current("/desk/team")>{t_string!(i18n, desk.nav.team)}</a></li>
                         <li><a href="/desk/replies" rel="external" aria-current=current("/desk/replies")>{t_string!(i18n, desk.nav.replies)}</a></li>
+                        <li><a href="/desk/embassies" rel="external" aria-current=current("/desk/embassies")>{t_string!(i18n, desk.nav.embassies)}</a></li>
                         <li><a href="/desk/audit" rel="external" aria-current=current("/desk/audit")>{t_string!(i18n, desk.nav.audit)}</a></li>
                     })}
                     <li><a href="/desk/security" rel="external" aria-current=current("/desk/security")>{t_string!(i18n, desk.nav.security)}</a></li>

@@ -43,6 +43,9 @@ pub fn error_text(i18n: I18n, code: RuleCode) -> AnyView {
         RuleCode::DiskFull => t!(i18n, errors.disk_full).into_any(),
         RuleCode::UnknownReference => t!(i18n, desk.errors.unknown_reference).into_any(),
         RuleCode::ReferenceShape => t!(i18n, desk.errors.reference_shape).into_any(),
+        RuleCode::CountryTaken => t!(i18n, desk.errors.country_taken).into_any(),
+        RuleCode::CategoryTaken => t!(i18n, desk.errors.category_taken).into_any(),
+        RuleCode::GeneralQueue => t!(i18n, desk.errors.general_queue).into_any(),
     }
 }
 

@@ -87,6 +87,12 @@ pub fn category_text(i18n: I18n, category: Category) -> AnyView {
 
 /// An option of one of the form's lists (`list` is the field name, `value` the option).
 pub fn choice_text(i18n: I18n, list: &str, value: &str) -> String {
+    // Countries are named from CLDR in every requester language (domain::countries).
+    if list == "country" {
+        if let Some(name) = crate::domain::countries::name(value, leptos_i18n::Locale::as_str(i18n.get_locale_untracked())) {
+            return name.to_owned();
+        }
+    }
     let s = match (list, value) {
         ("categories", "legal_status") => t_string!(i18n, category.legal_status),
         ("categories", "documents") => t_string!(i18n, category.documents),
@@ -128,26 +134,6 @@ pub fn choice_text(i18n: I18n, list: &str, value: &str) -> String {
         ("language", "uk") => t_string!(i18n, language.uk),
         ("language", "pl") => t_string!(i18n, language.pl),
         ("language", "lt") => t_string!(i18n, language.lt),
-        ("country", "PL") => t_string!(i18n, country.PL),
-        ("country", "LT") => t_string!(i18n, country.LT),
-        ("country", "LV") => t_string!(i18n, country.LV),
-        ("country", "EE") => t_string!(i18n, country.EE),
-        ("country", "DE") => t_string!(i18n, country.DE),
-        ("country", "CZ") => t_string!(i18n, country.CZ),
-        ("country", "GE") => t_string!(i18n, country.GE),
-        ("country", "UA") => t_string!(i18n, country.UA),
-        ("country", "NL") => t_string!(i18n, country.NL),
-        ("country", "FR") => t_string!(i18n, country.FR),
-        ("country", "GB") => t_string!(i18n, country.GB),
-        ("country", "US") => t_string!(i18n, country.US),
-        ("country", "SE") => t_string!(i18n, country.SE),
-        ("country", "NO") => t_string!(i18n, country.NO),
-        ("country", "FI") => t_string!(i18n, country.FI),
-        ("country", "SK") => t_string!(i18n, country.SK),
-        ("country", "AT") => t_string!(i18n, country.AT),
-        ("country", "IT") => t_string!(i18n, country.IT),
-        ("country", "ES") => t_string!(i18n, country.ES),
-        ("country", "CA") => t_string!(i18n, country.CA),
         ("country", "other") => t_string!(i18n, country.other),
         _ => t_string!(i18n, common.other),
     };

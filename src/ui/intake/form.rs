@@ -88,16 +88,25 @@ pub fn IntakeFormIsland(texts: ErrorTexts, children: Children) -> impl IntoView 
 
 const FORM_ID: &str = "intake";
 
-/// Country choices: the host countries, then "another country".
-fn country_options() -> &'static [&'static str] {
-    static ALL: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    ALL.get_or_init(|| HOST_COUNTRIES.iter().copied().chain([OTHER_COUNTRY]).collect())
+/// Country choices: the common host countries, then the other countries an embassy takes
+/// (`routed`) by name in `language`, then "another country".
+fn country_options(routed: &[String], language: &str) -> Vec<String> {
+    let mut more: Vec<&String> = routed.iter().filter(|c| !HOST_COUNTRIES.contains(&c.as_str())).collect();
+    more.sort_by_key(|c| crate::domain::countries::name(c, language).unwrap_or_default());
+    HOST_COUNTRIES.iter().map(|c| (*c).to_owned()).chain(more.into_iter().cloned()).chain([OTHER_COUNTRY.to_owned()]).collect()
 }
 
 /// The intake form: the form as typed (empty on a first visit), the problems the server
 /// found, the one-time form token and a notice.
 #[component]
-pub fn IntakeFormView(form: IntakeForm, errors: Vec<FieldError>, token: String, notice: Option<IntakeNotice>, upload: UploadDto) -> impl IntoView {
+pub fn IntakeFormView(
+    form: IntakeForm,
+    errors: Vec<FieldError>,
+    token: String,
+    notice: Option<IntakeNotice>,
+    upload: UploadDto,
+    countries: Vec<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked();
     let texts = ErrorTexts::new(locale);
@@ -132,9 +141,10 @@ pub fn IntakeFormView(form: IntakeForm, errors: Vec<FieldError>, token: String, 
                         aria-invalid=invalid(errors, Field::Country)
                         aria-describedby=described_by(errors, Field::Country, None)>
                         <option value="" selected=form.country.is_empty()>{t!(i18n, common.choose)}</option>
-                        {country_options().iter().map(|code| {
-                            let selected = form.country == *code;
-                            view! { <option value=*code selected=selected>{move || choice_text(i18n, "country", code)}</option> }
+                        {country_options(&countries, locale.as_str()).into_iter().map(|code| {
+                            let selected = form.country == code;
+                            let name = choice_text(i18n, "country", &code);
+                            view! { <option value=code selected=selected>{name}</option> }
                         }).collect_view()}
                     </select>
                 </div>

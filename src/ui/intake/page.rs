@@ -26,7 +26,7 @@ pub fn IntakePage() -> impl IntoView {
                         Some(receipt) => view! { <Receipt receipt /> }.into_any(),
                         None if v.notice == Some(IntakeNotice::AlreadySent) => view! { <AlreadySent /> }.into_any(),
                         None => view! {
-                            <IntakeFormView form=v.form errors=v.errors token=v.token notice=v.notice upload=v.upload />
+                            <IntakeFormView form=v.form errors=v.errors token=v.token notice=v.notice upload=v.upload countries=v.countries />
                             <IslandScripts />
                         }.into_any(),
                     },

@@ -108,28 +108,6 @@ pub fn InviteForm(roles: Vec<Role>, embassies: Vec<EmbassyOption>, queues: Vec<(
         }
 }
 
-/// Adding an embassy by its country code (admins).
-#[component]
-pub fn AddEmbassyForm(state: Option<FormState>) -> impl IntoView {
-    let i18n = use_i18n();
-    let refused = Refused::of(&state, TeamAction::Embassy.as_str());
-    view! {
-            <h3>{t!(i18n, desk.team.add_embassy_title)}</h3>
-            <form id=form_id("embassy") method="post" action="/desk/team" class="inline-form" novalidate>
-    <input type="hidden" name="action" value=TeamAction::Embassy.as_str() />
-                <div class="field">
-                    <label for="embassy-code">{t!(i18n, desk.team.embassy_code)}</label>
-                    <p class="hint" id="embassy-code-hint">{t!(i18n, desk.team.embassy_code_hint)}</p>
-                    <FieldError refused=refused.clone() field="code" id="embassy-code" />
-                    <input type="text" id="embassy-code" name="code" class="short" value=refused.value_or("code", "") autocomplete="off"
-                        autocapitalize="characters" spellcheck="false" aria-required="true" aria-invalid=refused.invalid("code")
-                        aria-describedby=refused.described_by("code", "embassy-code", Some("embassy-code-hint")) />
-                </div>
-                <button type="submit">{t!(i18n, desk.team.add_embassy_submit)}</button>
-            </form>
-        }
-}
-
 /// An embassy's hours to first response by priority, and its workload limit.
 #[component]
 pub fn SlaForm(embassy: EmbassyOption, state: Option<FormState>) -> impl IntoView {

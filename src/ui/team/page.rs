@@ -6,7 +6,7 @@ use crate::domain::TeamAction;
 use crate::ui::components::desk_form::{FormNotice, SavedNotice};
 use crate::ui::components::desk_page::DeskLoading;
 use crate::ui::components::desk_page::LoadProblem;
-use crate::ui::team::forms::{AddEmbassyForm, ChangePersonForm, InviteForm, NewLink, SlaForm};
+use crate::ui::team::forms::{ChangePersonForm, InviteForm, NewLink, SlaForm};
 use crate::ui::team::insider::InsiderForm;
 use crate::ui::team::reset::NewResetLinkNotice;
 use crate::ui::team::retention::RetentionForm;
@@ -67,7 +67,7 @@ fn TeamView(page: TeamPageDto) -> impl IntoView {
                 {sla_forms}
                 {retention_forms}
                 {insider_forms}
-                {admin.then(|| view! { <AddEmbassyForm state=form.clone() /> })}
+                <p id="embassies-link"><a href="/desk/embassies" rel="external">{t!(i18n, desk.team.embassies_link)}</a></p>
             </section>
         })}
     }

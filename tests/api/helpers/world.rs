@@ -135,6 +135,18 @@ impl TestApp {
         id.as_str().to_owned()
     }
 
+    /// A queue of the embassy with no category and no cases, to retire; returns its id.
+    pub async fn spare_queue(&self, embassy_id: &str) -> String {
+        let id = uuid::Uuid::new_v4().to_string();
+        sqlx::query("INSERT INTO queues (id, embassy_id, slug, name, category, created_at) VALUES ($1, $2, $1, 'Spare', NULL, 0)")
+            .bind(&id)
+            .bind(embassy_id)
+            .execute(self.state.db.pool())
+            .await
+            .unwrap();
+        id
+    }
+
     /// A canned reply of the embassy, in Ukrainian; returns its id.
     pub async fn canned_reply(&self, embassy_id: &str) -> String {
         let id = uuid::Uuid::new_v4().to_string();

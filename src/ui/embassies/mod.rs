@@ -1,0 +1,3 @@
+//! The embassies page.
+
+pub mod page;
