@@ -63,6 +63,7 @@ fn main() {
             role: Role::Lead,
             embassy_id: Some(embassy),
             embassy_name: None,
+            embassy_zone: None,
             queue_ids: Vec::new(),
             has_totp: true,
             has_passkey: false,

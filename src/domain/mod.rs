@@ -12,6 +12,7 @@ pub mod query;
 pub mod receipt;
 pub mod retention;
 pub mod role;
+pub mod service_hours;
 pub mod signals;
 pub mod vocabulary;
 

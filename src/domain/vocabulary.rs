@@ -271,6 +271,10 @@ vocabulary! {
         CategoryTaken = "category_taken",
         /// The general queue takes what no other queue does: it cannot be retired.
         GeneralQueue = "general_queue",
+        /// Not opening hours of a day (`09:00-17:00`, opening before closing).
+        TimeRange = "time_range",
+        /// Business hours with no day open.
+        NoHours = "no_hours",
     }
 }
 

@@ -26,6 +26,7 @@ mod limits;
 mod receipts;
 mod retention;
 mod retention_migration;
+mod service_hours;
 mod startup;
 mod storage;
 mod team;

@@ -85,6 +85,8 @@ pub struct OpeningDto {
 /// The case page: status, conversation, and when the desk opened the case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadView {
+    /// The time zone of the embassy that has the case: the page shows times in it.
+    pub zone: String,
     pub status: Status,
     pub opened_at: i64,
     pub messages: Vec<MessageDto>,

@@ -58,7 +58,14 @@ pub async fn load_thread() -> Result<ThreadView, AppError> {
         Some(p) => (p.token.clone(), load::upload(&state, &p.token).await?),
         None => (crate::server::crypto::random_token(), load::empty_upload(&state.config.documents)),
     };
+    // Times are in the zone of the embassy that has the case.
+    let zone: Option<String> = sqlx::query_scalar("SELECT e.time_zone FROM cases c JOIN embassies e ON e.id = c.embassy_id WHERE c.id = $1")
+        .bind(case_id.as_str())
+        .fetch_optional(state.db.pool())
+        .await
+        .map_err(AppError::internal)?;
     Ok(ThreadView {
+        zone: zone.unwrap_or_else(|| "UTC".into()),
         status: thread.status,
         opened_at: thread.created_at,
         messages,

@@ -12,6 +12,9 @@ pub struct MeDto {
     pub role: Role,
     /// Name of their embassy (admins: none).
     pub embassy: Option<String>,
+    /// The time zone their pages show times in: their embassy's (admins: UTC; a case's
+    /// page shows its embassy's).
+    pub zone: String,
 }
 
 /// The sign-in pages (password step, code step, enrolment) as the server answers them.

@@ -53,6 +53,15 @@ pub struct EmbassyOption {
     pub retention_days: Option<i64>,
     /// Distinct cases a person may open in an hour before the dashboard flags them.
     pub insider_threshold: i64,
+    /// The embassy's time zone (IANA name): its business hours and holidays are in it.
+    pub time_zone: String,
+    /// Its service levels of normal and low priority count business hours.
+    pub business: bool,
+    /// Opening hours per day, Monday first, as the form shows them (`09:00-17:00`; blank:
+    /// closed).
+    pub hours: Vec<String>,
+    /// Holidays, one per line: `YYYY-MM-DD` and a name.
+    pub holidays: String,
 }
 
 /// The team page (leads: their embassy; admins: everyone).

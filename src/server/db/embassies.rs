@@ -2,7 +2,11 @@
 //! embassy in any country, and it gets one queue per category plus a general queue.
 
 use super::{now, Conn, DbError, Tx};
-use crate::domain::{countries, Category};
+use crate::domain::{
+    countries,
+    service_hours::{self, counts_business_hours, Week},
+    Category, Date, Priority,
+};
 use sqlx::Row;
 
 /// An embassy with the ids of its queues.
@@ -189,8 +193,64 @@ pub async fn retentions(conn: &mut Conn) -> Result<Vec<Retention>, DbError> {
         .map_err(DbError::from)
 }
 
+/// An embassy's business hours: whether its service levels count them, its weekly schedule
+/// and its holidays as `(local date, name)`, by date.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BusinessHours {
+    pub counted: bool,
+    pub week: Week,
+    pub holidays: Vec<(Date, String)>,
+}
+
+/// Replaces an embassy's business hours and holidays.
+pub async fn set_business_hours(tx: &mut Tx, embassy_id: &str, hours: &BusinessHours) -> Result<(), DbError> {
+    sqlx::query("UPDATE embassies SET sla_business = $2, business_hours = $3 WHERE id = $1")
+        .bind(embassy_id)
+        .bind(i64::from(hours.counted))
+        .bind(hours.week.to_stored())
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM embassy_holidays WHERE embassy_id = $1").bind(embassy_id).execute(&mut **tx).await?;
+    for (day, name) in &hours.holidays {
+        sqlx::query("INSERT INTO embassy_holidays (embassy_id, day, name) VALUES ($1, $2, $3) ON CONFLICT (embassy_id, day) DO UPDATE SET name = $3")
+            .bind(embassy_id)
+            .bind(day.to_string())
+            .bind(name)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Sets an embassy's retention (`None`: the server's default); whether the embassy exists.
 pub async fn set_retention(tx: &mut Tx, embassy_id: &str, days: Option<i64>) -> Result<bool, DbError> {
     let changed = sqlx::query("UPDATE embassies SET retention_days = $2 WHERE id = $1").bind(embassy_id).bind(days).execute(&mut **tx).await?.rows_affected();
     Ok(changed == 1)
+}
+
+/// The column of an embassy's hours to first response at `priority`.
+fn sla_column(priority: Priority) -> &'static str {
+    match priority {
+        Priority::Urgent => "sla_urgent_hours",
+        Priority::High => "sla_high_hours",
+        Priority::Normal => "sla_normal_hours",
+        Priority::Low => "sla_low_hours",
+    }
+}
+
+/// When a first response at `priority` is due for a case of the embassy that arrived at
+/// `start`: the embassy's hours for the priority, on the calendar or — where the embassy
+/// keeps business hours and the priority is normal or low — in its opening hours in its
+/// time zone, less its holidays.
+pub async fn first_response_due(conn: &mut Conn, embassy_id: &str, priority: Priority, start: i64) -> Result<i64, DbError> {
+    let sql = format!("SELECT {}, time_zone, business_hours, sla_business FROM embassies WHERE id = $1", sla_column(priority));
+    let row: Option<(i64, String, String, i64)> = sqlx::query_as(&sql).bind(embassy_id).fetch_optional(&mut *conn).await?;
+    let Some((hours, zone, schedule, business)) = row else { return Ok(start + priority.first_response_hours() * 3600) };
+    let Some(week) = Week::parse(&schedule).filter(|_| business == 1 && counts_business_hours(priority)) else { return Ok(start + hours * 3600) };
+    // A day before `start` in UTC is no later than its local date anywhere.
+    let from = Date::from_unix(start - 86_400).to_string();
+    let days: Vec<String> =
+        sqlx::query_scalar("SELECT day FROM embassy_holidays WHERE embassy_id = $1 AND day >= $2").bind(embassy_id).bind(&from).fetch_all(&mut *conn).await?;
+    let holidays: Vec<Date> = days.iter().filter_map(|d| Date::parse(d)).collect();
+    Ok(service_hours::due_at(start, hours, &service_hours::zone(&zone), Some(&week), &holidays))
 }

@@ -136,18 +136,6 @@ pub async fn change_status(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &
     finish(tx, keyring, staff, AuditAction::CaseStatus, &meta.id).await
 }
 
-/// Hours to first response for `priority` at an embassy.
-pub async fn sla_hours(tx: &mut Tx, embassy_id: &str, priority: Priority) -> Result<i64, DbError> {
-    let column = match priority {
-        Priority::Urgent => "sla_urgent_hours",
-        Priority::High => "sla_high_hours",
-        Priority::Normal => "sla_normal_hours",
-        Priority::Low => "sla_low_hours",
-    };
-    let hours: Option<i64> = sqlx::query_scalar(&format!("SELECT {column} FROM embassies WHERE id = $1")).bind(embassy_id).fetch_optional(&mut **tx).await?;
-    Ok(hours.unwrap_or(priority.first_response_hours()))
-}
-
 /// Changes the priority; the first-response due time follows the embassy's service level
 /// for the new priority (until there is a first response).
 pub async fn change_priority(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, priority: Priority) -> Result<(), DeskError> {
@@ -155,7 +143,7 @@ pub async fn change_priority(db: &Db, keyring: &Keyring, staff: &Staff, case_id:
     if meta.priority == priority {
         return Ok(());
     }
-    let due = meta.created_at + sla_hours(&mut tx, &meta.embassy_id, priority).await? * 3600;
+    let due = crate::server::db::embassies::first_response_due(&mut tx, &meta.embassy_id, priority, meta.created_at).await?;
     sqlx::query("UPDATE cases SET priority = $2, updated_at = $3, first_response_due_at = CASE WHEN first_response_at IS NULL THEN $4 ELSE first_response_due_at END WHERE id = $1")
         .bind(&meta.id)
         .bind(priority.rank())

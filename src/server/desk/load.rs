@@ -161,8 +161,12 @@ pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> R
             })
             .collect()
     });
+    // The case's times are in its embassy's zone, whoever reads it.
+    let zone: Option<String> = sqlx::query_scalar("SELECT time_zone FROM embassies WHERE id = $1").bind(&meta.embassy_id).fetch_optional(&mut *conn).await?;
+    let mut me = me_with_embassy(&staff);
+    me.zone = zone.unwrap_or(me.zone);
     Ok(CasePageDto {
-        me: me_with_embassy(&staff),
+        me,
         id: meta.id.clone(),
         reference: meta.reference.clone(),
         status: meta.status,

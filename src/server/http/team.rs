@@ -143,6 +143,50 @@ pub(super) async fn reset(state: &AppState, parts: Parts, person: &str, staff: s
     }
 }
 
+/// Longest name of a holiday, in characters, and most holidays an embassy keeps.
+const HOLIDAY_NAME_MAX: usize = 60;
+const HOLIDAYS_MAX: usize = 200;
+
+/// How the service levels form says hours are counted: calendar or business hours, the
+/// opening hours of each day and the holidays (one per line, a date and a name). Problems
+/// go to `errors` next to their field.
+fn business_hours(posted: &Posted, errors: &mut Vec<(String, RuleCode)>) -> crate::server::db::embassies::BusinessHours {
+    use crate::domain::service_hours::{Week, HOURS_FIELDS};
+    let mut hours = crate::server::db::embassies::BusinessHours { counted: posted.one("counting") == "business", ..Default::default() };
+    for (day, field) in HOURS_FIELDS.into_iter().enumerate() {
+        match Week::parse_day(&posted.one(field)) {
+            Ok(open) => hours.week.days[day] = open,
+            Err(_) => errors.push((field.to_owned(), RuleCode::TimeRange)),
+        }
+    }
+    if hours.counted && !hours.week.is_open_at_all() && errors.is_empty() {
+        errors.push((HOURS_FIELDS[0].to_owned(), RuleCode::NoHours));
+    }
+    let text = posted.one("holidays");
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    if lines.len() > HOLIDAYS_MAX {
+        errors.push(("holidays".to_owned(), RuleCode::OutOfRange));
+    }
+    for line in lines {
+        let (day, name) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+        let name = name.trim();
+        match crate::domain::Date::parse(day) {
+            None => {
+                errors.push(("holidays".to_owned(), RuleCode::InvalidDate));
+                break;
+            }
+            Some(_) if name.chars().count() > HOLIDAY_NAME_MAX || name.chars().any(char::is_control) => {
+                errors.push(("holidays".to_owned(), RuleCode::TooLong));
+                break;
+            }
+            Some(date) => hours.holidays.push((date, name.to_owned())),
+        }
+    }
+    hours.holidays.sort();
+    hours.holidays.dedup_by(|a, b| a.0 == b.0);
+    hours
+}
+
 pub(super) async fn service_levels(state: &AppState, parts: Parts, posted: Posted, staff: staff::Staff) -> Response {
     let state = state.clone();
     let embassy = posted.one("embassy");
@@ -175,6 +219,7 @@ pub(super) async fn service_levels(state: &AppState, parts: Parts, posted: Poste
             }
         },
     };
+    let business = business_hours(&posted, &mut errors);
     if !errors.is_empty() {
         return refuse(&state, parts, "/desk/team", StatusCode::UNPROCESSABLE_ENTITY, form_state("sla", posted.0.clone(), errors, None)).await;
     }
@@ -193,6 +238,7 @@ pub(super) async fn service_levels(state: &AppState, parts: Parts, posted: Poste
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        crate::server::db::embassies::set_business_hours(&mut tx, &embassy, &business).await?;
         audit::append(
             &mut tx,
             &state.keyring,

@@ -109,11 +109,12 @@ pub async fn submit(db: &Db, keyring: &Keyring, bound: &Bound, form: &IntakeForm
     let Some(_slot) = bound.enter().await else { return Ok(Submission::Busy) };
     let (code, receipt) = cases::receipts::prepare(keyring);
     let primary = valid.categories.first().copied();
-    let (route, acknowledgement) = {
+    let (route, acknowledgement, due) = {
         let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
         let route = db::embassies::route(&mut conn, valid.country.as_deref(), primary).await?.ok_or(IntakeError::NoDesk)?;
         let acknowledgement = crate::server::replies::acknowledgement_for(&mut conn, &route.embassy_id, &valid.language).await?;
-        (route, acknowledgement)
+        let due = db::embassies::first_response_due(&mut conn, &route.embassy_id, valid.priority, at).await?;
+        (route, acknowledgement, due)
     };
     let new = NewCase {
         embassy_id: route.embassy_id,
@@ -122,7 +123,7 @@ pub async fn submit(db: &Db, keyring: &Keyring, bound: &Bound, form: &IntakeForm
         priority: valid.priority,
         language: valid.language.clone(),
         created_at: at,
-        first_response_due_at: Some(at + valid.priority.first_response_hours() * 3600),
+        first_response_due_at: Some(due),
         fields: sealed_fields(&valid),
     };
     let (mut sealed, data_key) = cases::seal_keeping_key(keyring, new);

@@ -16,7 +16,12 @@ use crate::server::{
 
 /// The signed-in person with their embassy's name, for the desk's frame.
 pub fn me_with_embassy(staff: &Staff) -> MeDto {
-    MeDto { login: staff.login.clone(), role: staff.role, embassy: staff.embassy_name.clone() }
+    MeDto {
+        login: staff.login.clone(),
+        role: staff.role,
+        embassy: staff.embassy_name.clone(),
+        zone: staff.embassy_zone.clone().unwrap_or_else(|| "UTC".into()),
+    }
 }
 
 pub async fn second_factor_page(state: &AppState, form: Option<FormState>) -> Result<SecondFactorDto, AppError> {

@@ -50,6 +50,8 @@ pub struct Staff {
     pub embassy_id: Option<String>,
     /// The name of their embassy.
     pub embassy_name: Option<String>,
+    /// The time zone of their embassy (IANA name), the one their pages show times in.
+    pub embassy_zone: Option<String>,
     /// Queues the person belongs to (what a volunteer sees).
     pub queue_ids: Vec<String>,
     /// A confirmed second factor (every role needs one: until it is enrolled, sign-in
@@ -118,7 +120,7 @@ fn staff_columns(backend: Backend) -> String {
         "p.id, p.login, p.role, p.embassy_id, \
          CASE WHEN p.totp_secret IS NOT NULL AND p.totp_last_step IS NOT NULL THEN 1 ELSE 0 END AS has_totp, \
          CASE WHEN EXISTS (SELECT 1 FROM passkeys k WHERE k.person_id = p.id) THEN 1 ELSE 0 END AS has_passkey, \
-         e.name AS embassy_name, \
+         e.name AS embassy_name, e.time_zone AS embassy_zone, \
          (SELECT {memberships} FROM queue_members m WHERE m.person_id = p.id) AS queue_ids"
     )
 }
@@ -133,6 +135,7 @@ struct StaffRow {
     has_totp: i64,
     has_passkey: i64,
     embassy_name: Option<String>,
+    embassy_zone: Option<String>,
     queue_ids: Option<String>,
 }
 
@@ -147,6 +150,7 @@ impl From<StaffRow> for Staff {
             role,
             embassy_id: row.embassy_id,
             embassy_name: row.embassy_name,
+            embassy_zone: row.embassy_zone,
             queue_ids,
             has_totp: row.has_totp != 0,
             has_passkey: row.has_passkey != 0,

@@ -1,6 +1,7 @@
 //! The team page's loader: the people in the caller's reach with their state, the person
 //! being changed, the embassies and queues to choose from.
 
+use crate::domain::service_hours::Week;
 use crate::server::staff::load::me_with_embassy;
 use crate::server::{staff::request::current_staff, staff::resets::may_reset, staff::Staff, team::roles_for, AppState};
 use crate::{
@@ -27,13 +28,13 @@ pub async fn team_page(state: &AppState, links: NewLinks, person: Option<String>
         (
             "SELECT p.id, p.login, p.role, e.name, CASE WHEN p.totp_last_step IS NOT NULL OR EXISTS (SELECT 1 FROM passkeys k WHERE k.person_id = p.id) THEN 1 ELSE 0 END, p.active, p.last_login_at, p.embassy_id FROM people p \
              LEFT JOIN embassies e ON e.id = p.embassy_id ORDER BY p.active DESC, p.login",
-            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, overload_threshold, retention_days, insider_threshold FROM embassies ORDER BY is_default, code",
+            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, overload_threshold, retention_days, insider_threshold, time_zone, business_hours, sla_business FROM embassies ORDER BY is_default, code",
         )
     } else {
         (
             "SELECT p.id, p.login, p.role, e.name, CASE WHEN p.totp_last_step IS NOT NULL OR EXISTS (SELECT 1 FROM passkeys k WHERE k.person_id = p.id) THEN 1 ELSE 0 END, p.active, p.last_login_at, p.embassy_id FROM people p \
              LEFT JOIN embassies e ON e.id = p.embassy_id WHERE p.embassy_id = $1 ORDER BY p.active DESC, p.login",
-            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, overload_threshold, retention_days, insider_threshold FROM embassies WHERE id = $1",
+            "SELECT id, code, name, sla_urgent_hours, sla_high_hours, sla_normal_hours, sla_low_hours, overload_threshold, retention_days, insider_threshold, time_zone, business_hours, sla_business FROM embassies WHERE id = $1",
         )
     };
     let embassy_arg = staff.embassy_id.clone().unwrap_or_default();
@@ -81,12 +82,23 @@ pub async fn team_page(state: &AppState, links: NewLinks, person: Option<String>
                 overload_threshold: r.try_get(7)?,
                 retention_days: r.try_get(8)?,
                 insider_threshold: r.try_get(9)?,
+                time_zone: r.try_get(10)?,
+                hours: {
+                    let week = Week::parse(&r.try_get::<String, _>(11)?).unwrap_or_default();
+                    (0..7).map(|day| week.day_text(day)).collect()
+                },
+                business: r.try_get::<i64, _>(12)? == 1,
+                holidays: String::new(),
             })
         })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(dberr)?;
     let mut queues = Vec::new();
-    for e in &embassies {
+    let mut embassies = embassies;
+    for e in &mut embassies {
+        let holidays: Vec<(String, String)> =
+            sqlx::query_as("SELECT day, name FROM embassy_holidays WHERE embassy_id = $1 ORDER BY day").bind(&e.id).fetch_all(db).await.map_err(dberr)?;
+        e.holidays = holidays.iter().map(|(day, name)| format!("{day} {name}").trim_end().to_owned()).collect::<Vec<_>>().join("\n");
         let rows = sqlx::query("SELECT id, name FROM queues WHERE embassy_id = $1 AND retired_at IS NULL ORDER BY slug")
             .bind(&e.id)
             .fetch_all(db)

@@ -35,6 +35,10 @@ pub fn DeskFrame(#[prop(optional)] me: Option<MeDto>, children: Children) -> imp
     let i18n = use_i18n();
     let path = use_location().pathname.get_untracked();
     let current = move |href: &str| (path == href).then_some("page");
+    // Times on the page are in the person's embassy's zone (a case page sets its own).
+    if let Some(me) = &me {
+        provide_context(super::messages::ShownZone(me.zone.clone()));
+    }
     let signed_in = me.map(|me| {
         let manages = matches!(me.role, Role::Lead | Role::Admin);
         let role = me.role;

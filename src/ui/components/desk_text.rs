@@ -46,6 +46,8 @@ pub fn error_text(i18n: I18n, code: RuleCode) -> AnyView {
         RuleCode::CountryTaken => t!(i18n, desk.errors.country_taken).into_any(),
         RuleCode::CategoryTaken => t!(i18n, desk.errors.category_taken).into_any(),
         RuleCode::GeneralQueue => t!(i18n, desk.errors.general_queue).into_any(),
+        RuleCode::TimeRange => t!(i18n, desk.errors.time_range).into_any(),
+        RuleCode::NoHours => t!(i18n, desk.errors.no_hours).into_any(),
     }
 }
 

@@ -159,16 +159,24 @@ fn month_name(locale: Locale, month: u8) -> String {
     .to_string()
 }
 
-/// A date and time as people of the page's language write it: "22 November 2026, 14:05 UTC".
+/// The time zone a page shows times in (an IANA name), provided by the frame of a page
+/// from its data: a person's embassy's, a case's embassy's on its pages. UTC without one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShownZone(pub String);
+
+/// A date and time as people of the page's language write it, in the page's time zone and
+/// naming it: "22 November 2026, 14:05 CET".
 pub fn date_time_text(lang: impl Lang, unix: i64) -> String {
+    use crate::domain::service_hours;
     let locale = lang.locale();
-    let date = crate::domain::Date::from_unix(unix);
-    let secs = unix.rem_euclid(86_400);
-    let month = month_name(locale, date.month);
-    let day = date.day.to_string();
-    let year = date.year.to_string();
-    let time = format!("{:02}:{:02}", secs / 3600, secs % 3600 / 60);
-    td_string!(locale, common.date_time, day, month, year, time).to_string()
+    let zone = use_context::<ShownZone>().map(|z| service_hours::zone(&z.0)).unwrap_or(jiff::tz::TimeZone::UTC);
+    let (year, month, day, hour, minute) = service_hours::local(&zone, unix);
+    let month = month_name(locale, month);
+    let day = day.to_string();
+    let year = year.to_string();
+    let time = format!("{hour:02}:{minute:02}");
+    let zone = service_hours::zone_label(&zone, unix);
+    td_string!(locale, common.date_time, day, month, year, time, zone).to_string()
 }
 
 /// The label of a field, as the error summary names it.

@@ -48,6 +48,7 @@ pub fn FollowUpCasePage() -> impl IntoView {
 #[component]
 fn Thread(thread: ThreadView) -> impl IntoView {
     let i18n = use_i18n();
+    provide_context(crate::ui::components::messages::ShownZone(thread.zone.clone()));
     let sent = use_query_map().with_untracked(|q| q.get("sent").is_some());
     let count = thread.messages.len() as u32;
     let status = thread.status;

@@ -151,6 +151,7 @@ pub fn SlaForm(embassy: EmbassyOption, state: Option<FormState>) -> impl IntoVie
                     <legend>{t!(i18n, desk.team.sla_hours_legend)}</legend>
                     {fields}
                 </fieldset>
+                <BusinessHoursFields prefix=prefix.clone() embassy=embassy.clone() refused=refused.clone() />
                 <div class="field">
                     <label for=overload_id.clone()>{t!(i18n, desk.team.overload)}</label>
                     <p class="hint" id=overload_hint.clone()>{t!(i18n, desk.team.overload_hint)}</p>
@@ -262,4 +263,68 @@ fn queue_boxes(prefix: &str, queues: Vec<QueueOption>, chosen: &[String]) -> imp
             }
         })
         .collect_view()
+}
+
+/// How an embassy counts the hours to a first response: calendar or business hours, its
+/// opening hours per day in its time zone, and its holidays.
+#[component]
+fn BusinessHoursFields(prefix: String, embassy: EmbassyOption, refused: Refused) -> impl IntoView {
+    let i18n = use_i18n();
+    let counting = refused.value_or("counting", if embassy.business { "business" } else { "calendar" });
+    let (calendar_id, business_id, hint_id) = (format!("{prefix}-calendar"), format!("{prefix}-business"), format!("{prefix}-counting-hint"));
+    let hours_hint = format!("{prefix}-hours-hint");
+    let days = crate::domain::service_hours::HOURS_FIELDS
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let id = format!("{prefix}-{name}");
+            let label = match i {
+                0 => t!(i18n, desk.team.day_mon).into_any(),
+                1 => t!(i18n, desk.team.day_tue).into_any(),
+                2 => t!(i18n, desk.team.day_wed).into_any(),
+                3 => t!(i18n, desk.team.day_thu).into_any(),
+                4 => t!(i18n, desk.team.day_fri).into_any(),
+                5 => t!(i18n, desk.team.day_sat).into_any(),
+                _ => t!(i18n, desk.team.day_sun).into_any(),
+            };
+            let current = embassy.hours.get(i).cloned().unwrap_or_default();
+            view! {
+                <div class="field">
+                    <label for=id.clone()>{label}</label>
+                    <FieldError refused=refused.clone() field=name id=id.clone() />
+                    <input type="text" id=id.clone() name=name class="short" placeholder="09:00-17:00" autocomplete="off" spellcheck="false"
+                        value=refused.value_or(name, current) aria-invalid=refused.invalid(name)
+                        aria-describedby=refused.described_by(name, &id, Some(&hours_hint)) />
+                </div>
+            }
+        })
+        .collect_view();
+    let holidays_id = format!("{prefix}-holidays");
+    let holidays_hint = format!("{holidays_id}-hint");
+    view! {
+        <fieldset class="group sla-counting" aria-describedby=hint_id.clone()>
+            <legend>{t!(i18n, desk.team.counting_legend)}</legend>
+            <p class="hint" id=hint_id.clone()>{t!(i18n, desk.team.counting_hint)}</p>
+            <div class="field radio">
+                <input type="radio" id=calendar_id.clone() name="counting" value="calendar" checked=counting != "business" />
+                <label for=calendar_id>{t!(i18n, desk.team.counting_calendar)}</label>
+            </div>
+            <div class="field radio">
+                <input type="radio" id=business_id.clone() name="counting" value="business" checked=counting == "business" />
+                <label for=business_id>{t!(i18n, desk.team.counting_business)}</label>
+            </div>
+        </fieldset>
+        <fieldset class="group business-hours">
+            <legend>{t!(i18n, desk.team.hours_legend)}" ("{embassy.time_zone.clone()}")"</legend>
+            <p class="hint" id=hours_hint.clone()>{t!(i18n, desk.team.hours_hint)}</p>
+            {days}
+        </fieldset>
+        <div class="field">
+            <label for=holidays_id.clone()>{t!(i18n, desk.team.holidays)}</label>
+            <p class="hint" id=holidays_hint.clone()>{t!(i18n, desk.team.holidays_hint)}</p>
+            <FieldError refused=refused.clone() field="holidays" id=holidays_id.clone() />
+            <textarea id=holidays_id.clone() name="holidays" rows="4" aria-invalid=refused.invalid("holidays")
+                aria-describedby=refused.described_by("holidays", &holidays_id, Some(&holidays_hint))>{refused.value_or("holidays", embassy.holidays.clone())}</textarea>
+        </div>
+    }
 }

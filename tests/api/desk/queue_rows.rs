@@ -6,7 +6,7 @@ use crate::{
     helpers::{html_unescape, now, TestApp, World},
     on_both_backends,
 };
-use embassy_desk::domain::{Category, Date, Priority};
+use embassy_desk::domain::{Category, Priority};
 
 on_both_backends!(queue_rows_say_everything_in_the_readers_language);
 
@@ -34,19 +34,22 @@ fn row_text(body: &str, case_id: &str) -> String {
     html_unescape(&text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-/// A due time as the queue page writes it in `lang`.
+/// A due time as the queue page writes it in `lang`: in Warsaw's time, the zone named.
 fn due(at: i64, lang: &str) -> String {
-    let d = Date::from_unix(at);
+    use embassy_desk::domain::service_hours;
+    let zone = service_hours::zone("Europe/Warsaw");
+    let (year, month, day, hour, minute) = service_hours::local(&zone, at);
     let months: serde_json::Value = serde_json::from_str(match lang {
         "be" => include_str!("../../../locales/be.json"),
         _ => include_str!("../../../locales/en.json"),
     })
     .unwrap();
-    let month = months["month"][format!("m{}", d.month)].as_str().unwrap().to_owned();
-    let time = format!("{:02}:{:02}", at.rem_euclid(DAY) / 3600, at.rem_euclid(3600) / 60);
+    let month = months["month"][format!("m{month}")].as_str().unwrap().to_owned();
+    let time = format!("{hour:02}:{minute:02}");
+    let label = service_hours::zone_label(&zone, at);
     match lang {
-        "be" => format!("{} {month} {} г., {time} UTC", d.day, d.year),
-        _ => format!("{} {month} {}, {time} UTC", d.day, d.year),
+        "be" => format!("{day} {month} {year} г., {time} {label}"),
+        _ => format!("{day} {month} {year}, {time} {label}"),
     }
 }
 
