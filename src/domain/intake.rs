@@ -24,6 +24,7 @@ pub struct IntakeForm {
     pub legal_deadline: String,
     pub document_kind: String,
     pub document_expiry: String,
+    pub document_number: String,
     pub household_size: String,
     pub children: String,
     pub housing_until: String,
@@ -52,6 +53,9 @@ pub struct SectionAnswers {
     pub document_kind: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_expiry: Option<Date>,
+    /// The number of the passport or document, as typed (also a look-up for duplicates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_number: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub household_size: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -229,6 +233,7 @@ impl IntakeForm {
         if has(Category::Documents) {
             answers.document_kind = choice(e, Field::DocumentKind, &self.document_kind, DOCUMENT_KINDS, true);
             answers.document_expiry = date(e, Field::DocumentExpiry, &self.document_expiry, None);
+            answers.document_number = text(e, Field::DocumentNumber, &self.document_number, limits::DOCUMENT_NUMBER, false);
         }
         if has(Category::Housing) {
             answers.household_size = small_number(e, Field::HouseholdSize, &self.household_size, 1, true);

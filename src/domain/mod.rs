@@ -7,6 +7,7 @@ pub mod countries;
 pub mod date;
 pub mod ids;
 pub mod intake;
+pub mod look_ups;
 pub mod passkey;
 pub mod query;
 pub mod receipt;

@@ -50,6 +50,8 @@ vocabulary! {
         HandBack = "hand-back",
         Deadline = "deadline",
         DeadlineDone = "deadline-done",
+        /// Link the case with another of the same person (leads and admins).
+        Link = "link",
     }
 }
 
@@ -126,6 +128,8 @@ vocabulary! {
         DeadlineDone = "deadline_done",
         /// Closed as spam (old: the status it had; new: `closed`).
         Spam = "spam",
+        /// Linked with another case (new: the other case's id).
+        Link = "link",
     }
 }
 
@@ -150,6 +154,8 @@ vocabulary! {
         CaseList = "case.list",
         /// A case looked up by its reference (the desk's find box).
         CaseFind = "case.find",
+        /// Two cases linked as the same person's (one row for each case).
+        CaseLink = "case.link",
         CaseThreadView = "case.thread.view",
         CaseNoteAdd = "case.note.add",
         CaseReplyVolunteer = "case.reply.volunteer",

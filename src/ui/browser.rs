@@ -50,6 +50,7 @@ fn intake_from(get: impl Fn(&str) -> Vec<String>) -> IntakeForm {
         legal_deadline: one("legal_deadline"),
         document_kind: one("document_kind"),
         document_expiry: one("document_expiry"),
+        document_number: one("document_number"),
         household_size: one("household_size"),
         children: one("children_count"),
         housing_until: one("housing_until"),

@@ -196,6 +196,11 @@ fn post_row(route: &str, c: Caller) -> Option<Answer> {
         // Leads of the case's embassy and admins; for anyone else the case is not there.
         "spam" => is_staff_in(c, &[Lead, Admin]),
         "note" | "reply" | "status" | "priority" | "route" | "deadline" | "deadline-done" => case_worker(c),
+        // Linking two cases of the reader's scope: leads and admins.
+        "link" => match case_reader(c) {
+            Ok if c == VolunteerInQueue => Forbidden,
+            other => other,
+        },
         "assign" => match case_reader(c) {
             Ok if c == VolunteerInQueue => Forbidden,
             other => other,
@@ -339,6 +344,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
                 let canned = app.canned_reply(&w.pl.embassy_id).await;
                 let canned_path = format!("/desk/cases/{case}/canned");
                 let spare_queue = if action == "queue-retire" { app.spare_queue(&w.pl.embassy_id).await } else { String::new() };
+                let other_case = if action == "link" { fresh_case().await.0 } else { String::new() };
                 let general = w.pl.queue_for(None).to_owned();
                 let (path, pairs): (&str, Vec<(&str, &str)>) = match action {
                     "note" | "reply" => (&case_path, vec![("body", "checking who may write")]),
@@ -346,6 +352,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
                     "priority" => (&case_path, vec![("priority", "urgent")]),
                     "route" => (&case_path, vec![("queue", housing), ("categories", "housing")]),
                     "assign" => (&case_path, vec![("person", &w.vol_legal.id)]),
+                    "link" => (&case_path, vec![("other", &other_case)]),
                     "take" | "hand-back" => (&case_path, vec![]),
                     "deadline" => (&case_path, vec![("kind", "hearing"), ("due_on", "2030-02-01")]),
                     "deadline-done" => (&case_path, vec![("deadline", &deadline)]),
@@ -390,9 +397,9 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
         }
     }
     assert!(failures.is_empty(), "authorisation matrix:\n{}", failures.join("\n"));
-    // 14 server functions, 15 pages, 5 requester form routes, 10 desk form routes and 28
+    // 14 server functions, 15 pages, 5 requester form routes, 10 desk form routes and 29
     // actions posted to desk pages.
-    assert!(checked >= 9 * (14 + 15 + 5 + 10 + 28), "{checked} checks");
+    assert!(checked >= 9 * (14 + 15 + 5 + 10 + 29), "{checked} checks");
     eprintln!("authorisation matrix: {checked} checks");
 }
 

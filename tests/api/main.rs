@@ -14,6 +14,7 @@ mod dashboard;
 mod dashboard_signals;
 mod desk;
 mod documents;
+mod duplicates;
 mod embassies;
 mod follow_up;
 mod headers;

@@ -72,6 +72,10 @@ async fn full_case(app: &TestApp, w: &World) -> (String, String) {
     let _session = app.requester_sign_in(&reference, &code).await;
     assert_eq!(app.post_follow_up_login(&reference, "00000-00000-00000-00000-00000").await.status, 422);
     let lead = &w.lead_pl;
+    // The same person asks again: a possible duplicate, linked.
+    let (again, _) = app.open_request().await;
+    let again = app.case_of(&again).await;
+    assert_eq!(app.post_case(lead, &id, "link", &[("other", &again)]).await.status, 303);
     assert_eq!(app.post_note(lead, &id, "An internal note").await.status, 303);
     assert_eq!(app.post_deadline(lead, &id, "appeal", "2030-02-01").await.status, 303);
     assert_eq!(app.post_reply(lead, &id, "We will help").await.status, 303);

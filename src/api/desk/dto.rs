@@ -150,6 +150,12 @@ pub enum TimelineKind {
         kind: DeadlineKind,
         due_on: String,
     },
+    /// Linked with another case of the same person: its reference when the reader may open
+    /// it, else `None`.
+    Linked {
+        reference: Option<String>,
+        id: Option<String>,
+    },
     /// Marked as spam and closed, from this status.
     Spam {
         from: Status,
@@ -201,6 +207,12 @@ pub struct QueueOption {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CasePageDto {
     pub me: MeDto,
+    /// Cases in the reader's scope that share a contact or a document number with this one.
+    pub duplicates: Vec<DuplicateDto>,
+    /// Cases linked with this one, in the reader's scope.
+    pub linked: Vec<LinkedDto>,
+    /// The reader may link cases (leads and admins).
+    pub may_link: bool,
     pub id: String,
     pub reference: String,
     pub status: Status,
@@ -240,4 +252,26 @@ pub struct CasePageDto {
     /// The canned replies of the case's embassy in the case's language, when the caller may
     /// reply.
     pub canned: Vec<crate::api::replies::CannedOption>,
+}
+
+/// A possible duplicate of a case: another request with the same contact or document number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateDto {
+    pub id: String,
+    pub reference: String,
+    pub status: Status,
+    pub created_at: i64,
+    /// The contact handles match.
+    pub contact: bool,
+    /// The document numbers match.
+    pub document: bool,
+    /// Already linked with the case.
+    pub linked: bool,
+}
+
+/// A case linked with another.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedDto {
+    pub id: String,
+    pub reference: String,
 }

@@ -52,6 +52,7 @@ pub mod limits {
     pub const OTHER_COUNTRY: usize = 100;
     pub const HANDLE: usize = 100;
     pub const SHORT_TEXT: usize = 200;
+    pub const DOCUMENT_NUMBER: usize = 40;
     pub const DESCRIPTION: usize = 5000;
     pub const MESSAGE: usize = 5000;
     pub const HOUSEHOLD_MAX: u8 = 20;
@@ -69,6 +70,7 @@ pub enum Field {
     LegalDeadline,
     DocumentKind,
     DocumentExpiry,
+    DocumentNumber,
     HouseholdSize,
     Children,
     HousingUntil,
@@ -92,7 +94,7 @@ pub enum Field {
 
 impl Field {
     /// The fields of the intake form, in the order the form shows them.
-    pub const INTAKE: [Field; 23] = [
+    pub const INTAKE: [Field; 24] = [
         Field::Categories,
         Field::Country,
         Field::OtherCountry,
@@ -102,6 +104,7 @@ impl Field {
         Field::LegalDeadline,
         Field::DocumentKind,
         Field::DocumentExpiry,
+        Field::DocumentNumber,
         Field::HouseholdSize,
         Field::Children,
         Field::HousingUntil,
@@ -129,6 +132,7 @@ impl Field {
             Field::LegalDeadline => "legal_deadline",
             Field::DocumentKind => "document_kind",
             Field::DocumentExpiry => "document_expiry",
+            Field::DocumentNumber => "document_number",
             Field::HouseholdSize => "household_size",
             // Not `children`: a form control of that name hides the form element's own
             // `children`, which the islands' loader walks.

@@ -237,6 +237,7 @@ fn the_lists_of_rules_and_intake_fields_are_whole() {
     wrong.housing_until = "nonsense".into();
     wrong.work_permit = "nonsense".into();
     wrong.work_field = "\u{7}".into();
+    wrong.document_number = "\u{7}".into();
     wrong.medical_kind = "nonsense".into();
     wrong.urgency = vec!["nonsense".into()];
     wrong.description = String::new();

@@ -3,6 +3,7 @@
 //! transaction. Intake and `seed` both go through here.
 
 use crate::domain::AuditAction;
+pub mod look_ups;
 pub mod receipts;
 
 use crate::domain::{CaseId, CaseRef, Category, Priority, Status};

@@ -1,6 +1,6 @@
 //! Purging a case: every row that belongs to it goes — its wrapped keys, sealed fields,
-//! messages, notes, documents and their chunks, deadlines, timeline, receipt and requester
-//! sessions, then the case row
+//! messages, notes, documents and their chunks, deadlines, timeline, receipt, requester
+//! sessions, look-ups of possible duplicates and links, then the case row
 //! itself with its reference and assignment — and one anonymous row stays in `past_cases`
 //! (embassy, queue, categories, the months it was opened and closed, how it ended, and for
 //! the dashboard's medians the day and duration of its first response and resolution).
@@ -14,8 +14,19 @@ use sqlx::Row;
 /// Every table holding rows of a case by `case_id`, emptied of them before the case row
 /// goes. A test compares this list with the schema, so a new table cannot be forgotten.
 /// `documents` is emptied with its chunks (which name their document, not the case).
-pub const CASE_TABLES: [&str; 9] =
-    ["case_keys", "case_fields", "case_messages", "case_notes", "case_events", "case_deadlines", "receipts", "requester_sessions", "documents"];
+pub const CASE_TABLES: [&str; 11] = [
+    "case_keys",
+    "case_fields",
+    "case_messages",
+    "case_notes",
+    "case_events",
+    "case_deadlines",
+    "receipts",
+    "requester_sessions",
+    "documents",
+    "case_look_ups",
+    "case_links",
+];
 
 const DAY: i64 = 86_400;
 
@@ -36,6 +47,16 @@ fn month(at: i64) -> String {
 /// case's embassy, or `None` when no such case exists (already purged by another instance).
 pub async fn purge_case(tx: &mut Tx, keyring: &Keyring, case_id: &str, withdrawn: bool, at: i64) -> Result<Option<String>, DbError> {
     super::documents::delete_of_case(tx, case_id).await?;
+    // A link is kept once each way: the other case's row goes too, and its timeline keeps
+    // that it was linked, no longer with what.
+    sqlx::query(
+        "UPDATE case_events SET new_value = NULL \
+         WHERE case_id IN (SELECT case_id FROM case_links WHERE other_id = $1) AND kind = 'link' AND new_value = $1",
+    )
+    .bind(case_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM case_links WHERE other_id = $1").bind(case_id).execute(&mut **tx).await?;
     for table in CASE_TABLES {
         sqlx::query(&format!("DELETE FROM {table} WHERE case_id = $1")).bind(case_id).execute(&mut **tx).await?;
     }

@@ -343,3 +343,34 @@ pub async fn complete_deadline(db: &Db, keyring: &Keyring, staff: &Staff, case_i
     record_event(&mut tx, &meta.id, Some(&staff.id), EventKind::DeadlineDone, Some(&kind), Some(&due_on)).await?;
     finish(tx, keyring, staff, AuditAction::CaseDeadlineDone, &meta.id).await
 }
+
+/// Links the case with `other`, another case of the same person (leads: both in their
+/// embassy; admins: any two). Nothing merges: each keeps its requester, code and thread;
+/// both timelines say so and both are audited. Linking twice changes nothing.
+pub async fn link(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, other: &str) -> Result<(), DeskError> {
+    if !staff.is_lead_or_admin() {
+        let mut conn = db.acquire().await?;
+        return Err(match case_in_scope(&mut conn, staff, case_id).await? {
+            Some(_) => DeskError::NotAllowed,
+            None => refused(db, &mut conn, keyring, staff, AuditAction::CaseLink, case_id).await,
+        });
+    }
+    let (mut tx, meta, _) = begin_change(db, keyring, staff, case_id, true, AuditAction::CaseLink).await?;
+    let Some(other) = case_in_scope(&mut tx, staff, other).await?.filter(|o| o.id != meta.id) else {
+        return Err(DeskError::Invalid("other", RuleCode::InvalidChoice));
+    };
+    if !crate::server::cases::look_ups::link(&mut tx, &meta.id, &other.id, &staff.id, now()).await? {
+        return Ok(());
+    }
+    for (case, with) in [(&meta.id, &other.id), (&other.id, &meta.id)] {
+        record_event(&mut tx, case, Some(&staff.id), EventKind::Link, None, Some(with)).await?;
+    }
+    let actor = staff.actor();
+    let events = [
+        AuditEvent::new(&actor, AuditAction::CaseLink, Some(&meta.id), Outcome::Ok),
+        AuditEvent::new(&actor, AuditAction::CaseLink, Some(&other.id), Outcome::Ok),
+    ];
+    audit::append_all(&mut tx, keyring, &events).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}

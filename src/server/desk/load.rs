@@ -97,7 +97,7 @@ pub async fn queue_page(state: &AppState, filter: CaseFilter) -> Result<QueuePag
     })
 }
 
-fn timeline_kind(h: Happening, queue_names: &[(String, String)], login: &dyn Fn(&str) -> String) -> Option<TimelineKind> {
+fn timeline_kind(h: Happening, queue_names: &[(String, String)], login: &dyn Fn(&str) -> String, linked: &[LinkedDto]) -> Option<TimelineKind> {
     Some(match h {
         Happening::Note { body } => TimelineKind::Note { body: body.to_string() },
         Happening::Message { from_requester, information, automatic, body } => {
@@ -116,6 +116,10 @@ fn timeline_kind(h: Happening, queue_names: &[(String, String)], login: &dyn Fn(
                 EventKind::Deadline => TimelineKind::Deadline { kind: DeadlineKind::parse(&old)?, due_on: new },
                 EventKind::DeadlineDone => TimelineKind::DeadlineDone { kind: DeadlineKind::parse(&old)?, due_on: new },
                 EventKind::Spam => TimelineKind::Spam { from: Status::parse(&old)? },
+                EventKind::Link => {
+                    let other = linked.iter().find(|l| l.id == new);
+                    TimelineKind::Linked { reference: other.map(|l| l.reference.clone()), id: other.map(|l| l.id.clone()) }
+                }
             }
         }
     })
@@ -136,9 +140,33 @@ pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> R
     let logins = view.logins.clone();
     let login = |id: &str| logins.get(id).cloned().unwrap_or_else(|| "—".into());
     let meta = &view.meta;
+    // Possible duplicates and linked cases, those the reader may open.
+    use crate::domain::look_ups::LookUpKind;
+    use crate::server::cases::look_ups;
+    let linked_ids = look_ups::linked(conn, &meta.id).await?;
+    let mut linked = Vec::new();
+    for id in &linked_ids {
+        if let Some(other) = desk::case_in_scope(conn, &staff, id).await? {
+            linked.push(LinkedDto { id: other.id, reference: other.reference });
+        }
+    }
+    let mut duplicates = Vec::new();
+    for (id, kinds) in look_ups::matching(conn, &meta.id).await? {
+        if let Some(other) = desk::case_in_scope(conn, &staff, &id).await? {
+            duplicates.push(DuplicateDto {
+                linked: linked_ids.contains(&other.id),
+                id: other.id,
+                reference: other.reference,
+                status: other.status,
+                created_at: other.created_at,
+                contact: kinds.contains(&LookUpKind::Contact),
+                document: kinds.contains(&LookUpKind::DocumentNumber),
+            });
+        }
+    }
     let mut timeline = vec![TimelineEntry { at: meta.created_at, by: None, kind: TimelineKind::Opened }];
     for (when, person, happening) in view.timeline {
-        if let Some(kind) = timeline_kind(happening, &view.queues, &login) {
+        if let Some(kind) = timeline_kind(happening, &view.queues, &login, &linked) {
             timeline.push(TimelineEntry { at: when, by: person.as_deref().map(login), kind });
         }
     }
@@ -167,6 +195,9 @@ pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> R
     me.zone = zone.unwrap_or(me.zone);
     Ok(CasePageDto {
         me,
+        duplicates,
+        linked,
+        may_link: staff.is_lead_or_admin() && !view.deleted,
         id: meta.id.clone(),
         reference: meta.reference.clone(),
         status: meta.status,

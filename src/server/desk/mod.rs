@@ -9,7 +9,7 @@ pub mod queue;
 pub mod spam;
 
 pub use actions::{
-    add_deadline, add_note, assign, canned_for_reply, change_priority, change_status, complete_deadline, hand_back, reply, reply_room, reroute, take,
+    add_deadline, add_note, assign, canned_for_reply, change_priority, change_status, complete_deadline, hand_back, link, reply, reply_room, reroute, take,
     take_next, take_next_query,
 };
 pub use case::{assignable, view_case, CaseView, Happening};

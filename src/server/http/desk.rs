@@ -150,6 +150,7 @@ pub(super) async fn case_post(State(state): State<AppState>, Path(id): Path<Stri
         CaseAction::HandBack => desk::hand_back(db, keyring, &staff, &id).await,
         CaseAction::Deadline => desk::add_deadline(db, keyring, &staff, &id, &posted.one("kind"), &posted.one("due_on")).await,
         CaseAction::DeadlineDone => desk::complete_deadline(db, keyring, &staff, &id, &posted.one("deadline")).await,
+        CaseAction::Link => desk::link(db, keyring, &staff, &id, &posted.one("other")).await,
     };
     let action = action.as_str();
     match result {

@@ -99,6 +99,7 @@ pub(super) fn intake_form(posted: &Posted) -> IntakeForm {
         legal_deadline: posted.one("legal_deadline"),
         document_kind: posted.one("document_kind"),
         document_expiry: posted.one("document_expiry"),
+        document_number: posted.one("document_number"),
         household_size: posted.one("household_size"),
         children: posted.one("children_count"),
         housing_until: posted.one("housing_until"),

@@ -133,6 +133,7 @@ pub async fn submit(db: &Db, keyring: &Keyring, bound: &Bound, form: &IntakeForm
         return Ok(Submission::AlreadySent);
     }
     cases::receipts::store(&mut tx, &sealed.id, &receipt).await?;
+    cases::look_ups::store(&mut tx, keyring, sealed.id.as_str(), &cases::look_ups::values_of(&valid)).await?;
     audit::append(&mut tx, keyring, &AuditEvent::new("requester", AuditAction::CaseOpen, Some(sealed.id.as_str()), Outcome::Ok)).await?;
     if let Some(body) = &acknowledgement {
         crate::server::follow_up::post_acknowledgement(&mut tx, keyring, &data_key, &sealed.id, body, at).await?;

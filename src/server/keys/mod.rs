@@ -104,6 +104,7 @@ pub async fn retire(db: &Db, keyring: &Keyring, key_file: &Path, id: u32) -> Res
         }
     }
     let mut tx = db.begin().await?;
+    crate::server::cases::look_ups::forget_key(&mut tx, id).await?;
     if key_checks::mark_retired(&mut tx, id).await? {
         audit::append(&mut tx, keyring, &AuditEvent::new("system", AuditAction::KeyRetire, Some(&id.to_string()), Outcome::Ok)).await?;
     }

@@ -171,6 +171,9 @@ pub async fn run(db: &Db, keyring: &Keyring) -> Result<Counts, DbError> {
         key_checks::mark_rewrapped(&mut tx, active).await?;
         tx.commit().await?;
     }
-    tracing::info!(key_id = active, case_keys = done.case_keys, secrets = done.secrets, "re-wrap finished");
+    // The look-ups of possible duplicates are indexes, not sealed values: cases indexed
+    // under older keys only are indexed under the active one too.
+    let reindexed = crate::server::cases::look_ups::reindex(db, keyring).await?;
+    tracing::info!(key_id = active, case_keys = done.case_keys, secrets = done.secrets, reindexed, "re-wrap finished");
     Ok(done)
 }

@@ -198,6 +198,7 @@ pub fn field_label_string(lang: impl Lang, field: crate::domain::intake::Field) 
         F::LegalDeadline => td_string!(locale, intake.legal_deadline),
         F::DocumentKind => td_string!(locale, intake.document_kind),
         F::DocumentExpiry => td_string!(locale, intake.document_expiry),
+        F::DocumentNumber => td_string!(locale, intake.document_number),
         F::HouseholdSize => td_string!(locale, intake.household_size),
         F::Children => td_string!(locale, intake.children),
         F::HousingUntil => td_string!(locale, intake.housing_until),

@@ -8,7 +8,8 @@ use crate::ui::components::desk_text::{answer_label, deadline_kind_text};
 use crate::ui::desk::badges::{DueText, PriorityBadge};
 use crate::ui::desk::case_forms::{AssignForm, CaseActions, DeadlinesSection, PriorityForm, RouteForm, StatusForm, TextForm, TextKind};
 use crate::{
-    api::desk::{load_case_page, AccessDto, AnswerDto, CasePageDto, TimelineEntry, TimelineKind},
+    api::desk::{load_case_page, AccessDto, AnswerDto, CasePageDto, DuplicateDto, LinkedDto, TimelineEntry, TimelineKind},
+    domain::CaseAction,
     i18n::{t, use_i18n},
     ui::components::{
         desk_frame::DeskFrame,
@@ -73,6 +74,7 @@ fn CaseView(page: CasePageDto) -> impl IntoView {
         </dl>
         <CaseActions case_id=id.clone() can_take=page.can_take can_hand_back=page.can_hand_back />
         <Answers answers=page.answers deleted=page.deleted />
+        <Duplicates case_id=id.clone() duplicates=page.duplicates linked=page.linked may_link=page.may_link />
         <section id="case-documents" aria-labelledby="documents-title">
             <h2 id="documents-title">{t!(i18n, documents.list_title)}</h2>
             <DocumentTable documents=page.documents requester_view=false />
@@ -182,6 +184,10 @@ fn TimelineItem(entry: TimelineEntry) -> impl IntoView {
             ("event", view! { {t!(i18n, desk.tl.deadline_done)}": "{deadline_kind_text(i18n, kind)}", "{date_text(i18n, &due_on)} }.into_any())
         }
         TimelineKind::Spam { from } => ("event", view! { {t!(i18n, desk.tl.spam)}" ("{desk_status_text(i18n, from)}")" }.into_any()),
+        TimelineKind::Linked { reference: Some(reference), id: Some(other) } => {
+            ("event", view! { {t!(i18n, desk.tl.linked)}" "<a href=format!("/desk/cases/{other}") rel="external">{reference}</a> }.into_any())
+        }
+        TimelineKind::Linked { .. } => ("event", view! { {t!(i18n, desk.tl.linked)}" "{t!(i18n, desk.tl.linked_other)} }.into_any()),
         TimelineKind::Note { body } => (
             "note",
             view! {
@@ -248,6 +254,66 @@ fn AccessHistory(access: Vec<AccessDto>) -> impl IntoView {
         <section aria-labelledby="access-title" id="access-history">
             <h2 id="access-title">{t!(i18n, desk.case.access_title)}</h2>
             {body}
+        </section>
+    }
+}
+
+/// Other requests with the same contact or document number, in the reader's scope, and the
+/// cases linked with this one; leads and admins link a possible duplicate as the same
+/// person's (nothing merges).
+#[component]
+fn Duplicates(case_id: String, duplicates: Vec<DuplicateDto>, linked: Vec<LinkedDto>, may_link: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = duplicates
+        .into_iter()
+        .map(|d| {
+            let created = d.created_at;
+            let matched = match (d.contact, d.document) {
+                (true, true) => view! { {t!(i18n, desk.case.same_contact)}", "{t!(i18n, desk.case.same_document)} }.into_any(),
+                (true, false) => t!(i18n, desk.case.same_contact).into_any(),
+                _ => t!(i18n, desk.case.same_document).into_any(),
+            };
+            let action = if d.linked {
+                Some(view! { " · "<strong>{t!(i18n, desk.case.linked_mark)}</strong> }.into_any())
+            } else {
+                may_link.then(|| {
+                    view! {
+                        <form method="post" action=format!("/desk/cases/{case_id}") class="inline-form">
+                            <input type="hidden" name="action" value=CaseAction::Link.as_str() />
+                            <input type="hidden" name="other" value=d.id.clone() />
+                            <button type="submit">{t!(i18n, desk.case.link)}<span class="visually-hidden">": "{d.reference.clone()}</span></button>
+                        </form>
+                    }
+                    .into_any()
+                })
+            };
+            view! {
+                <li data-case=d.id.clone()>
+                    <a href=format!("/desk/cases/{}", d.id) rel="external">{d.reference.clone()}</a>
+                    " · "{desk_status_text(i18n, d.status)}" · "<time>{move || date_time_text(i18n, created)}</time>" · "{matched}
+                    {action}
+                </li>
+            }
+        })
+        .collect_view();
+    let linked_list = (!linked.is_empty()).then(|| {
+        let items = linked.into_iter().map(|l| view! { <li><a href=format!("/desk/cases/{}", l.id) rel="external">{l.reference}</a></li> }).collect_view();
+        view! {
+            <h3>{t!(i18n, desk.case.linked_title)}</h3>
+            <ul id="linked-cases">{items}</ul>
+        }
+    });
+    let empty = items.is_empty();
+    view! {
+        <section id="duplicates" aria-labelledby="duplicates-title">
+            <h2 id="duplicates-title">{t!(i18n, desk.case.duplicates_title)}</h2>
+            <p class="hint">{t!(i18n, desk.case.duplicates_hint)}</p>
+            {if empty {
+                view! { <p class="empty">{t!(i18n, desk.case.no_duplicates)}</p> }.into_any()
+            } else {
+                view! { <ul id="possible-duplicates">{items}</ul> }.into_any()
+            }}
+            {linked_list}
         </section>
     }
 }

@@ -53,6 +53,10 @@ pub fn CategorySections(form: IntakeForm, errors: RwSignal<Vec<FieldError>>) -> 
                 hint=("document_expiry-hint", t!(i18n, intake.date_hint).into_any())>
                 {t!(i18n, intake.document_expiry)}
             </TextInput>
+            <TextInput field=Field::DocumentNumber errors value=form.document_number.clone()
+                hint=("document_number-hint", t!(i18n, intake.document_number_hint).into_any())>
+                {t!(i18n, intake.document_number)}
+            </TextInput>
         </Section>
         <Section category=Category::Housing title=t!(i18n, category.housing).into_any()>
             <TextInput field=Field::HouseholdSize errors value=form.household_size.clone() inputmode="numeric">
