@@ -4,6 +4,7 @@ pub mod audit;
 pub mod backup;
 pub mod bound;
 pub mod cases;
+pub mod change;
 pub mod cli;
 pub mod config;
 pub mod cookies;

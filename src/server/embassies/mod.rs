@@ -11,13 +11,14 @@
 pub mod load;
 
 use crate::domain::{countries, AuditAction, Category, EventKind, Role, RuleCode};
+use crate::server::change::ChangeError;
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
     crypto::Keyring,
     db::{
         self,
         embassies::{Names, GENERAL},
-        now, Db, DbError, Tx,
+        now, Db, Tx,
     },
     staff::Staff,
 };
@@ -27,47 +28,16 @@ pub const NAME_MAX: usize = 120;
 /// Longest name of a queue, in characters.
 pub const QUEUE_NAME_MAX: usize = 60;
 
-/// Why a change did not happen.
-#[derive(Debug, thiserror::Error)]
-pub enum EmbassiesError {
-    /// Unknown, or not the caller's to change: the same answer.
-    #[error("not found")]
-    NotFound,
-    /// Field and rule code.
-    #[error("invalid {0}: {1}")]
-    Invalid(&'static str, RuleCode),
-    #[error(transparent)]
-    Db(#[from] DbError),
-}
-
-impl From<sqlx::Error> for EmbassiesError {
-    fn from(e: sqlx::Error) -> Self {
-        EmbassiesError::Db(e.into())
-    }
-}
-
-impl From<EmbassiesError> for crate::api::AppError {
-    #[track_caller]
-    fn from(e: EmbassiesError) -> Self {
-        use crate::api::AppError;
-        match e {
-            EmbassiesError::NotFound => AppError::NotFound,
-            EmbassiesError::Invalid(field, code) => AppError::invalid(field, code),
-            EmbassiesError::Db(e) => AppError::internal(e),
-        }
-    }
-}
-
-type Result<T> = std::result::Result<T, EmbassiesError>;
+type Result<T> = std::result::Result<T, ChangeError>;
 
 /// A name as typed, checked: one line of at most `max` characters; blank is `None`.
 fn name(field: &'static str, typed: &str, max: usize) -> Result<Option<String>> {
     let typed = typed.trim();
     if typed.chars().count() > max {
-        return Err(EmbassiesError::Invalid(field, RuleCode::TooLong));
+        return Err(ChangeError::Invalid(field, RuleCode::TooLong));
     }
     if typed.chars().any(char::is_control) {
-        return Err(EmbassiesError::Invalid(field, RuleCode::ControlCharacters));
+        return Err(ChangeError::Invalid(field, RuleCode::ControlCharacters));
     }
     Ok(Some(typed.to_owned()).filter(|t| !t.is_empty()))
 }
@@ -95,10 +65,10 @@ fn names(country: &str, typed: Typed) -> Result<Names> {
 fn country(field: &'static str, chosen: &str) -> Result<String> {
     let chosen = chosen.trim().to_ascii_uppercase();
     if chosen.is_empty() {
-        return Err(EmbassiesError::Invalid(field, RuleCode::Required));
+        return Err(ChangeError::Invalid(field, RuleCode::Required));
     }
     if !countries::is_host(&chosen) {
-        return Err(EmbassiesError::Invalid(field, RuleCode::InvalidChoice));
+        return Err(ChangeError::Invalid(field, RuleCode::InvalidChoice));
     }
     Ok(chosen)
 }
@@ -108,7 +78,7 @@ fn zone(country: &str, chosen: &str) -> Result<String> {
     match chosen.trim() {
         "" => Ok(countries::home_zone(country).unwrap_or("UTC").to_owned()),
         zone if countries::is_zone(zone) => Ok(zone.to_owned()),
-        _ => Err(EmbassiesError::Invalid("zone", RuleCode::InvalidChoice)),
+        _ => Err(ChangeError::Invalid("zone", RuleCode::InvalidChoice)),
     }
 }
 
@@ -124,7 +94,7 @@ async fn country_free(tx: &mut Tx, country: &str) -> Result<bool> {
 /// country's.
 pub async fn create(db: &Db, keyring: &Keyring, by: &Staff, chosen: &str, typed: Typed<'_>) -> Result<String> {
     if by.role != Role::Admin {
-        return Err(EmbassiesError::NotFound);
+        return Err(ChangeError::NotFound);
     }
     let country = country("country", chosen)?;
     let names = names(&country, typed)?;
@@ -133,7 +103,7 @@ pub async fn create(db: &Db, keyring: &Keyring, by: &Staff, chosen: &str, typed:
     let mut tx = db.begin().await?;
     let taken: Option<String> = sqlx::query_scalar("SELECT id FROM embassies WHERE code = $1").bind(&code).fetch_optional(&mut *tx).await?;
     if taken.is_some() || !country_free(&mut tx, &country).await? {
-        return Err(EmbassiesError::Invalid("country", RuleCode::CountryTaken));
+        return Err(ChangeError::Invalid("country", RuleCode::CountryTaken));
     }
     let (embassy, _) = db::embassies::ensure(&mut tx, &code, &country, &names, &zone, false).await?;
     audit::append(&mut tx, keyring, &AuditEvent::new(&by.actor(), AuditAction::EmbassyCreate, Some(&embassy.embassy_id), Outcome::Ok)).await?;
@@ -145,11 +115,11 @@ pub async fn create(db: &Db, keyring: &Keyring, by: &Staff, chosen: &str, typed:
 /// name, a blank zone the country's.
 pub async fn change(db: &Db, keyring: &Keyring, by: &Staff, embassy_id: &str, typed: Typed<'_>) -> Result<()> {
     if by.role != Role::Admin {
-        return Err(EmbassiesError::NotFound);
+        return Err(ChangeError::NotFound);
     }
     let mut tx = db.begin().await?;
     let country: String =
-        sqlx::query_scalar("SELECT country FROM embassies WHERE id = $1").bind(embassy_id).fetch_optional(&mut *tx).await?.ok_or(EmbassiesError::NotFound)?;
+        sqlx::query_scalar("SELECT country FROM embassies WHERE id = $1").bind(embassy_id).fetch_optional(&mut *tx).await?.ok_or(ChangeError::NotFound)?;
     let names = names(&country, typed)?;
     let zone = zone(&country, typed.zone)?;
     sqlx::query("UPDATE embassies SET name = $2, name_be = $3, name_ru = $4, time_zone = $5 WHERE id = $1")
@@ -169,12 +139,12 @@ pub async fn change(db: &Db, keyring: &Keyring, by: &Staff, embassy_id: &str, ty
 /// every country no embassy takes).
 async fn routable(tx: &mut Tx, by: &Staff, embassy_id: &str) -> Result<()> {
     if by.role != Role::Admin {
-        return Err(EmbassiesError::NotFound);
+        return Err(ChangeError::NotFound);
     }
     let found: Option<i64> = sqlx::query_scalar("SELECT is_default FROM embassies WHERE id = $1").bind(embassy_id).fetch_optional(&mut **tx).await?;
     match found {
         Some(0) => Ok(()),
-        _ => Err(EmbassiesError::NotFound),
+        _ => Err(ChangeError::NotFound),
     }
 }
 
@@ -185,7 +155,7 @@ pub async fn route(db: &Db, keyring: &Keyring, by: &Staff, embassy_id: &str, cho
     routable(&mut tx, by, embassy_id).await?;
     let country = country("country", chosen)?;
     if !country_free(&mut tx, &country).await? {
-        return Err(EmbassiesError::Invalid("country", RuleCode::CountryTaken));
+        return Err(ChangeError::Invalid("country", RuleCode::CountryTaken));
     }
     sqlx::query("INSERT INTO embassy_countries (country, embassy_id, added_at) VALUES ($1, $2, $3)")
         .bind(&country)
@@ -210,7 +180,7 @@ pub async fn unroute(db: &Db, keyring: &Keyring, by: &Staff, embassy_id: &str, c
         .await?
         .rows_affected();
     if removed == 0 {
-        return Err(EmbassiesError::NotFound);
+        return Err(ChangeError::NotFound);
     }
     audit::append(&mut tx, keyring, &AuditEvent::new(&by.actor(), AuditAction::EmbassyUnroute, Some(embassy_id), Outcome::Ok)).await?;
     tx.commit().await?;
@@ -223,7 +193,7 @@ async fn kept_queue(tx: &mut Tx, by: &Staff, queue_id: &str) -> Result<(String, 
         sqlx::query_as("SELECT embassy_id, slug, retired_at FROM queues WHERE id = $1").bind(queue_id).fetch_optional(&mut **tx).await?;
     match row {
         Some((embassy, slug, retired)) if by.manages_embassy(&embassy) => Ok((embassy, slug, retired.is_some())),
-        _ => Err(EmbassiesError::NotFound),
+        _ => Err(ChangeError::NotFound),
     }
 }
 
@@ -250,17 +220,17 @@ async fn free_slug(tx: &mut Tx, embassy_id: &str, name: &str) -> Result<String> 
 /// the embassy takes is refused. Returns the queue's id.
 pub async fn add_queue(db: &Db, keyring: &Keyring, by: &Staff, embassy_id: &str, typed: &str, category: &str) -> Result<String> {
     if !by.manages_embassy(embassy_id) {
-        return Err(EmbassiesError::NotFound);
+        return Err(ChangeError::NotFound);
     }
-    let queue_name = name("name", typed, QUEUE_NAME_MAX)?.ok_or(EmbassiesError::Invalid("name", RuleCode::Required))?;
+    let queue_name = name("name", typed, QUEUE_NAME_MAX)?.ok_or(ChangeError::Invalid("name", RuleCode::Required))?;
     let category = match category.trim() {
         "" => None,
-        c => Some(Category::parse(c).filter(|c| *c != Category::Other).ok_or(EmbassiesError::Invalid("category", RuleCode::InvalidChoice))?),
+        c => Some(Category::parse(c).filter(|c| *c != Category::Other).ok_or(ChangeError::Invalid("category", RuleCode::InvalidChoice))?),
     };
     let mut tx = db.begin().await?;
     let exists: Option<String> = sqlx::query_scalar("SELECT id FROM embassies WHERE id = $1").bind(embassy_id).fetch_optional(&mut *tx).await?;
     if exists.is_none() {
-        return Err(EmbassiesError::NotFound);
+        return Err(ChangeError::NotFound);
     }
     if let Some(category) = category {
         let holder: Option<String> = sqlx::query_scalar("SELECT id FROM queues WHERE embassy_id = $1 AND category = $2 AND retired_at IS NULL")
@@ -269,7 +239,7 @@ pub async fn add_queue(db: &Db, keyring: &Keyring, by: &Staff, embassy_id: &str,
             .fetch_optional(&mut *tx)
             .await?;
         if holder.is_some() {
-            return Err(EmbassiesError::Invalid("category", RuleCode::CategoryTaken));
+            return Err(ChangeError::Invalid("category", RuleCode::CategoryTaken));
         }
     }
     let slug = free_slug(&mut tx, embassy_id, &queue_name).await?;
@@ -293,9 +263,9 @@ pub async fn rename_queue(db: &Db, keyring: &Keyring, by: &Staff, queue_id: &str
     let mut tx = db.begin().await?;
     let (_, _, retired) = kept_queue(&mut tx, by, queue_id).await?;
     if retired {
-        return Err(EmbassiesError::NotFound);
+        return Err(ChangeError::NotFound);
     }
-    let queue_name = name("name", typed, QUEUE_NAME_MAX)?.ok_or(EmbassiesError::Invalid("name", RuleCode::Required))?;
+    let queue_name = name("name", typed, QUEUE_NAME_MAX)?.ok_or(ChangeError::Invalid("name", RuleCode::Required))?;
     sqlx::query("UPDATE queues SET name = $2 WHERE id = $1").bind(queue_id).bind(&queue_name).execute(&mut *tx).await?;
     audit::append(&mut tx, keyring, &AuditEvent::new(&by.actor(), AuditAction::QueueRename, Some(queue_id), Outcome::Ok)).await?;
     tx.commit().await?;
@@ -310,10 +280,10 @@ pub async fn retire_queue(db: &Db, keyring: &Keyring, by: &Staff, queue_id: &str
     let mut tx = db.begin().await?;
     let (embassy_id, slug, retired) = kept_queue(&mut tx, by, queue_id).await?;
     if retired {
-        return Err(EmbassiesError::NotFound);
+        return Err(ChangeError::NotFound);
     }
     if slug == GENERAL {
-        return Err(EmbassiesError::Invalid("into", RuleCode::GeneralQueue));
+        return Err(ChangeError::Invalid("into", RuleCode::GeneralQueue));
     }
     let target: Option<String> = sqlx::query_scalar("SELECT id FROM queues WHERE id = $1 AND embassy_id = $2 AND retired_at IS NULL AND id <> $3")
         .bind(into)
@@ -321,7 +291,7 @@ pub async fn retire_queue(db: &Db, keyring: &Keyring, by: &Staff, queue_id: &str
         .bind(queue_id)
         .fetch_optional(&mut *tx)
         .await?;
-    let Some(target) = target else { return Err(EmbassiesError::Invalid("into", if into.is_empty() { RuleCode::Required } else { RuleCode::InvalidChoice })) };
+    let Some(target) = target else { return Err(ChangeError::Invalid("into", if into.is_empty() { RuleCode::Required } else { RuleCode::InvalidChoice })) };
     let at = now();
     let moved: Vec<String> = sqlx::query_scalar("SELECT id FROM cases WHERE queue_id = $1 ORDER BY id").bind(queue_id).fetch_all(&mut *tx).await?;
     sqlx::query("UPDATE cases SET queue_id = $2, updated_at = $3 WHERE queue_id = $1").bind(queue_id).bind(&target).bind(at).execute(&mut *tx).await?;

@@ -5,10 +5,7 @@ use super::forms::{form_state, internal, refuse, see_other, signed_in};
 use crate::domain::EmbassiesAction;
 use crate::{
     api::AppError,
-    server::{
-        embassies::{self, EmbassiesError},
-        AppState,
-    },
+    server::{change::ChangeError, embassies, AppState},
 };
 use axum::{
     extract::{Request, State},
@@ -41,11 +38,11 @@ pub(super) async fn embassies_post(State(state): State<AppState>, request: Reque
     };
     match result {
         Ok(()) => see_other(&format!("/desk/embassies?saved={action}")),
-        Err(EmbassiesError::Invalid(field, code)) => {
+        Err(ChangeError::Invalid(field, code)) => {
             let form = form_state(action.as_str(), posted.0.clone(), vec![(field.to_owned(), code)], None);
             refuse(&state, parts, "/desk/embassies", StatusCode::UNPROCESSABLE_ENTITY, form).await
         }
-        Err(EmbassiesError::NotFound) => AppError::NotFound.into_response(),
-        Err(EmbassiesError::Db(e)) => internal(e),
+        Err(ChangeError::NotFound) => AppError::NotFound.into_response(),
+        Err(ChangeError::Db(e)) => internal(e),
     }
 }

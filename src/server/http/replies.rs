@@ -6,10 +6,7 @@ use crate::domain::intake::{acknowledgement_field, LANGUAGES};
 use crate::domain::RepliesAction;
 use crate::{
     api::AppError,
-    server::{
-        replies::{self, RepliesError},
-        AppState,
-    },
+    server::{change::ChangeError, replies, AppState},
 };
 use axum::{
     extract::{Request, State},
@@ -47,11 +44,11 @@ pub(super) async fn replies_post(State(state): State<AppState>, request: Request
     };
     match result {
         Ok(()) => see_other(&format!("{page}{}saved={action}", if embassy.is_some() { "&" } else { "?" })),
-        Err(RepliesError::Invalid(field, code)) => {
+        Err(ChangeError::Invalid(field, code)) => {
             let form = form_state(action.as_str(), posted.0.clone(), vec![(field.to_owned(), code)], None);
             refuse(&state, parts, &page, StatusCode::UNPROCESSABLE_ENTITY, form).await
         }
-        Err(RepliesError::NotFound) => AppError::NotFound.into_response(),
-        Err(RepliesError::Db(e)) => internal(e),
+        Err(ChangeError::NotFound) => AppError::NotFound.into_response(),
+        Err(ChangeError::Db(e)) => internal(e),
     }
 }

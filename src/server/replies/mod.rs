@@ -15,6 +15,7 @@ use crate::domain::{
     intake::{acknowledgement_field as ack_field, validate_message, LANGUAGES},
     AuditAction, Role, RuleCode,
 };
+use crate::server::change::ChangeError;
 use crate::server::{
     audit::{self, AuditEvent, Outcome},
     crypto::Keyring,
@@ -34,37 +35,6 @@ pub struct Canned {
     pub title: String,
     pub body: String,
     pub updated_at: i64,
-}
-
-/// Why a change did not happen.
-#[derive(Debug, thiserror::Error)]
-pub enum RepliesError {
-    /// Unknown, or not an embassy (or reply) the caller keeps: the same answer.
-    #[error("not found")]
-    NotFound,
-    /// Field and rule code.
-    #[error("invalid {0}: {1}")]
-    Invalid(&'static str, RuleCode),
-    #[error(transparent)]
-    Db(#[from] DbError),
-}
-
-impl From<sqlx::Error> for RepliesError {
-    fn from(e: sqlx::Error) -> Self {
-        RepliesError::Db(e.into())
-    }
-}
-
-impl From<RepliesError> for crate::api::AppError {
-    #[track_caller]
-    fn from(e: RepliesError) -> Self {
-        use crate::api::AppError;
-        match e {
-            RepliesError::NotFound => AppError::NotFound,
-            RepliesError::Invalid(field, code) => AppError::invalid(field, code),
-            RepliesError::Db(e) => AppError::internal(e),
-        }
-    }
 }
 
 /// The embassy whose texts `by` keeps: a lead their own (naming another is `None`); an
@@ -90,21 +60,21 @@ struct Draft {
     body: String,
 }
 
-fn draft(language: &str, title: &str, body: &str) -> Result<Draft, RepliesError> {
+fn draft(language: &str, title: &str, body: &str) -> Result<Draft, ChangeError> {
     if !LANGUAGES.contains(&language) {
-        return Err(RepliesError::Invalid("language", RuleCode::InvalidChoice));
+        return Err(ChangeError::Invalid("language", RuleCode::InvalidChoice));
     }
     let title = title.trim();
     if title.is_empty() {
-        return Err(RepliesError::Invalid("title", RuleCode::Required));
+        return Err(ChangeError::Invalid("title", RuleCode::Required));
     }
     if title.chars().count() > TITLE_MAX {
-        return Err(RepliesError::Invalid("title", RuleCode::TooLong));
+        return Err(ChangeError::Invalid("title", RuleCode::TooLong));
     }
     if title.chars().any(char::is_control) {
-        return Err(RepliesError::Invalid("title", RuleCode::ControlCharacters));
+        return Err(ChangeError::Invalid("title", RuleCode::ControlCharacters));
     }
-    let body = validate_message(body).map_err(|e| RepliesError::Invalid("body", RuleCode::of_rule(e.rule)))?;
+    let body = validate_message(body).map_err(|e| ChangeError::Invalid("body", RuleCode::of_rule(e.rule)))?;
     Ok(Draft { language: language.to_owned(), title: title.to_owned(), body })
 }
 
@@ -132,9 +102,9 @@ pub async fn text_of(conn: &mut Conn, embassy_id: &str, id: &str) -> Result<Opti
 }
 
 /// Adds a canned reply to the embassy `by` keeps (admins: the one named); returns its id.
-pub async fn add(db: &Db, keyring: &Keyring, by: &Staff, embassy: Option<&str>, language: &str, title: &str, body: &str) -> Result<String, RepliesError> {
+pub async fn add(db: &Db, keyring: &Keyring, by: &Staff, embassy: Option<&str>, language: &str, title: &str, body: &str) -> Result<String, ChangeError> {
     let mut tx = db.begin().await?;
-    let embassy_id = embassy_kept_by(&mut tx, by, embassy).await?.ok_or(RepliesError::NotFound)?;
+    let embassy_id = embassy_kept_by(&mut tx, by, embassy).await?.ok_or(ChangeError::NotFound)?;
     let draft = draft(language, title, body)?;
     let id = uuid::Uuid::new_v4().to_string();
     sqlx::query("INSERT INTO canned_replies (id, embassy_id, language, title, body, updated_at) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -152,14 +122,14 @@ pub async fn add(db: &Db, keyring: &Keyring, by: &Staff, embassy: Option<&str>, 
 }
 
 /// `NotFound` unless canned reply `id` exists and `by` keeps its embassy.
-async fn kept(tx: &mut Tx, by: &Staff, id: &str) -> Result<(), RepliesError> {
+async fn kept(tx: &mut Tx, by: &Staff, id: &str) -> Result<(), ChangeError> {
     let embassy: Option<String> = sqlx::query_scalar("SELECT embassy_id FROM canned_replies WHERE id = $1").bind(id).fetch_optional(&mut **tx).await?;
-    let embassy = embassy.ok_or(RepliesError::NotFound)?;
-    embassy_kept_by(tx, by, Some(&embassy)).await?.map(|_| ()).ok_or(RepliesError::NotFound)
+    let embassy = embassy.ok_or(ChangeError::NotFound)?;
+    embassy_kept_by(tx, by, Some(&embassy)).await?.map(|_| ()).ok_or(ChangeError::NotFound)
 }
 
 /// Changes a canned reply's language, title and text.
-pub async fn change(db: &Db, keyring: &Keyring, by: &Staff, id: &str, language: &str, title: &str, body: &str) -> Result<(), RepliesError> {
+pub async fn change(db: &Db, keyring: &Keyring, by: &Staff, id: &str, language: &str, title: &str, body: &str) -> Result<(), ChangeError> {
     let mut tx = db.begin().await?;
     kept(&mut tx, by, id).await?;
     let draft = draft(language, title, body)?;
@@ -177,7 +147,7 @@ pub async fn change(db: &Db, keyring: &Keyring, by: &Staff, id: &str, language: 
 }
 
 /// Removes a canned reply (replies already sent with its text keep it).
-pub async fn remove(db: &Db, keyring: &Keyring, by: &Staff, id: &str) -> Result<(), RepliesError> {
+pub async fn remove(db: &Db, keyring: &Keyring, by: &Staff, id: &str) -> Result<(), ChangeError> {
     let mut tx = db.begin().await?;
     kept(&mut tx, by, id).await?;
     sqlx::query("DELETE FROM canned_replies WHERE id = $1").bind(id).execute(&mut *tx).await?;
@@ -213,20 +183,20 @@ pub async fn set_acknowledgement(
     embassy: Option<&str>,
     on: bool,
     texts: &[(String, String)],
-) -> Result<(), RepliesError> {
+) -> Result<(), ChangeError> {
     let mut tx = db.begin().await?;
-    let embassy_id = embassy_kept_by(&mut tx, by, embassy).await?.ok_or(RepliesError::NotFound)?;
+    let embassy_id = embassy_kept_by(&mut tx, by, embassy).await?.ok_or(ChangeError::NotFound)?;
     let mut checked = Vec::new();
     for (language, text) in texts {
-        let Some(field) = ack_field(language) else { return Err(RepliesError::Invalid("acknowledge", RuleCode::InvalidChoice)) };
+        let Some(field) = ack_field(language) else { return Err(ChangeError::Invalid("acknowledge", RuleCode::InvalidChoice)) };
         if text.trim().is_empty() {
             continue;
         }
-        let text = validate_message(text).map_err(|e| RepliesError::Invalid(field, RuleCode::of_rule(e.rule)))?;
+        let text = validate_message(text).map_err(|e| ChangeError::Invalid(field, RuleCode::of_rule(e.rule)))?;
         checked.push((language.clone(), text));
     }
     if on && checked.is_empty() {
-        return Err(RepliesError::Invalid("acknowledge", RuleCode::Required));
+        return Err(ChangeError::Invalid("acknowledge", RuleCode::Required));
     }
     sqlx::query("UPDATE embassies SET acknowledge = $2 WHERE id = $1").bind(&embassy_id).bind(i64::from(on)).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM acknowledgements WHERE embassy_id = $1").bind(&embassy_id).execute(&mut *tx).await?;
@@ -273,10 +243,10 @@ mod tests {
     #[test]
     fn a_draft_needs_a_language_a_title_and_a_text() {
         assert!(draft("uk", "Documents list", "Please bring your passport.").is_ok());
-        assert!(matches!(draft("de", "t", "b"), Err(RepliesError::Invalid("language", RuleCode::InvalidChoice))));
-        assert!(matches!(draft("ru", "  ", "b"), Err(RepliesError::Invalid("title", RuleCode::Required))));
-        assert!(matches!(draft("ru", &"t".repeat(TITLE_MAX + 1), "b"), Err(RepliesError::Invalid("title", RuleCode::TooLong))));
-        assert!(matches!(draft("ru", "a\u{7}b", "b"), Err(RepliesError::Invalid("title", RuleCode::ControlCharacters))));
-        assert!(matches!(draft("ru", "t", ""), Err(RepliesError::Invalid("body", RuleCode::Required))));
+        assert!(matches!(draft("de", "t", "b"), Err(ChangeError::Invalid("language", RuleCode::InvalidChoice))));
+        assert!(matches!(draft("ru", "  ", "b"), Err(ChangeError::Invalid("title", RuleCode::Required))));
+        assert!(matches!(draft("ru", &"t".repeat(TITLE_MAX + 1), "b"), Err(ChangeError::Invalid("title", RuleCode::TooLong))));
+        assert!(matches!(draft("ru", "a\u{7}b", "b"), Err(ChangeError::Invalid("title", RuleCode::ControlCharacters))));
+        assert!(matches!(draft("ru", "t", ""), Err(ChangeError::Invalid("body", RuleCode::Required))));
     }
 }

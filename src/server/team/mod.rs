@@ -10,6 +10,7 @@ use crate::domain::RuleCode;
 pub mod load;
 
 use crate::domain::Role;
+pub use crate::server::change::ChangeError;
 use crate::server::db::{
     embassies::{self, EmbassyQueues},
     Tx,
@@ -23,25 +24,6 @@ use crate::server::{
     staff::Staff,
 };
 use sqlx::Row;
-
-/// Why a change did not happen.
-#[derive(Debug, thiserror::Error)]
-pub enum ChangeError {
-    /// Unknown, inactive, or not the caller's to change: the same answer.
-    #[error("not found")]
-    NotFound,
-    /// Field and rule code.
-    #[error("invalid {0}: {1}")]
-    Invalid(&'static str, RuleCode),
-    #[error(transparent)]
-    Db(#[from] DbError),
-}
-
-impl From<sqlx::Error> for ChangeError {
-    fn from(e: sqlx::Error) -> Self {
-        ChangeError::Db(e.into())
-    }
-}
 
 /// A person the caller may change, as they are now.
 pub struct Changeable {
