@@ -141,9 +141,13 @@ async fn sentinels_reach_no_postgres_row() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requester_path_leaves_no_plaintext_behind() {
     let app = spawn_app(Backend::Sqlite).await.unwrap();
-    let form = with(with(with(valid_form(), "name", NAME), "description", STORY), "contact_handle", "@CANARY_handle_9");
+    let mut form = with(with(with(valid_form(), "name", NAME), "description", STORY), "contact_handle", "@CANARY_handle_9");
+    // A document number: sealed with the answers; only a keyed index of it is kept for
+    // finding duplicates, never the number.
+    form.extend([("categories", "documents".to_owned()), ("document_kind", "passport_expired".to_owned()), ("document_number", "CANARYDOC4417".to_owned())]);
     let page = app.post_intake(&form).await;
     assert_eq!(page.status, 201);
+    assert_eq!(app.count("SELECT COUNT(*) FROM case_look_ups").await, 2, "the contact and the document number are indexed");
     let (reference, code) = (page.text_of("receipt-reference").unwrap(), page.text_of("receipt-code").unwrap());
     let login = app.post_follow_up_login(&reference, &code).await;
     let cookie = format!("followup={}", login.cookie("followup").unwrap());
@@ -157,7 +161,7 @@ async fn requester_path_leaves_no_plaintext_behind() {
     assert_absent("the database files", &files);
     let logs = captured_logs();
     assert_absent("the logs", &logs);
-    for secret in [code.as_str(), &code.replace('-', ""), reference.as_str(), "CANARY_handle"] {
+    for secret in [code.as_str(), &code.replace('-', ""), reference.as_str(), "CANARY_handle", "canary_handle", "CANARYDOC4417"] {
         assert!(!contains(&logs, secret), "{secret} in the logs");
         assert!(!contains(&files, secret) || secret == reference, "{secret} in the database files");
     }
