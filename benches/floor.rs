@@ -63,6 +63,8 @@ fn main() {
             role: Role::Lead,
             embassy_id: Some(embassy),
             embassy_name: None,
+            embassy_name_be: None,
+            embassy_name_ru: None,
             embassy_zone: None,
             queue_ids: Vec::new(),
             has_totp: true,

@@ -102,6 +102,11 @@ async fn an_admin_opens_an_embassy_anywhere_and_routes_countries_to_it(app: Test
     assert_eq!(app.audited("embassy.change", &nl).await, 1);
     let in_belarusian = app.get("/desk/embassies", Some(w.admin.cookie()), Some("be")).await;
     assert!(in_belarusian.body.contains("Пасольства ў Нідэрландах"), "a Belarusian reader sees the Belarusian name");
+    // The desk's header names a person's embassy in their language too.
+    let header = |lang| app.get("/desk", Some(w.lead_pl.cookie()), Some(lang));
+    assert!(header("be").await.body.contains("Народнае пасольства Беларусі — Польшча"));
+    assert!(header("ru").await.body.contains("Народное посольство Беларуси — Польша"));
+    assert!(header("pl").await.body.contains("People's Embassy of Belarus in Poland"));
 
     // Leads keep queues, not embassies; volunteers see nothing.
     assert_eq!(post_embassies(&app, &w.lead_pl, "embassy-create", &[("country", "FR")]).await.status, 404);

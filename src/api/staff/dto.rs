@@ -12,9 +12,25 @@ pub struct MeDto {
     pub role: Role,
     /// Name of their embassy (admins: none).
     pub embassy: Option<String>,
+    /// The same in Belarusian and Russian, for readers of those languages.
+    pub embassy_be: Option<String>,
+    pub embassy_ru: Option<String>,
     /// The time zone their pages show times in: their embassy's (admins: UTC; a case's
     /// page shows its embassy's).
     pub zone: String,
+}
+
+impl MeDto {
+    /// Their embassy's name as a reader of `language` sees it (be and ru theirs, everyone
+    /// else the English one).
+    pub fn embassy_in(&self, language: &str) -> Option<&str> {
+        let own = match language {
+            "be" => self.embassy_be.as_deref(),
+            "ru" => self.embassy_ru.as_deref(),
+            _ => None,
+        };
+        own.or(self.embassy.as_deref())
+    }
 }
 
 /// The sign-in pages (password step, code step, enrolment) as the server answers them.

@@ -20,6 +20,8 @@ pub fn me_with_embassy(staff: &Staff) -> MeDto {
         login: staff.login.clone(),
         role: staff.role,
         embassy: staff.embassy_name.clone(),
+        embassy_be: staff.embassy_name_be.clone(),
+        embassy_ru: staff.embassy_name_ru.clone(),
         zone: staff.embassy_zone.clone().unwrap_or_else(|| "UTC".into()),
     }
 }

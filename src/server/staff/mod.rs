@@ -48,8 +48,10 @@ pub struct Staff {
     pub login: String,
     pub role: Role,
     pub embassy_id: Option<String>,
-    /// The name of their embassy.
+    /// The name of their embassy (English; Belarusian and Russian beside it).
     pub embassy_name: Option<String>,
+    pub embassy_name_be: Option<String>,
+    pub embassy_name_ru: Option<String>,
     /// The time zone of their embassy (IANA name), the one their pages show times in.
     pub embassy_zone: Option<String>,
     /// Queues the person belongs to (what a volunteer sees).
@@ -120,7 +122,7 @@ fn staff_columns(backend: Backend) -> String {
         "p.id, p.login, p.role, p.embassy_id, \
          CASE WHEN p.totp_secret IS NOT NULL AND p.totp_last_step IS NOT NULL THEN 1 ELSE 0 END AS has_totp, \
          CASE WHEN EXISTS (SELECT 1 FROM passkeys k WHERE k.person_id = p.id) THEN 1 ELSE 0 END AS has_passkey, \
-         e.name AS embassy_name, e.time_zone AS embassy_zone, \
+         e.name AS embassy_name, e.name_be AS embassy_name_be, e.name_ru AS embassy_name_ru, e.time_zone AS embassy_zone, \
          (SELECT {memberships} FROM queue_members m WHERE m.person_id = p.id) AS queue_ids"
     )
 }
@@ -135,6 +137,8 @@ struct StaffRow {
     has_totp: i64,
     has_passkey: i64,
     embassy_name: Option<String>,
+    embassy_name_be: Option<String>,
+    embassy_name_ru: Option<String>,
     embassy_zone: Option<String>,
     queue_ids: Option<String>,
 }
@@ -150,6 +154,8 @@ impl From<StaffRow> for Staff {
             role,
             embassy_id: row.embassy_id,
             embassy_name: row.embassy_name,
+            embassy_name_be: row.embassy_name_be,
+            embassy_name_ru: row.embassy_name_ru,
             embassy_zone: row.embassy_zone,
             queue_ids,
             has_totp: row.has_totp != 0,

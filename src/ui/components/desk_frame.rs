@@ -42,7 +42,8 @@ pub fn DeskFrame(#[prop(optional)] me: Option<MeDto>, children: Children) -> imp
     let signed_in = me.map(|me| {
         let manages = matches!(me.role, Role::Lead | Role::Admin);
         let role = me.role;
-        let embassy = me.embassy.map(|e| view! { " · "{e} });
+        let language = leptos_i18n::Locale::as_str(i18n.get_locale_untracked());
+        let embassy = me.embassy_in(language).map(|e| e.to_owned()).map(|e| view! { " · "{e} });
         view! {
             <nav class="desk-nav" aria-label=t_string!(i18n, desk.nav.label)>
                 <ul>
