@@ -30,8 +30,9 @@ impl EmbassyQueues {
     }
 }
 
-/// An embassy's name in Belarusian, Russian and English. Pages show the one of the reader's
-/// language: Belarusian and Russian readers theirs, everyone else the English one.
+/// An embassy's name in Belarusian, Russian and English (`name` holds the English one). Pages
+/// show the one of the reader's language: Belarusian and Russian readers theirs, everyone
+/// else the English one (`api::embassies::EmbassyDto::name_in`, `api::staff::MeDto::embassy_in`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Names {
     pub be: String,
@@ -48,25 +49,6 @@ impl Names {
             ru: format!("Народное посольство Беларуси — {}", of("ru")),
             en: format!("People's Embassy of Belarus — {}", of("en")),
         }
-    }
-
-    /// The name a reader of `language` sees.
-    pub fn in_language(&self, language: &str) -> &str {
-        match language {
-            "be" => &self.be,
-            "ru" => &self.ru,
-            _ => &self.en,
-        }
-    }
-}
-
-/// The column of `embassies` (as `alias`) holding the name a reader of `language` sees,
-/// as [`Names::in_language`] picks it.
-pub fn name_column(alias: &str, language: &str) -> String {
-    match language {
-        "be" => format!("{alias}.name_be"),
-        "ru" => format!("{alias}.name_ru"),
-        _ => format!("{alias}.name"),
     }
 }
 
