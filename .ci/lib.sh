@@ -60,6 +60,18 @@ ensure_test_tools() {
   fi
 }
 
+# A real SMTP server for the notification tests: aiosmtpd from PyPI, in a virtual
+# environment of its own; the tests find its Python through EMBASSY_DESK_TEST_PYTHON.
+ensure_smtp_server() {
+  local venv=.ci/tools/python
+  if ! [ -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
+    log "installing aiosmtpd (an SMTP server for the tests) from PyPI"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r .ci/tools/requirements-test.txt
+  fi
+  export EMBASSY_DESK_TEST_PYTHON="$PWD/$venv/bin/python"
+}
+
 ensure_postgres() {
   if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then
     if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then

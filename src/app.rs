@@ -15,6 +15,7 @@ use crate::{
         },
         intake::page::IntakePage,
         not_found::NotFound,
+        notify::page::DeskNotifyPage,
         replies::page::DeskRepliesPage,
         security::page::DeskSecurityPage,
         staff::{join::DeskJoinPage, login::DeskLoginPage, password::DeskPasswordPage, reset::DeskResetPage, second_factor::DeskSecondFactorPage},
@@ -108,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("desk/dashboard") view=DeskDashboardPage ssr=SsrMode::Async />
                     <Route path=path!("desk/audit") view=DeskAuditPage ssr=SsrMode::Async />
                     <Route path=path!("desk/security") view=DeskSecurityPage ssr=SsrMode::Async />
+                    <Route path=path!("desk/notifications") view=DeskNotifyPage ssr=SsrMode::Async />
                     <Route path=path!("desk/replies") view=DeskRepliesPage ssr=SsrMode::Async />
                     <Route path=path!("desk/embassies") view=DeskEmbassiesPage ssr=SsrMode::Async />
                 </Routes>

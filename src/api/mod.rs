@@ -11,6 +11,7 @@ pub mod follow_up;
 pub mod form;
 pub mod health;
 pub mod intake;
+pub mod notify;
 pub mod replies;
 pub mod security;
 pub mod staff;

@@ -26,6 +26,6 @@ pub use retention::{parse_retention_days, RETENTION_DAYS};
 pub use role::Role;
 pub use signals::{opened_within, parse_insider_threshold, INSIDER_THRESHOLD, OPENED_WITHIN_HOURS};
 pub use vocabulary::{
-    AuditAction, AuditPageAction, CaseAction, DeadlineKind, EmbassiesAction, EventKind, NoticeCode, PastOutcome, QueueAction, RepliesAction, RuleCode,
-    SecurityAction, TeamAction,
+    AuditAction, AuditPageAction, CaseAction, DeadlineKind, EmbassiesAction, EventKind, NoticeCode, NotifyAction, NotifyKind, NotifyMode, PastOutcome,
+    QueueAction, RepliesAction, RuleCode, SecurityAction, TeamAction,
 };

@@ -109,6 +109,40 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// A change posted to the notifications page (a person's own e-mail notifications).
+    pub enum NotifyAction {
+        Save = "notify-save",
+        Remove = "notify-remove",
+        Test = "notify-test",
+    }
+}
+
+vocabulary! {
+    /// What a person may be told by e-mail, in the order the notifications page offers them.
+    pub enum NotifyKind {
+        /// A new request in one of their queues (leads: their embassy's).
+        NewCase = "new_case",
+        /// A requester answered on a case assigned to them.
+        Answered = "answered",
+        /// A case was assigned to them by someone else.
+        Assigned = "assigned",
+        /// A deadline of a case assigned to them is due within 48 hours.
+        DeadlineNear = "deadline_near",
+        /// A request of their embassy is past its first-response time (leads).
+        Overdue = "overdue",
+    }
+}
+
+vocabulary! {
+    /// When a kind of notification is sent: at once, in the daily digest, or never.
+    pub enum NotifyMode {
+        Now = "now",
+        Digest = "digest",
+        Off = "off",
+    }
+}
+
+vocabulary! {
     /// A change posted to the audit page.
     pub enum AuditPageAction {
         Check = "check",
@@ -223,6 +257,12 @@ vocabulary! {
         KeyRewrap = "key.rewrap",
         KeyRetire = "key.retire",
         AuditView = "audit.view",
+        /// A person's e-mail address or notification choices changed.
+        PersonNotifications = "person.notifications",
+        /// A requester asked for, or stopped, "there is a new message" by e-mail.
+        CaseNotifyChoice = "case.notify.choice",
+        /// The requester's address opened to send them "there is a new message".
+        CaseNotifyRequester = "case.notify.requester",
     }
 }
 
@@ -281,6 +321,8 @@ vocabulary! {
         TimeRange = "time_range",
         /// Business hours with no day open.
         NoHours = "no_hours",
+        /// Not an e-mail address.
+        EmailShape = "email_shape",
     }
 }
 

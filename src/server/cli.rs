@@ -1,6 +1,6 @@
 //! Command line: `serve` (default), `migrate`, `keygen`, `create-admin`, `invite`, `reset`,
-//! `seed`, `add-embassy`, `reply`, `purge`, `audit verify`, `audit checkpoint`, `backup`,
-//! `restore`.
+//! `seed`, `add-embassy`, `reply`, `purge`, `notify test`, `audit verify`, `audit checkpoint`,
+//! `backup`, `restore`.
 
 use crate::domain::AuditAction;
 use crate::domain::Role;
@@ -94,6 +94,11 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// E-mail notifications.
+    Notify {
+        #[command(subcommand)]
+        command: NotifyCommand,
+    },
     /// Audit log tools.
     Audit {
         #[command(subcommand)]
@@ -129,6 +134,17 @@ enum KeygenAction {
     },
     /// List the keys: active, still in use, retired.
     Status,
+}
+
+#[derive(Subcommand, Debug)]
+enum NotifyCommand {
+    /// Send a test e-mail through the configured SMTP server (EMBASSY_DESK_SMTP_URL) and say
+    /// whether it was accepted, with the server's answer when it was not.
+    Test {
+        /// The address to send it to.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -247,6 +263,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
         }
         Command::Reply { reference } => reply(config, &reference).await.map(|()| ExitCode::SUCCESS),
         Command::Purge { dry_run } => purge(config, dry_run).await.map(|()| ExitCode::SUCCESS),
+        Command::Notify { command: NotifyCommand::Test { to } } => notify_test(&config, &to).await.map(|()| ExitCode::SUCCESS),
         Command::Audit { command: AuditCommand::Verify { checkpoint } } => verify_audit(&config, checkpoint.as_deref()).await,
         Command::Audit { command: AuditCommand::Checkpoint } => {
             let keyring = Keyring::load(&config.key_file).map_err(|e| s(&e))?;
@@ -258,6 +275,17 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, String> {
         Command::Backup { path } => backup::backup(&config, &path).await.map(|done| println!("{done}")).map(|()| ExitCode::SUCCESS),
         Command::Restore { path } => backup::restore(&config, &path).await.map(|done| println!("{done}")).map(|()| ExitCode::SUCCESS),
     }
+}
+
+/// Sends a test e-mail to `to` through the configured SMTP server.
+async fn notify_test(config: &Config, to: &str) -> Result<(), String> {
+    use crate::server::notify::mail::{staff_text, Mailer, Tally};
+    let to = crate::server::notify::checked_email(to).map_err(|_| format!("{to:?} is not an e-mail address"))?;
+    let mailer = Mailer::new(&config.mail).map_err(|e| e.to_string())?;
+    let text = staff_text(crate::i18n::Locale::en, &Tally { test: true, ..Tally::default() }, &config.public_url);
+    mailer.send(&to, &text).await.map_err(|(e, detail)| format!("{e}: {detail}"))?;
+    println!("the SMTP server accepted a test e-mail to {to}");
+    Ok(())
 }
 
 /// Rotates, re-wraps, retires or lists the master keys.

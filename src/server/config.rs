@@ -46,6 +46,8 @@ pub struct Config {
     pub connections: ConnectionLimits,
     /// How many documents a post, and how many bytes a file and a case, may carry.
     pub documents: crate::server::documents::Limits,
+    /// Notifications by e-mail: the SMTP server, the sender, and the sender's schedule.
+    pub mail: MailConfig,
 }
 
 /// How long a client may take and how many may be served at once.
@@ -58,6 +60,28 @@ pub struct ConnectionLimits {
     pub request: std::time::Duration,
     /// Connections served at once; further ones wait in the listen backlog.
     pub max_connections: usize,
+}
+
+/// Where and how the desk sends e-mail. Without an SMTP URL it sends none.
+#[derive(Clone)]
+pub struct MailConfig {
+    /// `smtp://` (STARTTLS where the server offers it; `?tls=required` to insist),
+    /// `smtps://` (TLS from the start); may hold a user and password, so it is never printed.
+    pub smtp_url: Option<String>,
+    /// The `From:` of every e-mail.
+    pub from: String,
+    /// Seconds between the sender's passes (what is due is sent at the next one).
+    pub interval: std::time::Duration,
+    /// The wait after a first failed attempt; each further failure doubles it, up to an hour.
+    pub retry: std::time::Duration,
+    /// The hour of the day (in the person's embassy's time zone) the daily digest is sent.
+    pub digest_hour: u8,
+}
+
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig").field("smtp", &self.smtp_url.is_some()).field("interval", &self.interval).finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -118,6 +142,15 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ("EMBASSY_DESK_DOCUMENT_MB", "20", "largest file taken, in MiB"),
     ("EMBASSY_DESK_CASE_DOCUMENTS_MB", "100", "documents one case may hold in all, in MiB"),
     ("EMBASSY_DESK_MIN_FREE_DISK_MB", "1024", "documents are refused while the data dir's disk has less free than this, in MiB"),
+    (
+        "EMBASSY_DESK_SMTP_URL",
+        "(none: no e-mail is sent)",
+        "SMTP server for notifications: smtp://user:pass@host:587 (STARTTLS; add ?tls=required to insist) or smtps://user:pass@host:465 (TLS)",
+    ),
+    ("EMBASSY_DESK_SMTP_FROM", "embassy-desk@<public host>", "sender address of the desk's e-mails"),
+    ("EMBASSY_DESK_NOTIFY_SECS", "30", "seconds between the passes of the e-mail sender"),
+    ("EMBASSY_DESK_NOTIFY_RETRY_SECS", "60", "wait after a failed e-mail before trying again; doubled after each failure, up to an hour"),
+    ("EMBASSY_DESK_DIGEST_HOUR", "8", "hour of the day the daily digest is sent, in the person's embassy's time zone (admins: UTC)"),
 ];
 
 impl Config {
@@ -237,7 +270,37 @@ impl Config {
             bytes_per_case: whole("EMBASSY_DESK_CASE_DOCUMENTS_MB", 100, 1..=100 * 1024)? * crate::server::documents::MB,
             min_free_disk: whole("EMBASSY_DESK_MIN_FREE_DISK_MB", 1024, 0..=1024 * 1024)? * crate::server::documents::MB,
         };
+        let smtp_url = get("EMBASSY_DESK_SMTP_URL").map(|u| u.trim().to_owned());
+        if let Some(url) = &smtp_url {
+            let scheme = url.split_once("://").map(|(scheme, _)| scheme);
+            if !matches!(scheme, Some("smtp" | "smtps")) {
+                // Only the scheme is echoed: the rest may hold a password.
+                return Err(bad("EMBASSY_DESK_SMTP_URL", format!("must start with smtp:// or smtps://, got scheme {:?}", scheme.unwrap_or("(none)"))));
+            }
+            let host = url.split_once("://").map(|(_, rest)| rest.rsplit_once('@').map_or(rest, |(_, host)| host)).unwrap_or_default();
+            let host = host.split(['/', '?', ':']).next().unwrap_or_default();
+            let encrypted = url.starts_with("smtps://") || url.contains("tls=required");
+            if environment == Environment::Production && !encrypted && !is_local_or_onion(host) {
+                return Err(bad(
+                    "EMBASSY_DESK_SMTP_URL",
+                    "must use TLS in production: smtps://, or smtp:// with ?tls=required (plain SMTP is accepted only to localhost)",
+                ));
+            }
+        }
+        let from =
+            get("EMBASSY_DESK_SMTP_FROM").map(|f| f.trim().to_owned()).unwrap_or_else(|| format!("embassy-desk@{}", host.split(':').next().unwrap_or(host)));
+        if !from.contains('@') || from.chars().any(char::is_whitespace) && !from.contains('<') {
+            return Err(bad("EMBASSY_DESK_SMTP_FROM", format!("must be an e-mail address (or Name <address>), got {from:?}")));
+        }
+        let mail = MailConfig {
+            smtp_url,
+            from,
+            interval: std::time::Duration::from_secs(whole("EMBASSY_DESK_NOTIFY_SECS", 30, 1..=3600)?),
+            retry: std::time::Duration::from_secs(whole("EMBASSY_DESK_NOTIFY_RETRY_SECS", 60, 1..=3600)?),
+            digest_hour: u8::try_from(whole("EMBASSY_DESK_DIGEST_HOUR", 8, 0..=23)?).unwrap_or(8),
+        };
         Ok(Self {
+            mail,
             connections,
             documents,
             listen,

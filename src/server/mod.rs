@@ -18,6 +18,7 @@ pub mod follow_up;
 pub mod http;
 pub mod intake;
 pub mod keys;
+pub mod notify;
 pub mod replies;
 pub mod retention;
 pub mod seed;

@@ -170,7 +170,7 @@ pub async fn bind(config: &Config) -> Result<TcpListener, StartupError> {
 
 /// Serves until `shutdown` resolves, with the server's background tasks: the master keys'
 /// schedule, pruning ended attempt counts and abandoned staged documents, purging closed cases past their retention at every
-/// purge interval, and an audit checkpoint now and at every checkpoint interval.
+/// purge interval, the e-mail sender's passes, and an audit checkpoint now and at every checkpoint interval.
 pub async fn serve(state: AppState, listener: TcpListener, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
     let config = &state.config;
     let tasks = [
@@ -178,6 +178,7 @@ pub async fn serve(state: AppState, listener: TcpListener, shutdown: impl std::f
         tokio::spawn(crate::server::db::throttle::keep_pruned(state.db.clone())),
         tokio::spawn(crate::server::documents::keep_staged_pruned(state.db.clone())),
         tokio::spawn(retention::run_every(state.db.clone(), state.keyring.clone(), config.retention_days, config.purge_interval)),
+        tokio::spawn(crate::server::notify::send::run_every(state.db.clone(), Arc::clone(&state.keyring), config.mail.clone(), config.public_url.clone())),
         tokio::spawn(crate::server::audit::checkpoint::keep_writing(
             state.db.clone(),
             Arc::clone(&state.keyring),

@@ -9,6 +9,7 @@ pub mod embassies;
 pub mod follow_up;
 pub mod intake;
 pub mod not_found;
+pub mod notify;
 pub mod replies;
 pub mod security;
 pub mod staff;

@@ -7,7 +7,7 @@ use crate::{
     on_both_backends,
 };
 use embassy_desk::{
-    domain::{AuditPageAction, CaseAction, Category, EmbassiesAction, Priority, QueueAction, RepliesAction, Role, SecurityAction, TeamAction},
+    domain::{AuditPageAction, CaseAction, Category, EmbassiesAction, NotifyAction, Priority, QueueAction, RepliesAction, Role, SecurityAction, TeamAction},
     server::{desk, http},
 };
 use std::collections::BTreeSet;
@@ -102,6 +102,8 @@ fn server_fn_row(path: &str, c: Caller) -> Option<Answer> {
         "/api/desk/embassies-page" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
         // Everyone's own second factors.
         "/api/desk/security-page" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
+        // Everyone's own e-mail notifications.
+        "/api/desk/notifications-page" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         _ => return None,
     })
 }
@@ -130,7 +132,9 @@ fn page_row(path: &str, c: Caller) -> Option<Answer> {
         "/desk" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         "/desk/cases/:id" => case_reader(c),
         "/desk/team" | "/desk/dashboard" | "/desk/audit" | "/desk/replies" | "/desk/embassies" => is_staff_in(c, &[Lead, LeadOtherEmbassy, Admin]),
-        "/desk/security" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
+        "/desk/security" | "/desk/notifications" => {
+            is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin])
+        }
         _ => return None,
     })
 }
@@ -174,6 +178,21 @@ fn post_row(route: &str, c: Caller) -> Option<Answer> {
                 SignIn
             }
         }
+        // The requester's own "e-mail me": answered with their page again.
+        "/follow-up/notify" => {
+            if c == Requester {
+                Ok
+            } else {
+                SignIn
+            }
+        }
+        // A person's own notifications: saving without an address is refused; a test
+        // without an address too; removing is always theirs to do.
+        "notify-save" | "notify-test" => match is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]) {
+            Ok => Invalid,
+            other => other,
+        },
+        "notify-remove" => is_staff_in(c, &[VolunteerInQueue, VolunteerOtherQueue, VolunteerOtherEmbassy, Lead, LeadOtherEmbassy, Admin]),
         "/desk/second-factor" | "/desk/second-factor/passkey" => SignIn,
         "/desk/join/{token}" | "/desk/reset/{token}" => NotFound,
         // Every staff member changes their own password (nothing typed: refused).
@@ -328,6 +347,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
             "/desk/team" => TeamAction::ALL.iter().map(|a| a.as_str()).collect(),
             "/desk/audit" => AuditPageAction::ALL.iter().map(|a| a.as_str()).collect(),
             "/desk/security" => SecurityAction::ALL.iter().map(|a| a.as_str()).collect(),
+            "/desk/notifications" => NotifyAction::ALL.iter().map(|a| a.as_str()).collect(),
             "/desk/replies" => RepliesAction::ALL.iter().map(|a| a.as_str()).collect(),
             "/desk/embassies" => EmbassiesAction::ALL.iter().map(|a| a.as_str()).collect(),
             other => vec![other],
@@ -379,6 +399,9 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
                     "canned-remove" => ("/desk/replies", vec![("canned", &canned)]),
                     "acknowledgement" => ("/desk/replies", vec![("embassy", &w.pl.embassy_id), ("acknowledge", "on"), ("ack_uk", "b")]),
                     "passkey-add" => ("/desk/security", vec![("name", "")]),
+                    "notify-save" => ("/desk/notifications", vec![("email", ""), ("email_language", "en")]),
+                    "notify-test" | "notify-remove" => ("/desk/notifications", vec![]),
+                    "/follow-up/notify" => (action, vec![("notify", "off")]),
                     "passkey-remove" => ("/desk/security", vec![("passkey", "not-a-passkey")]),
                     "change" => ("/desk/team", vec![("person", &target), ("role", "volunteer"), ("queues", housing)]),
                     "/desk/join/{token}" => ("/desk/join/not-an-invitation", vec![("login", "x")]),
@@ -397,9 +420,9 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
         }
     }
     assert!(failures.is_empty(), "authorisation matrix:\n{}", failures.join("\n"));
-    // 14 server functions, 15 pages, 5 requester form routes, 10 desk form routes and 29
+    // 15 server functions, 16 pages, 6 requester form routes, 10 desk form routes and 32
     // actions posted to desk pages.
-    assert!(checked >= 9 * (14 + 15 + 5 + 10 + 29), "{checked} checks");
+    assert!(checked >= 9 * (15 + 16 + 6 + 10 + 32), "{checked} checks");
     eprintln!("authorisation matrix: {checked} checks");
 }
 

@@ -7,12 +7,14 @@ mod cases;
 mod desk;
 mod page;
 mod requester;
+mod smtp;
 mod uploads;
 mod world;
 
 pub use cases::{list_cases, open_case, read_fields};
 pub use page::{html_unescape, Page};
 pub use requester::{valid_form, with};
+pub use smtp::{free_port, Mail, SmtpServer};
 pub use uploads::{fixture, multipart_body, Upload};
 pub use world::{now, SignedIn, World, PASSWORD};
 

@@ -24,6 +24,7 @@ mod intake;
 mod keyed_look_ups;
 mod keys;
 mod limits;
+mod notify;
 mod receipts;
 mod retention;
 mod retention_migration;

@@ -3,7 +3,7 @@
 //! anonymous row and its audit rows — while the dashboard's past stays as it was.
 
 use crate::{
-    helpers::{fixture, now, valid_form, TestApp, Upload, World},
+    helpers::{fixture, now, valid_form, with, TestApp, Upload, World},
     on_both_backends,
 };
 use embassy_desk::{
@@ -65,11 +65,12 @@ async fn places_holding(app: &TestApp, value: &str) -> Vec<String> {
 /// code: a throttle row), with a note, a deadline and a reply, resolved and closed.
 /// Returns its id and reference.
 async fn full_case(app: &TestApp, w: &World) -> (String, String) {
-    let sent = app.post_intake_with_files(&valid_form(), &[Upload { name: "letter.pdf", bytes: fixture("letter.pdf") }]).await;
+    let form = with(with(valid_form(), "contact_channel", "email"), "contact_handle", "alesia@example.org");
+    let sent = app.post_intake_with_files(&form, &[Upload { name: "letter.pdf", bytes: fixture("letter.pdf") }]).await;
     assert_eq!(sent.status, 201, "{}", sent.body);
     let (reference, code) = (sent.text_of("receipt-reference").unwrap(), sent.text_of("receipt-code").unwrap());
     let id = app.case_of(&reference).await;
-    let _session = app.requester_sign_in(&reference, &code).await;
+    let session = app.requester_sign_in(&reference, &code).await;
     assert_eq!(app.post_follow_up_login(&reference, "00000-00000-00000-00000-00000").await.status, 422);
     let lead = &w.lead_pl;
     // The same person asks again: a possible duplicate, linked.
@@ -79,6 +80,13 @@ async fn full_case(app: &TestApp, w: &World) -> (String, String) {
     assert_eq!(app.post_note(lead, &id, "An internal note").await.status, 303);
     assert_eq!(app.post_deadline(lead, &id, "appeal", "2030-02-01").await.status, 303);
     assert_eq!(app.post_reply(lead, &id, "We will help").await.status, 303);
+    // The requester asked to be e-mailed of new messages; a deadline within 48 hours was
+    // told to the assignee by the sender's pass.
+    assert_eq!(app.post("/follow-up/notify", &[("notify", "on")], Some(&session)).await.status, 303);
+    assert_eq!(app.post_assign(lead, &id, &w.vol_legal.id).await.status, 303);
+    let tomorrow = embassy_desk::domain::Date::from_unix(now() + DAY).to_string();
+    assert_eq!(app.post_deadline(lead, &id, "hearing", &tomorrow).await.status, 303);
+    embassy_desk::server::notify::send::pass(&app.state.db, &app.state.keyring, None, &app.state.config.mail, &app.base, now()).await.unwrap();
     for status in ["triaged", "in_progress", "resolved", "closed"] {
         assert_eq!(app.post_status(lead, &id, status).await.status, 303, "{status}");
     }

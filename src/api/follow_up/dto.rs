@@ -99,6 +99,9 @@ pub struct ThreadView {
     pub upload_token: String,
     pub upload: UploadDto,
     pub document_errors: Vec<FieldError>,
+    /// "Tell me by e-mail when there is a new message": `Some(on)` when the requester gave an
+    /// e-mail address as their contact and the desk sends e-mail; `None` otherwise.
+    pub notify: Option<bool>,
 }
 
 /// A "send documents" post being answered: the form's upload token and its error.

@@ -64,7 +64,18 @@ pub async fn load_thread() -> Result<ThreadView, AppError> {
         .fetch_optional(state.db.pool())
         .await
         .map_err(AppError::internal)?;
+    let notify = if state.config.mail.smtp_url.is_some() {
+        let conn = &mut *state.db.acquire().await.map_err(AppError::internal)?;
+        let by_email = crate::server::notify::send::requester_address(conn, &state.keyring, &case_id).await.map_err(AppError::internal)?.is_some();
+        match by_email {
+            true => Some(crate::server::notify::requester_wants(conn, case_id.as_str()).await.map_err(AppError::internal)?),
+            false => None,
+        }
+    } else {
+        None
+    };
     Ok(ThreadView {
+        notify,
         zone: zone.unwrap_or_else(|| "UTC".into()),
         status: thread.status,
         opened_at: thread.created_at,

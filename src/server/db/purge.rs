@@ -14,7 +14,7 @@ use sqlx::Row;
 /// Every table holding rows of a case by `case_id`, emptied of them before the case row
 /// goes. A test compares this list with the schema, so a new table cannot be forgotten.
 /// `documents` is emptied with its chunks (which name their document, not the case).
-pub const CASE_TABLES: [&str; 11] = [
+pub const CASE_TABLES: [&str; 13] = [
     "case_keys",
     "case_fields",
     "case_messages",
@@ -26,6 +26,8 @@ pub const CASE_TABLES: [&str; 11] = [
     "documents",
     "case_look_ups",
     "case_links",
+    "notify_told",
+    "requester_notices",
 ];
 
 const DAY: i64 = 86_400;

@@ -215,6 +215,9 @@ pub async fn assign(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, pe
     }
     sqlx::query("UPDATE cases SET assignee_id = $2, updated_at = $3 WHERE id = $1").bind(&meta.id).bind(person).bind(now()).execute(&mut *tx).await?;
     record_event(&mut tx, &meta.id, Some(&staff.id), EventKind::Assignee, meta.assignee_id.as_deref(), person).await?;
+    if let Some(person) = person {
+        crate::server::notify::assigned(&mut tx, person, &staff.id, now()).await?;
+    }
     finish(tx, keyring, staff, action, &meta.id).await
 }
 

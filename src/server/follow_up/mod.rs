@@ -236,6 +236,10 @@ pub async fn post(
         Author::Volunteer => "UPDATE cases SET updated_at = $2, first_response_at = COALESCE(first_response_at, $2) WHERE id = $1",
     };
     sqlx::query(update).bind(case_id.as_str()).bind(at).execute(&mut *tx).await.map_err(DbError::from)?;
+    match author {
+        Author::Requester => crate::server::notify::answered(&mut tx, case_id.as_str(), at).await?,
+        Author::Volunteer => crate::server::notify::requester_message(&mut tx, case_id.as_str(), at).await?,
+    }
     attach(&mut tx, keyring, &key, case_id, files.token, Some(files.keep), Some(&id), actor).await?;
     let action = match (author, kind) {
         (Author::Requester, MessageKind::Information) => AuditAction::CaseInformationAdd,

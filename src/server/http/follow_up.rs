@@ -143,6 +143,21 @@ pub(super) async fn delete_post(State(state): State<AppState>, request: Request)
     }
 }
 
+/// "Tell me by e-mail when there is a new message": on or off, for the session's case.
+pub(super) async fn notify_post(State(state): State<AppState>, request: Request) -> Response {
+    let (_, posted, case_id) = match read_session_form(&state, request).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let on = posted.one("notify") == "on";
+    match crate::server::notify::requester_choose(&state.db, &state.keyring, &case_id, on).await {
+        Ok(()) | Err(crate::server::change::ChangeError::Invalid(..)) | Err(crate::server::change::ChangeError::NotFound) => {
+            see_other("/follow-up/case#notify-choice")
+        }
+        Err(crate::server::change::ChangeError::Db(e)) => AppError::internal(e).into_response(),
+    }
+}
+
 /// "Send documents": files taken only inside a live session, for its case.
 pub(super) async fn documents_post(State(state): State<AppState>, request: Request) -> Response {
     let case_id = match session_case(&state, request.headers()).await {

@@ -16,6 +16,7 @@ pub mod headers;
 pub mod inert_scripts;
 pub mod insider;
 pub mod intake;
+pub mod notify;
 pub mod passkeys;
 pub mod replies;
 pub mod routes;

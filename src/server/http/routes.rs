@@ -1,7 +1,7 @@
 //! The form posts and files the app serves besides its Leptos pages, as tables so that the
 //! authorisation tests can enumerate them.
 
-use super::{account, desk, documents, embassies, follow_up, intake, passkeys, replies, staff, team};
+use super::{account, desk, documents, embassies, follow_up, intake, notify, passkeys, replies, staff, team};
 use crate::server::AppState;
 use axum::{
     routing::{get, post, MethodRouter},
@@ -17,6 +17,7 @@ pub fn requester() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/follow-up/logout", post(follow_up::logout_post)),
         ("/follow-up/delete", post(follow_up::delete_post)),
         ("/follow-up/documents", post(follow_up::documents_post)),
+        ("/follow-up/notify", post(follow_up::notify_post)),
     ]
 }
 
@@ -40,6 +41,7 @@ pub fn desk() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/desk/security", post(passkeys::security_post)),
         ("/desk/replies", post(replies::replies_post)),
         ("/desk/embassies", post(embassies::embassies_post)),
+        ("/desk/notifications", post(notify::notify_post)),
     ]
 }
 

@@ -116,6 +116,7 @@ pub async fn submit(db: &Db, keyring: &Keyring, bound: &Bound, form: &IntakeForm
         let due = db::embassies::first_response_due(&mut conn, &route.embassy_id, valid.priority, at).await?;
         (route, acknowledgement, due)
     };
+    let queue_id = route.queue_id.clone();
     let new = NewCase {
         embassy_id: route.embassy_id,
         queue_id: route.queue_id,
@@ -135,6 +136,7 @@ pub async fn submit(db: &Db, keyring: &Keyring, bound: &Bound, form: &IntakeForm
     cases::receipts::store(&mut tx, &sealed.id, &receipt).await?;
     cases::look_ups::store(&mut tx, keyring, sealed.id.as_str(), &cases::look_ups::values_of(&valid)).await?;
     audit::append(&mut tx, keyring, &AuditEvent::new("requester", AuditAction::CaseOpen, Some(sealed.id.as_str()), Outcome::Ok)).await?;
+    crate::server::notify::new_case(&mut tx, &queue_id, at).await?;
     if let Some(body) = &acknowledgement {
         crate::server::follow_up::post_acknowledgement(&mut tx, keyring, &data_key, &sealed.id, body, at).await?;
     }

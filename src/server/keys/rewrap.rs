@@ -26,6 +26,7 @@ pub struct KeyringSealedColumn {
 /// it under a key that retirement then removes.
 pub const KEYRING_SEALED: &[KeyringSealedColumn] = &[
     KeyringSealedColumn { table: "people", id: "id", column: "totp_secret" },
+    KeyringSealedColumn { table: "people", id: "id", column: "email" },
     KeyringSealedColumn { table: "passkeys", id: "id", column: "name" },
     KeyringSealedColumn { table: "passkeys", id: "id", column: "credential" },
     KeyringSealedColumn { table: "documents", id: "id", column: "staged_key" },

@@ -202,6 +202,8 @@ pub async fn deactivate(db: &Db, keyring: &Keyring, by: &Staff, person_id: &str)
         sqlx::query("UPDATE cases SET assignee_id = NULL, updated_at = $2 WHERE id = $1").bind(case_id).bind(at).execute(&mut *tx).await?;
         crate::server::db::cases::record_event(&mut tx, case_id, Some(&by.id), EventKind::Assignee, Some(person_id), None).await?;
     }
+    // Their address is kept no longer than their account.
+    crate::server::notify::forget_person(&mut tx, person_id).await?;
     audit::append(&mut tx, keyring, &AuditEvent::new(&by.actor(), AuditAction::PersonDeactivate, Some(person_id), Outcome::Ok)).await?;
     tx.commit().await?;
     Ok(())

@@ -56,6 +56,7 @@ pub fn DeskFrame(#[prop(optional)] me: Option<MeDto>, children: Children) -> imp
                         <li><a href="/desk/audit" rel="external" aria-current=current("/desk/audit")>{t_string!(i18n, desk.nav.audit)}</a></li>
                     })}
                     <li><a href="/desk/security" rel="external" aria-current=current("/desk/security")>{t_string!(i18n, desk.nav.security)}</a></li>
+                    <li><a href="/desk/notifications" rel="external" aria-current=current("/desk/notifications")>{t_string!(i18n, desk.nav.notifications)}</a></li>
                 </ul>
             </nav>
             <FindBox />

@@ -48,6 +48,7 @@ pub fn error_text(i18n: I18n, code: RuleCode) -> AnyView {
         RuleCode::GeneralQueue => t!(i18n, desk.errors.general_queue).into_any(),
         RuleCode::TimeRange => t!(i18n, desk.errors.time_range).into_any(),
         RuleCode::NoHours => t!(i18n, desk.errors.no_hours).into_any(),
+        RuleCode::EmailShape => t!(i18n, desk.errors.email_shape).into_any(),
     }
 }
 

@@ -59,6 +59,7 @@ fn Thread(thread: ThreadView) -> impl IntoView {
     let draft_for = move |kind: DraftKind| draft.clone().filter(|d| d.kind == kind);
     let documents = thread.documents;
     let (upload_token, upload, document_errors) = (thread.upload_token, thread.upload, thread.document_errors);
+    let notify = thread.notify;
     view! {
         <h1>{t!(i18n, follow_up.case_title)}</h1>
         {sent.then(|| view! { <p class="notice success" role="status">{t!(i18n, follow_up.sent)}</p> })}
@@ -80,6 +81,7 @@ fn Thread(thread: ThreadView) -> impl IntoView {
         <Documents documents upload_token upload errors=document_errors />
         <MessageForm kind=DraftKind::Reply draft=draft_for(DraftKind::Reply) />
         <MessageForm kind=DraftKind::Information draft=draft_for(DraftKind::Information) />
+        {notify.map(|on| view! { <NotifyChoice on /> })}
         <section class="danger-zone" aria-labelledby="delete-title">
             <h2 id="delete-title">{t!(i18n, follow_up.delete_title)}</h2>
             <p>{t!(i18n, follow_up.delete_lead)}</p>
@@ -88,6 +90,26 @@ fn Thread(thread: ThreadView) -> impl IntoView {
         <form method="post" action="/follow-up/logout" class="logout">
             <button type="submit">{t!(i18n, follow_up.logout)}</button>
         </form>
+    }
+}
+
+/// "Tell me by e-mail when there is a new message" (the e-mail holds no content), for a
+/// requester whose contact is an e-mail address: a plain form that switches it.
+#[component]
+fn NotifyChoice(on: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section id="notify-choice" aria-labelledby="notify-title">
+            <h2 id="notify-title">{t!(i18n, follow_up.notify_title)}</h2>
+            <p id="notify-state">{if on { t!(i18n, follow_up.notify_on).into_any() } else { t!(i18n, follow_up.notify_off).into_any() }}</p>
+            <p class="hint">{t!(i18n, follow_up.notify_hint)}</p>
+            <form method="post" action="/follow-up/notify">
+                <input type="hidden" name="notify" value=if on { "off" } else { "on" } />
+                <button type="submit" id="notify-switch">
+                    {if on { t!(i18n, follow_up.notify_stop).into_any() } else { t!(i18n, follow_up.notify_start).into_any() }}
+                </button>
+            </form>
+        </section>
     }
 }
 
