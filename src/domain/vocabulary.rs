@@ -52,6 +52,8 @@ vocabulary! {
         DeadlineDone = "deadline-done",
         /// Link the case with another of the same person (leads and admins).
         Link = "link",
+        /// A possible duplicate is another person's request: no longer listed (leads and admins).
+        NotDuplicate = "not-duplicate",
     }
 }
 
@@ -190,6 +192,8 @@ vocabulary! {
         CaseFind = "case.find",
         /// Two cases linked as the same person's (one row for each case).
         CaseLink = "case.link",
+        /// A possible duplicate marked as another person's (one row for each case).
+        CaseNotDuplicate = "case.not_duplicate",
         CaseThreadView = "case.thread.view",
         CaseNoteAdd = "case.note.add",
         CaseReplyVolunteer = "case.reply.volunteer",

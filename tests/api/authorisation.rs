@@ -216,7 +216,7 @@ fn post_row(route: &str, c: Caller) -> Option<Answer> {
         "spam" => is_staff_in(c, &[Lead, Admin]),
         "note" | "reply" | "status" | "priority" | "route" | "deadline" | "deadline-done" => case_worker(c),
         // Linking two cases of the reader's scope: leads and admins.
-        "link" => match case_reader(c) {
+        "link" | "not-duplicate" => match case_reader(c) {
             Ok if c == VolunteerInQueue => Forbidden,
             other => other,
         },
@@ -364,7 +364,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
                 let canned = app.canned_reply(&w.pl.embassy_id).await;
                 let canned_path = format!("/desk/cases/{case}/canned");
                 let spare_queue = if action == "queue-retire" { app.spare_queue(&w.pl.embassy_id).await } else { String::new() };
-                let other_case = if action == "link" { fresh_case().await.0 } else { String::new() };
+                let other_case = if action == "link" || action == "not-duplicate" { fresh_case().await.0 } else { String::new() };
                 let general = w.pl.queue_for(None).to_owned();
                 let (path, pairs): (&str, Vec<(&str, &str)>) = match action {
                     "note" | "reply" => (&case_path, vec![("body", "checking who may write")]),
@@ -372,7 +372,7 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
                     "priority" => (&case_path, vec![("priority", "urgent")]),
                     "route" => (&case_path, vec![("queue", housing), ("categories", "housing")]),
                     "assign" => (&case_path, vec![("person", &w.vol_legal.id)]),
-                    "link" => (&case_path, vec![("other", &other_case)]),
+                    "link" | "not-duplicate" => (&case_path, vec![("other", &other_case)]),
                     "take" | "hand-back" => (&case_path, vec![]),
                     "deadline" => (&case_path, vec![("kind", "hearing"), ("due_on", "2030-02-01")]),
                     "deadline-done" => (&case_path, vec![("deadline", &deadline)]),
@@ -420,9 +420,9 @@ async fn every_endpoint_answers_each_caller_as_decided(app: TestApp) {
         }
     }
     assert!(failures.is_empty(), "authorisation matrix:\n{}", failures.join("\n"));
-    // 15 server functions, 16 pages, 6 requester form routes, 10 desk form routes and 32
+    // 15 server functions, 16 pages, 6 requester form routes, 10 desk form routes and 33
     // actions posted to desk pages.
-    assert!(checked >= 9 * (15 + 16 + 6 + 10 + 32), "{checked} checks");
+    assert!(checked >= 9 * (15 + 16 + 6 + 10 + 33), "{checked} checks");
     eprintln!("authorisation matrix: {checked} checks");
 }
 

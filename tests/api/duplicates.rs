@@ -73,6 +73,20 @@ async fn requests_of_one_person_are_found_and_linked(app: TestApp) {
         let page = app.get_case(&w.lead_pl, case).await;
         assert!(page.body.contains("id=\"linked-cases\"") && page.body.contains(other_ref.as_str()), "both pages name the other");
     }
+    // The same document number, another person: a lead says so, and neither case lists the
+    // other any more (volunteers may not; the mark is audited on both).
+    assert_eq!(app.post_case(&w.vol_legal, &a, "not-duplicate", &[("other", &c)]).await.status, 403);
+    assert_eq!(app.post_case(&w.lead_pl, &a, "not-duplicate", &[("other", &c)]).await.status, 303);
+    assert!(!listed(&app.get_case(&w.lead_pl, &a).await.body).contains(&c));
+    assert!(!listed(&app.get_case(&w.lead_pl, &c).await.body).contains(&a));
+    assert!(listed(&app.get_case(&w.lead_pl, &a).await.body).contains(&b), "the others stay listed");
+    for case in [&a, &c] {
+        assert_eq!(app.audited("case.not_duplicate", case).await, 1);
+    }
+    // A pair linked as one person's stays linked.
+    assert_eq!(app.post_case(&w.lead_pl, &a, "not-duplicate", &[("other", &b)]).await.status, 303);
+    assert!(app.get_case(&w.lead_pl, &a).await.body.contains("id=\"linked-cases\""));
+    assert_eq!(app.count("SELECT COUNT(*) FROM case_links WHERE kind = 'same'").await, 2);
     // Both requesters still read their own request with their own code.
     for (reference, code) in [(&a_ref, &a_code), (&b_ref, &b_code)] {
         let cookie = app.requester_sign_in(reference, code).await;
@@ -96,7 +110,7 @@ async fn requests_of_one_person_are_found_and_linked(app: TestApp) {
     let cookie = app.requester_sign_in(&b_ref, &b_code).await;
     assert_eq!(app.post_delete_request(&cookie).await.status, 303);
     assert_eq!(app.count(&format!("SELECT COUNT(*) FROM case_look_ups WHERE case_id = '{b}'")).await, 0);
-    assert_eq!(app.count("SELECT COUNT(*) FROM case_links").await, 0);
+    assert_eq!(app.count(&format!("SELECT COUNT(*) FROM case_links WHERE case_id = '{b}' OR other_id = '{b}'")).await, 0);
     let page = app.get_case(&lead, &a).await;
     assert_eq!(page.status, 200);
     assert!(!page.body.contains(&b_ref));

@@ -128,22 +128,53 @@ pub async fn matching(conn: &mut Conn, case_id: &str) -> Result<Vec<(String, Vec
 
 /// The cases linked with `case_id`.
 pub async fn linked(conn: &mut Conn, case_id: &str) -> Result<Vec<String>, DbError> {
-    Ok(sqlx::query_scalar("SELECT other_id FROM case_links WHERE case_id = $1 ORDER BY linked_at, other_id").bind(case_id).fetch_all(&mut *conn).await?)
+    Ok(sqlx::query_scalar("SELECT other_id FROM case_links WHERE case_id = $1 AND kind = 'same' ORDER BY linked_at, other_id")
+        .bind(case_id)
+        .fetch_all(&mut *conn)
+        .await?)
 }
 
-/// Links two cases, one row each way; whether they were not linked before.
+/// The cases a lead marked as another person's than `case_id`'s.
+pub async fn not_duplicates(conn: &mut Conn, case_id: &str) -> Result<Vec<String>, DbError> {
+    Ok(sqlx::query_scalar("SELECT other_id FROM case_links WHERE case_id = $1 AND kind = 'different'").bind(case_id).fetch_all(&mut *conn).await?)
+}
+
+/// Links two cases as the same person's, one row each way (a pair marked as different
+/// persons before becomes linked); whether anything changed.
 pub async fn link(tx: &mut Tx, a: &str, b: &str, by: &str, at: i64) -> Result<bool, DbError> {
     let mut added = 0;
     for (case_id, other_id) in [(a, b), (b, a)] {
-        added +=
-            sqlx::query("INSERT INTO case_links (case_id, other_id, linked_by, linked_at) VALUES ($1, $2, $3, $4) ON CONFLICT (case_id, other_id) DO NOTHING")
-                .bind(case_id)
-                .bind(other_id)
-                .bind(by)
-                .bind(at)
-                .execute(&mut **tx)
-                .await?
-                .rows_affected();
+        added += sqlx::query(
+            "INSERT INTO case_links (case_id, other_id, linked_by, linked_at, kind) VALUES ($1, $2, $3, $4, 'same') \
+             ON CONFLICT (case_id, other_id) DO UPDATE SET kind = 'same', linked_by = $3, linked_at = $4 WHERE case_links.kind <> 'same'",
+        )
+        .bind(case_id)
+        .bind(other_id)
+        .bind(by)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    }
+    Ok(added > 0)
+}
+
+/// Marks two cases as different persons', one row each way, unless they are linked as the
+/// same person's; whether anything changed.
+pub async fn mark_different(tx: &mut Tx, a: &str, b: &str, by: &str, at: i64) -> Result<bool, DbError> {
+    let mut added = 0;
+    for (case_id, other_id) in [(a, b), (b, a)] {
+        added += sqlx::query(
+            "INSERT INTO case_links (case_id, other_id, linked_by, linked_at, kind) VALUES ($1, $2, $3, $4, 'different') \
+             ON CONFLICT (case_id, other_id) DO NOTHING",
+        )
+        .bind(case_id)
+        .bind(other_id)
+        .bind(by)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
     }
     Ok(added > 0)
 }

@@ -347,6 +347,34 @@ pub async fn complete_deadline(db: &Db, keyring: &Keyring, staff: &Staff, case_i
     finish(tx, keyring, staff, AuditAction::CaseDeadlineDone, &meta.id).await
 }
 
+/// Marks `other`, a possible duplicate of the case, as another person's request (leads:
+/// both in their embassy; admins: any two): neither case lists the other any more. Audited
+/// on both; a pair already linked as the same person's stays linked.
+pub async fn not_duplicate(db: &Db, keyring: &Keyring, staff: &Staff, case_id: &str, other: &str) -> Result<(), DeskError> {
+    if !staff.is_lead_or_admin() {
+        let mut conn = db.acquire().await?;
+        return Err(match case_in_scope(&mut conn, staff, case_id).await? {
+            Some(_) => DeskError::NotAllowed,
+            None => refused(db, &mut conn, keyring, staff, AuditAction::CaseNotDuplicate, case_id).await,
+        });
+    }
+    let (mut tx, meta, _) = begin_change(db, keyring, staff, case_id, true, AuditAction::CaseNotDuplicate).await?;
+    let Some(other) = case_in_scope(&mut tx, staff, other).await?.filter(|o| o.id != meta.id) else {
+        return Err(DeskError::Invalid("other", RuleCode::InvalidChoice));
+    };
+    if !crate::server::cases::look_ups::mark_different(&mut tx, &meta.id, &other.id, &staff.id, now()).await? {
+        return Ok(());
+    }
+    let actor = staff.actor();
+    let events = [
+        AuditEvent::new(&actor, AuditAction::CaseNotDuplicate, Some(&meta.id), Outcome::Ok),
+        AuditEvent::new(&actor, AuditAction::CaseNotDuplicate, Some(&other.id), Outcome::Ok),
+    ];
+    audit::append_all(&mut tx, keyring, &events).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
+
 /// Links the case with `other`, another case of the same person (leads: both in their
 /// embassy; admins: any two). Nothing merges: each keeps its requester, code and thread;
 /// both timelines say so and both are audited. Linking twice changes nothing.

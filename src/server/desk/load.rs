@@ -150,8 +150,9 @@ pub async fn case_page(state: &AppState, id: &str, form: Option<FormState>) -> R
             linked.push(LinkedDto { id: other.id, reference: other.reference });
         }
     }
+    let different = look_ups::not_duplicates(conn, &meta.id).await?;
     let mut duplicates = Vec::new();
-    for (id, kinds) in look_ups::matching(conn, &meta.id).await? {
+    for (id, kinds) in look_ups::matching(conn, &meta.id).await?.into_iter().filter(|(id, _)| !different.contains(id)) {
         if let Some(other) = desk::case_in_scope(conn, &staff, &id).await? {
             duplicates.push(DuplicateDto {
                 linked: linked_ids.contains(&other.id),

@@ -9,8 +9,8 @@ pub mod queue;
 pub mod spam;
 
 pub use actions::{
-    add_deadline, add_note, assign, canned_for_reply, change_priority, change_status, complete_deadline, hand_back, link, reply, reply_room, reroute, take,
-    take_next, take_next_query,
+    add_deadline, add_note, assign, canned_for_reply, change_priority, change_status, complete_deadline, hand_back, link, not_duplicate, reply, reply_room,
+    reroute, take, take_next, take_next_query,
 };
 pub use case::{assignable, view_case, CaseView, Happening};
 pub use queue::{deadlines_sql, list_sql, queue_page, AssigneeFilter, Cursor, DeadlineRow, ListFilter, ListedCase, QueuePage, QueueSummary, DEADLINES_SHOWN};

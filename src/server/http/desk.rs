@@ -151,6 +151,7 @@ pub(super) async fn case_post(State(state): State<AppState>, Path(id): Path<Stri
         CaseAction::Deadline => desk::add_deadline(db, keyring, &staff, &id, &posted.one("kind"), &posted.one("due_on")).await,
         CaseAction::DeadlineDone => desk::complete_deadline(db, keyring, &staff, &id, &posted.one("deadline")).await,
         CaseAction::Link => desk::link(db, keyring, &staff, &id, &posted.one("other")).await,
+        CaseAction::NotDuplicate => desk::not_duplicate(db, keyring, &staff, &id, &posted.one("other")).await,
     };
     let action = action.as_str();
     match result {

@@ -283,6 +283,11 @@ fn Duplicates(case_id: String, duplicates: Vec<DuplicateDto>, linked: Vec<Linked
                             <input type="hidden" name="other" value=d.id.clone() />
                             <button type="submit">{t!(i18n, desk.case.link)}<span class="visually-hidden">": "{d.reference.clone()}</span></button>
                         </form>
+                        <form method="post" action=format!("/desk/cases/{case_id}") class="inline-form">
+                            <input type="hidden" name="action" value=CaseAction::NotDuplicate.as_str() />
+                            <input type="hidden" name="other" value=d.id.clone() />
+                            <button type="submit">{t!(i18n, desk.case.not_duplicate)}<span class="visually-hidden">": "{d.reference.clone()}</span></button>
+                        </form>
                     }
                     .into_any()
                 })
