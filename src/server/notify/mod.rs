@@ -206,20 +206,22 @@ async fn insert(tx: &mut Tx, person_id: &str, kind: &str, queue_id: Option<&str>
     Ok(())
 }
 
-/// Queues `kind` for each of `people` who has an address, is active and has not switched
-/// the kind off.
+/// Those of `candidates` (a condition on `p`, the people table, with `$1` bound to `arg`)
+/// who have an address, are active and have not switched `kind` off: one read, so that a
+/// change nobody is to hear of costs its transaction no more.
+async fn wanting(tx: &mut Tx, candidates: &str, arg: &str, kind: NotifyKind) -> Result<Vec<String>, DbError> {
+    let sql = format!(
+        "SELECT p.id FROM people p JOIN notify_choices c ON c.person_id = p.id AND c.kind = $2 AND c.mode <> 'off' \
+         WHERE p.active = 1 AND p.email IS NOT NULL AND ({candidates}) ORDER BY p.id"
+    );
+    Ok(sqlx::query_scalar(&sql).bind(arg).bind(kind.as_str()).fetch_all(&mut **tx).await?)
+}
+
+/// Queues `kind` for each of `people` who wants to hear of it.
 async fn tell(tx: &mut Tx, people: &[String], kind: NotifyKind, queue_id: Option<&str>, at: i64) -> Result<(), DbError> {
     for person in people {
-        let wanted: Option<String> = sqlx::query_scalar(
-            "SELECT c.mode FROM people p JOIN notify_choices c ON c.person_id = p.id AND c.kind = $2 \
-             WHERE p.id = $1 AND p.active = 1 AND p.email IS NOT NULL AND c.mode <> 'off'",
-        )
-        .bind(person)
-        .bind(kind.as_str())
-        .fetch_optional(&mut **tx)
-        .await?;
-        if wanted.is_some() {
-            insert(tx, person, kind.as_str(), queue_id, at).await?;
+        for wanting in wanting(tx, "p.id = $1", person, kind).await? {
+            insert(tx, &wanting, kind.as_str(), queue_id, at).await?;
         }
     }
     Ok(())
@@ -227,20 +229,20 @@ async fn tell(tx: &mut Tx, people: &[String], kind: NotifyKind, queue_id: Option
 
 /// A new case in queue `queue_id`: told to the queue's members and the embassy's leads.
 pub async fn new_case(tx: &mut Tx, queue_id: &str, at: i64) -> Result<(), DbError> {
-    let people: Vec<String> = sqlx::query_scalar(
-        "SELECT person_id FROM queue_members WHERE queue_id = $1 \
-         UNION SELECT p.id FROM people p JOIN queues q ON q.embassy_id = p.embassy_id WHERE q.id = $1 AND p.role = 'lead'",
-    )
-    .bind(queue_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    tell(tx, &people, NotifyKind::NewCase, Some(queue_id), at).await
+    let candidates = "p.id IN (SELECT person_id FROM queue_members WHERE queue_id = $1) \
+                      OR (p.role = 'lead' AND p.embassy_id = (SELECT embassy_id FROM queues WHERE id = $1))";
+    for person in wanting(tx, candidates, queue_id, NotifyKind::NewCase).await? {
+        insert(tx, &person, NotifyKind::NewCase.as_str(), Some(queue_id), at).await?;
+    }
+    Ok(())
 }
 
 /// A requester answered on case `case_id`: told to its assignee.
 pub async fn answered(tx: &mut Tx, case_id: &str, at: i64) -> Result<(), DbError> {
-    let assignee: Option<String> = sqlx::query_scalar("SELECT assignee_id FROM cases WHERE id = $1").bind(case_id).fetch_optional(&mut **tx).await?.flatten();
-    tell(tx, &assignee.into_iter().collect::<Vec<_>>(), NotifyKind::Answered, None, at).await
+    for person in wanting(tx, "p.id = (SELECT assignee_id FROM cases WHERE id = $1)", case_id, NotifyKind::Answered).await? {
+        insert(tx, &person, NotifyKind::Answered.as_str(), None, at).await?;
+    }
+    Ok(())
 }
 
 /// A case was assigned to `person_id` by `by`: told to them unless they took it themselves.

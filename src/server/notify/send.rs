@@ -110,11 +110,12 @@ async fn find_due_work(db: &Db, at: i64) -> Result<(), DbError> {
         .await?;
         if !overdue.is_empty() {
             let mut tx = db.begin().await?;
-            let leads: Vec<String> =
-                sqlx::query_scalar("SELECT id FROM people WHERE embassy_id = $1 AND role = 'lead'").bind(&embassy).fetch_all(&mut *tx).await?;
+            let leads = super::wanting(&mut tx, "p.role = 'lead' AND p.embassy_id = $1", &embassy, NotifyKind::Overdue).await?;
             for case_id in &overdue {
                 sqlx::query("INSERT INTO notify_told (case_id, what, told_at) VALUES ($1, 'overdue', $2)").bind(case_id).bind(at).execute(&mut *tx).await?;
-                super::tell(&mut tx, &leads, NotifyKind::Overdue, None, at).await?;
+                for lead in &leads {
+                    super::insert(&mut tx, lead, NotifyKind::Overdue.as_str(), None, at).await?;
+                }
             }
             tx.commit().await?;
         }
