@@ -135,6 +135,19 @@ vocabulary! {
     }
 }
 
+impl NotifyKind {
+    /// The notifications page's field that posts this kind's mode.
+    pub const fn mode_field(self) -> &'static str {
+        match self {
+            NotifyKind::NewCase => "mode_new_case",
+            NotifyKind::Answered => "mode_answered",
+            NotifyKind::Assigned => "mode_assigned",
+            NotifyKind::DeadlineNear => "mode_deadline_near",
+            NotifyKind::Overdue => "mode_overdue",
+        }
+    }
+}
+
 vocabulary! {
     /// When a kind of notification is sent: at once, in the daily digest, or never.
     pub enum NotifyMode {

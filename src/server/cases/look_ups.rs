@@ -142,39 +142,23 @@ pub async fn not_duplicates(conn: &mut Conn, case_id: &str) -> Result<Vec<String
 /// Links two cases as the same person's, one row each way (a pair marked as different
 /// persons before becomes linked); whether anything changed.
 pub async fn link(tx: &mut Tx, a: &str, b: &str, by: &str, at: i64) -> Result<bool, DbError> {
-    let mut added = 0;
-    for (case_id, other_id) in [(a, b), (b, a)] {
-        added += sqlx::query(
-            "INSERT INTO case_links (case_id, other_id, linked_by, linked_at, kind) VALUES ($1, $2, $3, $4, 'same') \
-             ON CONFLICT (case_id, other_id) DO UPDATE SET kind = 'same', linked_by = $3, linked_at = $4 WHERE case_links.kind <> 'same'",
-        )
-        .bind(case_id)
-        .bind(other_id)
-        .bind(by)
-        .bind(at)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    }
-    Ok(added > 0)
+    pair(tx, a, b, by, at, "same", "DO UPDATE SET kind = 'same', linked_by = $3, linked_at = $4 WHERE case_links.kind <> 'same'").await
 }
 
 /// Marks two cases as different persons', one row each way, unless they are linked as the
 /// same person's; whether anything changed.
 pub async fn mark_different(tx: &mut Tx, a: &str, b: &str, by: &str, at: i64) -> Result<bool, DbError> {
-    let mut added = 0;
+    pair(tx, a, b, by, at, "different", "DO NOTHING").await
+}
+
+/// Writes the pair `a`–`b` of `kind` both ways, `on_conflict` deciding over an existing row.
+async fn pair(tx: &mut Tx, a: &str, b: &str, by: &str, at: i64, kind: &str, on_conflict: &str) -> Result<bool, DbError> {
+    let sql = format!(
+        "INSERT INTO case_links (case_id, other_id, linked_by, linked_at, kind) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id, other_id) {on_conflict}"
+    );
+    let mut changed = 0;
     for (case_id, other_id) in [(a, b), (b, a)] {
-        added += sqlx::query(
-            "INSERT INTO case_links (case_id, other_id, linked_by, linked_at, kind) VALUES ($1, $2, $3, $4, 'different') \
-             ON CONFLICT (case_id, other_id) DO NOTHING",
-        )
-        .bind(case_id)
-        .bind(other_id)
-        .bind(by)
-        .bind(at)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+        changed += sqlx::query(&sql).bind(case_id).bind(other_id).bind(by).bind(at).bind(kind).execute(&mut **tx).await?.rows_affected();
     }
-    Ok(added > 0)
+    Ok(changed > 0)
 }

@@ -26,7 +26,7 @@ pub(super) async fn notify_post(State(state): State<AppState>, request: Request)
     let result = match action {
         NotifyAction::Save => {
             let (email, language) = (posted.one("email"), posted.one("email_language"));
-            let typed: Vec<(NotifyKind, String)> = notify::kinds_for(staff.role).into_iter().map(|k| (k, posted.one(notify::mode_field(k)))).collect();
+            let typed: Vec<(NotifyKind, String)> = notify::kinds_for(staff.role).into_iter().map(|k| (k, posted.one(k.mode_field()))).collect();
             let choices = notify::Choices { email: &email, language: &language, modes: typed.iter().map(|(k, m)| (*k, m.as_str())).collect() };
             notify::save(db, keyring, &staff, &choices).await
         }

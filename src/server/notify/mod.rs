@@ -121,7 +121,7 @@ pub async fn save(db: &Db, keyring: &Keyring, staff: &Staff, choices: &Choices<'
             continue;
         }
         let Some(mode) = NotifyMode::parse(posted).filter(|_| allowed.contains(kind)) else {
-            return Err(ChangeError::Invalid(mode_field(*kind), RuleCode::InvalidChoice));
+            return Err(ChangeError::Invalid(kind.mode_field(), RuleCode::InvalidChoice));
         };
         modes.retain(|(k, _)| k != kind);
         modes.push((*kind, mode));
@@ -181,17 +181,6 @@ pub async fn test(db: &Db, staff: &Staff) -> Result<(), ChangeError> {
     insert(&mut tx, &staff.id, TEST, None, now()).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// The form field of a kind's mode.
-pub fn mode_field(kind: NotifyKind) -> &'static str {
-    match kind {
-        NotifyKind::NewCase => "mode_new_case",
-        NotifyKind::Answered => "mode_answered",
-        NotifyKind::Assigned => "mode_assigned",
-        NotifyKind::DeadlineNear => "mode_deadline_near",
-        NotifyKind::Overdue => "mode_overdue",
-    }
 }
 
 async fn insert(tx: &mut Tx, person_id: &str, kind: &str, queue_id: Option<&str>, at: i64) -> Result<(), DbError> {

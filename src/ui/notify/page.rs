@@ -27,17 +27,6 @@ pub fn DeskNotifyPage() -> impl IntoView {
     }
 }
 
-/// The field of a kind's mode (as `server::notify::mode_field`).
-fn mode_field(kind: NotifyKind) -> &'static str {
-    match kind {
-        NotifyKind::NewCase => "mode_new_case",
-        NotifyKind::Answered => "mode_answered",
-        NotifyKind::Assigned => "mode_assigned",
-        NotifyKind::DeadlineNear => "mode_deadline_near",
-        NotifyKind::Overdue => "mode_overdue",
-    }
-}
-
 fn kind_label(i18n: leptos_i18n::I18nContext<crate::i18n::Locale>, kind: NotifyKind) -> String {
     match kind {
         NotifyKind::NewCase => t_string!(i18n, desk.notify.kind_new_case).to_string(),
@@ -74,7 +63,7 @@ fn NotifyView(page: NotifyPageDto) -> impl IntoView {
         .modes
         .iter()
         .map(|(kind, mode)| {
-            let field = mode_field(*kind);
+            let field = kind.mode_field();
             let chosen = refused.value_or(field, mode.as_str());
             let id = format!("notify-{field}");
             let options = NotifyMode::ALL
